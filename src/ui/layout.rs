@@ -37,6 +37,9 @@ pub fn Footer() -> impl IntoView {
         <footer class="fr-footer" role="contentinfo">
             <div class="fr-container">
                 <div class="fr-footer__body">
+                    <div class="fr-footer__brand fr-enlarge-link">
+                        <p class="fr-logo">"République" <br/> "Française"</p>
+                    </div>
                     <div class="fr-footer__content">
                         <p class="fr-footer__content-desc">
                             "Calcul entièrement local : vos données ne quittent pas votre navigateur. "
