@@ -1,0 +1,187 @@
+//! Official geography (COG) — commune names, département, EPCI and EPT — from
+//! `data/geographie.tsv`, built by `scripts/build-geo.mjs` from `@etalab/decoupage-administratif`
+//! (Licence Ouverte 2.0, Etalab). The CLI embeds the file; the web app fetches it same-origin so
+//! that the wasm module stays small.
+
+use std::collections::HashMap;
+
+/// SIREN of the Métropole du Grand Paris: its communes are grouped by EPT (établissement public
+/// territorial, CGCT L. 5219-2), Paris standing alone, rather than all in one metropolitan EPCI.
+pub const SIREN_MGP: &str = "200054781";
+
+/// One commune (or municipal arrondissement) of the COG.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Commune {
+    pub code: String,
+    pub nom: String,
+    pub departement: String,
+    /// SIREN of the commune's EPCI à fiscalité propre, if any.
+    pub epci: Option<String>,
+    /// SIREN of the commune's établissement public territorial (Grand Paris), if any.
+    pub ept: Option<String>,
+    /// For a municipal arrondissement (Paris, Lyon, Marseille): the city's code.
+    pub ville: Option<String>,
+}
+
+/// The intercommunal level of the communal view: the EPT inside the Métropole du Grand Paris, the
+/// EPCI elsewhere (SPEC §5 « EPCI/EPT »).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Intercommunalite {
+    pub code: String,
+    pub nom: String,
+}
+
+#[derive(Default)]
+pub struct Geographie {
+    communes: HashMap<String, Commune>,
+    /// Former or delegated commune codes → current commune code.
+    alias: HashMap<String, String>,
+    departements: HashMap<String, String>,
+    epci: HashMap<String, String>,
+    ept: HashMap<String, String>,
+}
+
+impl Geographie {
+    /// Reads the TSV produced by `scripts/build-geo.mjs`. Malformed lines are skipped: the file is
+    /// generated, and a missing name only shows as an unknown commune.
+    pub fn parse(text: &str) -> Geographie {
+        let mut geo = Geographie::default();
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            let f: Vec<&str> = line.split('\t').collect();
+            let opt = |i: usize| f.get(i).filter(|s| !s.is_empty()).map(|s| s.to_string());
+            match (f.first().copied(), f.len()) {
+                (Some("D"), 3) => _ = geo.departements.insert(f[1].into(), f[2].into()),
+                (Some("E"), 3) => _ = geo.epci.insert(f[1].into(), f[2].into()),
+                (Some("T"), 3) => _ = geo.ept.insert(f[1].into(), f[2].into()),
+                (Some("A"), 4) => _ = geo.alias.insert(f[1].into(), f[3].into()),
+                (Some("C"), 7) => {
+                    let commune = Commune {
+                        code: f[1].into(),
+                        nom: f[2].into(),
+                        departement: f[3].into(),
+                        epci: opt(4),
+                        ept: opt(5),
+                        ville: opt(6),
+                    };
+                    geo.communes.insert(commune.code.clone(), commune);
+                }
+                _ => {}
+            }
+        }
+        geo
+    }
+
+    /// The geography shipped with the program (native builds only: the browser fetches the file).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn officielle() -> &'static Geographie {
+        static GEO: std::sync::OnceLock<Geographie> = std::sync::OnceLock::new();
+        GEO.get_or_init(|| Geographie::parse(include_str!("../../data/geographie.tsv")))
+    }
+
+    pub fn len(&self) -> usize {
+        self.communes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.communes.is_empty()
+    }
+
+    /// The current commune for an INSEE code, following former/delegated codes.
+    pub fn commune(&self, code: &str) -> Option<&Commune> {
+        self.communes
+            .get(code)
+            .or_else(|| self.alias.get(code).and_then(|current| self.communes.get(current)))
+    }
+
+    /// Whether `code` is a current commune or arrondissement code (not a former one).
+    pub fn est_actuelle(&self, code: &str) -> bool {
+        self.communes.contains_key(code)
+    }
+
+    /// Code of the city for a Paris/Lyon/Marseille arrondissement (SPEC `regroupement_plm`), else
+    /// the code itself.
+    pub fn ville<'a>(&'a self, code: &'a str) -> &'a str {
+        self.communes.get(code).and_then(|c| c.ville.as_deref()).unwrap_or(code)
+    }
+
+    pub fn nom_departement(&self, code: &str) -> Option<&str> {
+        self.departements.get(code).map(String::as_str)
+    }
+
+    /// EPT inside the Métropole du Grand Paris (Paris standing alone as « Ville de Paris »),
+    /// else the EPCI.
+    pub fn intercommunalite(&self, code_commune: &str) -> Option<Intercommunalite> {
+        let c = self.commune(code_commune)?;
+        let city = c.ville.as_deref().and_then(|v| self.communes.get(v)).unwrap_or(c);
+        if let Some(ept) = &city.ept {
+            let nom = self.ept.get(ept).cloned().unwrap_or_default();
+            return Some(Intercommunalite { code: ept.clone(), nom });
+        }
+        match city.epci.as_deref() {
+            Some(SIREN_MGP) => Some(Intercommunalite { code: city.code.clone(), nom: format!("Ville de {}", city.nom) }),
+            Some(epci) => Some(Intercommunalite {
+                code: epci.to_owned(),
+                nom: self.epci.get(epci).cloned().unwrap_or_default(),
+            }),
+            None => None,
+        }
+    }
+}
+
+/// Département of an INSEE commune code: its first two characters, three for overseas (97x).
+pub fn departement_du_code(code: &str) -> &str {
+    let n = if code.starts_with("97") { 3 } else { 2 };
+    code.get(..n).unwrap_or(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn geo() -> &'static Geographie {
+        Geographie::officielle()
+    }
+
+    #[test]
+    fn knows_every_current_commune_with_names() {
+        assert!(geo().len() > 34_900, "COG 2026: about 35 000 communes and arrondissements");
+        let montreuil = geo().commune("93048").unwrap();
+        assert_eq!(montreuil.nom, "Montreuil");
+        assert_eq!(montreuil.departement, "93");
+        assert_eq!(geo().nom_departement("93"), Some("Seine-Saint-Denis"));
+        assert_eq!(geo().commune("2A004").unwrap().nom, "Ajaccio");
+    }
+
+    #[test]
+    fn grand_paris_groups_by_ept_and_paris_stands_alone() {
+        let est_ensemble = geo().intercommunalite("93048").unwrap();
+        assert_eq!(est_ensemble.nom, "Est Ensemble");
+        let paris = geo().intercommunalite("75118").unwrap();
+        assert_eq!((paris.code.as_str(), paris.nom.as_str()), ("75056", "Ville de Paris"));
+        // Outside the MGP: the EPCI.
+        let meaux = geo().intercommunalite("77284").unwrap();
+        assert!(meaux.nom.contains("Meaux"), "{meaux:?}");
+    }
+
+    #[test]
+    fn arrondissements_roll_up_to_their_city() {
+        assert_eq!(geo().ville("75118"), "75056");
+        assert_eq!(geo().ville("69381"), "69123");
+        assert_eq!(geo().ville("13201"), "13055");
+        assert_eq!(geo().ville("93048"), "93048");
+    }
+
+    #[test]
+    fn former_codes_resolve_to_the_current_commune() {
+        let c = geo().commune("01018").unwrap();
+        assert_eq!(c.code, "01033");
+        assert!(!geo().est_actuelle("01018"));
+    }
+
+    #[test]
+    fn departement_of_a_code() {
+        assert_eq!(departement_du_code("93048"), "93");
+        assert_eq!(departement_du_code("97411"), "974");
+        assert_eq!(departement_du_code("2A004"), "2A");
+    }
+}
