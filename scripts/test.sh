@@ -18,5 +18,8 @@ CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
 step "Release build (Trunk, offline)"
 scripts/build.sh
 
+step "Command line (release), used by the end-to-end tests as the reference engine"
+cargo build --release --locked --bin flux
+
 step "End to end: Playwright + headless Chromium on the release build"
 node --test --test-concurrency=1 tests/e2e/

@@ -5,6 +5,10 @@
 //! The domain core never depends on the web: the [`ui`] module (Leptos) exists only on `wasm32`.
 
 pub mod format;
+pub mod geo;
+pub mod domain;
+pub mod export;
+pub mod generate;
 pub mod import;
 
 #[cfg(target_arch = "wasm32")]

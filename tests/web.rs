@@ -1,36 +1,111 @@
-//! Component tests in a real headless Chromium (wasm-bindgen-test + chromedriver).
+//! Component tests in a real headless Chromium (wasm-bindgen-test + chromedriver): the app is
+//! mounted with its own [`Session`] and the DOM is checked against the engine's own numbers.
 #![cfg(target_arch = "wasm32")]
 
-use gestion_flux::ui::{DemoState, DemoSummary};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gestion_flux::domain::{calculer, Parametres};
+use gestion_flux::format::{decimal, percent};
+use gestion_flux::import::lire_csv;
+use gestion_flux::ui::{Application, Page, Session};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts a view in a fresh `<div>` of the test page and returns that element.
-fn mount<V: IntoView + 'static>(view: impl FnOnce() -> V + 'static) -> web_sys::HtmlElement {
-    let document = leptos::prelude::document();
-    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&host).unwrap();
-    leptos::mount::mount_to(host.clone(), view).forget();
-    host
+const CSV: &str = "rpls;bailleur;commune;reservataire;categorie;type_droit;date_fin\n\
+L1;Bailleur A;93048;Ville de Montreuil;commune;suite;31/12/2040\n\
+L2;Bailleur A;93048;;;;\n\
+L3;Bailleur A;93048;Action Logement;action_logement;suite;31/12/2030\n\
+L4;Bailleur A;93048;;;;\n\
+L5;Bailleur A;93048;;;;\n";
+
+/// Mounts the application with a fresh session in a new `<div>`; returns both.
+fn monter() -> (web_sys::HtmlElement, Session) {
+    let document = document();
+    let hote: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&hote).unwrap();
+    let cree = Rc::new(RefCell::new(None));
+    let c = cree.clone();
+    leptos::mount::mount_to(hote.clone(), move || {
+        let session = Session::new(Parametres::default());
+        *c.borrow_mut() = Some(session);
+        view! { <Application session/> }
+    })
+    .forget();
+    let session = cree.borrow().expect("session");
+    (hote, session)
 }
 
-use wasm_bindgen::JsCast;
+/// Lets Leptos run its effects (render, then property updates).
+async fn attendre() {
+    for _ in 0..3 {
+        leptos::task::tick().await;
+        gloo::timers::future::TimeoutFuture::new(0).await;
+    }
+}
+
+fn texte(hote: &web_sys::HtmlElement, selecteur: &str) -> String {
+    let e = hote.query_selector(selecteur).unwrap();
+    e.unwrap_or_else(|| panic!("{selecteur} absent")).text_content().unwrap()
+}
+
+fn attendu(p: &Parametres) -> gestion_flux::domain::Resultats {
+    calculer(&lire_csv(CSV.as_bytes()).unwrap().dataset, p)
+}
 
 #[wasm_bindgen_test]
-async fn demo_summary_shows_french_row_count_and_follows_state() {
-    let state = RwSignal::new(DemoState::Loading);
-    let host = mount(move || view! { <DemoSummary state=state/> });
-    assert!(host.text_content().unwrap().contains("Chargement"));
+async fn shares_page_shows_the_engine_numbers_and_follows_parameters() {
+    let (hote, s) = monter();
+    s.charger("petit.csv".into(), CSV.as_bytes().to_vec());
+    s.page.set(Page::Parts);
+    attendre().await;
 
-    state.set(DemoState::Loaded { rows: 1_234 });
-    leptos::task::tick().await;
-    let rows = host.query_selector("[data-testid=demo-rows]").unwrap().expect("row count shown");
-    assert_eq!(rows.text_content().unwrap(), "1\u{202F}234 logements lus");
+    let r = attendu(&s.parametres.get_untracked());
+    assert_eq!(texte(&hote, "[data-testid=flux]"), decimal(r.perimetres[0].flux_annuel, 1));
+    assert_eq!(texte(&hote, "[data-testid=total-parts]"), percent(1.0, 2));
+    let ligne = texte(&hote, "tr[data-partie='Action Logement'] .part");
+    let al = r.perimetres[0].parts.iter().find(|p| p.reservataire == "Action Logement").unwrap();
+    assert_eq!(ligne, percent(al.part, 2));
 
-    state.set(DemoState::Failed("Fichier introuvable".into()));
-    leptos::task::tick().await;
-    let alert = host.query_selector("[role=alert]").unwrap().expect("error shown as an alert");
-    assert_eq!(alert.text_content().unwrap().trim(), "Fichier introuvable");
+    // Raise the single rate: the flux shown follows the engine at once.
+    s.regler(|p| p.rotation.taux_unique = 0.10);
+    attendre().await;
+    let r = attendu(&s.parametres.get_untracked());
+    assert_eq!(texte(&hote, "[data-testid=flux]"), decimal(r.perimetres[0].flux_annuel, 1));
+    assert_eq!(texte(&hote, "[data-testid=flux]"), "0,5");
+}
+
+#[wasm_bindgen_test]
+async fn parameter_panel_edits_the_session() {
+    let (hote, s) = monter();
+    s.page.set(Page::Parametres);
+    attendre().await;
+    let champ: web_sys::HtmlInputElement = hote.query_selector("#taux-unique").unwrap().unwrap().unchecked_into();
+    assert_eq!(champ.value(), "6.3");
+    champ.set_value("8");
+    champ.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    attendre().await;
+    assert_eq!(s.parametres.get_untracked().rotation.taux_unique, 0.08);
+
+    // An État share above 30 % is refused with a French message naming the parameter.
+    let etat: web_sys::HtmlInputElement = hote.query_selector("#etat-part-totale").unwrap().unwrap().unchecked_into();
+    etat.set_value("35");
+    etat.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    s.charger("petit.csv".into(), CSV.as_bytes().to_vec());
+    attendre().await;
+    assert!(texte(&hote, "[data-testid=parametres-erreur]").contains("etat.part_totale"));
+}
+
+#[wasm_bindgen_test]
+async fn data_page_reports_counts_and_rejects() {
+    let (hote, s) = monter();
+    let csv = format!("{CSV}L6;Bailleur A;;;;;\n");
+    s.charger("rejets.csv".into(), csv.into_bytes());
+    attendre().await;
+    let comptes = texte(&hote, "[data-testid=comptes]");
+    assert!(comptes.starts_with("6 lignes lues = 5 retenues + 1 rejetées"), "{comptes}");
+    assert!(texte(&hote, "[data-testid=rejets]").contains("commune"));
 }

@@ -1,5 +1,142 @@
-//! `flux` command line (SPEC §6). Filled in by the engine issue.
-fn main() {
-    eprintln!("flux : moteur pas encore disponible");
-    std::process::exit(2);
+//! `flux` command line (SPEC §6): the same engine as the browser, for batch work and checking.
+//!
+//! ```text
+//! flux INPUT.csv [--parametres PARAMS.json] --sortie DIR
+//! flux generer --logements N --bailleurs B --graine S --sortie FILE.csv
+//! ```
+//! Exit status 0 on success, 2 on unreadable input or invalid parameters (French message on stderr).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use gestion_flux::domain::{calculer, Parametres};
+use gestion_flux::{export, generate, import};
+
+const USAGE: &str = "usage : flux FICHIER.csv [--parametres PARAMETRES.json] --sortie REPERTOIRE\n        flux generer --logements N --bailleurs B --graine S --sortie FICHIER.csv";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let resultat = match args.first().map(String::as_str) {
+        Some("generer") => generer(&args[1..]),
+        Some("-h" | "--help" | "aide") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => convertir(&args),
+    };
+    match resultat {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("flux : {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Positional arguments and `--nom valeur` options.
+type Arguments<'a> = (Vec<&'a str>, Vec<(&'a str, &'a str)>);
+
+fn options<'a>(args: &'a [String], connues: &[&str]) -> Result<Arguments<'a>, String> {
+    let mut positionnels = Vec::new();
+    let mut opts = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if let Some(nom) = a.strip_prefix("--") {
+            if !connues.contains(&nom) {
+                return Err(format!("option inconnue --{nom}\n{USAGE}"));
+            }
+            let v = it.next().ok_or_else(|| format!("valeur manquante après --{nom}\n{USAGE}"))?;
+            opts.push((nom, v.as_str()));
+        } else {
+            positionnels.push(a.as_str());
+        }
+    }
+    Ok((positionnels, opts))
+}
+
+fn option<'a>(opts: &[(&str, &'a str)], nom: &str) -> Option<&'a str> {
+    opts.iter().rev().find(|(n, _)| *n == nom).map(|(_, v)| *v)
+}
+
+fn obligatoire<'a>(opts: &[(&str, &'a str)], nom: &str) -> Result<&'a str, String> {
+    option(opts, nom).ok_or_else(|| format!("option --{nom} obligatoire\n{USAGE}"))
+}
+
+fn convertir(args: &[String]) -> Result<(), String> {
+    let (pos, opts) = options(args, &["parametres", "sortie"])?;
+    let [entree] = pos.as_slice() else {
+        return Err(format!("un seul fichier d'entrée attendu\n{USAGE}"));
+    };
+    let sortie = PathBuf::from(obligatoire(&opts, "sortie")?);
+    let parametres = match option(&opts, "parametres") {
+        Some(f) => {
+            let texte = std::fs::read_to_string(f).map_err(|e| format!("paramètres {f} illisibles : {e}"))?;
+            Parametres::depuis_json(&texte).map_err(|e| format!("paramètres {f} invalides : {e}"))?
+        }
+        None => Parametres::default(),
+    };
+    let extension = Path::new(entree).extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    if matches!(extension.as_str(), "xlsx" | "xls" | "ods") {
+        return Err(format!("{entree} : le format {extension} n'est pas encore pris en charge par la ligne de commande, exportez-le en CSV"));
+    }
+    let octets = std::fs::read(entree).map_err(|e| format!("{entree} illisible : {e}"))?;
+    let import = import::lire_csv(&octets).map_err(|e| format!("{entree} : {e}"))?;
+    drop(octets);
+    let resultats = calculer(&import.dataset, &parametres);
+
+    std::fs::create_dir_all(&sortie).map_err(|e| format!("répertoire {} impossible à créer : {e}", sortie.display()))?;
+    let comptage = export::Comptage {
+        lignes_lues: import.lignes_lues,
+        lignes_retenues: import.lignes_retenues,
+        lignes_rejetees: import.rejets.len(),
+        avertissements: import.avertissements.len(),
+    };
+    let seuil = parametres.secret_statistique;
+    let fichiers: [(&str, &(dyn Fn() -> Vec<u8> + Sync)); 8] = [
+        ("synthese.json", &|| export::synthese_json(comptage, &resultats).into_bytes()),
+        ("communes.csv", &|| export::vue_csv(&resultats.communes.communes, "commune", seuil)),
+        ("departements.csv", &|| export::vue_csv(&resultats.communes.departements, "departement", seuil)),
+        ("etalement.csv", &|| export::etalement_csv(&resultats)),
+        ("objectifs.csv", &|| export::objectifs_csv(&import.dataset, &resultats)),
+        ("rejets.csv", &|| export::rejets_csv(&import.rejets)),
+        ("avertissements.csv", &|| export::rejets_csv(&import.avertissements)),
+        ("parametres.json", &|| parametres.vers_json().into_bytes()),
+    ];
+    std::thread::scope(|s| {
+        let taches: Vec<_> = fichiers
+            .iter()
+            .map(|(nom, f)| {
+                let chemin = sortie.join(nom);
+                s.spawn(move || std::fs::write(&chemin, f()).map_err(|e| format!("{} : {e}", chemin.display())))
+            })
+            .collect();
+        taches.into_iter().try_for_each(|t| t.join().expect("écriture"))
+    })?;
+    eprintln!(
+        "flux : {} lignes lues, {} retenues, {} rejetées, {} avertissements ; {} périmètres → {}",
+        import.lignes_lues,
+        import.lignes_retenues,
+        import.rejets.len(),
+        import.avertissements.len(),
+        resultats.perimetres.len(),
+        sortie.display()
+    );
+    Ok(())
+}
+
+fn generer(args: &[String]) -> Result<(), String> {
+    let (pos, opts) = options(args, &["logements", "bailleurs", "graine", "sortie"])?;
+    if !pos.is_empty() {
+        return Err(format!("argument inattendu {}\n{USAGE}", pos[0]));
+    }
+    let nombre = |nom: &str| -> Result<u64, String> {
+        obligatoire(&opts, nom)?.parse().map_err(|_| format!("--{nom} attend un entier positif"))
+    };
+    let (n, b, graine) = (nombre("logements")?, nombre("bailleurs")?, nombre("graine")?);
+    let chemin = obligatoire(&opts, "sortie")?;
+    let fichier = std::fs::File::create(chemin).map_err(|e| format!("{chemin} : {e}"))?;
+    let mut w = std::io::BufWriter::new(fichier);
+    generate::generer(&mut w, n as usize, b as usize, graine).map_err(|e| format!("{chemin} : {e}"))?;
+    std::io::Write::flush(&mut w).map_err(|e| format!("{chemin} : {e}"))?;
+    Ok(())
 }

@@ -134,7 +134,7 @@ pub fn departement_du_code(code: &str) -> &str {
     code.get(..n).unwrap_or(code)
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 
@@ -183,5 +183,16 @@ mod tests {
         assert_eq!(departement_du_code("93048"), "93");
         assert_eq!(departement_du_code("97411"), "974");
         assert_eq!(departement_du_code("2A004"), "2A");
+    }
+}
+
+/// The engine's lookup for the communal view (names, EPCI/EPT level).
+impl crate::domain::Geographie for Geographie {
+    fn nom_commune(&self, code: &str) -> Option<String> {
+        self.commune(code).map(|c| c.nom.clone())
+    }
+
+    fn epci(&self, code: &str) -> Option<(String, String)> {
+        self.intercommunalite(code).map(|i| (i.code, i.nom))
     }
 }

@@ -1,28 +1,189 @@
-//! Leptos components. They only present and edit: every number comes from the domain core.
+//! Leptos components. They only present and edit: every number comes from the domain core
+//! through [`state::Session`].
 
+mod assiette;
+mod champs;
+mod donnees;
+mod etalement;
+mod graphiques;
 mod layout;
-mod demo;
+pub mod navigateur;
+mod parametres;
+mod parts;
+pub mod state;
 
-pub use demo::{DemoSummary, DemoState};
-pub use layout::{Footer, Header};
+use std::sync::Arc;
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
-/// The whole single-page application.
+pub use layout::{Footer, Header};
+pub use state::{Page, Session};
+
+use crate::domain::model::Motif;
+use crate::domain::{Categorie, ResultatPartie, Resultats};
+
+/// Same-origin URL of the official geography (copied into `dist/geo/` by Trunk).
+const GEO_URL: &str = "geo/geographie.tsv";
+
+/// The whole single-page application: restores the parameters, fetches the geography and the demo
+/// file from the app's own origin, and renders [`Application`].
 #[component]
 pub fn App() -> impl IntoView {
+    let (parametres, avis) = navigateur::parametres_initiaux();
+    let session = Session::new(parametres);
+    if let Some(page) = Page::depuis_ancre(&navigateur::ancre_initiale()) {
+        session.page.set(page);
+    }
+    // Save every change of parameters (browser storage and URL), and keep the page in the URL.
+    Effect::new(move |_| {
+        let page = session.page.get();
+        session.parametres.with(|p| navigateur::sauver_parametres(p, page.ancre()));
+    });
+    spawn_local(async move {
+        if let Ok(octets) = navigateur::lire_url(GEO_URL).await {
+            let geo = crate::geo::Geographie::parse(&String::from_utf8_lossy(&octets));
+            session.geographie.set(Some(Arc::new(geo)));
+        }
+    });
+    spawn_local(async move {
+        if let Ok(octets) = navigateur::lire_url(donnees::DEMO_URL).await {
+            // The user may have dropped a file meanwhile: never replace it.
+            if session.fichier.get_untracked().is_none() {
+                session.charger(donnees::DEMO_NOM.into(), octets);
+            }
+        }
+    });
+    view! { <Application session avis/> }
+}
+
+/// The page frame and the current page, for a given session.
+#[component]
+pub fn Application(session: Session, #[prop(optional_no_strip)] avis: Option<String>) -> impl IntoView {
+    provide_context(session);
     view! {
+        <a class="fr-link evitement" href="#contenu">"Aller au contenu"</a>
         <Header/>
+        <Navigation/>
         <main id="contenu" class="fr-container fr-py-4w" tabindex="-1">
-            <h1>"Conversion des réservations du stock au flux"</h1>
-            <div class="fr-callout fr-mb-4w">
-                <p class="fr-callout__text">
-                    "Les fichiers que vous chargez sont lus et calculés dans votre navigateur : "
-                    "aucune donnée n'est envoyée sur un serveur."
-                </p>
-            </div>
-            <demo::DemoLoader/>
+            {avis.map(|a| view! { <div class="fr-alert fr-alert--warning fr-mb-3w" role="alert"><p>{a}</p></div> })}
+            <Source/>
+            {move || match session.page.get() {
+                Page::Donnees => view! { <donnees::PageDonnees/> }.into_any(),
+                Page::Parametres => view! { <parametres::PageParametres/> }.into_any(),
+                Page::Assiette => view! { <assiette::PageAssiette/> }.into_any(),
+                Page::Parts => view! { <parts::PageParts/> }.into_any(),
+                Page::Etalement => view! { <etalement::PageEtalement/> }.into_any(),
+            }}
         </main>
         <Footer/>
+    }
+}
+
+/// The main navigation between the pages (DSFR `fr-nav`, current page marked for screen readers).
+#[component]
+fn Navigation() -> impl IntoView {
+    let session = expect_context::<Session>();
+    view! {
+        <nav class="fr-nav fr-container" role="navigation" aria-label="Étapes du calcul">
+            <ul class="fr-nav__list">
+                {Page::TOUTES.into_iter().map(|page| view! {
+                    <li class="fr-nav__item">
+                        <a class="fr-nav__link" href=format!("#{}", page.ancre()) data-page=page.ancre()
+                            aria-current=move || (session.page.get() == page).then_some("page")
+                            on:click=move |ev| {
+                                ev.prevent_default();
+                                session.page.set(page);
+                                focus_contenu();
+                            }>
+                            {page.titre()}
+                        </a>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </nav>
+    }
+}
+
+/// Moves keyboard focus to the main content after a page change.
+fn focus_contenu() {
+    use wasm_bindgen::JsCast;
+    if let Some(e) = document().get_element_by_id("contenu") {
+        let _ = e.unchecked_into::<web_sys::HtmlElement>().focus();
+    }
+}
+
+/// Which file the results come from.
+#[component]
+fn Source() -> impl IntoView {
+    let session = expect_context::<Session>();
+    move || {
+        let nom = session.fichier.with(|f| f.as_ref().map(|f| f.nom.clone()))?;
+        let n = session.import().map(|i| i.lignes_retenues);
+        Some(view! {
+            <p class="fr-badge fr-badge--info fr-badge--no-icon fr-mb-2w" data-testid="source">
+                {format!("Fichier : {nom}")}
+                {n.map(|n| format!(" — {} logements", crate::format::integer(n as i64)))}
+            </p>
+        })
+    }
+}
+
+/// Shown by the result pages while there is nothing to show.
+#[component]
+fn SansResultats() -> impl IntoView {
+    let session = expect_context::<Session>();
+    move || match session.resultats.get() {
+        Some(Err(e)) => view! {
+            <div class="fr-alert fr-alert--error" role="alert"><p>"Paramètres invalides : " {e}</p></div>
+        }
+        .into_any(),
+        _ => view! {
+            <div class="fr-alert fr-alert--info"><p>"Chargez un état des lieux dans l'onglet « Données » pour voir les résultats."</p></div>
+        }
+        .into_any(),
+    }
+}
+
+/// Selector of the convention perimeter (bailleur × département).
+#[component]
+fn ChoixPerimetre(resultats: Arc<Resultats>, choix: RwSignal<usize>) -> impl IntoView {
+    let options: Vec<String> =
+        resultats.perimetres.iter().map(|p| format!("{} — département {}", p.bailleur, p.departement)).collect();
+    view! {
+        <div class="fr-select-group fr-mb-3w">
+            <label class="fr-label" for="perimetre">{format!("Convention bailleur × département ({} dans le fichier)", options.len())}</label>
+            <select class="fr-select" id="perimetre" data-testid="perimetre"
+                on:change=move |ev| if let Ok(i) = event_target_value(&ev).parse() { choix.set(i) }>
+                {options.into_iter().enumerate().map(|(i, o)| view! {
+                    <option value=i.to_string() selected=move || choix.get() == i>{o}</option>
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// Display name of a party: the État parties and the bailleur get readable labels.
+pub fn libelle_partie(p: &ResultatPartie) -> String {
+    match p.categorie {
+        Categorie::EtatPrioritaires => "État — prioritaires".into(),
+        Categorie::EtatAgents => "État — agents".into(),
+        Categorie::Bailleur => format!("{} (bailleur)", p.reservataire),
+        _ => p.reservataire.clone(),
+    }
+}
+
+/// French label of a motif hors assiette.
+pub fn libelle_motif(m: Motif) -> &'static str {
+    match m {
+        Motif::RenouvellementUrbain => "Renouvellement urbain",
+        Motif::Orcod => "ORCOD",
+        Motif::Lhi => "Habitat indigne",
+        Motif::Vente => "Vente",
+        Motif::Mutation => "Mutations internes",
+        Motif::Defense => "Défense",
+        Motif::SecuriteInterieure => "Sécurité intérieure",
+        Motif::Sante => "Santé",
+        Motif::Autre => "Autre",
     }
 }

@@ -38,8 +38,33 @@ export class AppPage {
     await this.page.waitForSelector('h1');
   }
 
-  demoRows() {
-    return this.page.getByTestId('demo-rows');
+  /** The import counts line of the Données page, once a file is read. */
+  async counts() {
+    const c = this.page.getByTestId('comptes');
+    await c.waitFor();
+    return (await c.textContent()).trim();
+  }
+
+  /** Goes to a page through the main navigation. */
+  async open(page) {
+    await this.page.click(`nav a[data-page=${page}]`);
+    await this.page.locator('main h1').waitFor();
+  }
+
+  /** Loads a file through the file picker and waits until it is read. */
+  async upload(path) {
+    await this.open('donnees');
+    const before = await this.page.getByTestId('source').textContent().catch(() => '');
+    await this.page.setInputFiles('#fichier', path);
+    await this.page.waitForFunction((b) => {
+      const s = document.querySelector('[data-testid=source]');
+      return s && s.textContent !== b;
+    }, before);
+  }
+
+  /** Text of a table cell of the shares table for a party. */
+  async share(party) {
+    return (await this.page.locator(`tr[data-partie="${party}"] .part`).textContent()).trim();
   }
 
   /** Requests that left the loopback interface (there must be none). */

@@ -1,0 +1,179 @@
+//! The communal aggregated view (SPEC §5, seed "Zoom sur l'état des lieux": "un état des lieux
+//! agrégé (à l'échelle communale) qui serait transmis simultanément à tous les réservataires"):
+//! per commune across all bailleurs of the file, then rolled up per EPCI/EPT and département.
+//!
+//! The engine fills one [`Agregat`] per cellule (bailleur × commune); this module adds them up by
+//! commune. Commune names and EPCI/EPT come from an optional [`Geographie`] (the official
+//! geography is plugged in by a later issue); without it names stay empty and EPCI roll-ups are
+//! not produced. No `rpls` or address ever reaches this view.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::model::{commune_plm, departement, Categorie, Motif, FINANCEMENTS, QPV, TYPOLOGIES};
+
+/// Official geography lookup (commune name, EPCI/EPT).
+pub trait Geographie {
+    fn nom_commune(&self, code: &str) -> Option<String>;
+    /// (code, name) of the EPCI or EPT the commune belongs to.
+    fn epci(&self, code: &str) -> Option<(String, String)>;
+}
+
+/// Additive counters of a group of logements (a cellule, a commune, an EPCI, a département).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Agregat {
+    pub logements: u32,
+    /// Logements taken out of the assiette, by active motif.
+    pub hors_assiette: [u32; Motif::N],
+    pub assiette: u32,
+    /// Estimated yearly liberations Σ τ_l over the assiette.
+    pub liberations: f64,
+    /// Share of the perimeters' annual flux F_c (SPEC §4.10).
+    pub flux: f64,
+    /// Reserved logements (v_l > 0) by category of réservataire (index `Categorie as usize`).
+    pub reserves: [u32; Categorie::N],
+    /// Volume of droits uniques by category (État volumes for information).
+    pub volume: [f64; Categorie::N],
+    /// Expected yearly logements by category (share × F_c), `bailleur` included.
+    pub attendus: [f64; Categorie::N],
+    /// Split of the assiette by typologie, financement and QPV (indices of the model tables).
+    pub typologie: [u32; TYPOLOGIES.len()],
+    pub financement: [u32; FINANCEMENTS.len()],
+    pub qpv: [u32; QPV.len()],
+}
+
+fn ajouter_u32<const N: usize>(a: &mut [u32; N], b: &[u32; N]) {
+    a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+}
+fn ajouter_f64<const N: usize>(a: &mut [f64; N], b: &[f64; N]) {
+    a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+}
+
+impl Agregat {
+    pub fn ajouter(&mut self, b: &Agregat) {
+        self.logements += b.logements;
+        ajouter_u32(&mut self.hors_assiette, &b.hors_assiette);
+        self.assiette += b.assiette;
+        self.liberations += b.liberations;
+        self.flux += b.flux;
+        ajouter_u32(&mut self.reserves, &b.reserves);
+        ajouter_f64(&mut self.volume, &b.volume);
+        ajouter_f64(&mut self.attendus, &b.attendus);
+        ajouter_u32(&mut self.typologie, &b.typologie);
+        ajouter_u32(&mut self.financement, &b.financement);
+        ajouter_u32(&mut self.qpv, &b.qpv);
+    }
+}
+
+/// One row of the communal view (a commune, or a roll-up where `code` is the EPCI or département).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct LigneCommunale {
+    pub code: String,
+    pub nom: String,
+    pub epci: String,
+    pub departement: String,
+    pub agregat: Agregat,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct VueCommunale {
+    /// Sorted by INSEE code.
+    pub communes: Vec<LigneCommunale>,
+    /// Sorted by EPCI code; empty without geography.
+    pub epci: Vec<LigneCommunale>,
+    pub departements: Vec<LigneCommunale>,
+    pub total: Agregat,
+}
+
+/// Adds up cellules by commune (arrondissements rolled up when `regroupement_plm`), then by EPCI
+/// and département. `cellules` yields (INSEE code, counters).
+pub fn vue_communale<'a>(
+    cellules: impl Iterator<Item = (&'a str, &'a Agregat)>,
+    regroupement_plm: bool,
+    geo: Option<&dyn Geographie>,
+) -> VueCommunale {
+    let mut communes: BTreeMap<&str, Agregat> = BTreeMap::new();
+    for (code, a) in cellules {
+        let code = if regroupement_plm { commune_plm(code) } else { code };
+        communes.entry(code).or_default().ajouter(a);
+    }
+    let mut vue = VueCommunale::default();
+    let mut epci: BTreeMap<String, LigneCommunale> = BTreeMap::new();
+    let mut deps: BTreeMap<String, LigneCommunale> = BTreeMap::new();
+    for (code, agregat) in communes {
+        let nom = geo.and_then(|g| g.nom_commune(code)).unwrap_or_default();
+        let (code_epci, nom_epci) = geo.and_then(|g| g.epci(code)).unwrap_or_default();
+        let dep = departement(code).to_owned();
+        let ligne = LigneCommunale { code: code.to_owned(), nom, epci: code_epci.clone(), departement: dep.clone(), agregat };
+        if !code_epci.is_empty() {
+            let e = epci.entry(code_epci.clone()).or_insert_with(|| LigneCommunale {
+                code: code_epci,
+                nom: nom_epci,
+                departement: dep.clone(),
+                ..Default::default()
+            });
+            e.agregat.ajouter(&ligne.agregat);
+        }
+        let d = deps.entry(dep.clone()).or_insert_with(|| LigneCommunale {
+            code: dep.clone(),
+            departement: dep,
+            ..Default::default()
+        });
+        d.agregat.ajouter(&ligne.agregat);
+        vue.total.ajouter(&ligne.agregat);
+        vue.communes.push(ligne);
+    }
+    vue.epci = epci.into_values().collect();
+    vue.departements = deps.into_values().collect();
+    vue
+}
+
+/// Statistical secrecy (`secret_statistique`): a count from 1 to seuil − 1 is shown « < seuil ».
+pub fn secret(n: u32, seuil: u32) -> String {
+    if seuil > 0 && n > 0 && n < seuil {
+        format!("< {seuil}")
+    } else {
+        n.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Geo;
+    impl Geographie for Geo {
+        fn nom_commune(&self, code: &str) -> Option<String> {
+            Some(format!("Commune {code}"))
+        }
+        fn epci(&self, code: &str) -> Option<(String, String)> {
+            (code.starts_with("75")).then(|| ("200054781".into(), "Métropole du Grand Paris".into()))
+        }
+    }
+
+    #[test]
+    fn rolls_up_plm_epci_and_departements() {
+        let a = Agregat { logements: 2, assiette: 1, ..Default::default() };
+        let cellules = [("75112", &a), ("75113", &a), ("93048", &a)];
+        let v = vue_communale(cellules.into_iter(), true, Some(&Geo));
+        assert_eq!(v.communes.len(), 2);
+        assert_eq!(v.communes[0].code, "75056");
+        assert_eq!(v.communes[0].agregat.logements, 4);
+        assert_eq!(v.communes[0].nom, "Commune 75056");
+        assert_eq!(v.epci.len(), 1);
+        assert_eq!(v.departements.iter().map(|d| d.agregat.logements).collect::<Vec<_>>(), vec![4, 2]);
+        assert_eq!(v.total.logements, 6);
+        let v = vue_communale(cellules.into_iter(), false, None);
+        assert_eq!(v.communes.len(), 3);
+        assert!(v.epci.is_empty() && v.communes[0].nom.is_empty());
+    }
+
+    #[test]
+    fn statistical_secrecy() {
+        assert_eq!(secret(0, 5), "0");
+        assert_eq!(secret(3, 5), "< 5");
+        assert_eq!(secret(5, 5), "5");
+        assert_eq!(secret(3, 0), "3");
+    }
+}

@@ -1,0 +1,409 @@
+//! The compact, ingested form of an état des lieux: rows are read once, names are interned, and each
+//! logement becomes a handful of bytes in parallel columns. [`super::calculer`] recomputes every
+//! result from this form, so changing a parameter never re-reads the file.
+//!
+//! Two interned keys carry the convention structure (SPEC §4, "a convention perimeter is
+//! (bailleur, département)"):
+//! - a **cellule** is (bailleur, commune); it belongs to one perimeter and carries the communal view;
+//! - a **partie** is (perimeter, réservataire); it carries L_r, V_r and the share.
+
+use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
+
+use super::model::{
+    departement, tranche, Categorie, Motif, TypeDroit, BORNES_LOYER, BORNES_SURFACE, FINANCEMENTS, QPV, TYPOLOGIES,
+};
+
+/// No réservataire / no value.
+pub const AUCUN: u32 = u32::MAX;
+/// `date_fin` absent: reservation without end ("à vie").
+pub const SANS_FIN: i32 = i32::MAX;
+/// Bit of [`Dataset::droit`]: droit simple (unique).
+pub const DROIT_SIMPLE: u8 = 1;
+/// Bit of [`Dataset::droit`]: the droit simple has been used.
+pub const DROIT_UTILISE: u8 = 2;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Reservataire {
+    pub nom: String,
+    pub categorie: Categorie,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Perimetre {
+    pub bailleur: u32,
+    pub departement: String,
+    /// Cellules (communes) of this perimeter.
+    pub cellules: Vec<u32>,
+    /// Parties (réservataires) of this perimeter.
+    pub parties: Vec<u32>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cellule {
+    pub perimetre: u32,
+    pub commune: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Partie {
+    pub perimetre: u32,
+    pub reservataire: u32,
+}
+
+/// Parameter-independent counts of the logements of one cellule with one motif byte: computed
+/// once at ingest, so that [`super::calculer`] only visits each logement for τ_l and v_l.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct CompteFixe {
+    pub logements: u32,
+    pub typologie: [u32; TYPOLOGIES.len()],
+    pub financement: [u32; FINANCEMENTS.len()],
+    pub qpv: [u32; QPV.len()],
+}
+
+/// One logement as handed to the builder (already parsed; see `import::values`).
+#[derive(Clone, Debug, Default)]
+pub struct Logement<'a> {
+    pub rpls: &'a str,
+    /// Empty: the file's single bailleur ("Bailleur").
+    pub bailleur: &'a str,
+    /// INSEE code (5 characters).
+    pub commune: &'a str,
+    /// 0 unknown, 1..=6 for T1..T6+.
+    pub typologie: u8,
+    /// Index in [`super::model::FINANCEMENTS`].
+    pub financement: u8,
+    /// Index in [`super::model::QPV`].
+    pub qpv: u8,
+    pub surface: Option<f64>,
+    pub loyer: Option<f64>,
+    pub annee_construction: Option<u16>,
+    pub hors_assiette: Option<Motif>,
+    /// Empty with category `NonReserve`: not reserved.
+    pub reservataire: &'a str,
+    pub categorie: Option<Categorie>,
+    pub type_droit: TypeDroit,
+    pub date_fin: Option<NaiveDate>,
+    pub droit_utilise: bool,
+    pub taux_rotation: Option<f64>,
+}
+
+/// Concatenated texts (no allocation per row).
+#[derive(Clone, Debug, Default)]
+pub struct Textes {
+    pub octets: String,
+    pub fins: Vec<u32>,
+}
+
+impl Textes {
+    pub fn push(&mut self, s: &str) {
+        self.octets.push_str(s);
+        self.fins.push(self.octets.len() as u32);
+    }
+    pub fn get(&self, i: usize) -> &str {
+        let debut = if i == 0 { 0 } else { self.fins[i - 1] as usize };
+        &self.octets[debut..self.fins[i] as usize]
+    }
+    pub fn len(&self) -> usize {
+        self.fins.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.fins.is_empty()
+    }
+}
+
+/// The ingested état des lieux. Columns are indexed by logement (`0..len()`).
+#[derive(Clone, Debug, Default)]
+pub struct Dataset {
+    pub bailleurs: Vec<String>,
+    /// INSEE codes.
+    pub communes: Vec<String>,
+    pub reservataires: Vec<Reservataire>,
+    pub perimetres: Vec<Perimetre>,
+    pub cellules: Vec<Cellule>,
+    pub parties: Vec<Partie>,
+
+    pub rpls: Textes,
+    pub cellule: Vec<u32>,
+    /// Partie, or [`AUCUN`] when the logement is not reserved.
+    pub partie: Vec<u32>,
+    /// 0 = in the assiette, else `Motif as u8 + 1`.
+    pub motif: Vec<u8>,
+    /// [`DROIT_SIMPLE`] | [`DROIT_UTILISE`].
+    pub droit: Vec<u8>,
+    /// `date_fin` as days from the common era, or [`SANS_FIN`].
+    pub fin: Vec<i32>,
+    /// Observed `taux_rotation`, NaN when absent.
+    pub taux: Vec<f64>,
+    pub typologie: Vec<u8>,
+    pub financement: Vec<u8>,
+    pub qpv: Vec<u8>,
+    /// Surface band (see [`BORNES_SURFACE`]).
+    pub surface: Vec<u8>,
+    /// Rent band (see [`BORNES_LOYER`]).
+    pub loyer: Vec<u8>,
+    /// 0 when unknown.
+    pub annee_construction: Vec<u16>,
+
+    /// Parties of category `commune` and the cellules where they hold reservations:
+    /// their territory for territorial objectives (SPEC §1, §4.10).
+    pub territoires: Vec<(u32, u32)>,
+    /// Per cellule and motif byte (0 = none): counts that no parameter changes.
+    pub fixes: Vec<[CompteFixe; Motif::N + 1]>,
+    /// Rows rejected and warnings raised by the import (for alerts).
+    pub nb_rejets: usize,
+    pub nb_avertissements: usize,
+}
+
+impl Dataset {
+    pub fn len(&self) -> usize {
+        self.cellule.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.cellule.is_empty()
+    }
+    pub fn categorie_partie(&self, partie: u32) -> Categorie {
+        self.reservataires[self.parties[partie as usize].reservataire as usize].categorie
+    }
+    pub fn nom_bailleur(&self, perimetre: usize) -> &str {
+        &self.bailleurs[self.perimetres[perimetre].bailleur as usize]
+    }
+    pub fn code_commune(&self, cellule: usize) -> &str {
+        &self.communes[self.cellules[cellule].commune as usize]
+    }
+    /// Builds a dataset from logements (tests, generator, simple callers).
+    pub fn depuis_logements<'a>(logements: impl IntoIterator<Item = Logement<'a>>) -> Dataset {
+        let mut b = DatasetBuilder::default();
+        for l in logements {
+            b.push(&l);
+        }
+        b.finir()
+    }
+}
+
+/// Interns names and appends logements; [`DatasetBuilder::finir`] indexes perimeters.
+#[derive(Default)]
+pub struct DatasetBuilder {
+    ds: Dataset,
+    bailleurs: FxHashMap<String, u32>,
+    communes: FxHashMap<String, u32>,
+    reservataires: FxHashMap<String, Vec<(Categorie, u32)>>,
+    perimetres: FxHashMap<(u32, String), u32>,
+    cellules: FxHashMap<(u32, u32), u32>,
+    parties: FxHashMap<(u32, u32), u32>,
+    derniere_cellule: Option<(u32, u32, u32)>,
+}
+
+fn interner(map: &mut FxHashMap<String, u32>, table: &mut Vec<String>, s: &str) -> u32 {
+    if let Some(&i) = map.get(s) {
+        return i;
+    }
+    let i = table.len() as u32;
+    table.push(s.to_owned());
+    map.insert(s.to_owned(), i);
+    i
+}
+
+/// Default name of a réservataire given only by its category: the category label, and for a
+/// commune the commune where the logement is ("Commune 93048").
+pub fn nom_par_defaut(categorie: Categorie, commune: &str) -> String {
+    match categorie {
+        Categorie::Commune => format!("Commune {commune}"),
+        c => c.libelle().to_owned(),
+    }
+}
+
+impl DatasetBuilder {
+    pub fn len(&self) -> usize {
+        self.ds.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.ds.is_empty()
+    }
+
+    fn bailleur(&mut self, nom: &str) -> u32 {
+        let nom = if nom.is_empty() { "Bailleur" } else { nom };
+        interner(&mut self.bailleurs, &mut self.ds.bailleurs, nom)
+    }
+
+    fn reservataire(&mut self, nom: &str, categorie: Categorie) -> u32 {
+        if let Some(v) = self.reservataires.get(nom) {
+            if let Some(&(_, i)) = v.iter().find(|(c, _)| *c == categorie) {
+                return i;
+            }
+        }
+        let i = self.ds.reservataires.len() as u32;
+        self.ds.reservataires.push(Reservataire { nom: nom.to_owned(), categorie });
+        self.reservataires.entry(nom.to_owned()).or_default().push((categorie, i));
+        i
+    }
+
+    fn cellule(&mut self, bailleur: u32, commune: u32) -> u32 {
+        if let Some((b, c, i)) = self.derniere_cellule {
+            if (b, c) == (bailleur, commune) {
+                return i;
+            }
+        }
+        let i = match self.cellules.get(&(bailleur, commune)) {
+            Some(&i) => i,
+            None => {
+                let dep = departement(&self.ds.communes[commune as usize]).to_owned();
+                let perimetre = self.perimetre(bailleur, dep);
+                let i = self.ds.cellules.len() as u32;
+                self.ds.cellules.push(Cellule { perimetre, commune });
+                self.cellules.insert((bailleur, commune), i);
+                i
+            }
+        };
+        self.derniere_cellule = Some((bailleur, commune, i));
+        i
+    }
+
+    fn perimetre(&mut self, bailleur: u32, departement: String) -> u32 {
+        let n = self.ds.perimetres.len() as u32;
+        let perimetre = *self.perimetres.entry((bailleur, departement.clone())).or_insert(n);
+        if perimetre == n {
+            self.ds.perimetres.push(Perimetre { bailleur, departement, ..Default::default() });
+        }
+        perimetre
+    }
+
+    fn partie(&mut self, perimetre: u32, reservataire: u32) -> u32 {
+        let n = self.ds.parties.len() as u32;
+        let i = *self.parties.entry((perimetre, reservataire)).or_insert(n);
+        if i == n {
+            self.ds.parties.push(Partie { perimetre, reservataire });
+        }
+        i
+    }
+
+    /// Appends one logement. The commune code must be a valid INSEE code (checked by the import).
+    pub fn push(&mut self, l: &Logement) {
+        let b = self.bailleur(l.bailleur);
+        let c = interner(&mut self.communes, &mut self.ds.communes, l.commune);
+        let cellule = self.cellule(b, c);
+        let categorie = l.categorie.unwrap_or(if l.reservataire.is_empty() {
+            Categorie::NonReserve
+        } else {
+            Categorie::Autre
+        });
+        let partie = if categorie == Categorie::NonReserve || categorie == Categorie::Bailleur {
+            AUCUN
+        } else {
+            let r = if l.reservataire.is_empty() {
+                let nom = nom_par_defaut(categorie, l.commune);
+                self.reservataire(&nom, categorie)
+            } else {
+                self.reservataire(l.reservataire, categorie)
+            };
+            self.partie(self.ds.cellules[cellule as usize].perimetre, r)
+        };
+        let ds = &mut self.ds;
+        ds.rpls.push(l.rpls);
+        ds.cellule.push(cellule);
+        ds.partie.push(partie);
+        ds.motif.push(l.hors_assiette.map_or(0, |m| m as u8 + 1));
+        let simple = l.type_droit == TypeDroit::Simple;
+        ds.droit.push(if simple { DROIT_SIMPLE } else { 0 } | if l.droit_utilise { DROIT_UTILISE } else { 0 });
+        ds.fin.push(l.date_fin.map_or(SANS_FIN, |d| chrono::Datelike::num_days_from_ce(&d)));
+        ds.taux.push(l.taux_rotation.unwrap_or(f64::NAN));
+        ds.typologie.push(l.typologie);
+        ds.financement.push(l.financement);
+        ds.qpv.push(l.qpv);
+        ds.surface.push(tranche(l.surface, &BORNES_SURFACE));
+        ds.loyer.push(tranche(l.loyer, &BORNES_LOYER));
+        ds.annee_construction.push(l.annee_construction.unwrap_or(0));
+    }
+
+    /// Appends another dataset (e.g. the second half of a file parsed on another thread),
+    /// re-interning its names so that ids stay dense and unique.
+    pub fn ajouter(&mut self, autre: Dataset) {
+        let bailleurs: Vec<u32> = autre.bailleurs.iter().map(|n| self.bailleur(n)).collect();
+        let communes: Vec<u32> = autre
+            .communes
+            .iter()
+            .map(|n| interner(&mut self.communes, &mut self.ds.communes, n))
+            .collect();
+        let reservataires: Vec<u32> =
+            autre.reservataires.iter().map(|r| self.reservataire(&r.nom, r.categorie)).collect();
+        let cellules: Vec<u32> = autre
+            .cellules
+            .iter()
+            .map(|c| {
+                let b = bailleurs[autre.perimetres[c.perimetre as usize].bailleur as usize];
+                self.cellule(b, communes[c.commune as usize])
+            })
+            .collect();
+        let perimetres: Vec<u32> = autre
+            .perimetres
+            .iter()
+            .map(|p| self.perimetre(bailleurs[p.bailleur as usize], p.departement.clone()))
+            .collect();
+        let parties: Vec<u32> = autre
+            .parties
+            .iter()
+            .map(|p| self.partie(perimetres[p.perimetre as usize], reservataires[p.reservataire as usize]))
+            .collect();
+        let ds = &mut self.ds;
+        ds.rpls.octets.reserve(autre.rpls.octets.len());
+        for i in 0..autre.rpls.len() {
+            ds.rpls.push(autre.rpls.get(i));
+        }
+        ds.cellule.extend(autre.cellule.iter().map(|&c| cellules[c as usize]));
+        ds.partie.extend(autre.partie.iter().map(|&p| if p == AUCUN { AUCUN } else { parties[p as usize] }));
+        ds.motif.extend_from_slice(&autre.motif);
+        ds.droit.extend_from_slice(&autre.droit);
+        ds.fin.extend_from_slice(&autre.fin);
+        ds.taux.extend_from_slice(&autre.taux);
+        ds.typologie.extend_from_slice(&autre.typologie);
+        ds.financement.extend_from_slice(&autre.financement);
+        ds.qpv.extend_from_slice(&autre.qpv);
+        ds.surface.extend_from_slice(&autre.surface);
+        ds.loyer.extend_from_slice(&autre.loyer);
+        ds.annee_construction.extend_from_slice(&autre.annee_construction);
+    }
+
+    /// The rows and tables as appended, not indexed (to be [`DatasetBuilder::ajouter`]-ed elsewhere).
+    pub fn brut(self) -> Dataset {
+        self.ds
+    }
+
+    /// Indexes perimeters (their cellules and parties) and the territories of commune-scale parties.
+    pub fn finir(mut self) -> Dataset {
+        let ds = &mut self.ds;
+        for p in &mut ds.perimetres {
+            p.cellules.clear();
+            p.parties.clear();
+        }
+        for (i, c) in ds.cellules.iter().enumerate() {
+            ds.perimetres[c.perimetre as usize].cellules.push(i as u32);
+        }
+        for (i, p) in ds.parties.iter().enumerate() {
+            ds.perimetres[p.perimetre as usize].parties.push(i as u32);
+        }
+        let locale: Vec<bool> = ds
+            .parties
+            .iter()
+            .map(|p| ds.reservataires[p.reservataire as usize].categorie == Categorie::Commune)
+            .collect();
+        let mut territoires: Vec<(u32, u32)> = ds
+            .partie
+            .iter()
+            .zip(&ds.cellule)
+            .filter(|(&p, _)| p != AUCUN && locale[p as usize])
+            .map(|(&p, &c)| (p, c))
+            .collect();
+        territoires.sort_unstable();
+        territoires.dedup();
+        ds.territoires = territoires;
+        ds.fixes = vec![[CompteFixe::default(); Motif::N + 1]; ds.cellules.len()];
+        for i in 0..ds.len() {
+            let f = &mut ds.fixes[ds.cellule[i] as usize][ds.motif[i] as usize];
+            f.logements += 1;
+            f.typologie[ds.typologie[i] as usize] += 1;
+            f.financement[ds.financement[i] as usize] += 1;
+            f.qpv[ds.qpv[i] as usize] += 1;
+        }
+        self.ds
+    }
+}

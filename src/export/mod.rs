@@ -1,0 +1,210 @@
+//! Writers of the outputs of SPEC §6 (`synthese.json`, `communes.csv`, `etalement.csv`,
+//! `rejets.csv`) and of their companions (`departements.csv`, `avertissements.csv`). They return
+//! bytes: the command line writes them to files, the browser offers them as downloads.
+
+pub mod csv_fr;
+
+use serde::Serialize;
+
+use crate::domain::agregation::{secret, LigneCommunale};
+use crate::domain::model::{Categorie, Motif, FINANCEMENTS, QPV, TYPOLOGIES};
+use crate::domain::{Alerte, Dataset, Resultats};
+use crate::import::Rejet;
+use csv_fr::{echapper, CsvFr};
+
+/// Row counts of the import shown in the synthesis.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Comptage {
+    pub lignes_lues: usize,
+    pub lignes_retenues: usize,
+    pub lignes_rejetees: usize,
+    pub avertissements: usize,
+}
+
+/// Rounds to 9 decimals so that the JSON shows 0.25, not 0.24999999999999997.
+fn r9(x: f64) -> f64 {
+    (x * 1e9).round() / 1e9
+}
+
+#[derive(Serialize)]
+struct Synthese<'a> {
+    lignes_lues: usize,
+    lignes_retenues: usize,
+    lignes_rejetees: usize,
+    avertissements: usize,
+    perimetres: Vec<PerimetreJson<'a>>,
+    alertes: &'a [Alerte],
+}
+
+#[derive(Serialize)]
+struct PerimetreJson<'a> {
+    bailleur: &'a str,
+    departement: &'a str,
+    logements: u32,
+    assiette: u32,
+    hors_assiette: HorsAssiette<'a>,
+    flux_annuel: f64,
+    parts: Vec<PartJson<'a>>,
+}
+
+/// `{motif: n}` in the order of SPEC §2.
+struct HorsAssiette<'a>(&'a [u32; Motif::N]);
+
+impl Serialize for HorsAssiette<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(Motif::N))?;
+        for motif in Motif::TOUS {
+            m.serialize_entry(motif.code(), &self.0[motif as usize])?;
+        }
+        m.end()
+    }
+}
+
+#[derive(Serialize)]
+struct PartJson<'a> {
+    reservataire: &'a str,
+    categorie: &'static str,
+    logements_reserves: u32,
+    volume_droits: f64,
+    part: f64,
+    logements_par_an: f64,
+    annees_epuisement: Option<f64>,
+}
+
+/// `synthese.json` (SPEC §6), pretty-printed; `part` is a fraction.
+pub fn synthese_json(c: Comptage, r: &Resultats) -> String {
+    let perimetres = r
+        .perimetres
+        .iter()
+        .map(|p| PerimetreJson {
+            bailleur: &p.bailleur,
+            departement: &p.departement,
+            logements: p.logements,
+            assiette: p.assiette,
+            hors_assiette: HorsAssiette(&p.hors_assiette),
+            flux_annuel: r9(p.flux_annuel),
+            parts: p
+                .parts
+                .iter()
+                .map(|x| PartJson {
+                    reservataire: &x.reservataire,
+                    categorie: x.categorie.code(),
+                    logements_reserves: x.logements_reserves,
+                    volume_droits: r9(x.volume_droits),
+                    part: r9(x.part),
+                    logements_par_an: r9(x.logements_par_an),
+                    annees_epuisement: x.annees_epuisement.map(r9),
+                })
+                .collect(),
+        })
+        .collect();
+    let s = Synthese {
+        lignes_lues: c.lignes_lues,
+        lignes_retenues: c.lignes_retenues,
+        lignes_rejetees: c.lignes_rejetees,
+        avertissements: c.avertissements,
+        perimetres,
+        alertes: &r.alertes,
+    };
+    let mut texte = serde_json::to_string_pretty(&s).expect("synthèse sérialisable");
+    texte.push('\n');
+    texte
+}
+
+/// Categories with an expected yearly number of logements (the reserving ones and the bailleur).
+fn categories_attendues() -> impl Iterator<Item = Categorie> {
+    Categorie::RESERVANTES.into_iter().chain([Categorie::Bailleur])
+}
+
+/// Header of the communal view (first column named `premiere`: `commune` or `departement`…).
+fn entetes_vue(premiere: &str) -> Vec<String> {
+    let mut e: Vec<String> =
+        [premiere, "nom", "epci", "departement", "logements", "hors_assiette"].map(String::from).to_vec();
+    e.extend(Motif::TOUS.iter().map(|m| format!("hors_assiette_{}", m.code())));
+    e.extend(["assiette", "liberations_annuelles", "flux_annuel"].map(String::from));
+    e.extend(Categorie::RESERVANTES.iter().map(|c| format!("reserves_{}", c.code())));
+    e.extend(Categorie::RESERVANTES.iter().map(|c| format!("volume_{}", c.code())));
+    e.extend(categories_attendues().map(|c| format!("logements_par_an_{}", c.code())));
+    e.extend(TYPOLOGIES.iter().map(|t| format!("assiette_typologie_{t}")));
+    e.extend(FINANCEMENTS.iter().map(|f| format!("assiette_financement_{f}")));
+    e.extend(QPV.iter().map(|q| format!("assiette_qpv_{q}")));
+    e
+}
+
+/// The communal aggregated view as CSV: `communes.csv` (one row per commune), or the roll-ups per
+/// EPCI/EPT or département. Counts from 1 to `secret_statistique − 1` show « < seuil »; estimated
+/// quantities (volumes, liberations, logements per year) are not counts and are shown as they are.
+pub fn vue_csv(lignes: &[LigneCommunale], premiere: &str, seuil: u32) -> Vec<u8> {
+    let mut c = CsvFr::new();
+    let entetes = entetes_vue(premiere);
+    c.entetes(entetes.iter().map(String::as_str));
+    for l in lignes {
+        let a = &l.agregat;
+        let compte = |c: &mut CsvFr, n: u32| {
+            c.texte(&secret(n, seuil));
+        };
+        c.texte(&l.code).texte(&l.nom).texte(&l.epci).texte(&l.departement);
+        compte(&mut c, a.logements);
+        compte(&mut c, a.hors_assiette.iter().sum());
+        a.hors_assiette.iter().for_each(|&n| compte(&mut c, n));
+        compte(&mut c, a.assiette);
+        c.nombre(a.liberations, 2).nombre(a.flux, 2);
+        Categorie::RESERVANTES.iter().for_each(|&k| compte(&mut c, a.reserves[k as usize]));
+        Categorie::RESERVANTES.iter().for_each(|&k| {
+            c.nombre(a.volume[k as usize], 2);
+        });
+        categories_attendues().for_each(|k| {
+            c.nombre(a.attendus[k as usize], 2);
+        });
+        a.typologie.iter().chain(&a.financement).chain(&a.qpv).for_each(|&n| compte(&mut c, n));
+        c.fin();
+    }
+    c.octets()
+}
+
+/// `etalement.csv`: `bailleur;departement;annee;reservataire;logements_offerts;volume_restant`.
+pub fn etalement_csv(r: &Resultats) -> Vec<u8> {
+    let mut c = CsvFr::new();
+    c.entetes(["bailleur", "departement", "annee", "reservataire", "logements_offerts", "volume_restant"]);
+    for p in &r.perimetres {
+        let (bailleur, departement) = (echapper(&p.bailleur), echapper(&p.departement));
+        let noms: Vec<_> = p.parts.iter().map(|x| echapper(&x.reservataire)).collect();
+        for l in &p.etalement.lignes {
+            c.echappe(&bailleur).echappe(&departement).entier(l.annee);
+            c.echappe(&noms[l.partie as usize]).nombre(l.offerts, 3);
+            match l.volume_restant {
+                Some(v) => c.nombre(v, 3),
+                None => c.vide(),
+            };
+            c.fin();
+        }
+    }
+    c.octets()
+}
+
+/// `objectifs.csv` (SPEC §4.10): yearly logements per party, per commune for the État and the
+/// communes, per département (empty `commune`) for the others.
+pub fn objectifs_csv(ds: &Dataset, r: &Resultats) -> Vec<u8> {
+    let mut c = CsvFr::new();
+    c.entetes(["bailleur", "departement", "reservataire", "categorie", "commune", "logements_par_an"]);
+    for p in &r.perimetres {
+        for o in &p.objectifs {
+            let partie = &p.parts[o.partie];
+            c.texte(&p.bailleur).texte(&p.departement).texte(&partie.reservataire).texte(partie.categorie.code());
+            c.texte(o.commune.map_or("", |k| ds.communes[k as usize].as_str()));
+            c.nombre(o.logements_par_an, 3).fin();
+        }
+    }
+    c.octets()
+}
+
+/// `rejets.csv` (and `avertissements.csv`): `ligne;colonne;motif`.
+pub fn rejets_csv(rejets: &[Rejet]) -> Vec<u8> {
+    let mut c = CsvFr::new();
+    c.entetes(["ligne", "colonne", "motif"]);
+    for r in rejets {
+        c.entier(r.ligne).texte(&r.colonne).texte(&r.motif).fin();
+    }
+    c.octets()
+}

@@ -1,0 +1,239 @@
+//! Header matching (SPEC §2): each field of the état des lieux is found by its canonical name or a
+//! synonym (RPLS and common exports), case-, accent- and punctuation-insensitively. The resulting
+//! [`Correspondance`] can also be set by hand when detection fails.
+
+use std::fmt;
+
+/// A field of the état des lieux (SPEC §2 table, in order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Champ {
+    Rpls,
+    Bailleur,
+    Commune,
+    Typologie,
+    Financement,
+    Qpv,
+    Surface,
+    Loyer,
+    AnneeConstruction,
+    HorsAssiette,
+    Reservataire,
+    Categorie,
+    TypeDroit,
+    DateFin,
+    DroitUtilise,
+    TauxRotation,
+}
+
+impl Champ {
+    pub const N: usize = 16;
+    pub const TOUS: [Champ; 16] = [
+        Champ::Rpls,
+        Champ::Bailleur,
+        Champ::Commune,
+        Champ::Typologie,
+        Champ::Financement,
+        Champ::Qpv,
+        Champ::Surface,
+        Champ::Loyer,
+        Champ::AnneeConstruction,
+        Champ::HorsAssiette,
+        Champ::Reservataire,
+        Champ::Categorie,
+        Champ::TypeDroit,
+        Champ::DateFin,
+        Champ::DroitUtilise,
+        Champ::TauxRotation,
+    ];
+
+    /// Canonical column name.
+    pub fn nom(self) -> &'static str {
+        match self {
+            Champ::Rpls => "rpls",
+            Champ::Bailleur => "bailleur",
+            Champ::Commune => "commune",
+            Champ::Typologie => "typologie",
+            Champ::Financement => "financement",
+            Champ::Qpv => "qpv",
+            Champ::Surface => "surface",
+            Champ::Loyer => "loyer",
+            Champ::AnneeConstruction => "annee_construction",
+            Champ::HorsAssiette => "hors_assiette",
+            Champ::Reservataire => "reservataire",
+            Champ::Categorie => "categorie",
+            Champ::TypeDroit => "type_droit",
+            Champ::DateFin => "date_fin",
+            Champ::DroitUtilise => "droit_utilise",
+            Champ::TauxRotation => "taux_rotation",
+        }
+    }
+
+    pub fn requis(self) -> bool {
+        matches!(self, Champ::Rpls | Champ::Commune)
+    }
+
+    /// Normalised synonyms (see [`normaliser`]), canonical name first.
+    fn synonymes(self) -> &'static [&'static str] {
+        match self {
+            Champ::Rpls => &["rpls", "identrep", "identifiantrpls", "numrpls", "numerorpls", "nrpls", "idrpls"],
+            Champ::Bailleur => &["bailleur", "identorg", "rs", "organisme", "siren", "raisonsociale", "nomorganisme"],
+            Champ::Commune => &["commune", "depcom", "depcomcode", "codeinsee", "codecommune", "insee", "codegeo"],
+            Champ::Typologie => &["typologie", "nbpiece", "nbpieces", "nombredepieces", "type", "typelogement"],
+            Champ::Financement => &["financement", "finan", "financode", "financementinitial"],
+            Champ::Qpv => &["qpv", "qpvcode", "codeqpv", "enqpv"],
+            Champ::Surface => &["surface", "surfhab", "surfacehabitable"],
+            Champ::Loyer => &["loyer", "loyerprinc", "loyerprincipal"],
+            Champ::AnneeConstruction => &["anneeconstruction", "construct", "anneedeconstruction"],
+            Champ::HorsAssiette => &["horsassiette", "motifdexclusion", "motifexclusion", "motifhorsassiette"],
+            Champ::Reservataire => &["reservataire", "contingent", "nomreservataire"],
+            Champ::Categorie => &["categorie", "categoriereservataire", "contreslog", "typereservataire"],
+            Champ::TypeDroit => &["typedroit", "droit", "typedereservation"],
+            Champ::DateFin => &["datefin", "findereservation", "echeance", "datefinreservation", "datedefin"],
+            Champ::DroitUtilise => &["droitutilise"],
+            Champ::TauxRotation => &["tauxrotation", "tauxderotation"],
+        }
+    }
+}
+
+/// Short normalised key, kept on the stack (no allocation per cell).
+#[derive(Clone, Copy)]
+pub struct Cle {
+    octets: [u8; 48],
+    len: u8,
+}
+
+impl Cle {
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.octets[..self.len as usize]).unwrap_or("")
+    }
+}
+
+impl fmt::Debug for Cle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.as_str().fmt(f)
+    }
+}
+
+/// Folds one character: lower case without accent; `None` for punctuation and spaces.
+fn plier(c: char, sortie: &mut impl FnMut(u8)) {
+    match c {
+        'a'..='z' | '0'..='9' => sortie(c as u8),
+        'A'..='Z' => sortie(c.to_ascii_lowercase() as u8),
+        'à' | 'â' | 'ä' | 'á' | 'À' | 'Â' | 'Ä' | 'Á' => sortie(b'a'),
+        'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => sortie(b'e'),
+        'î' | 'ï' | 'í' | 'Î' | 'Ï' => sortie(b'i'),
+        'ô' | 'ö' | 'ó' | 'Ô' | 'Ö' => sortie(b'o'),
+        'ù' | 'û' | 'ü' | 'ú' | 'Ù' | 'Û' | 'Ü' => sortie(b'u'),
+        'ç' | 'Ç' => sortie(b'c'),
+        'œ' | 'Œ' => {
+            sortie(b'o');
+            sortie(b'e')
+        }
+        'æ' | 'Æ' => {
+            sortie(b'a');
+            sortie(b'e')
+        }
+        '+' => {
+            sortie(b'p');
+            sortie(b'l');
+            sortie(b'u');
+            sortie(b's')
+        }
+        _ => {}
+    }
+}
+
+/// Case-, accent- and punctuation-insensitive key ("Catégorie réservataire" → "categoriereservataire",
+/// "T6+" → "t6plus"). A key longer than 48 bytes becomes "\u{1}", which matches nothing.
+pub fn cle(s: &str) -> Cle {
+    let mut c = Cle { octets: [0; 48], len: 0 };
+    // Fast path: short ASCII values (almost every cell) are folded byte by byte.
+    if s.len() <= c.octets.len() && s.is_ascii() && !s.contains('+') {
+        for b in s.bytes() {
+            if b.is_ascii_alphanumeric() {
+                c.octets[c.len as usize] = b.to_ascii_lowercase();
+                c.len += 1;
+            }
+        }
+        return c;
+    }
+    let mut deborde = false;
+    for ch in s.chars() {
+        plier(ch, &mut |b| {
+            if (c.len as usize) < c.octets.len() {
+                c.octets[c.len as usize] = b;
+                c.len += 1;
+            } else {
+                deborde = true;
+            }
+        });
+    }
+    if deborde {
+        c.octets[0] = 1;
+        c.len = 1;
+    }
+    c
+}
+
+/// Same as [`cle`], as an owned string (headers, tests).
+pub fn normaliser(s: &str) -> String {
+    let mut out = String::new();
+    for ch in s.chars() {
+        plier(ch, &mut |b| out.push(b as char));
+    }
+    out
+}
+
+/// Which column (0-based) of the file holds each field.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Correspondance {
+    pub colonnes: [Option<usize>; Champ::N],
+}
+
+impl Correspondance {
+    pub fn colonne(&self, champ: Champ) -> Option<usize> {
+        self.colonnes[champ as usize]
+    }
+    /// Required fields that no column provides.
+    pub fn manquants(&self) -> Vec<Champ> {
+        Champ::TOUS.into_iter().filter(|c| c.requis() && self.colonne(*c).is_none()).collect()
+    }
+}
+
+/// Matches headers to fields; the first column matching a field wins.
+pub fn detecter<'a>(entetes: impl IntoIterator<Item = &'a str>) -> Correspondance {
+    let mut m = Correspondance::default();
+    for (i, e) in entetes.into_iter().enumerate() {
+        let n = normaliser(e);
+        if let Some(champ) = Champ::TOUS.into_iter().find(|c| c.synonymes().contains(&n.as_str())) {
+            m.colonnes[champ as usize].get_or_insert(i);
+        }
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rpls_and_french_headers() {
+        let m = detecter(["IDENT_REP", "DEPCOM", "NBPIECE", "FINAN", "QPV", "Catégorie réservataire", "Fin de réservation", "Taux de rotation", "divers"]);
+        assert_eq!(m.colonne(Champ::Rpls), Some(0));
+        assert_eq!(m.colonne(Champ::Commune), Some(1));
+        assert_eq!(m.colonne(Champ::Typologie), Some(2));
+        assert_eq!(m.colonne(Champ::Categorie), Some(5));
+        assert_eq!(m.colonne(Champ::DateFin), Some(6));
+        assert_eq!(m.colonne(Champ::TauxRotation), Some(7));
+        assert!(m.manquants().is_empty());
+        assert_eq!(detecter(["rpls"]).manquants(), vec![Champ::Commune]);
+    }
+
+    #[test]
+    fn keys_fold_case_accents_punctuation() {
+        assert_eq!(cle("  Réservé-État ").as_str(), "reserveetat");
+        assert_eq!(cle("T6+").as_str(), "t6plus");
+        assert_eq!(normaliser("Hors_assiette"), "horsassiette");
+        assert_eq!(cle(&"x".repeat(60)).as_str(), "\u{1}");
+    }
+}

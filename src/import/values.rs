@@ -1,0 +1,340 @@
+//! Cell values of an état des lieux (SPEC §2): numbers with a decimal comma or point, percentages
+//! ("6,3 %"), dates (JJ/MM/AAAA, AAAA-MM-JJ, AAAA), yes/no, and the coded fields (typologie,
+//! financement, QPV, catégorie, motif, type de droit). Every error is a French reason for the user.
+
+use std::borrow::Cow;
+
+use chrono::NaiveDate;
+
+use crate::domain::model::{Categorie, Motif, TypeDroit, FINANCEMENTS};
+
+use super::columns::cle;
+
+pub type Resultat<T> = Result<T, String>;
+
+/// A number: spaces (also non-breaking) as thousands separators, decimal comma or point, an
+/// optional trailing `%` (divides by 100). `None` when the cell is empty.
+pub fn nombre(s: &str) -> Resultat<Option<f64>> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    if let Some(v) = decimal_simple(s) {
+        return Ok(Some(v));
+    }
+    let (s, pourcent) = match s.strip_suffix('%') {
+        Some(r) => (r.trim_end(), true),
+        None => (s, false),
+    };
+    let mut tampon = [0u8; 48];
+    let mut n = 0;
+    for c in s.chars() {
+        let b = match c {
+            ',' => b'.',
+            ' ' | '\u{a0}' | '\u{202f}' | '\'' => continue,
+            c if c.is_ascii() => c as u8,
+            _ => return Err(format!("« {s} » n'est pas un nombre")),
+        };
+        if n == tampon.len() {
+            return Err(format!("« {s} » n'est pas un nombre"));
+        }
+        tampon[n] = b;
+        n += 1;
+    }
+    let texte = std::str::from_utf8(&tampon[..n]).unwrap_or("");
+    match texte.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(Some(if pourcent { v / 100.0 } else { v })),
+        _ => Err(format!("« {s} » n'est pas un nombre")),
+    }
+}
+
+/// Fast path for plain decimals ("445,10", "0.063", "1975"): at most 15 digits and one decimal
+/// separator. mantissa / 10^k with both exact in f64 is correctly rounded, hence the same value as
+/// `str::parse` (Clinger's fast path).
+fn decimal_simple(s: &str) -> Option<f64> {
+    let (mut mantisse, mut chiffres, mut decimales, mut virgule) = (0u64, 0u32, 0i32, false);
+    for b in s.bytes() {
+        match b {
+            b'0'..=b'9' => {
+                mantisse = mantisse * 10 + (b - b'0') as u64;
+                chiffres += 1;
+                decimales += virgule as i32;
+            }
+            b',' | b'.' if !virgule => virgule = true,
+            _ => return None,
+        }
+    }
+    if chiffres == 0 || chiffres > 15 {
+        return None;
+    }
+    Some(mantisse as f64 / 10f64.powi(decimales))
+}
+
+/// A non-negative quantity (surface, loyer).
+pub fn quantite(s: &str) -> Resultat<Option<f64>> {
+    match nombre(s)? {
+        Some(v) if v < 0.0 => Err(format!("« {} » est négatif", s.trim())),
+        v => Ok(v),
+    }
+}
+
+/// A taux de rotation: 0..1, or a percentage ("6,3 %"). A bare number between 1 and 100 is read as
+/// a percentage too (a common spreadsheet habit); the caller raises a warning then.
+pub fn taux(s: &str) -> Resultat<Option<(f64, bool)>> {
+    match nombre(s)? {
+        None => Ok(None),
+        Some(v) if (0.0..=1.0).contains(&v) => Ok(Some((v, false))),
+        Some(v) if v > 1.0 && v <= 100.0 && !s.contains('%') => Ok(Some((v / 100.0, true))),
+        Some(_) => Err(format!("taux « {} » hors de 0..1", s.trim())),
+    }
+}
+
+/// A date: JJ/MM/AAAA (also with `-` or `.`), AAAA-MM-JJ (a time part is ignored), or AAAA alone
+/// meaning 31/12 of that year.
+pub fn date(s: &str) -> Resultat<Option<NaiveDate>> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let s = s.split([' ', 'T']).next().unwrap_or(s);
+    let erreur = || format!("date « {s} » illisible (JJ/MM/AAAA, AAAA-MM-JJ ou AAAA)");
+    let parties: Vec<&str> = s.split(['/', '-', '.']).collect();
+    let nombre = |x: &str| x.parse::<u32>().map_err(|_| erreur());
+    let (a, m, j) = match parties.as_slice() {
+        [a] if a.len() == 4 => (nombre(a)?, 12, 31),
+        [a, m, j] if a.len() == 4 => (nombre(a)?, nombre(m)?, nombre(j)?),
+        [j, m, a] if a.len() == 4 => (nombre(a)?, nombre(m)?, nombre(j)?),
+        _ => return Err(erreur()),
+    };
+    NaiveDate::from_ymd_opt(a as i32, m, j).map(Some).ok_or_else(erreur)
+}
+
+/// oui/non, o/n, yes/no, true/false, vrai/faux, 1/0, x.
+pub fn oui_non(s: &str) -> Resultat<Option<bool>> {
+    match cle(s).as_str() {
+        "" => Ok(None),
+        "oui" | "o" | "yes" | "y" | "true" | "vrai" | "1" | "x" => Ok(Some(true)),
+        "non" | "n" | "no" | "false" | "faux" | "0" => Ok(Some(false)),
+        _ => Err(format!("« {} » n'est ni oui ni non", s.trim())),
+    }
+}
+
+/// Typologie: a number of rooms (1..n), T1..T6+ or F1..F6+, "studio" (T1); 6 and more → T6+.
+/// Returns the index in `TYPOLOGIES` (1..=6).
+pub fn typologie(s: &str) -> Resultat<u8> {
+    // Fast path: "T3" or "3".
+    match s.as_bytes() {
+        [b'T', d @ b'1'..=b'6'] | [d @ b'1'..=b'6'] => return Ok(d - b'0'),
+        _ => {}
+    }
+    let k = cle(s);
+    let n = k.as_str();
+    if n.is_empty() {
+        return Ok(0);
+    }
+    if n == "studio" || n == "chambre" {
+        return Ok(1);
+    }
+    let chiffres = n.strip_prefix('t').or_else(|| n.strip_prefix('f')).unwrap_or(n);
+    match chiffres.trim_end_matches("plus").parse::<u32>() {
+        Ok(k) if k >= 1 => Ok(k.min(6) as u8),
+        _ => Err(format!("typologie « {} » inconnue", s.trim())),
+    }
+}
+
+/// Financement: PLAI, PLUS, PLS, PLI, or the RPLS code (10, 11 → PLAI; 12, 13, 50–55 → PLUS and
+/// ancien; 14 → PLS; 16 → PLI; others → Autre). Returns the index in `FINANCEMENTS`.
+pub fn financement(s: &str) -> u8 {
+    if let Some(i) = FINANCEMENTS.iter().position(|f| *f == s) {
+        return i as u8;
+    }
+    let k = cle(s);
+    let n = k.as_str();
+    match n {
+        "" => 0,
+        "plai" | "plaintegration" => 1,
+        "plus" | "pla" | "hlmo" => 2,
+        "pls" => 3,
+        "pli" => 4,
+        _ => match n.parse::<u32>() {
+            Ok(10 | 11) => 1,
+            Ok(12 | 13 | 50..=55) => 2,
+            Ok(14) => 3,
+            Ok(16) => 4,
+            _ => 5,
+        },
+    }
+}
+
+/// QPV: oui/non, 1 (en QPV) / 2 (hors QPV), true/false, or a QPV code (non-empty = en QPV).
+/// Returns the index in `QPV` (1 = qpv, 2 = hors QPV).
+pub fn qpv(s: &str) -> u8 {
+    match s {
+        "oui" | "1" => return 1,
+        "non" | "2" => return 2,
+        _ => {}
+    }
+    match cle(s).as_str() {
+        "" => 0,
+        "2" | "0" | "non" | "n" | "false" | "faux" | "horsqpv" => 2,
+        _ => 1,
+    }
+}
+
+/// Catégorie of réservataire: the codes of SPEC §2 (accents, case and punctuation ignored), common
+/// spellings, or the RPLS CONTRESLOG code 1..7.
+pub fn categorie(s: &str) -> Resultat<Option<Categorie>> {
+    if let Some(c) = Categorie::depuis_code(s).filter(|c| *c != Categorie::Bailleur) {
+        return Ok(Some(c));
+    }
+    let c = match cle(s).as_str() {
+        "" => return Ok(None),
+        "1" | "etatagents" | "etatfonctionnaires" | "fonctionnaires" => Categorie::EtatAgents,
+        "2" | "etatprioritaires" | "etat" | "prefet" | "prefecture" | "contingentprefectoral" => {
+            Categorie::EtatPrioritaires
+        }
+        "3" | "actionlogement" | "al" | "1logement" => Categorie::ActionLogement,
+        "4" | "commune" | "ville" | "collectivite" => Categorie::Commune,
+        "5" | "ministere" => Categorie::Ministere,
+        "6" | "autre" | "autres" => Categorie::Autre,
+        "7" | "nonreserve" | "bailleur" | "aucun" | "non" => Categorie::NonReserve,
+        "epci" | "ept" | "metropole" | "intercommunalite" => Categorie::Epci,
+        "departement" | "conseildepartemental" => Categorie::Departement,
+        "region" | "conseilregional" => Categorie::Region,
+        "employeur" | "entreprise" => Categorie::Employeur,
+        _ => return Err(format!("catégorie de réservataire « {} » inconnue", s.trim())),
+    };
+    Ok(Some(c))
+}
+
+/// Guess of a category from a réservataire's name when the file gives none.
+pub fn categorie_du_nom(nom: &str) -> Categorie {
+    let n = super::columns::normaliser(nom);
+    let contient = |x: &[&str]| x.iter().any(|m| n.contains(m));
+    if contient(&["actionlogement"]) {
+        Categorie::ActionLogement
+    } else if contient(&["prefet", "prefecture", "etat"]) && !contient(&["etablissement"]) {
+        Categorie::EtatPrioritaires
+    } else if contient(&["ville", "commune", "mairie"]) {
+        Categorie::Commune
+    } else if contient(&["departement"]) {
+        Categorie::Departement
+    } else if contient(&["region"]) {
+        Categorie::Region
+    } else if contient(&["ministere"]) {
+        Categorie::Ministere
+    } else if contient(&["epci", "metropole", "agglomeration", "communaute", "territoire"]) {
+        Categorie::Epci
+    } else {
+        Categorie::Autre
+    }
+}
+
+/// Motif hors assiette: the codes of SPEC §2 or common spellings; empty / non / 0 = in the assiette.
+pub fn motif(s: &str) -> Resultat<Option<Motif>> {
+    let m = match cle(s).as_str() {
+        "" | "non" | "0" | "aucun" | "dansassiette" => return Ok(None),
+        "renouvellementurbain" | "ru" | "anru" | "npnru" | "renovationurbaine" => Motif::RenouvellementUrbain,
+        "orcod" | "coproprietedegradee" | "coproprietesdegradees" => Motif::Orcod,
+        "lhi" | "habitatindigne" | "luttecontrelhabitatindigne" => Motif::Lhi,
+        "vente" | "ventehlm" | "ventes" => Motif::Vente,
+        "mutation" | "mutations" | "mutationinterne" | "mutationsinternes" => Motif::Mutation,
+        "defense" | "defensenationale" | "armees" => Motif::Defense,
+        "securiteinterieure" | "interieur" | "police" | "gendarmerie" => Motif::SecuriteInterieure,
+        "sante" | "etablissementdesante" | "etablissementspublicsdesante" => Motif::Sante,
+        "autre" => Motif::Autre,
+        _ => return Err(format!("motif hors assiette « {} » inconnu", s.trim())),
+    };
+    Ok(Some(m))
+}
+
+/// Type de droit: `suite` (default) or `simple` (`unique` accepted).
+pub fn type_droit(s: &str) -> Resultat<TypeDroit> {
+    match s {
+        "suite" | "" => return Ok(TypeDroit::Suite),
+        "simple" => return Ok(TypeDroit::Simple),
+        _ => {}
+    }
+    match cle(s).as_str() {
+        "" | "suite" | "droitdesuite" => Ok(TypeDroit::Suite),
+        "simple" | "unique" | "droitsimple" | "droitunique" => Ok(TypeDroit::Simple),
+        _ => Err(format!("type de droit « {} » inconnu (suite ou simple)", s.trim())),
+    }
+}
+
+/// INSEE commune code: 5 characters, digits or 2A/2B. A 4-digit code lost its leading zero in a
+/// spreadsheet and is padded (the caller warns: the result is longer than the input).
+pub fn commune(s: &str) -> Resultat<Cow<'_, str>> {
+    let s = s.trim();
+    let chiffres = |c: &str| c.bytes().all(|b| b.is_ascii_digit());
+    if s.len() == 5 && chiffres(s) {
+        return Ok(Cow::Borrowed(s));
+    }
+    let corse = s.len() == 5 && matches!(&s.as_bytes()[..2], b"2A" | b"2B" | b"2a" | b"2b") && chiffres(&s[2..]);
+    if corse {
+        Ok(Cow::Owned(s.to_ascii_uppercase()))
+    } else if s.len() == 4 && chiffres(s) {
+        Ok(Cow::Owned(format!("0{s}")))
+    } else if s.is_empty() {
+        Err("code commune vide".into())
+    } else {
+        Err(format!("code commune « {s} » invalide (5 caractères INSEE attendus)"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_rates() {
+        assert_eq!(nombre("1 234,5").unwrap(), Some(1234.5));
+        for x in ["445,10", "0.063", "1975", "0,1", "12345678,123456", "0,0000001"] {
+            assert_eq!(decimal_simple(x), Some(x.replace(',', ".").parse::<f64>().unwrap()), "{x}");
+        }
+        assert_eq!(decimal_simple("1,2,3"), None);
+        assert_eq!(nombre("6,3 %").unwrap(), Some(0.063));
+        assert_eq!(nombre("").unwrap(), None);
+        assert!(nombre("abc").is_err());
+        assert_eq!(taux("0,063").unwrap(), Some((0.063, false)));
+        assert_eq!(taux("6,3 %").unwrap(), Some((0.063, false)));
+        assert_eq!(taux("6.3").unwrap(), Some((0.063, true)));
+        assert!(taux("150 %").is_err());
+    }
+
+    #[test]
+    fn dates() {
+        let d = |a, m, j| Some(NaiveDate::from_ymd_opt(a, m, j).unwrap());
+        assert_eq!(date("31/12/2045").unwrap(), d(2045, 12, 31));
+        assert_eq!(date("2045-06-30").unwrap(), d(2045, 6, 30));
+        assert_eq!(date("2045-06-30 00:00:00").unwrap(), d(2045, 6, 30));
+        assert_eq!(date("2045").unwrap(), d(2045, 12, 31));
+        assert_eq!(date(" ").unwrap(), None);
+        assert!(date("31/02/2045").is_err() && date("demain").is_err());
+    }
+
+    #[test]
+    fn coded_fields() {
+        assert_eq!(typologie("T3").unwrap(), 3);
+        assert_eq!(typologie("7").unwrap(), 6);
+        assert_eq!(typologie("T6+").unwrap(), 6);
+        assert_eq!(typologie("").unwrap(), 0);
+        assert!(typologie("grand").is_err());
+        assert_eq!([financement("11"), financement("53"), financement("PLS"), financement("16"), financement("99")], [1, 2, 3, 4, 5]);
+        assert_eq!([qpv("oui"), qpv("2"), qpv("QP093012"), qpv("")], [1, 2, 1, 0]);
+        assert_eq!(categorie("1").unwrap(), Some(Categorie::EtatAgents));
+        assert_eq!(categorie("État prioritaires").unwrap(), Some(Categorie::EtatPrioritaires));
+        assert_eq!(categorie("action_logement").unwrap(), Some(Categorie::ActionLogement));
+        assert!(categorie("martien").is_err());
+        assert_eq!(motif("Renouvellement urbain").unwrap(), Some(Motif::RenouvellementUrbain));
+        assert_eq!(motif("securite_interieure").unwrap(), Some(Motif::SecuriteInterieure));
+        assert!(motif("plage").is_err());
+        assert_eq!(type_droit("unique").unwrap(), TypeDroit::Simple);
+        assert_eq!(commune("1053").unwrap(), "01053");
+        assert_eq!(commune("2a004").unwrap(), "2A004");
+        assert!(matches!(commune("93048").unwrap(), Cow::Borrowed("93048")));
+        assert!(commune("ABCDE").is_err());
+        assert_eq!(categorie_du_nom("Ville de Montreuil"), Categorie::Commune);
+        assert_eq!(categorie_du_nom("Action Logement Services"), Categorie::ActionLogement);
+    }
+}

@@ -1,0 +1,125 @@
+//! Small labelled form controls in the DSFR markup, shared by the parameter pages.
+
+use leptos::prelude::*;
+
+/// A number input shown in percent while the model holds a fraction (6,3 % ↔ 0.063).
+#[component]
+pub fn ChampPourcent(
+    id: String,
+    label: String,
+    #[prop(optional, into)] aide: String,
+    #[prop(into)] valeur: Signal<Option<f64>>,
+    #[prop(into)] regler: Callback<Option<f64>>,
+    #[prop(optional, into)] placeholder: String,
+) -> impl IntoView {
+    view! {
+        <div class="fr-input-group">
+            <label class="fr-label" for=id.clone()>{label}
+                {(!aide.is_empty()).then(|| view! { <span class="fr-hint-text">{aide}</span> })}
+            </label>
+            <div class="champ-unite">
+                <input class="fr-input" type="number" id=id min="0" max="100" step="0.1" inputmode="decimal"
+                    placeholder=placeholder
+                    prop:value=move || valeur.get().map(|v| format_saisie(v * 100.0)).unwrap_or_default()
+                    on:change=move |ev| regler.run(lire_nombre(&event_target_value(&ev)).map(|v| v / 100.0))/>
+                <span class="champ-unite__unite" aria-hidden="true">"%"</span>
+            </div>
+        </div>
+    }
+}
+
+/// A plain number input.
+#[component]
+pub fn ChampNombre(
+    id: String,
+    label: String,
+    #[prop(optional, into)] aide: String,
+    #[prop(into)] valeur: Signal<f64>,
+    #[prop(into)] regler: Callback<f64>,
+    #[prop(default = "1")] pas: &'static str,
+    #[prop(optional)] unite: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class="fr-input-group">
+            <label class="fr-label" for=id.clone()>{label}
+                {(!aide.is_empty()).then(|| view! { <span class="fr-hint-text">{aide}</span> })}
+            </label>
+            <div class="champ-unite">
+                <input class="fr-input" type="number" id=id min="0" step=pas inputmode="decimal"
+                    prop:value=move || format_saisie(valeur.get())
+                    on:change=move |ev| if let Some(v) = lire_nombre(&event_target_value(&ev)) { regler.run(v) }/>
+                {(!unite.is_empty()).then(|| view! { <span class="champ-unite__unite" aria-hidden="true">{unite}</span> })}
+            </div>
+        </div>
+    }
+}
+
+/// A group of radio buttons for an enum-like choice.
+#[component]
+pub fn ChoixRadio<T>(
+    nom: &'static str,
+    legende: String,
+    #[prop(optional, into)] aide: String,
+    options: Vec<(T, &'static str, &'static str)>,
+    #[prop(into)] valeur: Signal<T>,
+    #[prop(into)] regler: Callback<T>,
+) -> impl IntoView
+where
+    T: Copy + PartialEq + Send + Sync + 'static,
+{
+    view! {
+        <fieldset class="fr-fieldset">
+            <legend class="fr-fieldset__legend fr-text--regular">{legende}
+                {(!aide.is_empty()).then(|| view! { <span class="fr-hint-text">{aide}</span> })}
+            </legend>
+            {options.into_iter().enumerate().map(|(i, (v, libelle, detail))| {
+                let id = format!("{nom}-{i}");
+                view! {
+                    <div class="fr-fieldset__element">
+                        <div class="fr-radio-group">
+                            <input type="radio" id=id.clone() name=nom
+                                prop:checked=move || valeur.get() == v
+                                on:change=move |_| regler.run(v)/>
+                            <label class="fr-label" for=id>{libelle}
+                                {(!detail.is_empty()).then(|| view! { <span class="fr-hint-text">{detail}</span> })}
+                            </label>
+                        </div>
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+/// A checkbox.
+#[component]
+pub fn Case(
+    id: String,
+    label: String,
+    #[prop(optional, into)] aide: String,
+    #[prop(into)] valeur: Signal<bool>,
+    #[prop(into)] regler: Callback<bool>,
+) -> impl IntoView {
+    view! {
+        <div class="fr-checkbox-group">
+            <input type="checkbox" id=id.clone()
+                prop:checked=move || valeur.get()
+                on:change=move |ev| regler.run(event_target_checked(&ev))/>
+            <label class="fr-label" for=id>{label}
+                {(!aide.is_empty()).then(|| view! { <span class="fr-hint-text">{aide}</span> })}
+            </label>
+        </div>
+    }
+}
+
+/// A number typed by a French user: decimal comma or point, spaces ignored; empty = none.
+pub fn lire_nombre(texte: &str) -> Option<f64> {
+    let t: String = texte.chars().filter(|c| !c.is_whitespace()).collect::<String>().replace(',', ".");
+    t.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// The value of a number input (the browser wants a decimal point), without float noise.
+pub fn format_saisie(v: f64) -> String {
+    let s = format!("{:.6}", v);
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
+}

@@ -1,0 +1,237 @@
+//! Page « Données »: load a file (picker, drag and drop, or the demo), see how it was read — counts,
+//! detected columns, rejects and warnings — and map columns by hand when detection fails.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+use super::navigateur::{lire_fichier, lire_url, telecharger};
+use super::state::{Lecture, Session};
+use crate::format::integer;
+use crate::import::columns::{Champ, Correspondance};
+use crate::import::Rejet;
+
+/// Relative URL of the demo file (copied into `dist/demo/` by Trunk).
+pub const DEMO_URL: &str = "demo/etat-des-lieux-demo.csv";
+pub const DEMO_NOM: &str = "etat-des-lieux-demo.csv";
+/// Rejects and warnings shown on screen; the download has them all.
+const LIGNES_AFFICHEES: usize = 50;
+
+#[component]
+pub fn PageDonnees() -> impl IntoView {
+    view! {
+        <h1 class="fr-h2">"Données : l'état des lieux des réservations"</h1>
+        <p>
+            "Un fichier CSV, une ligne par logement (colonnes au format RPLS ou au format du modèle). "
+            "Le fichier est lu dans votre navigateur et n'est envoyé nulle part."
+        </p>
+        <Depot/>
+        <Rapport/>
+    }
+}
+
+/// File picker, drop zone and demo button.
+#[component]
+fn Depot() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let erreur = RwSignal::new(None::<String>);
+    let survol = RwSignal::new(false);
+    let charger = move |fichier: web_sys::File| {
+        let nom = fichier.name();
+        spawn_local(async move {
+            match lire_fichier(fichier).await {
+                Ok(octets) => {
+                    erreur.set(None);
+                    session.charger(nom, octets);
+                }
+                Err(e) => erreur.set(Some(e)),
+            }
+        });
+    };
+    let demo = move |_| {
+        spawn_local(async move {
+            match lire_url(DEMO_URL).await {
+                Ok(octets) => {
+                    erreur.set(None);
+                    session.charger(DEMO_NOM.to_owned(), octets);
+                }
+                Err(e) => erreur.set(Some(e)),
+            }
+        })
+    };
+    view! {
+        <div
+            class="depot fr-p-3w fr-mb-3w"
+            class:depot--survol=move || survol.get()
+            data-testid="depot"
+            on:dragover=move |ev: web_sys::DragEvent| {
+                ev.prevent_default();
+                survol.set(true);
+            }
+            on:dragleave=move |_| survol.set(false)
+            on:drop=move |ev: web_sys::DragEvent| {
+                ev.prevent_default();
+                survol.set(false);
+                if let Some(f) = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
+                    charger(f);
+                }
+            }
+        >
+            <div class="fr-upload-group">
+                <label class="fr-label" for="fichier">
+                    "Déposez votre état des lieux ici, ou choisissez-le"
+                    <span class="fr-hint-text">"Format CSV (séparateur ; , ou tabulation, UTF-8 ou Windows-1252)."</span>
+                </label>
+                <input
+                    class="fr-upload"
+                    type="file"
+                    id="fichier"
+                    name="fichier"
+                    accept=".csv,.txt,text/csv"
+                    on:change=move |ev| {
+                        let input: web_sys::HtmlInputElement = ev.target().unwrap().unchecked_into();
+                        if let Some(f) = input.files().and_then(|f| f.get(0)) {
+                            charger(f);
+                        }
+                    }
+                />
+            </div>
+            <p class="fr-mt-2w fr-mb-0">
+                <button class="fr-btn fr-btn--secondary" type="button" on:click=demo data-testid="demo">
+                    "Essayer avec des données de démonstration"
+                </button>
+            </p>
+        </div>
+        {move || erreur.get().map(|e| view! {
+            <div class="fr-alert fr-alert--error fr-mb-3w" role="alert"><p>{e}</p></div>
+        })}
+    }
+}
+
+/// How the file was read.
+#[component]
+fn Rapport() -> impl IntoView {
+    let session = expect_context::<Session>();
+    move || {
+        let nom = session.fichier.with(|f| f.as_ref().map(|f| f.nom.clone()))?;
+        Some(match session.lecture.get()? {
+            Lecture::Echec { message, entetes, correspondance } => view! {
+                <div class="fr-alert fr-alert--error fr-mb-3w" role="alert" data-testid="lecture-echec">
+                    <h2 class="fr-alert__title">{format!("« {nom} » n'a pas pu être lu")}</h2>
+                    <p>{message}</p>
+                </div>
+                {(!entetes.is_empty()).then(|| view! { <Correspondances entetes correspondance/> })}
+            }
+            .into_any(),
+            Lecture::Lu(import) => {
+                let (entetes, correspondance) = (import.entetes.clone(), import.correspondance.clone());
+                let rejets = import.rejets.clone();
+                let avertissements = import.avertissements.clone();
+                let a_rejets = !rejets.is_empty();
+                view! {
+                    <div class="fr-alert fr-alert--success fr-mb-3w" data-testid="lecture-ok">
+                        <h2 class="fr-alert__title">{format!("« {nom} » lu")}</h2>
+                        <p data-testid="comptes">
+                            {integer(import.lignes_lues as i64)} " lignes lues = "
+                            {integer(import.lignes_retenues as i64)} " retenues + "
+                            {integer(import.rejets.len() as i64)} " rejetées ; "
+                            {integer(import.avertissements.len() as i64)} " avertissement(s)."
+                        </p>
+                        <p class="fr-text--sm fr-mb-0">
+                            {format!("Encodage {}, séparateur « {} ».", import.encodage, separateur(import.separateur))}
+                        </p>
+                    </div>
+                    <ListeLignes titre="Lignes rejetées" testid="rejets" lignes=rejets.clone()/>
+                    {a_rejets.then(|| view! {
+                        <p>
+                            <button class="fr-btn fr-btn--tertiary fr-icon-download-line fr-btn--icon-left" type="button"
+                                data-testid="telecharger-rejets"
+                                on:click=move |_| telecharger("rejets.csv", "text/csv;charset=utf-8", &crate::export::rejets_csv(&rejets))>
+                                "Télécharger les rejets (CSV)"
+                            </button>
+                        </p>
+                    })}
+                    <ListeLignes titre="Avertissements" testid="avertissements" lignes=avertissements/>
+                    <Correspondances entetes correspondance/>
+                }
+                .into_any()
+            }
+        })
+    }
+}
+
+fn separateur(s: u8) -> &'static str {
+    match s {
+        b';' => ";",
+        b',' => ",",
+        b'\t' => "tabulation",
+        _ => "?",
+    }
+}
+
+/// A table of rejects or warnings: line, column, reason (the first ones; the download has all).
+#[component]
+fn ListeLignes(titre: &'static str, testid: &'static str, lignes: Vec<Rejet>) -> impl IntoView {
+    if lignes.is_empty() {
+        return None;
+    }
+    let total = lignes.len();
+    let legende = if total > LIGNES_AFFICHEES {
+        format!("{titre} ({} premières sur {})", LIGNES_AFFICHEES, integer(total as i64))
+    } else {
+        format!("{titre} ({total})")
+    };
+    Some(view! {
+        <div class="fr-table fr-table--sm fr-mb-3w" data-testid=testid>
+            <table>
+                <caption>{legende}</caption>
+                <thead><tr><th scope="col">"Ligne"</th><th scope="col">"Colonne"</th><th scope="col">"Motif"</th></tr></thead>
+                <tbody>
+                    {lignes.into_iter().take(LIGNES_AFFICHEES).map(|r| view! {
+                        <tr><td>{r.ligne}</td><td>{r.colonne}</td><td>{r.motif}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    })
+}
+
+/// Column mapping: which column of the file feeds each field; editable, then the file is read again.
+#[component]
+fn Correspondances(entetes: Vec<String>, correspondance: Correspondance) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let choix = RwSignal::new(correspondance.clone());
+    let ouvert = !correspondance.manquants().is_empty();
+    let entetes = StoredValue::new(entetes);
+    view! {
+        <details class="fr-mb-3w" open=ouvert data-testid="correspondances">
+            <summary class="fr-h6">"Correspondance des colonnes"</summary>
+            <p class="fr-text--sm">"Les colonnes sont reconnues par leur nom (RPLS ou modèle). Corrigez-les si besoin, puis relisez le fichier."</p>
+            <div class="fr-grid-row fr-grid-row--gutters">
+                {Champ::TOUS.into_iter().map(|champ| {
+                    let id = format!("colonne-{}", champ.nom());
+                    let requis = if champ.requis() { " (obligatoire)" } else { "" };
+                    view! {
+                        <div class="fr-col-12 fr-col-md-4 fr-select-group">
+                            <label class="fr-label" for=id.clone()>{format!("{}{requis}", champ.nom())}</label>
+                            <select class="fr-select" id=id
+                                on:change=move |ev| {
+                                    let v = event_target_value(&ev);
+                                    choix.update(|c| c.colonnes[champ as usize] = v.parse::<usize>().ok());
+                                }>
+                                <option value="" selected=move || choix.with(|c| c.colonne(champ).is_none())>"— aucune —"</option>
+                                {entetes.get_value().into_iter().enumerate().map(|(i, e)| view! {
+                                    <option value=i.to_string() selected=move || choix.with(|c| c.colonne(champ) == Some(i))>{e}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+            <button class="fr-btn fr-mt-2w" type="button" data-testid="relire"
+                on:click=move |_| session.lire(Some(&choix.get_untracked()))>
+                "Relire le fichier avec ces colonnes"
+            </button>
+        </details>
+    }
+}

@@ -1,0 +1,95 @@
+//! The few browser APIs the app uses: same-origin fetch, file reading, downloads, localStorage and
+//! the URL (parameters are shared by link, never the data).
+
+use wasm_bindgen::JsCast;
+
+use crate::domain::Parametres;
+
+const CLE_STOCKAGE: &str = "gestion-flux.parametres";
+const CLE_URL: &str = "parametres";
+
+/// GET a file of the app itself (the CSP allows nothing else).
+pub async fn lire_url(url: &str) -> Result<Vec<u8>, String> {
+    let echec = |e: gloo::net::Error| format!("Impossible de lire {url} : {e}");
+    let reponse = gloo::net::http::Request::get(url).send().await.map_err(echec)?;
+    if !reponse.ok() {
+        return Err(format!("Impossible de lire {url} (statut HTTP {}).", reponse.status()));
+    }
+    reponse.binary().await.map_err(echec)
+}
+
+/// Reads a user-chosen file as bytes.
+pub async fn lire_fichier(fichier: web_sys::File) -> Result<Vec<u8>, String> {
+    gloo::file::futures::read_as_bytes(&gloo::file::File::from(fichier))
+        .await
+        .map_err(|e| format!("Impossible de lire le fichier : {e}"))
+}
+
+/// Offers `octets` as a download named `nom`.
+pub fn telecharger(nom: &str, type_mime: &str, octets: &[u8]) {
+    let tableau = js_sys::Uint8Array::from(octets);
+    let parts = js_sys::Array::of1(&tableau);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(type_mime);
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    let document = leptos::prelude::document();
+    if let Ok(a) = document.create_element("a") {
+        let a: web_sys::HtmlAnchorElement = a.unchecked_into();
+        a.set_href(&url);
+        a.set_download(nom);
+        a.click();
+    }
+    // Keep the URL alive long enough for the browser to start the download.
+    gloo::timers::callback::Timeout::new(10_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+}
+
+fn stockage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// Parameters at start-up: the link's (`?parametres=`) first, then the last saved, else defaults.
+/// A broken saved value is ignored rather than blocking the app.
+pub fn parametres_initiaux() -> (Parametres, Option<String>) {
+    let depuis_url = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok())
+        .and_then(|q| q.get(CLE_URL));
+    if let Some(json) = depuis_url {
+        return match Parametres::depuis_json(&json) {
+            Ok(p) => (p, None),
+            Err(e) => (Parametres::default(), Some(format!("Les paramètres du lien sont ignorés : {e}"))),
+        };
+    }
+    let sauves = stockage().and_then(|s| s.get_item(CLE_STOCKAGE).ok().flatten());
+    (sauves.and_then(|json| Parametres::depuis_json(&json).ok()).unwrap_or_default(), None)
+}
+
+/// Saves the parameters in localStorage and in the URL (`?parametres=…#page`).
+pub fn sauver_parametres(p: &Parametres, ancre: &str) {
+    let json = serde_json::to_string(p).unwrap_or_default();
+    if let Some(s) = stockage() {
+        let _ = s.set_item(CLE_STOCKAGE, &json);
+    }
+    let Some(window) = web_sys::window() else { return };
+    let Ok(q) = web_sys::UrlSearchParams::new() else { return };
+    q.set(CLE_URL, &json);
+    let chemin = window.location().pathname().unwrap_or_default();
+    let url = format!("{chemin}?{}#{ancre}", String::from(q.to_string()));
+    if let Ok(h) = window.history() {
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// The page named in the URL fragment at start-up.
+pub fn ancre_initiale() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+/// Today's date in the browser (chrono's clock is wired to `Date` by its `wasmbind` feature).
+pub fn aujourdhui() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}

@@ -1,0 +1,340 @@
+//! Page « Paramètres »: every parameter of SPEC §3, each with the rule or source it comes from.
+//! Edits apply at once (every view recomputes); the set is saved in the browser and in the URL.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+use super::champs::{Case, ChampNombre, ChampPourcent, ChoixRadio};
+use super::navigateur::{lire_fichier, telecharger};
+use super::state::Session;
+use crate::domain::model::{libelles_segment, Categorie, Motif, Segment};
+use crate::domain::parametres::{Arrondi, Depassement, MethodePart, ModeRotation, ParPerimetre};
+use crate::domain::Parametres;
+
+#[component]
+pub fn PageParametres() -> impl IntoView {
+    let s = expect_context::<Session>();
+    let erreur = move || s.resultats.get().and_then(|r| r.err());
+    view! {
+        <h1 class="fr-h2">"Paramètres"</h1>
+        <p>"Tous les paramètres discutés en concertation. Chaque modification recalcule aussitôt les résultats ; ils sont mémorisés dans ce navigateur et dans l'adresse de la page (un lien partage les paramètres, jamais les données)."</p>
+        {move || erreur().map(|e| view! {
+            <div class="fr-alert fr-alert--error fr-mb-3w" role="alert" data-testid="parametres-erreur"><p>{e}</p></div>
+        })}
+        <Fichiers/>
+        <section class="fr-mb-4w"><h2 class="fr-h4">"Taux de rotation"</h2><Rotation/></section>
+        <section class="fr-mb-4w"><h2 class="fr-h4">"Conversion des droits de suite"</h2><Conversion/></section>
+        <section class="fr-mb-4w"><h2 class="fr-h4">"Part de l'État"</h2><Etat/></section>
+        <section class="fr-mb-4w"><h2 class="fr-h4">"Flux annuel"</h2><Flux/></section>
+        <section class="fr-mb-4w"><h2 class="fr-h4">"Dépassement et arrondi"</h2><Depassements/></section>
+        <section class="fr-mb-4w"><h2 class="fr-h4">"Assiette : logements exclus"</h2><Exclusions/></section>
+        <section class="fr-mb-4w"><h2 class="fr-h4">"Publication"</h2><Publication/></section>
+    }
+}
+
+/// Reset, export and import of the parameters JSON.
+#[component]
+fn Fichiers() -> impl IntoView {
+    let s = expect_context::<Session>();
+    let message = RwSignal::new(None::<Result<String, String>>);
+    view! {
+        <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm fr-mb-3w">
+            <li><button class="fr-btn fr-btn--secondary" type="button" data-testid="reinitialiser"
+                on:click=move |_| { s.parametres.set(Parametres::default()); message.set(Some(Ok("Paramètres par défaut rétablis.".into()))) }>
+                "Rétablir les valeurs par défaut"</button></li>
+            <li><button class="fr-btn fr-btn--secondary" type="button" data-testid="exporter-parametres"
+                on:click=move |_| telecharger("parametres.json", "application/json", s.parametres.with(|p| p.vers_json()).as_bytes())>
+                "Exporter les paramètres (JSON)"</button></li>
+            <li>
+                <label class="fr-btn fr-btn--secondary" for="importer-parametres">"Importer des paramètres (JSON)"</label>
+                <input class="fr-sr-only" type="file" id="importer-parametres" accept=".json,application/json"
+                    on:change=move |ev| {
+                        let input: web_sys::HtmlInputElement = ev.target().unwrap().unchecked_into();
+                        let Some(f) = input.files().and_then(|f| f.get(0)) else { return };
+                        spawn_local(async move {
+                            let lu = lire_fichier(f).await.and_then(|o| Parametres::depuis_json(&String::from_utf8_lossy(&o)));
+                            message.set(Some(match lu {
+                                Ok(p) => { s.parametres.set(p); Ok("Paramètres importés.".into()) }
+                                Err(e) => Err(format!("Paramètres non importés : {e}")),
+                            }));
+                        });
+                    }/>
+            </li>
+        </ul>
+        {move || message.get().map(|m| match m {
+            Ok(t) => view! { <p class="fr-message fr-message--valid" role="status">{t}</p> }.into_any(),
+            Err(t) => view! { <div class="fr-alert fr-alert--error fr-mb-2w" role="alert"><p>{t}</p></div> }.into_any(),
+        })}
+    }
+}
+
+/// A signal reading one value of the parameters.
+fn lire<T: Send + Sync + 'static>(s: Session, f: impl Fn(&Parametres) -> T + Send + Sync + 'static) -> Signal<T> {
+    Signal::derive(move || s.parametres.with(|p| f(p)))
+}
+
+/// A callback writing one value of the parameters.
+fn ecrire<T: 'static>(s: Session, f: impl Fn(&mut Parametres, T) + Send + Sync + 'static) -> Callback<T> {
+    Callback::new(move |v| s.regler(|p| f(p, v)))
+}
+
+#[component]
+fn Rotation() -> impl IntoView {
+    let s = expect_context::<Session>();
+    let mode = lire(s, |p| p.rotation.mode);
+    view! {
+        <p class="fr-text--sm">"La concertation d'Île-de-France n'a pas dégagé de consensus sur le taux de rotation (restitution DRIHL du 25/05/2021) : comparez les méthodes."</p>
+        <ChoixRadio nom="rotation-mode" legende="Méthode".into()
+            options=vec![
+                (ModeRotation::Unique, "Taux unique", "Le même taux pour tous les logements."),
+                (ModeRotation::ParCategorie, "Par catégorie de réservataire", "Un taux par type de réservataire."),
+                (ModeRotation::ParSegment, "Par segment du parc", "Par typologie, commune, QPV, financement, surface ou loyer."),
+                (ModeRotation::Observe, "Taux observé du fichier", "La colonne taux_rotation de chaque ligne, à défaut le taux unique."),
+            ]
+            valeur=mode regler=ecrire(s, |p, v| p.rotation.mode = v)/>
+        <ChampPourcent id="taux-unique".into() label="Taux unique".into()
+            aide="6,3 % par défaut : mobilité du parc social francilien en 2019 (DRIEA/DRIHL, RPLS)."
+            valeur=lire(s, |p| Some(p.rotation.taux_unique))
+            regler=ecrire(s, |p, v: Option<f64>| if let Some(v) = v { p.rotation.taux_unique = v })/>
+        {move || match mode.get() {
+            ModeRotation::ParCategorie => view! { <TauxParCategorie/> }.into_any(),
+            ModeRotation::ParSegment => view! { <TauxParSegment/> }.into_any(),
+            _ => ().into_any(),
+        }}
+    }
+}
+
+#[component]
+fn TauxParCategorie() -> impl IntoView {
+    let s = expect_context::<Session>();
+    let categories = Categorie::RESERVANTES.into_iter().chain([Categorie::NonReserve]);
+    view! {
+        <p class="fr-text--sm">"Laissez vide pour appliquer le taux unique."</p>
+        <div class="fr-grid-row fr-grid-row--gutters" data-testid="taux-par-categorie">
+            {categories.map(|c| view! {
+                <div class="fr-col-12 fr-col-md-3">
+                    <ChampPourcent id=format!("taux-categorie-{}", c.code()) label=c.libelle().replace("Etat", "État")
+                        placeholder=s.parametres.with_untracked(|p| super::champs::format_saisie(p.rotation.taux_unique * 100.0))
+                        valeur=lire(s, move |p| p.rotation.par_categorie.get(&c).copied())
+                        regler=ecrire(s, move |p, v: Option<f64>| match v {
+                            Some(v) => { p.rotation.par_categorie.insert(c, v); }
+                            None => { p.rotation.par_categorie.remove(&c); }
+                        })/>
+                </div>
+            }).collect_view()}
+        </div>
+    }
+}
+
+const SEGMENTS: [(Segment, &str); 6] = [
+    (Segment::Typologie, "Typologie"),
+    (Segment::Commune, "Commune"),
+    (Segment::Qpv, "QPV"),
+    (Segment::Financement, "Financement"),
+    (Segment::Surface, "Surface"),
+    (Segment::Loyer, "Loyer"),
+];
+
+#[component]
+fn TauxParSegment() -> impl IntoView {
+    let s = expect_context::<Session>();
+    let cle = lire(s, |p| p.rotation.par_segment.cle);
+    // The values of the chosen segment: fixed bands, or the communes of the file.
+    let valeurs = move || -> Vec<String> {
+        match cle.get() {
+            Segment::Commune => s
+                .import()
+                .map(|i| i.dataset.communes.clone())
+                .unwrap_or_default(),
+            seg => libelles_segment(seg).iter().skip(1).map(|l| l.to_string()).collect(),
+        }
+    };
+    view! {
+        <div class="fr-select-group">
+            <label class="fr-label" for="segment-cle">"Segment"</label>
+            <select class="fr-select" id="segment-cle" on:change=move |ev| {
+                let v = event_target_value(&ev);
+                if let Some((seg, _)) = SEGMENTS.iter().find(|(_, l)| *l == v) {
+                    s.regler(|p| { p.rotation.par_segment.cle = *seg; p.rotation.par_segment.taux.clear(); });
+                }
+            }>
+                {SEGMENTS.into_iter().map(|(seg, l)| view! { <option value=l selected=move || cle.get() == seg>{l}</option> }).collect_view()}
+            </select>
+        </div>
+        <p class="fr-text--sm">"Laissez vide pour appliquer le taux unique (et pour les valeurs inconnues)."</p>
+        <div class="fr-grid-row fr-grid-row--gutters" data-testid="taux-par-segment">
+            {move || valeurs().into_iter().map(|v| {
+                let (k1, k2) = (v.clone(), v.clone());
+                view! {
+                    <div class="fr-col-6 fr-col-md-2">
+                        <ChampPourcent id=format!("taux-segment-{v}") label=v.replace('_', " ")
+                            valeur=lire(s, move |p| p.rotation.par_segment.taux.get(&k1).copied())
+                            regler=ecrire(s, move |p, t: Option<f64>| match t {
+                                Some(t) => { p.rotation.par_segment.taux.insert(k2.clone(), t); }
+                                None => { p.rotation.par_segment.taux.remove(&k2); }
+                            })/>
+                    </div>
+                }
+            }).collect_view()}
+        </div>
+    }
+}
+
+#[component]
+fn Conversion() -> impl IntoView {
+    let s = expect_context::<Session>();
+    let date = lire(s, |p| p.date_conversion.format("%Y-%m-%d").to_string());
+    view! {
+        <div class="fr-grid-row fr-grid-row--gutters">
+            <div class="fr-col-12 fr-col-md-4 fr-input-group">
+                <label class="fr-label" for="date-conversion">"Date de conversion"
+                    <span class="fr-hint-text">"Les durées restantes des réservations sont comptées à partir de cette date."</span>
+                </label>
+                <input class="fr-input" type="date" id="date-conversion" prop:value=date
+                    on:change=move |ev| if let Ok(d) = chrono::NaiveDate::parse_from_str(&event_target_value(&ev), "%Y-%m-%d") {
+                        s.regler(|p| p.date_conversion = d)
+                    }/>
+            </div>
+            <div class="fr-col-12 fr-col-md-4">
+                <ChampNombre id="duree-sans-terme".into() label="Durée retenue sans date de fin".into() unite="ans"
+                    aide="Réservation « à vie » (souvent l'État, contre les aides à la pierre) : années restantes retenues."
+                    valeur=lire(s, |p| p.duree_sans_terme_ans) regler=ecrire(s, |p, v| p.duree_sans_terme_ans = v)/>
+            </div>
+        </div>
+        <ChoixRadio nom="methode-part" legende="Part du flux de chaque réservataire".into()
+            options=vec![
+                (MethodePart::PartDuParc, "Part du parc (protocole Île-de-France)", "Part = logements réservés / logements de l'assiette ; le volume se consomme au fil des ans."),
+                (MethodePart::Annualisation, "Annualisation du volume", "Part = volume de droits / horizon / flux annuel."),
+            ]
+            valeur=lire(s, |p| p.methode_part) regler=ecrire(s, |p, v| p.methode_part = v)/>
+        <div class="fr-grid-row"><div class="fr-col-12 fr-col-md-4">
+            <ChampNombre id="horizon".into() label="Horizon de la convention".into() unite="ans"
+                aide="Utilisé par l'annualisation."
+                valeur=lire(s, |p| p.horizon_ans) regler=ecrire(s, |p, v| p.horizon_ans = v)/>
+        </div></div>
+    }
+}
+
+#[component]
+fn Etat() -> impl IntoView {
+    let s = expect_context::<Session>();
+    view! {
+        <div class="fr-grid-row fr-grid-row--gutters">
+            <div class="fr-col-12 fr-col-md-4">
+                <ChampPourcent id="etat-part-totale".into() label="Part du préfet".into()
+                    aide="Au plus 30 % du flux annuel de chaque bailleur (CCH L. 441-1 et R. 441-5)."
+                    valeur=lire(s, |p| Some(p.etat.part_totale))
+                    regler=ecrire(s, |p, v: Option<f64>| p.etat.part_totale = v.unwrap_or(0.0))/>
+            </div>
+            <div class="fr-col-12 fr-col-md-4">
+                <ChampPourcent id="etat-part-agents".into() label="dont agents de l'État".into()
+                    aide="Au plus 5 % pour les agents civils et militaires de l'État."
+                    valeur=lire(s, |p| Some(p.etat.part_agents))
+                    regler=ecrire(s, |p, v: Option<f64>| p.etat.part_agents = v.unwrap_or(0.0))/>
+            </div>
+        </div>
+    }
+}
+
+/// `prelevements_annuels` / `mises_en_service_annuelles`: one value for every perimeter here;
+/// per-perimeter values come from an imported parameters JSON and are then shown read-only.
+#[component]
+fn Flux() -> impl IntoView {
+    let s = expect_context::<Session>();
+    let uniforme = |v: &ParPerimetre| match v {
+        ParPerimetre::Uniforme(x) => *x,
+        ParPerimetre::Detaille { defaut, .. } => *defaut,
+    };
+    let regler = |v: &mut ParPerimetre, x: f64| match v {
+        ParPerimetre::Uniforme(y) => *y = x,
+        ParPerimetre::Detaille { defaut, .. } => *defaut = x,
+    };
+    view! {
+        <div class="fr-grid-row fr-grid-row--gutters">
+            <div class="fr-col-12 fr-col-md-4">
+                <ChampNombre id="prelevements".into() label="Prélèvements annuels".into() unite="logements/an"
+                    aide="Logements retirés du flux avant répartition (mutations internes, relogements), par bailleur et département (CCH R. 441-5)."
+                    valeur=lire(s, move |p| uniforme(&p.prelevements_annuels))
+                    regler=ecrire(s, move |p, v| regler(&mut p.prelevements_annuels, v))/>
+            </div>
+            <div class="fr-col-12 fr-col-md-4">
+                <ChampNombre id="mises-en-service".into() label="Mises en service annuelles".into() unite="logements/an"
+                    aide="Logements neufs entrant dans le flux chaque année, par bailleur et département."
+                    valeur=lire(s, move |p| uniforme(&p.mises_en_service_annuelles))
+                    regler=ecrire(s, move |p, v| regler(&mut p.mises_en_service_annuelles, v))/>
+            </div>
+        </div>
+        <p class="fr-text--sm">"Des valeurs différentes par bailleur et département se règlent dans le fichier de paramètres (JSON) : voir la documentation."</p>
+    }
+}
+
+#[component]
+fn Depassements() -> impl IntoView {
+    let s = expect_context::<Session>();
+    let priorite = lire(s, |p| p.priorite.join("\n"));
+    view! {
+        <ChoixRadio nom="depassement" legende="Si les parts dépassent 100 %".into()
+            options=vec![
+                (Depassement::Proportionnel, "Réduction proportionnelle", "Les parts hors État sont réduites à proportion."),
+                (Depassement::Priorite, "Ordre de priorité", "Les réservataires sont servis dans l'ordre de la liste ci-dessous."),
+            ]
+            valeur=lire(s, |p| p.depassement) regler=ecrire(s, |p, v| p.depassement = v)/>
+        <div class="fr-input-group">
+            <label class="fr-label" for="priorite">"Ordre de priorité"
+                <span class="fr-hint-text">"Un réservataire (nom exact) ou une catégorie (ex. action_logement) par ligne, le premier servi d'abord ; les autres ensuite."</span>
+            </label>
+            <textarea class="fr-input" id="priorite" rows="4" prop:value=priorite
+                on:change=move |ev| {
+                    let lignes: Vec<String> = event_target_value(&ev).lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
+                    s.regler(|p| p.priorite = lignes);
+                }></textarea>
+        </div>
+        <ChoixRadio nom="arrondi" legende="Logements entiers par an".into()
+            options=vec![
+                (Arrondi::PlusFortsRestes, "Plus forts restes", "Chaque année, les parts entières somment au flux arrondi."),
+                (Arrondi::Report, "Report des fractions", "Chaque partie reporte sa fraction : les petits réservataires obtiennent des années nommées."),
+                (Arrondi::Aucun, "Aucun", "Logements fractionnaires."),
+            ]
+            valeur=lire(s, |p| p.arrondi) regler=ecrire(s, |p, v| p.arrondi = v)/>
+    }
+}
+
+/// One switch per motif hors assiette (CCH R. 441-5 II); shared with the Assiette page.
+#[component]
+pub fn Exclusions() -> impl IntoView {
+    let s = expect_context::<Session>();
+    view! {
+        <fieldset class="fr-fieldset" data-testid="exclusions">
+            <legend class="fr-fieldset__legend fr-text--regular">"Motifs retirés de l'assiette"
+                <span class="fr-hint-text">"Décochez un motif pour remettre ces logements dans l'assiette."</span>
+            </legend>
+            {Motif::TOUS.into_iter().map(|m| view! {
+                <div class="fr-fieldset__element fr-fieldset__element--inline">
+                    <Case id=format!("exclusion-{}", m.code()) label=super::libelle_motif(m).to_owned()
+                        valeur=lire(s, move |p| p.exclut(m))
+                        regler=ecrire(s, move |p, v| { p.exclusions.insert(m, v); })/>
+                </div>
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+#[component]
+fn Publication() -> impl IntoView {
+    let s = expect_context::<Session>();
+    view! {
+        <div class="fr-grid-row fr-grid-row--gutters">
+            <div class="fr-col-12 fr-col-md-4">
+                <ChampNombre id="secret".into() label="Secret statistique".into()
+                    aide="Dans les vues publiées, les effectifs de 1 au seuil − 1 sont affichés « < seuil » (0 : désactivé)."
+                    valeur=lire(s, |p| p.secret_statistique as f64)
+                    regler=ecrire(s, |p, v: f64| p.secret_statistique = v.max(0.0).round() as u32)/>
+            </div>
+            <div class="fr-col-12 fr-col-md-6">
+                <Case id="regroupement-plm".into() label="Regrouper les arrondissements de Paris, Lyon et Marseille".into()
+                    valeur=lire(s, |p| p.regroupement_plm) regler=ecrire(s, |p, v| p.regroupement_plm = v)/>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,160 @@
+//! Page « Conversion et parts »: one convention perimeter (bailleur × département) at a time —
+//! its flux, each party's share and logements per year, the État checks, the alerts, a chart, and
+//! for each réservataire how its numbers are obtained (SPEC §4).
+
+use leptos::prelude::*;
+
+use super::graphiques::BarresParts;
+use super::state::Session;
+use super::{libelle_partie, ChoixPerimetre, SansResultats};
+use crate::domain::parametres::MethodePart;
+use crate::domain::{Categorie, ResultatPartie, ResultatPerimetre};
+use crate::format::{decimal, integer, percent};
+
+#[component]
+pub fn PageParts() -> impl IntoView {
+    let s = expect_context::<Session>();
+    let choix = RwSignal::new(0usize);
+    view! {
+        <h1 class="fr-h2">"Conversion et parts du flux"</h1>
+        {move || match s.resultats_ok() {
+            None => view! { <SansResultats/> }.into_any(),
+            Some(r) => {
+                let i = choix.get().min(r.perimetres.len().saturating_sub(1));
+                let Some(per) = r.perimetres.get(i).cloned() else { return view! { <SansResultats/> }.into_any() };
+                let alertes: Vec<String> = r.alertes.iter()
+                    .filter(|a| a.perimetre.is_none_or(|p| p == i))
+                    .map(|a| a.message.clone()).collect();
+                view! {
+                    <ChoixPerimetre resultats=r.clone() choix/>
+                    <Synthese per=per.clone()/>
+                    {(!alertes.is_empty()).then(|| view! {
+                        <div class="fr-alert fr-alert--warning fr-mb-3w" data-testid="alertes">
+                            <h2 class="fr-alert__title">"Alertes"</h2>
+                            <ul>{alertes.into_iter().map(|a| view! { <li>{a}</li> }).collect_view()}</ul>
+                        </div>
+                    })}
+                    <TableParts per=per.clone()/>
+                    <BarresParts titre=format!("Parts du flux annuel — {} ({})", per.bailleur, per.departement)
+                        barres=per.parts.iter().map(|p| (libelle_partie(p), p.part)).collect()/>
+                    <Explications per/>
+                }.into_any()
+            }
+        }}
+    }
+}
+
+#[component]
+fn Synthese(per: ResultatPerimetre) -> impl IntoView {
+    let etat: f64 = per.parts.iter().filter(|p| p.categorie.est_etat()).map(|p| p.part).sum();
+    let agents: f64 = per.parts.iter().filter(|p| p.categorie == Categorie::EtatAgents).map(|p| p.part).sum();
+    let controle = |ok: bool, texte: String| {
+        let classe = if ok { "fr-badge fr-badge--success fr-badge--no-icon" } else { "fr-badge fr-badge--error fr-badge--no-icon" };
+        view! { <p class=classe>{texte}</p> }
+    };
+    view! {
+        <div class="fr-grid-row fr-grid-row--gutters fr-mb-3w">
+            <Chiffre titre="Flux annuel" valeur=decimal(per.flux_annuel, 1) detail="logements libérés par an (Σ τ + mises en service − prélèvements)" testid="flux"/>
+            <Chiffre titre="Assiette" valeur=integer(per.assiette as i64) detail=format!("logements sur {}", integer(per.logements as i64)) testid="assiette"/>
+            <Chiffre titre="Parts avant dépassement" valeur=percent(per.somme_parts_avant_depassement, 1) detail="État + réservataires" testid="somme-parts"/>
+        </div>
+        <div class="fr-badges-group fr-mb-3w" data-testid="controles-etat">
+            {controle(etat <= 0.30 + 1e-9, format!("Part de l'État {} ≤ 30 %", percent(etat, 1)))}
+            {controle(agents <= 0.05 + 1e-9, format!("dont agents {} ≤ 5 %", percent(agents, 1)))}
+        </div>
+    }
+}
+
+#[component]
+fn Chiffre(titre: &'static str, valeur: String, #[prop(into)] detail: String, testid: &'static str) -> impl IntoView {
+    view! {
+        <div class="fr-col-12 fr-col-md-4">
+            <div class="chiffre fr-p-2w">
+                <p class="fr-text--sm fr-mb-1v">{titre}</p>
+                <p class="chiffre__valeur fr-mb-1v" data-testid=testid>{valeur}</p>
+                <p class="fr-text--xs fr-mb-0">{detail}</p>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn TableParts(per: ResultatPerimetre) -> impl IntoView {
+    let total: f64 = per.parts.iter().map(|p| p.part).sum();
+    let total_an: f64 = per.parts.iter().map(|p| p.logements_par_an).sum();
+    view! {
+        <div class="fr-table fr-table--sm" data-testid="parts">
+            <table>
+                <caption>{format!("Parts du flux — {} ({})", per.bailleur, per.departement)}</caption>
+                <thead><tr>
+                    <th scope="col">"Partie"</th><th scope="col">"Catégorie"</th>
+                    <th scope="col">"Logements réservés"</th><th scope="col">"Volume de droits uniques"</th>
+                    <th scope="col">"Part du flux"</th><th scope="col">"Logements par an"</th><th scope="col">"Années d'épuisement"</th>
+                </tr></thead>
+                <tbody>
+                    {per.parts.iter().map(|p| view! {
+                        <tr data-partie=p.reservataire.clone()>
+                            <th scope="row">{libelle_partie(p)}</th>
+                            <td>{p.categorie.libelle().replace("Etat", "État")}</td>
+                            <td class="nombre">{integer(p.logements_reserves as i64)}</td>
+                            <td class="nombre">{decimal(p.volume_droits, 1)}</td>
+                            <td class="nombre part">{percent(p.part, 2)}</td>
+                            <td class="nombre">{decimal(p.logements_par_an, 1)}</td>
+                            <td class="nombre">{p.annees_epuisement.map(|a| decimal(a, 1)).unwrap_or_else(|| "—".into())}</td>
+                        </tr>
+                    }).collect_view()}
+                    <tr class="total">
+                        <th scope="row" colspan="4">"Total"</th>
+                        <td class="nombre" data-testid="total-parts">{percent(total, 2)}</td>
+                        <td class="nombre">{decimal(total_an, 1)}</td>
+                        <td></td>
+                    </tr>
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// « Comment est-ce calculé ? »: each réservataire's numbers in the formulas of SPEC §4.
+#[component]
+fn Explications(per: ResultatPerimetre) -> impl IntoView {
+    let s = expect_context::<Session>();
+    let methode = s.parametres.with_untracked(|p| p.methode_part);
+    let horizon = s.parametres.with_untracked(|p| p.horizon_ans);
+    let reservataires: Vec<ResultatPartie> =
+        per.parts.iter().filter(|p| !p.categorie.est_etat() && p.categorie != Categorie::Bailleur).cloned().collect();
+    let (f, n) = (per.flux_annuel, per.assiette);
+    view! {
+        <h2 class="fr-h4">"Comment est-ce calculé ?"</h2>
+        <p class="fr-text--sm">"Le volume de droits uniques d'un droit de suite est le taux de rotation du logement × sa durée restante (v = τ × D) ; un droit simple non utilisé vaut 1. La dernière attribution n'est pas prise en compte (concertation Île-de-France)."</p>
+        <div class="fr-accordions-group" data-testid="explications">
+            {reservataires.into_iter().map(|p| {
+                let part = match methode {
+                    MethodePart::PartDuParc => format!(
+                        "Part = logements réservés / assiette = {} / {} = {}",
+                        integer(p.logements_reserves as i64), integer(n as i64), percent(p.part, 2)),
+                    MethodePart::Annualisation => format!(
+                        "Part = volume / horizon / flux = {} / {} / {} = {}",
+                        decimal(p.volume_droits, 2), decimal(horizon, 0), decimal(f, 1), percent(p.part, 2)),
+                };
+                view! {
+                    <details class="explication fr-mb-1w">
+                        <summary>{libelle_partie(&p)}</summary>
+                        <ul>
+                            <li>{format!("Logements réservés dans l'assiette (L) : {}", integer(p.logements_reserves as i64))}</li>
+                            <li>{format!("Volume de droits uniques V = Σ τ × D = {}", decimal(p.volume_droits, 2))}
+                                {(p.logements_reserves > 0).then(|| format!(" (soit {} par logement réservé)", decimal(p.volume_droits / p.logements_reserves as f64, 2)))}
+                            </li>
+                            <li>{part}</li>
+                            <li>{format!("Logements par an = part × flux = {} × {} = {}", percent(p.part, 2), decimal(f, 1), decimal(p.logements_par_an, 2))}</li>
+                            <li>{match p.annees_epuisement {
+                                Some(a) => format!("Épuisement du volume : V / logements par an = {} / {} = {} ans", decimal(p.volume_droits, 2), decimal(p.logements_par_an, 2), decimal(a, 1)),
+                                None => "Aucun volume à consommer.".to_owned(),
+                            }}</li>
+                        </ul>
+                    </details>
+                }
+            }).collect_view()}
+        </div>
+    }
+}

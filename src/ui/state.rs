@@ -1,0 +1,142 @@
+//! The session of one user: the file read, the parameters, and the results derived from them.
+//! A plain type with methods above thin components (Leptos `todomvc` style): components read its
+//! signals and call its methods; every number comes from `domain::calculer_avec`.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::domain::{calculer_avec, Parametres, Resultats};
+use crate::geo::Geographie;
+use crate::import::columns::Correspondance;
+use crate::import::{self, Import, ImportError};
+
+/// The pages of the app, in the order of the work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Page {
+    Donnees,
+    Parametres,
+    Assiette,
+    Parts,
+    Etalement,
+}
+
+impl Page {
+    pub const TOUTES: [Page; 5] = [Page::Donnees, Page::Parametres, Page::Assiette, Page::Parts, Page::Etalement];
+
+    pub fn titre(self) -> &'static str {
+        match self {
+            Page::Donnees => "Données",
+            Page::Parametres => "Paramètres",
+            Page::Assiette => "Assiette",
+            Page::Parts => "Conversion et parts",
+            Page::Etalement => "Étalement",
+        }
+    }
+
+    /// Fragment of the URL (`#parts`), so that the browser's back button and links work.
+    pub fn ancre(self) -> &'static str {
+        match self {
+            Page::Donnees => "donnees",
+            Page::Parametres => "parametres",
+            Page::Assiette => "assiette",
+            Page::Parts => "parts",
+            Page::Etalement => "etalement",
+        }
+    }
+
+    pub fn depuis_ancre(ancre: &str) -> Option<Page> {
+        Page::TOUTES.into_iter().find(|p| p.ancre() == ancre.trim_start_matches('#'))
+    }
+}
+
+/// A file the user loaded: kept as bytes so that it can be read again with a manual mapping.
+#[derive(Clone)]
+pub struct Fichier {
+    pub nom: String,
+    pub octets: Arc<Vec<u8>>,
+}
+
+/// Outcome of reading the file.
+#[derive(Clone)]
+pub enum Lecture {
+    Lu(Arc<Import>),
+    /// The file could not be read as an état des lieux; the French message, and the headers found
+    /// (to map columns by hand) when the failure is a missing required column.
+    Echec { message: String, entetes: Vec<String>, correspondance: Correspondance },
+}
+
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub page: RwSignal<Page>,
+    pub fichier: RwSignal<Option<Fichier>>,
+    pub lecture: RwSignal<Option<Lecture>>,
+    pub parametres: RwSignal<Parametres>,
+    pub geographie: RwSignal<Option<Arc<Geographie>>>,
+    /// `Err` holds the French message of invalid parameters (nothing is computed then).
+    pub resultats: Memo<Option<Result<Arc<Resultats>, String>>>,
+}
+
+impl Session {
+    pub fn new(parametres: Parametres) -> Session {
+        let lecture = RwSignal::new(None::<Lecture>);
+        let parametres = RwSignal::new(parametres);
+        let geographie = RwSignal::new(None::<Arc<Geographie>>);
+        let resultats = Memo::new(move |_| {
+            let import = match lecture.get()? {
+                Lecture::Lu(import) => import,
+                Lecture::Echec { .. } => return None,
+            };
+            let geo = geographie.get();
+            Some(parametres.with(|p| {
+                p.valider()?;
+                let geo = geo.as_deref().map(|g| g as &dyn crate::domain::Geographie);
+                Ok(Arc::new(calculer_avec(&import.dataset, p, geo)))
+            }))
+        });
+        Session { page: RwSignal::new(Page::Donnees), fichier: RwSignal::new(None), lecture, parametres, geographie, resultats }
+    }
+
+    /// Loads a new file and reads it with detected columns.
+    pub fn charger(&self, nom: String, octets: Vec<u8>) {
+        self.fichier.set(Some(Fichier { nom, octets: Arc::new(octets) }));
+        self.lire(None);
+    }
+
+    /// (Re)reads the current file, with a manual column mapping if given.
+    pub fn lire(&self, correspondance: Option<&Correspondance>) {
+        let Some(fichier) = self.fichier.get_untracked() else { return };
+        let lecture = match import::lire_csv_avec(&fichier.octets, correspondance) {
+            Ok(import) => Lecture::Lu(Arc::new(import)),
+            Err(e) => {
+                let (entetes, correspondance) = match &e {
+                    ImportError::ColonnesManquantes { entetes, .. } => {
+                        let detectee = import::columns::detecter(entetes.iter().map(String::as_str));
+                        (entetes.clone(), correspondance.cloned().unwrap_or(detectee))
+                    }
+                    _ => (Vec::new(), Correspondance::default()),
+                };
+                Lecture::Echec { message: format!("Lecture impossible : {e}."), entetes, correspondance }
+            }
+        };
+        self.lecture.set(Some(lecture));
+    }
+
+    /// The import when the file was read.
+    pub fn import(&self) -> Option<Arc<Import>> {
+        match self.lecture.get()? {
+            Lecture::Lu(import) => Some(import),
+            Lecture::Echec { .. } => None,
+        }
+    }
+
+    /// Results when a file is read and the parameters are valid.
+    pub fn resultats_ok(&self) -> Option<Arc<Resultats>> {
+        self.resultats.get().and_then(Result::ok)
+    }
+
+    /// Edits the parameters in place (every view recomputes from the engine).
+    pub fn regler(&self, f: impl FnOnce(&mut Parametres)) {
+        self.parametres.update(f);
+    }
+}

@@ -1,0 +1,233 @@
+//! Property tests of the invariants of SPEC §4, over random états des lieux and parameters:
+//! shares of a perimeter sum to exactly 100 % and none is negative; no volume is negative; the
+//! communal view's totals equal the detailed totals; rows read = kept + rejected; whole-logement
+//! yearly targets sum to the rounded flux.
+
+use chrono::{Duration, NaiveDate};
+use gestion_flux::domain::model::{Motif, Segment, TypeDroit};
+use gestion_flux::domain::parametres::{Arrondi, Depassement, MethodePart, ModeRotation, ParPerimetre};
+use gestion_flux::domain::{calculer, Categorie, Dataset, Logement, Parametres, Resultats};
+use gestion_flux::import;
+use proptest::prelude::*;
+
+const COMMUNES: [&str; 6] = ["75112", "75113", "93048", "93066", "94028", "97411"];
+const NOMS: [&str; 6] = ["", "Action Logement", "Ville A", "Préfecture", "RATP", "Ville B"];
+const BAILLEURS: [&str; 3] = ["", "Bailleur 1", "Bailleur 2"];
+
+#[derive(Clone, Debug)]
+struct L {
+    bailleur: usize,
+    commune: usize,
+    nom: usize,
+    categorie: Option<usize>,
+    simple: bool,
+    fin: Option<i64>,
+    utilise: bool,
+    motif: Option<usize>,
+    taux: Option<f64>,
+    typologie: u8,
+    financement: u8,
+    qpv: u8,
+    surface: Option<f64>,
+}
+
+fn logement() -> impl Strategy<Value = L> {
+    (
+        (0..BAILLEURS.len(), 0..COMMUNES.len(), 0..NOMS.len(), proptest::option::weighted(0.8, 0..Categorie::N - 1)),
+        (any::<bool>(), proptest::option::weighted(0.8, -3000i64..25000), any::<bool>()),
+        (proptest::option::weighted(0.15, 0..Motif::N), proptest::option::weighted(0.7, 0.0..0.3f64)),
+        (0u8..7, 0u8..6, 0u8..3, proptest::option::of(10.0..150.0f64)),
+    )
+        .prop_map(|((bailleur, commune, nom, categorie), (simple, fin, utilise), (motif, taux), (typologie, financement, qpv, surface))| L {
+            bailleur,
+            commune,
+            nom,
+            categorie,
+            simple,
+            fin,
+            utilise,
+            motif,
+            taux,
+            typologie,
+            financement,
+            qpv,
+            surface,
+        })
+}
+
+fn conversion() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()
+}
+
+fn dataset(ls: &[L]) -> Dataset {
+    Dataset::depuis_logements(ls.iter().map(|l| Logement {
+        rpls: "x",
+        bailleur: BAILLEURS[l.bailleur],
+        commune: COMMUNES[l.commune],
+        typologie: l.typologie,
+        financement: l.financement,
+        qpv: l.qpv,
+        surface: l.surface,
+        hors_assiette: l.motif.map(|m| Motif::TOUS[m]),
+        reservataire: NOMS[l.nom],
+        categorie: l.categorie.map(|c| Categorie::TOUTES[c]),
+        type_droit: if l.simple { TypeDroit::Simple } else { TypeDroit::Suite },
+        date_fin: l.fin.map(|d| conversion() + Duration::days(d)),
+        droit_utilise: l.utilise,
+        taux_rotation: l.taux,
+        ..Default::default()
+    }))
+}
+
+fn parametres() -> impl Strategy<Value = Parametres> {
+    (
+        (0usize..4, 0.0..0.25f64, 0usize..6, 0.0..0.3f64),
+        (any::<bool>(), 1.0..30.0f64, 0.0..=0.30f64, 0.0..=1.0f64),
+        (0.0..5.0f64, 0.0..5.0f64, any::<bool>(), proptest::collection::vec(0..NOMS.len(), 0..4)),
+        (0usize..3, proptest::collection::vec(any::<bool>(), Motif::N), any::<bool>(), 0.0..40.0f64),
+    )
+        .prop_map(|((mode, unique, segment, autre), (annualisation, horizon, etat, agents), (prel, mises, priorite, ordre), (arrondi, excl, plm, sans_terme))| {
+            let mut p = Parametres { date_conversion: conversion(), ..Default::default() };
+            p.rotation.mode = [ModeRotation::Unique, ModeRotation::ParCategorie, ModeRotation::ParSegment, ModeRotation::Observe][mode];
+            p.rotation.taux_unique = unique;
+            p.rotation.par_categorie.insert(Categorie::ActionLogement, autre);
+            p.rotation.par_segment.cle = [Segment::Typologie, Segment::Commune, Segment::Qpv, Segment::Financement, Segment::Surface, Segment::Loyer][segment];
+            p.rotation.par_segment.taux = [("T3".into(), autre), ("93048".into(), autre), ("qpv".into(), autre), ("PLUS".into(), autre), ("50_70".into(), autre)].into();
+            p.methode_part = if annualisation { MethodePart::Annualisation } else { MethodePart::PartDuParc };
+            p.horizon_ans = horizon;
+            p.etat.part_totale = etat;
+            p.etat.part_agents = (agents * 0.05).min(etat);
+            p.prelevements_annuels = ParPerimetre::Uniforme(prel);
+            p.mises_en_service_annuelles = ParPerimetre::Uniforme(mises);
+            p.depassement = if priorite { Depassement::Priorite } else { Depassement::Proportionnel };
+            p.priorite = ordre.into_iter().map(|i| if i == 0 { "commune".to_owned() } else { NOMS[i].to_owned() }).collect();
+            p.arrondi = [Arrondi::PlusFortsRestes, Arrondi::Report, Arrondi::Aucun][arrondi];
+            p.exclusions = Motif::TOUS.into_iter().zip(excl).collect();
+            p.regroupement_plm = plm;
+            p.duree_sans_terme_ans = sans_terme;
+            p
+        })
+}
+
+fn egal(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+fn verifier_parts(r: &Resultats) -> Result<(), TestCaseError> {
+    for per in &r.perimetres {
+        let somme: f64 = per.parts.iter().map(|p| p.part).sum();
+        prop_assert!(egal(somme, 1.0), "Σ parts = {somme} ({} / {})", per.bailleur, per.departement);
+        prop_assert!(per.flux_annuel >= 0.0);
+        for p in &per.parts {
+            prop_assert!(p.part >= 0.0 && p.volume_droits >= 0.0 && p.logements_par_an >= 0.0, "{p:?}");
+            prop_assert!(p.annees_epuisement.is_none_or(|a| a >= 0.0));
+        }
+        for l in &per.etalement.lignes {
+            prop_assert!(l.offerts >= 0.0 && l.exact >= 0.0 && l.volume_restant.is_none_or(|v| v >= 0.0), "{l:?}");
+        }
+    }
+    Ok(())
+}
+
+fn verifier_vue_communale(r: &Resultats) -> Result<(), TestCaseError> {
+    let t = &r.communes.total;
+    let somme = |f: &dyn Fn(&gestion_flux::domain::ResultatPerimetre) -> f64| r.perimetres.iter().map(f).sum::<f64>();
+    prop_assert_eq!(t.logements as f64, somme(&|p| p.logements as f64));
+    prop_assert_eq!(t.assiette as f64, somme(&|p| p.assiette as f64));
+    for m in 0..Motif::N {
+        prop_assert_eq!(t.hors_assiette[m] as f64, somme(&|p| p.hors_assiette[m] as f64));
+    }
+    prop_assert!(egal(t.flux, somme(&|p| p.flux_annuel)), "flux {} ≠ {}", t.flux, somme(&|p| p.flux_annuel));
+    prop_assert!(egal(t.liberations, somme(&|p| p.liberations)));
+    for c in Categorie::TOUTES {
+        let parts = |f: &dyn Fn(&gestion_flux::domain::ResultatPartie) -> f64| {
+            somme(&|p| p.parts.iter().filter(|x| x.categorie == c).map(f).sum())
+        };
+        prop_assert!(egal(t.attendus[c as usize], parts(&|x| x.logements_par_an)), "attendus {c:?}");
+        if c != Categorie::Bailleur {
+            prop_assert_eq!(t.reserves[c as usize] as f64, parts(&|x| x.logements_reserves as f64), "réservés {:?}", c);
+            prop_assert!(egal(t.volume[c as usize], parts(&|x| x.volume_droits)), "volume {c:?}");
+        }
+    }
+    let communes: u32 = r.communes.communes.iter().map(|c| c.agregat.logements).sum();
+    let departements: u32 = r.communes.departements.iter().map(|c| c.agregat.logements).sum();
+    prop_assert_eq!(communes, t.logements);
+    prop_assert_eq!(departements, t.logements);
+    Ok(())
+}
+
+fn verifier_arrondis(r: &Resultats, arrondi: Arrondi) -> Result<(), TestCaseError> {
+    for per in &r.perimetres {
+        let f = per.flux_annuel;
+        for annee in 1..=per.etalement.annees {
+            let lignes = per.etalement.lignes.iter().filter(|l| l.annee == annee);
+            let (entiers, exacts): (f64, f64) = lignes.fold((0.0, 0.0), |(a, b), l| (a + l.offerts, b + l.exact));
+            match arrondi {
+                Arrondi::PlusFortsRestes => prop_assert_eq!(entiers, (f + 1e-9).round(), "année {}", annee),
+                Arrondi::Report => {
+                    let k = annee as f64;
+                    prop_assert_eq!(entiers, (k * f + 1e-9).round() - ((k - 1.0) * f + 1e-9).round(), "année {}", annee)
+                }
+                Arrondi::Aucun => prop_assert!(egal(entiers, f)),
+            }
+            prop_assert!(egal(exacts, f), "Σ exacts {exacts} ≠ F {f}");
+            if arrondi != Arrondi::Aucun {
+                let entiers = per.etalement.lignes.iter().filter(|l| l.annee == annee).all(|l| l.offerts.fract() == 0.0);
+                prop_assert!(entiers);
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn invariants_du_calcul(ls in proptest::collection::vec(logement(), 0..120), p in parametres()) {
+        let ds = dataset(&ls);
+        let r = calculer(&ds, &p);
+        verifier_parts(&r)?;
+        verifier_vue_communale(&r)?;
+        verifier_arrondis(&r, p.arrondi)?;
+        prop_assert_eq!(r.communes.total.logements as usize, ls.len());
+    }
+
+    #[test]
+    fn lignes_lues_egal_retenues_plus_rejetees(lignes in proptest::collection::vec(ligne_csv(), 0..60), sep in prop::sample::select(vec![';', ',', '\t'])) {
+        let mut texte = ["rpls", "commune", "categorie", "hors_assiette", "date_fin", "taux_rotation", "typologie"].join(&sep.to_string());
+        texte.push('\n');
+        for l in &lignes {
+            texte.push_str(&l.iter().map(|c| c.replace(sep, " ")).collect::<Vec<_>>().join(&sep.to_string()));
+            texte.push('\n');
+        }
+        let imp = import::lire_csv(texte.as_bytes()).unwrap();
+        prop_assert_eq!(imp.lignes_lues, imp.lignes_retenues + imp.rejets.len());
+        prop_assert_eq!(imp.lignes_retenues, imp.dataset.len());
+        let non_vides = lignes.iter().filter(|l| !l.is_empty()).count();
+        prop_assert_eq!(imp.lignes_lues, non_vides);
+        prop_assert!(imp.rejets.iter().all(|r| r.ligne >= 2 && !r.motif.is_empty()));
+    }
+}
+
+/// A CSV row with valid or broken cells (and sometimes a wrong number of cells).
+fn ligne_csv() -> impl Strategy<Value = Vec<String>> {
+    let cellule = |valides: Vec<&'static str>| prop::sample::select(valides).prop_map(String::from);
+    (
+        cellule(vec!["R1", "R2", "", "R3"]),
+        cellule(vec!["93048", "75112", "1053", "ABC", "", "2A004"]),
+        cellule(vec!["", "3", "commune", "martien", "etat_agents"]),
+        cellule(vec!["", "vente", "plage", "LHI"]),
+        cellule(vec!["", "31/12/2040", "2040", "2040-02-30", "demain"]),
+        cellule(vec!["", "0,05", "6,3 %", "abc", "150 %"]),
+        cellule(vec!["", "T3", "5", "grand"]),
+        0usize..10,
+    )
+        .prop_map(|(a, b, c, d, e, f, g, coupe)| {
+            let mut v = vec![a, b, c, d, e, f, g];
+            if coupe < 2 {
+                v.truncate(3 + coupe);
+            }
+            v
+        })
+}
