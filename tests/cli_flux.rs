@@ -37,7 +37,7 @@ fn golden_outputs_on_the_small_fixture() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let attendu = fixtures().join("attendu");
     let maj = std::env::var_os("FLUX_GOLDEN_MAJ").is_some();
-    for nom in ["synthese.json", "communes.csv", "departements.csv", "etalement.csv", "objectifs.csv", "rejets.csv", "avertissements.csv"] {
+    for nom in ["synthese.json", "communes.csv", "epci.csv", "departements.csv", "etalement.csv", "objectifs.csv", "rejets.csv", "avertissements.csv"] {
         let produit = std::fs::read(sortie.join(nom)).unwrap();
         if maj {
             std::fs::create_dir_all(&attendu).unwrap();

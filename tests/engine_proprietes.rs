@@ -184,13 +184,25 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
     #[test]
-    fn invariants_du_calcul(ls in proptest::collection::vec(logement(), 0..120), p in parametres()) {
-        let ds = dataset(&ls);
-        let r = calculer(&ds, &p);
-        verifier_parts(&r)?;
+    fn parts_a_100_pour_cent_et_rien_de_negatif(ls in proptest::collection::vec(logement(), 0..120), p in parametres()) {
+        verifier_parts(&calculer(&dataset(&ls), &p))?;
+    }
+
+    #[test]
+    fn totaux_communaux_egaux_aux_totaux_detailles(ls in proptest::collection::vec(logement(), 0..120), p in parametres()) {
+        let r = calculer(&dataset(&ls), &p);
         verifier_vue_communale(&r)?;
-        verifier_arrondis(&r, p.arrondi)?;
         prop_assert_eq!(r.communes.total.logements as usize, ls.len());
+    }
+
+    #[test]
+    fn logements_entiers_sommant_au_flux_arrondi(ls in proptest::collection::vec(logement(), 0..120), p in parametres()) {
+        verifier_arrondis(&calculer(&dataset(&ls), &p), p.arrondi)?;
+    }
+
+    #[test]
+    fn moteur_compact_egal_a_une_lecture_naive(ls in proptest::collection::vec(logement(), 0..120), p in parametres()) {
+        verifier_reference(&ls, &p, &calculer(&dataset(&ls), &p))?;
     }
 
     #[test]
@@ -208,6 +220,71 @@ proptest! {
         prop_assert_eq!(imp.lignes_lues, non_vides);
         prop_assert!(imp.rejets.iter().all(|r| r.ligne >= 2 && !r.motif.is_empty()));
     }
+}
+
+/// Reference: SPEC §4.1–4.5 read literally, logement by logement, without the compact form
+/// (interning, pre-aggregated counts, blocks, sink partie) — for `unique` and `observe` rotation.
+fn verifier_reference(ls: &[L], p: &Parametres, r: &Resultats) -> Result<(), TestCaseError> {
+    use std::collections::BTreeMap;
+    if !matches!(p.rotation.mode, ModeRotation::Unique | ModeRotation::Observe) {
+        return Ok(());
+    }
+    // (bailleur, département) → (logements, assiette, Σ τ, {(nom, catégorie) → (L, V)})
+    type Reference = (u32, u32, f64, BTreeMap<(String, Categorie), (u32, f64)>);
+    let mut perimetres: BTreeMap<(String, String), Reference> = BTreeMap::new();
+    for l in ls {
+        let bailleur = if BAILLEURS[l.bailleur].is_empty() { "Bailleur" } else { BAILLEURS[l.bailleur] };
+        let commune = COMMUNES[l.commune];
+        let dep = if commune.starts_with("97") { &commune[..3] } else { &commune[..2] };
+        let e = perimetres.entry((bailleur.to_owned(), dep.to_owned())).or_default();
+        e.0 += 1;
+        if l.motif.is_some_and(|m| p.exclut(Motif::TOUS[m])) {
+            continue;
+        }
+        e.1 += 1;
+        let tau = match p.rotation.mode {
+            ModeRotation::Observe => l.taux.unwrap_or(p.rotation.taux_unique),
+            _ => p.rotation.taux_unique,
+        };
+        e.2 += tau;
+        let nom = NOMS[l.nom];
+        let categorie = match l.categorie.map(|c| Categorie::TOUTES[c]) {
+            None if nom.is_empty() => continue,
+            None => Categorie::Autre,
+            Some(Categorie::NonReserve | Categorie::Bailleur) => continue,
+            Some(c) => c,
+        };
+        let nom = if nom.is_empty() { gestion_flux::domain::dataset::nom_par_defaut(categorie, commune) } else { nom.to_owned() };
+        let v = if l.simple {
+            if l.utilise || l.fin.is_some_and(|d| d < 0) { 0.0 } else { 1.0 }
+        } else {
+            tau * l.fin.map_or(p.duree_sans_terme_ans, |d| (d as f64 / 365.25).max(0.0))
+        };
+        let x = e.3.entry((nom, categorie)).or_default();
+        if v > 0.0 {
+            x.0 += 1;
+            x.1 += v;
+        }
+    }
+    prop_assert_eq!(perimetres.len(), r.perimetres.len());
+    for per in &r.perimetres {
+        let (n, assiette, taux, parts) = &perimetres[&(per.bailleur.clone(), per.departement.clone())];
+        prop_assert_eq!((*n, *assiette), (per.logements, per.assiette));
+        let f = (taux + p.mises_en_service_annuelles.valeur("", "") - p.prelevements_annuels.valeur("", "")).max(0.0);
+        prop_assert!(egal(per.flux_annuel, f), "F {} ≠ {}", per.flux_annuel, f);
+        for x in per.parts.iter().filter(|x| !x.categorie.est_etat() && x.categorie != Categorie::Bailleur) {
+            let (l, v) = parts.get(&(x.reservataire.clone(), x.categorie)).copied().unwrap_or_default();
+            prop_assert_eq!(l, x.logements_reserves, "{}", x.reservataire);
+            prop_assert!(egal(v, x.volume_droits), "{} V {} ≠ {}", x.reservataire, x.volume_droits, v);
+        }
+        for c in [Categorie::EtatPrioritaires, Categorie::EtatAgents] {
+            let (l, v) = parts.iter().filter(|(k, _)| k.1 == c).fold((0, 0.0), |a, (_, x)| (a.0 + x.0, a.1 + x.1));
+            let x = per.parts.iter().find(|x| x.categorie == c).unwrap();
+            prop_assert_eq!(l, x.logements_reserves);
+            prop_assert!(egal(v, x.volume_droits));
+        }
+    }
+    Ok(())
 }
 
 /// A CSV row with valid or broken cells (and sometimes a wrong number of cells).

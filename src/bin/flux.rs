@@ -9,7 +9,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use gestion_flux::domain::{calculer, Parametres};
+use gestion_flux::domain::{calculer_avec, Parametres};
+use gestion_flux::geo::Geographie;
 use gestion_flux::{export, generate, import};
 
 const USAGE: &str = "usage : flux FICHIER.csv [--parametres PARAMETRES.json] --sortie REPERTOIRE\n        flux generer --logements N --bailleurs B --graine S --sortie FICHIER.csv";
@@ -79,10 +80,17 @@ fn convertir(args: &[String]) -> Result<(), String> {
     if matches!(extension.as_str(), "xlsx" | "xls" | "ods") {
         return Err(format!("{entree} : le format {extension} n'est pas encore pris en charge par la ligne de commande, exportez-le en CSV"));
     }
+    let chrono = Chrono::new();
     let octets = std::fs::read(entree).map_err(|e| format!("{entree} illisible : {e}"))?;
-    let import = import::lire_csv(&octets).map_err(|e| format!("{entree} : {e}"))?;
+    chrono.etape("lecture du fichier");
+    let mut import = import::lire_csv(&octets).map_err(|e| format!("{entree} : {e}"))?;
     drop(octets);
-    let resultats = calculer(&import.dataset, &parametres);
+    chrono.etape("import");
+    // Official geography (COG): commune names, EPCI/EPT, and a warning for unknown codes.
+    let geo = Geographie::officielle();
+    import::signaler_communes_inconnues(&mut import, |c| geo.commune(c).is_some());
+    let resultats = calculer_avec(&import.dataset, &parametres, Some(geo));
+    chrono.etape("calcul");
 
     std::fs::create_dir_all(&sortie).map_err(|e| format!("répertoire {} impossible à créer : {e}", sortie.display()))?;
     let comptage = export::Comptage {
@@ -92,10 +100,11 @@ fn convertir(args: &[String]) -> Result<(), String> {
         avertissements: import.avertissements.len(),
     };
     let seuil = parametres.secret_statistique;
-    let fichiers: [(&str, &(dyn Fn() -> Vec<u8> + Sync)); 8] = [
+    let fichiers: [(&str, &(dyn Fn() -> Vec<u8> + Sync)); 9] = [
         ("synthese.json", &|| export::synthese_json(comptage, &resultats).into_bytes()),
         ("communes.csv", &|| export::vue_csv(&resultats.communes.communes, "commune", seuil)),
-        ("departements.csv", &|| export::vue_csv(&resultats.communes.departements, "departement", seuil)),
+        ("epci.csv", &|| export::vue_csv(&resultats.communes.epci, "code", seuil)),
+        ("departements.csv", &|| export::vue_csv(&resultats.communes.departements, "code", seuil)),
         ("etalement.csv", &|| export::etalement_csv(&resultats)),
         ("objectifs.csv", &|| export::objectifs_csv(&import.dataset, &resultats)),
         ("rejets.csv", &|| export::rejets_csv(&import.rejets)),
@@ -112,6 +121,7 @@ fn convertir(args: &[String]) -> Result<(), String> {
             .collect();
         taches.into_iter().try_for_each(|t| t.join().expect("écriture"))
     })?;
+    chrono.etape("écriture des fichiers");
     eprintln!(
         "flux : {} lignes lues, {} retenues, {} rejetées, {} avertissements ; {} périmètres → {}",
         import.lignes_lues,
@@ -139,4 +149,19 @@ fn generer(args: &[String]) -> Result<(), String> {
     generate::generer(&mut w, n as usize, b as usize, graine).map_err(|e| format!("{chemin} : {e}"))?;
     std::io::Write::flush(&mut w).map_err(|e| format!("{chemin} : {e}"))?;
     Ok(())
+}
+
+/// Phase timings on stderr when `FLUX_CHRONO` is set (benchmarks, docs/engine.md).
+struct Chrono(Option<std::cell::Cell<std::time::Instant>>);
+
+impl Chrono {
+    fn new() -> Chrono {
+        Chrono(std::env::var_os("FLUX_CHRONO").map(|_| std::cell::Cell::new(std::time::Instant::now())))
+    }
+    fn etape(&self, nom: &str) {
+        if let Some(debut) = &self.0 {
+            eprintln!("flux : {nom:<22} {:7.1} ms", debut.get().elapsed().as_secs_f64() * 1e3);
+            debut.set(std::time::Instant::now());
+        }
+    }
 }

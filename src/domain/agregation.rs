@@ -3,9 +3,9 @@
 //! per commune across all bailleurs of the file, then rolled up per EPCI/EPT and département.
 //!
 //! The engine fills one [`Agregat`] per cellule (bailleur × commune); this module adds them up by
-//! commune. Commune names and EPCI/EPT come from an optional [`Geographie`] (the official
-//! geography is plugged in by a later issue); without it names stay empty and EPCI roll-ups are
-//! not produced. No `rpls` or address ever reaches this view.
+//! commune. Commune names and EPCI/EPT come from an optional [`Geographie`] (implemented by
+//! `crate::geo`, the official COG); without it names stay empty and EPCI roll-ups are not
+//! produced. No `rpls` or address ever reaches this view.
 
 use std::collections::BTreeMap;
 
@@ -18,6 +18,10 @@ pub trait Geographie {
     fn nom_commune(&self, code: &str) -> Option<String>;
     /// (code, name) of the EPCI or EPT the commune belongs to.
     fn epci(&self, code: &str) -> Option<(String, String)>;
+    /// Name of a département (roll-up rows); none by default.
+    fn nom_departement(&self, _code: &str) -> Option<String> {
+        None
+    }
 }
 
 /// Additive counters of a group of logements (a cellule, a commune, an EPCI, a département).
@@ -108,8 +112,9 @@ pub fn vue_communale<'a>(
         let ligne = LigneCommunale { code: code.to_owned(), nom, epci: code_epci.clone(), departement: dep.clone(), agregat };
         if !code_epci.is_empty() {
             let e = epci.entry(code_epci.clone()).or_insert_with(|| LigneCommunale {
-                code: code_epci,
+                code: code_epci.clone(),
                 nom: nom_epci,
+                epci: code_epci,
                 departement: dep.clone(),
                 ..Default::default()
             });
@@ -117,6 +122,7 @@ pub fn vue_communale<'a>(
         }
         let d = deps.entry(dep.clone()).or_insert_with(|| LigneCommunale {
             code: dep.clone(),
+            nom: geo.and_then(|g| g.nom_departement(&dep)).unwrap_or_default(),
             departement: dep,
             ..Default::default()
         });

@@ -14,6 +14,7 @@ pub mod assiette;
 pub mod conversion;
 pub mod dataset;
 pub mod etalement;
+pub mod explication;
 pub mod flux;
 pub mod model;
 pub mod parametres;

@@ -132,8 +132,8 @@ fn entetes_vue(premiere: &str) -> Vec<String> {
     e
 }
 
-/// The communal aggregated view as CSV: `communes.csv` (one row per commune), or the roll-ups per
-/// EPCI/EPT or département. Counts from 1 to `secret_statistique − 1` show « < seuil »; estimated
+/// The communal aggregated view as CSV: `communes.csv` (one row per commune, first column
+/// `commune`), or the roll-ups per EPCI/EPT or département (first column `code`). Counts from 1 to `secret_statistique − 1` show « < seuil »; estimated
 /// quantities (volumes, liberations, logements per year) are not counts and are shown as they are.
 pub fn vue_csv(lignes: &[LigneCommunale], premiere: &str, seuil: u32) -> Vec<u8> {
     let mut c = CsvFr::new();

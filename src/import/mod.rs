@@ -164,8 +164,7 @@ fn lire_texte(
     }
     let mut dataset = total.builder.finir();
     doublons(&dataset, &total.lignes, &mut total.avertissements);
-    let rang = |c: &str| Champ::TOUS.iter().position(|x| x.nom() == c);
-    total.avertissements.sort_by_key(|a| (a.ligne, rang(&a.colonne)));
+    trier(&mut total.avertissements);
     dataset.nb_rejets = total.rejets.len();
     dataset.nb_avertissements = total.avertissements.len();
     Ok(Some(Import {
@@ -334,6 +333,34 @@ fn convertir<'r>(
         droit_utilise: droit_utilise.unwrap_or(false),
         taux_rotation,
     })
+}
+
+/// Warns about every row whose commune code the official geography does not know (SPEC §2:
+/// "an unknown commune code" is a warning; the row is kept). `connue` is the geography lookup.
+pub fn signaler_communes_inconnues(imp: &mut Import, connue: impl Fn(&str) -> bool) {
+    let ds = &imp.dataset;
+    let inconnues: Vec<bool> = ds.communes.iter().map(|c| !connue(c)).collect();
+    if !inconnues.contains(&true) {
+        return;
+    }
+    for i in 0..ds.len() {
+        let commune = ds.cellules[ds.cellule[i] as usize].commune as usize;
+        if inconnues[commune] {
+            imp.avertissements.push(Rejet {
+                ligne: imp.lignes[i] as u64,
+                colonne: Champ::Commune.nom().to_owned(),
+                motif: format!("code commune « {} » inconnu de la géographie officielle", ds.communes[commune]),
+            });
+        }
+    }
+    trier(&mut imp.avertissements);
+    imp.dataset.nb_avertissements = imp.avertissements.len();
+}
+
+/// Warnings in file order, then in the order of the fields of SPEC §2.
+fn trier(avertissements: &mut [Avertissement]) {
+    let rang = |c: &str| Champ::TOUS.iter().position(|x| x.nom() == c);
+    avertissements.sort_by_key(|a| (a.ligne, rang(&a.colonne)));
 }
 
 /// Warns about every `rpls` seen more than once (SPEC §2), naming the first line.

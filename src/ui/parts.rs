@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::graphiques::BarresParts;
 use super::state::Session;
 use super::{libelle_partie, ChoixPerimetre, SansResultats};
+use crate::domain::explication::expliquer;
 use crate::domain::parametres::MethodePart;
 use crate::domain::{Categorie, ResultatPartie, ResultatPerimetre};
 use crate::format::{decimal, integer, percent};
@@ -37,7 +38,7 @@ pub fn PageParts() -> impl IntoView {
                     <TableParts per=per.clone()/>
                     <BarresParts titre=format!("Parts du flux annuel — {} ({})", per.bailleur, per.departement)
                         barres=per.parts.iter().map(|p| (libelle_partie(p), p.part)).collect()/>
-                    <Explications per/>
+                    <Explications per indice=i/>
                 }.into_any()
             }
         }}
@@ -115,20 +116,25 @@ fn TableParts(per: ResultatPerimetre) -> impl IntoView {
     }
 }
 
-/// « Comment est-ce calculé ? »: each réservataire's numbers in the formulas of SPEC §4.
+/// « Comment est-ce calculé ? »: each réservataire's numbers in the formulas of SPEC §4, with the
+/// rates and durations behind its volume (`domain::explication`).
 #[component]
-fn Explications(per: ResultatPerimetre) -> impl IntoView {
+fn Explications(per: ResultatPerimetre, indice: usize) -> impl IntoView {
     let s = expect_context::<Session>();
-    let methode = s.parametres.with_untracked(|p| p.methode_part);
-    let horizon = s.parametres.with_untracked(|p| p.horizon_ans);
+    let (methode, horizon) = s.parametres.with_untracked(|p| (p.methode_part, p.horizon_ans));
+    let details = match s.import() {
+        Some(i) => s.parametres.with_untracked(|p| expliquer(&i.dataset, p, indice)),
+        None => Vec::new(),
+    };
     let reservataires: Vec<ResultatPartie> =
         per.parts.iter().filter(|p| !p.categorie.est_etat() && p.categorie != Categorie::Bailleur).cloned().collect();
     let (f, n) = (per.flux_annuel, per.assiette);
     view! {
         <h2 class="fr-h4">"Comment est-ce calculé ?"</h2>
-        <p class="fr-text--sm">"Le volume de droits uniques d'un droit de suite est le taux de rotation du logement × sa durée restante (v = τ × D) ; un droit simple non utilisé vaut 1. La dernière attribution n'est pas prise en compte (concertation Île-de-France)."</p>
-        <div class="fr-accordions-group" data-testid="explications">
+        <p class="fr-text--sm">"Le volume de droits uniques d'un droit de suite est le taux de rotation du logement × sa durée restante (v = τ × D) ; un droit simple non utilisé et non échu vaut 1. La dernière attribution n'est pas prise en compte (concertation Île-de-France)."</p>
+        <div data-testid="explications">
             {reservataires.into_iter().map(|p| {
+                let e = details.iter().find(|e| e.reservataire == p.reservataire).cloned().unwrap_or_default();
                 let part = match methode {
                     MethodePart::PartDuParc => format!(
                         "Part = logements réservés / assiette = {} / {} = {}",
@@ -137,21 +143,29 @@ fn Explications(per: ResultatPerimetre) -> impl IntoView {
                         "Part = volume / horizon / flux = {} / {} / {} = {}",
                         decimal(p.volume_droits, 2), decimal(horizon, 0), decimal(f, 1), percent(p.part, 2)),
                 };
+                let depassement = (per.somme_parts_avant_depassement > 1.0 + 1e-9)
+                    .then_some(" (après réduction pour dépassement de 100 %)").unwrap_or("");
                 view! {
-                    <details class="explication fr-mb-1w">
+                    <details class="explication fr-mb-1w" data-reservataire=p.reservataire.clone()>
                         <summary>{libelle_partie(&p)}</summary>
-                        <ul>
-                            <li>{format!("Logements réservés dans l'assiette (L) : {}", integer(p.logements_reserves as i64))}</li>
-                            <li>{format!("Volume de droits uniques V = Σ τ × D = {}", decimal(p.volume_droits, 2))}
-                                {(p.logements_reserves > 0).then(|| format!(" (soit {} par logement réservé)", decimal(p.volume_droits / p.logements_reserves as f64, 2)))}
-                            </li>
-                            <li>{part}</li>
+                        <ol>
+                            <li>{format!(
+                                "Droits de suite dans l'assiette : {} (dont {} sans date de fin, comptés {} ans). Taux de rotation moyen τ = {} ; durée restante D de {} à {} ans, {} en moyenne.",
+                                integer(e.droits_suite as i64), integer(e.sans_fin as i64),
+                                decimal(s.parametres.with_untracked(|p| p.duree_sans_terme_ans), 0),
+                                percent(e.taux_moyen(), 2), decimal(e.duree_min, 1), decimal(e.duree_max, 1), decimal(e.duree_moyenne(), 1))}</li>
+                            <li>{format!(
+                                "Droits simples : {} (dont {} encore utilisables, 1 droit chacun).",
+                                integer(e.droits_simples as i64), integer(e.simples_utilisables as i64))}</li>
+                            <li>{format!("Volume de droits uniques V = Σ τ × D + droits simples = {}", decimal(p.volume_droits, 2))}</li>
+                            <li>{format!("Logements réservés L (volume > 0) : {}", integer(p.logements_reserves as i64))}</li>
+                            <li>{part}{depassement}</li>
                             <li>{format!("Logements par an = part × flux = {} × {} = {}", percent(p.part, 2), decimal(f, 1), decimal(p.logements_par_an, 2))}</li>
                             <li>{match p.annees_epuisement {
                                 Some(a) => format!("Épuisement du volume : V / logements par an = {} / {} = {} ans", decimal(p.volume_droits, 2), decimal(p.logements_par_an, 2), decimal(a, 1)),
                                 None => "Aucun volume à consommer.".to_owned(),
                             }}</li>
-                        </ul>
+                        </ol>
                     </details>
                 }
             }).collect_view()}

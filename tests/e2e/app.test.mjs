@@ -45,6 +45,14 @@ test('upload a canonical CSV: counts reconcile and shares are the engine\'s', as
     assert.equal(await app.share(p.reservataire), pct(p.part), p.reservataire);
   }
   assert.equal(await app.page.getByTestId('total-parts').textContent(), pct(1));
+  // « Comment est-ce calculé ? » shows the réservataire's numbers in the formulas.
+  const al = per.parts.find((p) => p.reservataire === 'Action Logement');
+  const panel = app.page.locator('details[data-reservataire="Action Logement"]');
+  await panel.locator('summary').click();
+  const text = (await panel.textContent()).replace(/\u202f/g, ' ');
+  assert.match(text, /Droits de suite dans l'assiette : 3 \(dont 0 sans date de fin/);
+  assert.match(text, /Taux de rotation moyen τ = 6,30\u00a0%/);
+  assert.ok(text.includes(`V = Σ τ × D + droits simples = ${al.volume_droits.toLocaleString('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).replace(/\u202f/g, ' ')}`), text);
   await app.screenshot('parts-canonique');
 });
 
