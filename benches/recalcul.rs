@@ -28,25 +28,44 @@ fn ms(d: Duration) -> String {
 }
 
 fn main() {
-    let logements: usize = std::env::var("FLUX_BENCH_LOGEMENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_400_000);
-    let fichier = std::env::var("FLUX_BENCH_FICHIER").map(PathBuf::from).unwrap_or_else(|_| {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target");
-        dir.join(format!("bench-idf-{logements}.csv"))
-    });
+    let logements: usize = std::env::var("FLUX_BENCH_LOGEMENTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_400_000);
+    let fichier = std::env::var("FLUX_BENCH_FICHIER")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target");
+            dir.join(format!("bench-idf-{logements}.csv"))
+        });
     if !fichier.exists() {
         eprintln!("génération de {} …", fichier.display());
-        let mut w = std::io::BufWriter::new(std::fs::File::create(&fichier).expect("fichier de bench"));
+        let mut w =
+            std::io::BufWriter::new(std::fs::File::create(&fichier).expect("fichier de bench"));
         generate::generer(&mut w, logements, 150, 2026).expect("génération");
     }
     let octets = std::fs::read(&fichier).expect("lecture");
-    println!("fichier {} : {:.1} Mo", fichier.display(), octets.len() as f64 / 1e6);
+    println!(
+        "fichier {} : {:.1} Mo",
+        fichier.display(),
+        octets.len() as f64 / 1e6
+    );
 
     let t = Instant::now();
     let imp = import::lire_csv(&octets).expect("import");
-    println!("import CSV (lire_csv)          {}  ({} lignes, {} périmètres, {} cellules)", ms(t.elapsed()), imp.lignes_lues, imp.dataset.perimetres.len(), imp.dataset.cellules.len());
+    println!(
+        "import CSV (lire_csv)          {}  ({} lignes, {} périmètres, {} cellules)",
+        ms(t.elapsed()),
+        imp.lignes_lues,
+        imp.dataset.perimetres.len(),
+        imp.dataset.cellules.len()
+    );
     drop(octets);
 
-    let base = Parametres { date_conversion: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), ..Default::default() };
+    let base = Parametres {
+        date_conversion: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        ..Default::default()
+    };
     let mut variantes: Vec<(&str, Parametres)> = vec![("paramètres par défaut", base.clone())];
     let mut p = base.clone();
     p.rotation.mode = ModeRotation::Observe;
@@ -67,11 +86,14 @@ fn main() {
     variantes.push(("vente remise dans l'assiette", p));
 
     for (nom, p) in &variantes {
-        let calcul = median(|| {
-            let t = Instant::now();
-            std::hint::black_box(calculer(&imp.dataset, p));
-            t.elapsed()
-        }, 7);
+        let calcul = median(
+            || {
+                let t = Instant::now();
+                std::hint::black_box(calculer(&imp.dataset, p));
+                t.elapsed()
+            },
+            7,
+        );
         println!("recalcul : {nom:<28} {}", ms(calcul));
     }
 
@@ -79,17 +101,28 @@ fn main() {
     let c = export::Comptage::default();
     let exports: [(&str, &dyn Fn() -> usize); 4] = [
         ("synthese.json", &|| export::synthese_json(c, &r).len()),
-        ("communes.csv", &|| export::vue_csv(&r.communes.communes, "commune", 5).len()),
+        ("communes.csv", &|| {
+            export::vue_csv(&r.communes.communes, "commune", 5).len()
+        }),
         ("etalement.csv", &|| export::etalement_csv(&r).len()),
-        ("objectifs.csv", &|| export::objectifs_csv(&imp.dataset, &r).len()),
+        ("objectifs.csv", &|| {
+            export::objectifs_csv(&imp.dataset, &r).len()
+        }),
     ];
     for (nom, f) in exports {
         let mut taille = 0;
-        let t = median(|| {
-            let t = Instant::now();
-            taille = std::hint::black_box(f());
-            t.elapsed()
-        }, 5);
-        println!("export en mémoire : {nom:<19} {}  ({:.1} Mo)", ms(t), taille as f64 / 1e6);
+        let t = median(
+            || {
+                let t = Instant::now();
+                taille = std::hint::black_box(f());
+                t.elapsed()
+            },
+            5,
+        );
+        println!(
+            "export en mémoire : {nom:<19} {}  ({:.1} Mo)",
+            ms(t),
+            taille as f64 / 1e6
+        );
     }
 }

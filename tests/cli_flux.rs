@@ -21,7 +21,10 @@ fn scratch(nom: &str) -> PathBuf {
 }
 
 fn flux(args: &[&str]) -> Output {
-    Command::new(FLUX).args(args).output().expect("flux exécutable")
+    Command::new(FLUX)
+        .args(args)
+        .output()
+        .expect("flux exécutable")
 }
 
 #[test]
@@ -34,10 +37,23 @@ fn golden_outputs_on_the_small_fixture() {
         "--sortie",
         sortie.to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let attendu = fixtures().join("attendu");
     let maj = std::env::var_os("FLUX_GOLDEN_MAJ").is_some();
-    for nom in ["synthese.json", "communes.csv", "epci.csv", "departements.csv", "etalement.csv", "objectifs.csv", "rejets.csv", "avertissements.csv"] {
+    for nom in [
+        "synthese.json",
+        "communes.csv",
+        "epci.csv",
+        "departements.csv",
+        "etalement.csv",
+        "objectifs.csv",
+        "rejets.csv",
+        "avertissements.csv",
+    ] {
         let produit = std::fs::read(sortie.join(nom)).unwrap();
         if maj {
             std::fs::create_dir_all(&attendu).unwrap();
@@ -56,16 +72,37 @@ fn golden_outputs_on_the_small_fixture() {
 #[test]
 fn synthese_has_the_keys_of_the_spec() {
     let sortie = scratch("cles");
-    let out = flux(&[fixtures().join("etat_des_lieux.csv").to_str().unwrap(), "--sortie", sortie.to_str().unwrap()]);
+    let out = flux(&[
+        fixtures().join("etat_des_lieux.csv").to_str().unwrap(),
+        "--sortie",
+        sortie.to_str().unwrap(),
+    ]);
     assert!(out.status.success());
-    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(sortie.join("synthese.json")).unwrap()).unwrap();
-    for k in ["lignes_lues", "lignes_retenues", "lignes_rejetees", "perimetres"] {
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(sortie.join("synthese.json")).unwrap()).unwrap();
+    for k in [
+        "lignes_lues",
+        "lignes_retenues",
+        "lignes_rejetees",
+        "perimetres",
+    ] {
         assert!(v.get(k).is_some(), "{k}");
     }
     let lues = v["lignes_lues"].as_u64().unwrap();
-    assert_eq!(lues, v["lignes_retenues"].as_u64().unwrap() + v["lignes_rejetees"].as_u64().unwrap());
+    assert_eq!(
+        lues,
+        v["lignes_retenues"].as_u64().unwrap() + v["lignes_rejetees"].as_u64().unwrap()
+    );
     let p = &v["perimetres"][0];
-    for k in ["bailleur", "departement", "logements", "assiette", "hors_assiette", "flux_annuel", "parts"] {
+    for k in [
+        "bailleur",
+        "departement",
+        "logements",
+        "assiette",
+        "hors_assiette",
+        "flux_annuel",
+        "parts",
+    ] {
         assert!(p.get(k).is_some(), "{k}");
     }
     let parts = p["parts"].as_array().unwrap();
@@ -73,48 +110,76 @@ fn synthese_has_the_keys_of_the_spec() {
     assert_eq!(parts[1]["categorie"], "etat_agents");
     assert_eq!(parts.last().unwrap()["categorie"], "bailleur");
     assert_eq!(parts.last().unwrap()["reservataire"], p["bailleur"]);
-    for k in ["reservataire", "categorie", "logements_reserves", "volume_droits", "part", "logements_par_an", "annees_epuisement"] {
+    for k in [
+        "reservataire",
+        "categorie",
+        "logements_reserves",
+        "volume_droits",
+        "part",
+        "logements_par_an",
+        "annees_epuisement",
+    ] {
         assert!(parts[0].get(k).is_some(), "{k}");
     }
     let etalement = std::fs::read_to_string(sortie.join("etalement.csv")).unwrap();
-    assert!(etalement.starts_with("\u{feff}bailleur;departement;annee;reservataire;logements_offerts;volume_restant\r\n"));
+    assert!(etalement.starts_with(
+        "\u{feff}bailleur;departement;annee;reservataire;logements_offerts;volume_restant\r\n"
+    ));
     let communes = std::fs::read_to_string(sortie.join("communes.csv")).unwrap();
     let entete = communes.lines().next().unwrap();
-    for k in ["commune", "nom", "logements", "assiette", "liberations_annuelles", "reserves_action_logement", "volume_commune"] {
-        assert!(entete.split(';').any(|c| c.trim_start_matches('\u{feff}') == k), "{k}");
+    for k in [
+        "commune",
+        "nom",
+        "logements",
+        "assiette",
+        "liberations_annuelles",
+        "reserves_action_logement",
+        "volume_commune",
+    ] {
+        assert!(
+            entete
+                .split(';')
+                .any(|c| c.trim_start_matches('\u{feff}') == k),
+            "{k}"
+        );
     }
-    assert!(std::fs::read_to_string(sortie.join("rejets.csv")).unwrap().starts_with("\u{feff}ligne;colonne;motif"));
+    assert!(std::fs::read_to_string(sortie.join("rejets.csv"))
+        .unwrap()
+        .starts_with("\u{feff}ligne;colonne;motif"));
+}
+
+/// Runs `flux` expecting exit status 2 and a message containing `attendu`.
+fn echoue(args: &[&str], attendu: &str) {
+    let out = flux(args);
+    assert_eq!(out.status.code(), Some(2), "{args:?}");
+    let message = String::from_utf8_lossy(&out.stderr);
+    assert!(message.contains(attendu), "{message}");
 }
 
 #[test]
 fn exit_code_2_names_the_problem() {
     let sortie = scratch("erreurs");
     let s = sortie.to_str().unwrap();
-    let out = flux(&["/nulle/part.csv", "--sortie", s]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("/nulle/part.csv"));
+    echoue(&["/nulle/part.csv", "--sortie", s], "/nulle/part.csv");
 
     let params = sortie.join("p.json");
-    std::fs::write(&params, r#"{"etat": {"part_totale": 0.35}}"#).unwrap();
     let entree = fixtures().join("etat_des_lieux.csv");
-    let out = flux(&[entree.to_str().unwrap(), "--parametres", params.to_str().unwrap(), "--sortie", s]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("etat.part_totale"));
-
+    let avec_parametres = [
+        entree.to_str().unwrap(),
+        "--parametres",
+        params.to_str().unwrap(),
+        "--sortie",
+        s,
+    ];
+    std::fs::write(&params, r#"{"etat": {"part_totale": 0.35}}"#).unwrap();
+    echoue(&avec_parametres, "etat.part_totale");
     std::fs::write(&params, r#"{"rotation": {"mode": "au_hasard"}}"#).unwrap();
-    let out = flux(&[entree.to_str().unwrap(), "--parametres", params.to_str().unwrap(), "--sortie", s]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("au_hasard"));
+    echoue(&avec_parametres, "au_hasard");
 
     let sans_commune = sortie.join("sans_commune.csv");
     std::fs::write(&sans_commune, "rpls;bailleur\nA;B\n").unwrap();
-    let out = flux(&[sans_commune.to_str().unwrap(), "--sortie", s]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("commune"));
-
-    let out = flux(&[entree.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--sortie"));
+    echoue(&[sans_commune.to_str().unwrap(), "--sortie", s], "commune");
+    echoue(&[entree.to_str().unwrap()], "--sortie");
 }
 
 #[test]
@@ -122,15 +187,37 @@ fn generer_is_deterministic_and_readable() {
     let d = scratch("generer");
     let fichier = |nom: &str, graine: &str| {
         let f = d.join(nom);
-        let out = flux(&["generer", "--logements", "2000", "--bailleurs", "4", "--graine", graine, "--sortie", f.to_str().unwrap()]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = flux(&[
+            "generer",
+            "--logements",
+            "2000",
+            "--bailleurs",
+            "4",
+            "--graine",
+            graine,
+            "--sortie",
+            f.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         std::fs::read(f).unwrap()
     };
     let a = fichier("a.csv", "7");
     assert_eq!(a, fichier("b.csv", "7"));
     assert_ne!(a, fichier("c.csv", "8"));
-    let out = flux(&[d.join("a.csv").to_str().unwrap(), "--sortie", d.join("sortie").to_str().unwrap()]);
+    let out = flux(&[
+        d.join("a.csv").to_str().unwrap(),
+        "--sortie",
+        d.join("sortie").to_str().unwrap(),
+    ]);
     assert!(out.status.success());
-    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(d.join("sortie/synthese.json")).unwrap()).unwrap();
-    assert_eq!((v["lignes_lues"].as_u64(), v["lignes_rejetees"].as_u64()), (Some(2000), Some(0)));
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("sortie/synthese.json")).unwrap()).unwrap();
+    assert_eq!(
+        (v["lignes_lues"].as_u64(), v["lignes_rejetees"].as_u64()),
+        (Some(2000), Some(0))
+    );
 }

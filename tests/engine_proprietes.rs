@@ -5,13 +5,22 @@
 
 use chrono::{Duration, NaiveDate};
 use gestion_flux::domain::model::{Motif, Segment, TypeDroit};
-use gestion_flux::domain::parametres::{Arrondi, Depassement, MethodePart, ModeRotation, ParPerimetre};
+use gestion_flux::domain::parametres::{
+    Arrondi, Depassement, MethodePart, ModeRotation, ParPerimetre,
+};
 use gestion_flux::domain::{calculer, Categorie, Dataset, Logement, Parametres, Resultats};
 use gestion_flux::import;
 use proptest::prelude::*;
 
 const COMMUNES: [&str; 6] = ["75112", "75113", "93048", "93066", "94028", "97411"];
-const NOMS: [&str; 6] = ["", "Action Logement", "Ville A", "Préfecture", "RATP", "Ville B"];
+const NOMS: [&str; 6] = [
+    "",
+    "Action Logement",
+    "Ville A",
+    "Préfecture",
+    "RATP",
+    "Ville B",
+];
 const BAILLEURS: [&str; 3] = ["", "Bailleur 1", "Bailleur 2"];
 
 #[derive(Clone, Debug)]
@@ -33,26 +42,45 @@ struct L {
 
 fn logement() -> impl Strategy<Value = L> {
     (
-        (0..BAILLEURS.len(), 0..COMMUNES.len(), 0..NOMS.len(), proptest::option::weighted(0.8, 0..Categorie::N - 1)),
-        (any::<bool>(), proptest::option::weighted(0.8, -3000i64..25000), any::<bool>()),
-        (proptest::option::weighted(0.15, 0..Motif::N), proptest::option::weighted(0.7, 0.0..0.3f64)),
+        (
+            0..BAILLEURS.len(),
+            0..COMMUNES.len(),
+            0..NOMS.len(),
+            proptest::option::weighted(0.8, 0..Categorie::N - 1),
+        ),
+        (
+            any::<bool>(),
+            proptest::option::weighted(0.8, -3000i64..25000),
+            any::<bool>(),
+        ),
+        (
+            proptest::option::weighted(0.15, 0..Motif::N),
+            proptest::option::weighted(0.7, 0.0..0.3f64),
+        ),
         (0u8..7, 0u8..6, 0u8..3, proptest::option::of(10.0..150.0f64)),
     )
-        .prop_map(|((bailleur, commune, nom, categorie), (simple, fin, utilise), (motif, taux), (typologie, financement, qpv, surface))| L {
-            bailleur,
-            commune,
-            nom,
-            categorie,
-            simple,
-            fin,
-            utilise,
-            motif,
-            taux,
-            typologie,
-            financement,
-            qpv,
-            surface,
-        })
+        .prop_map(
+            |(
+                (bailleur, commune, nom, categorie),
+                (simple, fin, utilise),
+                (motif, taux),
+                (typologie, financement, qpv, surface),
+            )| L {
+                bailleur,
+                commune,
+                nom,
+                categorie,
+                simple,
+                fin,
+                utilise,
+                motif,
+                taux,
+                typologie,
+                financement,
+                qpv,
+                surface,
+            },
+        )
 }
 
 fn conversion() -> NaiveDate {
@@ -71,7 +99,11 @@ fn dataset(ls: &[L]) -> Dataset {
         hors_assiette: l.motif.map(|m| Motif::TOUS[m]),
         reservataire: NOMS[l.nom],
         categorie: l.categorie.map(|c| Categorie::TOUTES[c]),
-        type_droit: if l.simple { TypeDroit::Simple } else { TypeDroit::Suite },
+        type_droit: if l.simple {
+            TypeDroit::Simple
+        } else {
+            TypeDroit::Suite
+        },
         date_fin: l.fin.map(|d| conversion() + Duration::days(d)),
         droit_utilise: l.utilise,
         taux_rotation: l.taux,
@@ -83,30 +115,88 @@ fn parametres() -> impl Strategy<Value = Parametres> {
     (
         (0usize..4, 0.0..0.25f64, 0usize..6, 0.0..0.3f64),
         (any::<bool>(), 1.0..30.0f64, 0.0..=0.30f64, 0.0..=1.0f64),
-        (0.0..5.0f64, 0.0..5.0f64, any::<bool>(), proptest::collection::vec(0..NOMS.len(), 0..4)),
-        (0usize..3, proptest::collection::vec(any::<bool>(), Motif::N), any::<bool>(), 0.0..40.0f64),
+        (
+            0.0..5.0f64,
+            0.0..5.0f64,
+            any::<bool>(),
+            proptest::collection::vec(0..NOMS.len(), 0..4),
+        ),
+        (
+            0usize..3,
+            proptest::collection::vec(any::<bool>(), Motif::N),
+            any::<bool>(),
+            0.0..40.0f64,
+        ),
     )
-        .prop_map(|((mode, unique, segment, autre), (annualisation, horizon, etat, agents), (prel, mises, priorite, ordre), (arrondi, excl, plm, sans_terme))| {
-            let mut p = Parametres { date_conversion: conversion(), ..Default::default() };
-            p.rotation.mode = [ModeRotation::Unique, ModeRotation::ParCategorie, ModeRotation::ParSegment, ModeRotation::Observe][mode];
-            p.rotation.taux_unique = unique;
-            p.rotation.par_categorie.insert(Categorie::ActionLogement, autre);
-            p.rotation.par_segment.cle = [Segment::Typologie, Segment::Commune, Segment::Qpv, Segment::Financement, Segment::Surface, Segment::Loyer][segment];
-            p.rotation.par_segment.taux = [("T3".into(), autre), ("93048".into(), autre), ("qpv".into(), autre), ("PLUS".into(), autre), ("50_70".into(), autre)].into();
-            p.methode_part = if annualisation { MethodePart::Annualisation } else { MethodePart::PartDuParc };
-            p.horizon_ans = horizon;
-            p.etat.part_totale = etat;
-            p.etat.part_agents = (agents * 0.05).min(etat);
-            p.prelevements_annuels = ParPerimetre::Uniforme(prel);
-            p.mises_en_service_annuelles = ParPerimetre::Uniforme(mises);
-            p.depassement = if priorite { Depassement::Priorite } else { Depassement::Proportionnel };
-            p.priorite = ordre.into_iter().map(|i| if i == 0 { "commune".to_owned() } else { NOMS[i].to_owned() }).collect();
-            p.arrondi = [Arrondi::PlusFortsRestes, Arrondi::Report, Arrondi::Aucun][arrondi];
-            p.exclusions = Motif::TOUS.into_iter().zip(excl).collect();
-            p.regroupement_plm = plm;
-            p.duree_sans_terme_ans = sans_terme;
-            p
-        })
+        .prop_map(
+            |(
+                (mode, unique, segment, autre),
+                (annualisation, horizon, etat, agents),
+                (prel, mises, priorite, ordre),
+                (arrondi, excl, plm, sans_terme),
+            )| {
+                let mut p = Parametres {
+                    date_conversion: conversion(),
+                    ..Default::default()
+                };
+                p.rotation.mode = [
+                    ModeRotation::Unique,
+                    ModeRotation::ParCategorie,
+                    ModeRotation::ParSegment,
+                    ModeRotation::Observe,
+                ][mode];
+                p.rotation.taux_unique = unique;
+                p.rotation
+                    .par_categorie
+                    .insert(Categorie::ActionLogement, autre);
+                p.rotation.par_segment.cle = [
+                    Segment::Typologie,
+                    Segment::Commune,
+                    Segment::Qpv,
+                    Segment::Financement,
+                    Segment::Surface,
+                    Segment::Loyer,
+                ][segment];
+                p.rotation.par_segment.taux = [
+                    ("T3".into(), autre),
+                    ("93048".into(), autre),
+                    ("qpv".into(), autre),
+                    ("PLUS".into(), autre),
+                    ("50_70".into(), autre),
+                ]
+                .into();
+                p.methode_part = if annualisation {
+                    MethodePart::Annualisation
+                } else {
+                    MethodePart::PartDuParc
+                };
+                p.horizon_ans = horizon;
+                p.etat.part_totale = etat;
+                p.etat.part_agents = (agents * 0.05).min(etat);
+                p.prelevements_annuels = ParPerimetre::Uniforme(prel);
+                p.mises_en_service_annuelles = ParPerimetre::Uniforme(mises);
+                p.depassement = if priorite {
+                    Depassement::Priorite
+                } else {
+                    Depassement::Proportionnel
+                };
+                p.priorite = ordre
+                    .into_iter()
+                    .map(|i| {
+                        if i == 0 {
+                            "commune".to_owned()
+                        } else {
+                            NOMS[i].to_owned()
+                        }
+                    })
+                    .collect();
+                p.arrondi = [Arrondi::PlusFortsRestes, Arrondi::Report, Arrondi::Aucun][arrondi];
+                p.exclusions = Motif::TOUS.into_iter().zip(excl).collect();
+                p.regroupement_plm = plm;
+                p.duree_sans_terme_ans = sans_terme;
+                p
+            },
+        )
 }
 
 fn egal(a: f64, b: f64) -> bool {
@@ -116,14 +206,25 @@ fn egal(a: f64, b: f64) -> bool {
 fn verifier_parts(r: &Resultats) -> Result<(), TestCaseError> {
     for per in &r.perimetres {
         let somme: f64 = per.parts.iter().map(|p| p.part).sum();
-        prop_assert!(egal(somme, 1.0), "Σ parts = {somme} ({} / {})", per.bailleur, per.departement);
+        prop_assert!(
+            egal(somme, 1.0),
+            "Σ parts = {somme} ({} / {})",
+            per.bailleur,
+            per.departement
+        );
         prop_assert!(per.flux_annuel >= 0.0);
         for p in &per.parts {
-            prop_assert!(p.part >= 0.0 && p.volume_droits >= 0.0 && p.logements_par_an >= 0.0, "{p:?}");
+            prop_assert!(
+                p.part >= 0.0 && p.volume_droits >= 0.0 && p.logements_par_an >= 0.0,
+                "{p:?}"
+            );
             prop_assert!(p.annees_epuisement.is_none_or(|a| a >= 0.0));
         }
         for l in &per.etalement.lignes {
-            prop_assert!(l.offerts >= 0.0 && l.exact >= 0.0 && l.volume_restant.is_none_or(|v| v >= 0.0), "{l:?}");
+            prop_assert!(
+                l.offerts >= 0.0 && l.exact >= 0.0 && l.volume_restant.is_none_or(|v| v >= 0.0),
+                "{l:?}"
+            );
         }
     }
     Ok(())
@@ -131,26 +232,57 @@ fn verifier_parts(r: &Resultats) -> Result<(), TestCaseError> {
 
 fn verifier_vue_communale(r: &Resultats) -> Result<(), TestCaseError> {
     let t = &r.communes.total;
-    let somme = |f: &dyn Fn(&gestion_flux::domain::ResultatPerimetre) -> f64| r.perimetres.iter().map(f).sum::<f64>();
+    let somme = |f: &dyn Fn(&gestion_flux::domain::ResultatPerimetre) -> f64| {
+        r.perimetres.iter().map(f).sum::<f64>()
+    };
     prop_assert_eq!(t.logements as f64, somme(&|p| p.logements as f64));
     prop_assert_eq!(t.assiette as f64, somme(&|p| p.assiette as f64));
     for m in 0..Motif::N {
-        prop_assert_eq!(t.hors_assiette[m] as f64, somme(&|p| p.hors_assiette[m] as f64));
+        prop_assert_eq!(
+            t.hors_assiette[m] as f64,
+            somme(&|p| p.hors_assiette[m] as f64)
+        );
     }
-    prop_assert!(egal(t.flux, somme(&|p| p.flux_annuel)), "flux {} ≠ {}", t.flux, somme(&|p| p.flux_annuel));
+    prop_assert!(
+        egal(t.flux, somme(&|p| p.flux_annuel)),
+        "flux {} ≠ {}",
+        t.flux,
+        somme(&|p| p.flux_annuel)
+    );
     prop_assert!(egal(t.liberations, somme(&|p| p.liberations)));
     for c in Categorie::TOUTES {
         let parts = |f: &dyn Fn(&gestion_flux::domain::ResultatPartie) -> f64| {
             somme(&|p| p.parts.iter().filter(|x| x.categorie == c).map(f).sum())
         };
-        prop_assert!(egal(t.attendus[c as usize], parts(&|x| x.logements_par_an)), "attendus {c:?}");
+        prop_assert!(
+            egal(t.attendus[c as usize], parts(&|x| x.logements_par_an)),
+            "attendus {c:?}"
+        );
         if c != Categorie::Bailleur {
-            prop_assert_eq!(t.reserves[c as usize] as f64, parts(&|x| x.logements_reserves as f64), "réservés {:?}", c);
-            prop_assert!(egal(t.volume[c as usize], parts(&|x| x.volume_droits)), "volume {c:?}");
+            prop_assert_eq!(
+                t.reserves[c as usize] as f64,
+                parts(&|x| x.logements_reserves as f64),
+                "réservés {:?}",
+                c
+            );
+            prop_assert!(
+                egal(t.volume[c as usize], parts(&|x| x.volume_droits)),
+                "volume {c:?}"
+            );
         }
     }
-    let communes: u32 = r.communes.communes.iter().map(|c| c.agregat.logements).sum();
-    let departements: u32 = r.communes.departements.iter().map(|c| c.agregat.logements).sum();
+    let communes: u32 = r
+        .communes
+        .communes
+        .iter()
+        .map(|c| c.agregat.logements)
+        .sum();
+    let departements: u32 = r
+        .communes
+        .departements
+        .iter()
+        .map(|c| c.agregat.logements)
+        .sum();
     prop_assert_eq!(communes, t.logements);
     prop_assert_eq!(departements, t.logements);
     Ok(())
@@ -161,18 +293,31 @@ fn verifier_arrondis(r: &Resultats, arrondi: Arrondi) -> Result<(), TestCaseErro
         let f = per.flux_annuel;
         for annee in 1..=per.etalement.annees {
             let lignes = per.etalement.lignes.iter().filter(|l| l.annee == annee);
-            let (entiers, exacts): (f64, f64) = lignes.fold((0.0, 0.0), |(a, b), l| (a + l.offerts, b + l.exact));
+            let (entiers, exacts): (f64, f64) =
+                lignes.fold((0.0, 0.0), |(a, b), l| (a + l.offerts, b + l.exact));
             match arrondi {
-                Arrondi::PlusFortsRestes => prop_assert_eq!(entiers, (f + 1e-9).round(), "année {}", annee),
+                Arrondi::PlusFortsRestes => {
+                    prop_assert_eq!(entiers, (f + 1e-9).round(), "année {}", annee)
+                }
                 Arrondi::Report => {
                     let k = annee as f64;
-                    prop_assert_eq!(entiers, (k * f + 1e-9).round() - ((k - 1.0) * f + 1e-9).round(), "année {}", annee)
+                    prop_assert_eq!(
+                        entiers,
+                        (k * f + 1e-9).round() - ((k - 1.0) * f + 1e-9).round(),
+                        "année {}",
+                        annee
+                    )
                 }
                 Arrondi::Aucun => prop_assert!(egal(entiers, f)),
             }
             prop_assert!(egal(exacts, f), "Σ exacts {exacts} ≠ F {f}");
             if arrondi != Arrondi::Aucun {
-                let entiers = per.etalement.lignes.iter().filter(|l| l.annee == annee).all(|l| l.offerts.fract() == 0.0);
+                let entiers = per
+                    .etalement
+                    .lignes
+                    .iter()
+                    .filter(|l| l.annee == annee)
+                    .all(|l| l.offerts.fract() == 0.0);
                 prop_assert!(entiers);
             }
         }
@@ -226,17 +371,30 @@ proptest! {
 /// (interning, pre-aggregated counts, blocks, sink partie) — for `unique` and `observe` rotation.
 fn verifier_reference(ls: &[L], p: &Parametres, r: &Resultats) -> Result<(), TestCaseError> {
     use std::collections::BTreeMap;
-    if !matches!(p.rotation.mode, ModeRotation::Unique | ModeRotation::Observe) {
+    if !matches!(
+        p.rotation.mode,
+        ModeRotation::Unique | ModeRotation::Observe
+    ) {
         return Ok(());
     }
     // (bailleur, département) → (logements, assiette, Σ τ, {(nom, catégorie) → (L, V)})
     type Reference = (u32, u32, f64, BTreeMap<(String, Categorie), (u32, f64)>);
     let mut perimetres: BTreeMap<(String, String), Reference> = BTreeMap::new();
     for l in ls {
-        let bailleur = if BAILLEURS[l.bailleur].is_empty() { "Bailleur" } else { BAILLEURS[l.bailleur] };
+        let bailleur = if BAILLEURS[l.bailleur].is_empty() {
+            "Bailleur"
+        } else {
+            BAILLEURS[l.bailleur]
+        };
         let commune = COMMUNES[l.commune];
-        let dep = if commune.starts_with("97") { &commune[..3] } else { &commune[..2] };
-        let e = perimetres.entry((bailleur.to_owned(), dep.to_owned())).or_default();
+        let dep = if commune.starts_with("97") {
+            &commune[..3]
+        } else {
+            &commune[..2]
+        };
+        let e = perimetres
+            .entry((bailleur.to_owned(), dep.to_owned()))
+            .or_default();
         e.0 += 1;
         if l.motif.is_some_and(|m| p.exclut(Motif::TOUS[m])) {
             continue;
@@ -254,11 +412,21 @@ fn verifier_reference(ls: &[L], p: &Parametres, r: &Resultats) -> Result<(), Tes
             Some(Categorie::NonReserve | Categorie::Bailleur) => continue,
             Some(c) => c,
         };
-        let nom = if nom.is_empty() { gestion_flux::domain::dataset::nom_par_defaut(categorie, commune) } else { nom.to_owned() };
-        let v = if l.simple {
-            if l.utilise || l.fin.is_some_and(|d| d < 0) { 0.0 } else { 1.0 }
+        let nom = if nom.is_empty() {
+            gestion_flux::domain::dataset::nom_par_defaut(categorie, commune)
         } else {
-            tau * l.fin.map_or(p.duree_sans_terme_ans, |d| (d as f64 / 365.25).max(0.0))
+            nom.to_owned()
+        };
+        let v = if l.simple {
+            if l.utilise || l.fin.is_some_and(|d| d < 0) {
+                0.0
+            } else {
+                1.0
+            }
+        } else {
+            tau * l
+                .fin
+                .map_or(p.duree_sans_terme_ans, |d| (d as f64 / 365.25).max(0.0))
         };
         let x = e.3.entry((nom, categorie)).or_default();
         if v > 0.0 {
@@ -268,23 +436,58 @@ fn verifier_reference(ls: &[L], p: &Parametres, r: &Resultats) -> Result<(), Tes
     }
     prop_assert_eq!(perimetres.len(), r.perimetres.len());
     for per in &r.perimetres {
-        let (n, assiette, taux, parts) = &perimetres[&(per.bailleur.clone(), per.departement.clone())];
+        let (n, assiette, taux, parts) =
+            &perimetres[&(per.bailleur.clone(), per.departement.clone())];
         prop_assert_eq!((*n, *assiette), (per.logements, per.assiette));
-        let f = (taux + p.mises_en_service_annuelles.valeur("", "") - p.prelevements_annuels.valeur("", "")).max(0.0);
+        let f = (taux + p.mises_en_service_annuelles.valeur("", "")
+            - p.prelevements_annuels.valeur("", ""))
+        .max(0.0);
         prop_assert!(egal(per.flux_annuel, f), "F {} ≠ {}", per.flux_annuel, f);
-        for x in per.parts.iter().filter(|x| !x.categorie.est_etat() && x.categorie != Categorie::Bailleur) {
-            let (l, v) = parts.get(&(x.reservataire.clone(), x.categorie)).copied().unwrap_or_default();
+        for x in per
+            .parts
+            .iter()
+            .filter(|x| !x.categorie.est_etat() && x.categorie != Categorie::Bailleur)
+        {
+            let (l, v) = parts
+                .get(&(x.reservataire.clone(), x.categorie))
+                .copied()
+                .unwrap_or_default();
             prop_assert_eq!(l, x.logements_reserves, "{}", x.reservataire);
-            prop_assert!(egal(v, x.volume_droits), "{} V {} ≠ {}", x.reservataire, x.volume_droits, v);
+            prop_assert!(
+                egal(v, x.volume_droits),
+                "{} V {} ≠ {}",
+                x.reservataire,
+                x.volume_droits,
+                v
+            );
         }
         for c in [Categorie::EtatPrioritaires, Categorie::EtatAgents] {
-            let (l, v) = parts.iter().filter(|(k, _)| k.1 == c).fold((0, 0.0), |a, (_, x)| (a.0 + x.0, a.1 + x.1));
+            let (l, v) = parts
+                .iter()
+                .filter(|(k, _)| k.1 == c)
+                .fold((0, 0.0), |a, (_, x)| (a.0 + x.0, a.1 + x.1));
             let x = per.parts.iter().find(|x| x.categorie == c).unwrap();
             prop_assert_eq!(l, x.logements_reserves);
             prop_assert!(egal(v, x.volume_droits));
         }
     }
     Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// Any bytes after a valid header: never a panic, and the counts still reconcile.
+    #[test]
+    fn octets_quelconques_sans_panique(corps in proptest::collection::vec(any::<u8>(), 0..400), sep in prop::sample::select(vec![b';', b',', b'\t'])) {
+        let mut octets = format!("rpls{0}commune{0}categorie{0}date_fin{0}taux_rotation\n", sep as char).into_bytes();
+        octets.extend(corps);
+        if let Ok(imp) = import::lire_csv(&octets) {
+            prop_assert_eq!(imp.lignes_lues, imp.lignes_retenues + imp.rejets.len());
+            let r = calculer(&imp.dataset, &Parametres { date_conversion: conversion(), ..Default::default() });
+            verifier_parts(&r)?;
+        }
+    }
 }
 
 /// A CSV row with valid or broken cells (and sometimes a wrong number of cells).

@@ -46,7 +46,9 @@ fn options<'a>(args: &'a [String], connues: &[&str]) -> Result<Arguments<'a>, St
             if !connues.contains(&nom) {
                 return Err(format!("option inconnue --{nom}\n{USAGE}"));
             }
-            let v = it.next().ok_or_else(|| format!("valeur manquante après --{nom}\n{USAGE}"))?;
+            let v = it
+                .next()
+                .ok_or_else(|| format!("valeur manquante après --{nom}\n{USAGE}"))?;
             opts.push((nom, v.as_str()));
         } else {
             positionnels.push(a.as_str());
@@ -71,12 +73,18 @@ fn convertir(args: &[String]) -> Result<(), String> {
     let sortie = PathBuf::from(obligatoire(&opts, "sortie")?);
     let parametres = match option(&opts, "parametres") {
         Some(f) => {
-            let texte = std::fs::read_to_string(f).map_err(|e| format!("paramètres {f} illisibles : {e}"))?;
-            Parametres::depuis_json(&texte).map_err(|e| format!("paramètres {f} invalides : {e}"))?
+            let texte = std::fs::read_to_string(f)
+                .map_err(|e| format!("paramètres {f} illisibles : {e}"))?;
+            Parametres::depuis_json(&texte)
+                .map_err(|e| format!("paramètres {f} invalides : {e}"))?
         }
         None => Parametres::default(),
     };
-    let extension = Path::new(entree).extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let extension = Path::new(entree)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     if matches!(extension.as_str(), "xlsx" | "xls" | "ods") {
         return Err(format!("{entree} : le format {extension} n'est pas encore pris en charge par la ligne de commande, exportez-le en CSV"));
     }
@@ -92,7 +100,8 @@ fn convertir(args: &[String]) -> Result<(), String> {
     let resultats = calculer_avec(&import.dataset, &parametres, Some(geo));
     chrono.etape("calcul");
 
-    std::fs::create_dir_all(&sortie).map_err(|e| format!("répertoire {} impossible à créer : {e}", sortie.display()))?;
+    std::fs::create_dir_all(&sortie)
+        .map_err(|e| format!("répertoire {} impossible à créer : {e}", sortie.display()))?;
     let comptage = export::Comptage {
         lignes_lues: import.lignes_lues,
         lignes_retenues: import.lignes_retenues,
@@ -101,14 +110,26 @@ fn convertir(args: &[String]) -> Result<(), String> {
     };
     let seuil = parametres.secret_statistique;
     let fichiers: [(&str, &(dyn Fn() -> Vec<u8> + Sync)); 9] = [
-        ("synthese.json", &|| export::synthese_json(comptage, &resultats).into_bytes()),
-        ("communes.csv", &|| export::vue_csv(&resultats.communes.communes, "commune", seuil)),
-        ("epci.csv", &|| export::vue_csv(&resultats.communes.epci, "code", seuil)),
-        ("departements.csv", &|| export::vue_csv(&resultats.communes.departements, "code", seuil)),
+        ("synthese.json", &|| {
+            export::synthese_json(comptage, &resultats).into_bytes()
+        }),
+        ("communes.csv", &|| {
+            export::vue_csv(&resultats.communes.communes, "commune", seuil)
+        }),
+        ("epci.csv", &|| {
+            export::vue_csv(&resultats.communes.epci, "code", seuil)
+        }),
+        ("departements.csv", &|| {
+            export::vue_csv(&resultats.communes.departements, "code", seuil)
+        }),
         ("etalement.csv", &|| export::etalement_csv(&resultats)),
-        ("objectifs.csv", &|| export::objectifs_csv(&import.dataset, &resultats)),
+        ("objectifs.csv", &|| {
+            export::objectifs_csv(&import.dataset, &resultats)
+        }),
         ("rejets.csv", &|| export::rejets_csv(&import.rejets)),
-        ("avertissements.csv", &|| export::rejets_csv(&import.avertissements)),
+        ("avertissements.csv", &|| {
+            export::rejets_csv(&import.avertissements)
+        }),
         ("parametres.json", &|| parametres.vers_json().into_bytes()),
     ];
     std::thread::scope(|s| {
@@ -116,10 +137,14 @@ fn convertir(args: &[String]) -> Result<(), String> {
             .iter()
             .map(|(nom, f)| {
                 let chemin = sortie.join(nom);
-                s.spawn(move || std::fs::write(&chemin, f()).map_err(|e| format!("{} : {e}", chemin.display())))
+                s.spawn(move || {
+                    std::fs::write(&chemin, f()).map_err(|e| format!("{} : {e}", chemin.display()))
+                })
             })
             .collect();
-        taches.into_iter().try_for_each(|t| t.join().expect("écriture"))
+        taches
+            .into_iter()
+            .try_for_each(|t| t.join().expect("écriture"))
     })?;
     chrono.etape("écriture des fichiers");
     eprintln!(
@@ -140,13 +165,20 @@ fn generer(args: &[String]) -> Result<(), String> {
         return Err(format!("argument inattendu {}\n{USAGE}", pos[0]));
     }
     let nombre = |nom: &str| -> Result<u64, String> {
-        obligatoire(&opts, nom)?.parse().map_err(|_| format!("--{nom} attend un entier positif"))
+        obligatoire(&opts, nom)?
+            .parse()
+            .map_err(|_| format!("--{nom} attend un entier positif"))
     };
-    let (n, b, graine) = (nombre("logements")?, nombre("bailleurs")?, nombre("graine")?);
+    let (n, b, graine) = (
+        nombre("logements")?,
+        nombre("bailleurs")?,
+        nombre("graine")?,
+    );
     let chemin = obligatoire(&opts, "sortie")?;
     let fichier = std::fs::File::create(chemin).map_err(|e| format!("{chemin} : {e}"))?;
     let mut w = std::io::BufWriter::new(fichier);
-    generate::generer(&mut w, n as usize, b as usize, graine).map_err(|e| format!("{chemin} : {e}"))?;
+    generate::generer(&mut w, n as usize, b as usize, graine)
+        .map_err(|e| format!("{chemin} : {e}"))?;
     std::io::Write::flush(&mut w).map_err(|e| format!("{chemin} : {e}"))?;
     Ok(())
 }
@@ -156,11 +188,17 @@ struct Chrono(Option<std::cell::Cell<std::time::Instant>>);
 
 impl Chrono {
     fn new() -> Chrono {
-        Chrono(std::env::var_os("FLUX_CHRONO").map(|_| std::cell::Cell::new(std::time::Instant::now())))
+        Chrono(
+            std::env::var_os("FLUX_CHRONO")
+                .map(|_| std::cell::Cell::new(std::time::Instant::now())),
+        )
     }
     fn etape(&self, nom: &str) {
         if let Some(debut) = &self.0 {
-            eprintln!("flux : {nom:<22} {:7.1} ms", debut.get().elapsed().as_secs_f64() * 1e3);
+            eprintln!(
+                "flux : {nom:<22} {:7.1} ms",
+                debut.get().elapsed().as_secs_f64() * 1e3
+            );
             debut.set(std::time::Instant::now());
         }
     }

@@ -47,26 +47,27 @@ pub struct Agregat {
     pub qpv: [u32; QPV.len()],
 }
 
-fn ajouter_u32<const N: usize>(a: &mut [u32; N], b: &[u32; N]) {
-    a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-}
-fn ajouter_f64<const N: usize>(a: &mut [f64; N], b: &[f64; N]) {
-    a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+/// Element-wise `a += b` of two counter arrays.
+pub(crate) fn additionner<T: Copy + std::ops::AddAssign, const N: usize>(
+    a: &mut [T; N],
+    b: &[T; N],
+) {
+    a.iter_mut().zip(b).for_each(|(x, y)| *x += *y);
 }
 
 impl Agregat {
     pub fn ajouter(&mut self, b: &Agregat) {
         self.logements += b.logements;
-        ajouter_u32(&mut self.hors_assiette, &b.hors_assiette);
+        additionner(&mut self.hors_assiette, &b.hors_assiette);
         self.assiette += b.assiette;
         self.liberations += b.liberations;
         self.flux += b.flux;
-        ajouter_u32(&mut self.reserves, &b.reserves);
-        ajouter_f64(&mut self.volume, &b.volume);
-        ajouter_f64(&mut self.attendus, &b.attendus);
-        ajouter_u32(&mut self.typologie, &b.typologie);
-        ajouter_u32(&mut self.financement, &b.financement);
-        ajouter_u32(&mut self.qpv, &b.qpv);
+        additionner(&mut self.reserves, &b.reserves);
+        additionner(&mut self.volume, &b.volume);
+        additionner(&mut self.attendus, &b.attendus);
+        additionner(&mut self.typologie, &b.typologie);
+        additionner(&mut self.financement, &b.financement);
+        additionner(&mut self.qpv, &b.qpv);
     }
 }
 
@@ -99,7 +100,11 @@ pub fn vue_communale<'a>(
 ) -> VueCommunale {
     let mut communes: BTreeMap<&str, Agregat> = BTreeMap::new();
     for (code, a) in cellules {
-        let code = if regroupement_plm { commune_plm(code) } else { code };
+        let code = if regroupement_plm {
+            commune_plm(code)
+        } else {
+            code
+        };
         communes.entry(code).or_default().ajouter(a);
     }
     let mut vue = VueCommunale::default();
@@ -109,20 +114,30 @@ pub fn vue_communale<'a>(
         let nom = geo.and_then(|g| g.nom_commune(code)).unwrap_or_default();
         let (code_epci, nom_epci) = geo.and_then(|g| g.epci(code)).unwrap_or_default();
         let dep = departement(code).to_owned();
-        let ligne = LigneCommunale { code: code.to_owned(), nom, epci: code_epci.clone(), departement: dep.clone(), agregat };
+        let ligne = LigneCommunale {
+            code: code.to_owned(),
+            nom,
+            epci: code_epci.clone(),
+            departement: dep.clone(),
+            agregat,
+        };
         if !code_epci.is_empty() {
-            let e = epci.entry(code_epci.clone()).or_insert_with(|| LigneCommunale {
-                code: code_epci.clone(),
-                nom: nom_epci,
-                epci: code_epci,
-                departement: dep.clone(),
-                ..Default::default()
-            });
+            let e = epci
+                .entry(code_epci.clone())
+                .or_insert_with(|| LigneCommunale {
+                    code: code_epci.clone(),
+                    nom: nom_epci,
+                    epci: code_epci,
+                    departement: dep.clone(),
+                    ..Default::default()
+                });
             e.agregat.ajouter(&ligne.agregat);
         }
         let d = deps.entry(dep.clone()).or_insert_with(|| LigneCommunale {
             code: dep.clone(),
-            nom: geo.and_then(|g| g.nom_departement(&dep)).unwrap_or_default(),
+            nom: geo
+                .and_then(|g| g.nom_departement(&dep))
+                .unwrap_or_default(),
             departement: dep,
             ..Default::default()
         });
@@ -154,13 +169,18 @@ mod tests {
             Some(format!("Commune {code}"))
         }
         fn epci(&self, code: &str) -> Option<(String, String)> {
-            (code.starts_with("75")).then(|| ("200054781".into(), "Métropole du Grand Paris".into()))
+            (code.starts_with("75"))
+                .then(|| ("200054781".into(), "Métropole du Grand Paris".into()))
         }
     }
 
     #[test]
     fn rolls_up_plm_epci_and_departements() {
-        let a = Agregat { logements: 2, assiette: 1, ..Default::default() };
+        let a = Agregat {
+            logements: 2,
+            assiette: 1,
+            ..Default::default()
+        };
         let cellules = [("75112", &a), ("75113", &a), ("93048", &a)];
         let v = vue_communale(cellules.into_iter(), true, Some(&Geo));
         assert_eq!(v.communes.len(), 2);
@@ -168,7 +188,13 @@ mod tests {
         assert_eq!(v.communes[0].agregat.logements, 4);
         assert_eq!(v.communes[0].nom, "Commune 75056");
         assert_eq!(v.epci.len(), 1);
-        assert_eq!(v.departements.iter().map(|d| d.agregat.logements).collect::<Vec<_>>(), vec![4, 2]);
+        assert_eq!(
+            v.departements
+                .iter()
+                .map(|d| d.agregat.logements)
+                .collect::<Vec<_>>(),
+            vec![4, 2]
+        );
         assert_eq!(v.total.logements, 6);
         let v = vue_communale(cellules.into_iter(), false, None);
         assert_eq!(v.communes.len(), 3);

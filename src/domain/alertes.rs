@@ -20,7 +20,11 @@ pub struct Alerte {
 /// Alerts on the parameters and the import counts.
 pub fn generales(p: &Parametres, nb_rejets: usize, nb_avertissements: usize) -> Vec<Alerte> {
     let mut a = Vec::new();
-    let alerte = |code, message| Alerte { code, perimetre: None, message };
+    let alerte = |code, message| Alerte {
+        code,
+        perimetre: None,
+        message,
+    };
     if p.etat.part_totale > 0.30 + 1e-12 || p.etat.part_agents > 0.05 + 1e-12 {
         a.push(alerte(
             "part_etat",
@@ -32,7 +36,10 @@ pub fn generales(p: &Parametres, nb_rejets: usize, nb_avertissements: usize) -> 
         ));
     }
     if nb_rejets > 0 {
-        a.push(alerte("lignes_rejetees", format!("{nb_rejets} ligne(s) rejetée(s) à l'import : voir la liste des rejets.")));
+        a.push(alerte(
+            "lignes_rejetees",
+            format!("{nb_rejets} ligne(s) rejetée(s) à l'import : voir la liste des rejets."),
+        ));
     }
     if nb_avertissements > 0 {
         a.push(alerte(
@@ -63,7 +70,9 @@ pub fn perimetre(i: usize, r: &ResultatPerimetre, sans_assiette: &[&str]) -> Vec
         a.push(Alerte {
             code: "reservataire_hors_assiette",
             perimetre: Some(i),
-            message: format!("{lieu} : {nom} a des réservations mais aucun logement dans l'assiette."),
+            message: format!(
+                "{lieu} : {nom} a des réservations mais aucun logement dans l'assiette."
+            ),
         });
     }
     a

@@ -20,7 +20,10 @@ mod tests {
     #[test]
     fn switching_a_motif_off_puts_logements_back() {
         let mut p = Parametres::default();
-        assert_eq!(exclusions(&p), [false, true, true, true, true, true, true, true, true, true]);
+        assert_eq!(
+            exclusions(&p),
+            [false, true, true, true, true, true, true, true, true, true]
+        );
         p.exclusions.insert(Motif::Vente, false);
         let t = exclusions(&p);
         assert!(!t[Motif::Vente as usize + 1] && t[Motif::Lhi as usize + 1] && !t[0]);

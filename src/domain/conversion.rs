@@ -57,6 +57,9 @@ mod tests {
         assert_eq!(volume(DROIT_SIMPLE, SANS_FIN, 0, 0.05, 20.0), 1.0);
         assert_eq!(volume(DROIT_SIMPLE, 0, 0, 0.05, 20.0), 1.0);
         assert_eq!(volume(DROIT_SIMPLE, -1, 0, 0.05, 20.0), 0.0);
-        assert_eq!(volume(DROIT_SIMPLE | DROIT_UTILISE, 100, 0, 0.05, 20.0), 0.0);
+        assert_eq!(
+            volume(DROIT_SIMPLE | DROIT_UTILISE, 100, 0, 0.05, 20.0),
+            0.0
+        );
     }
 }

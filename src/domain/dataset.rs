@@ -11,7 +11,8 @@ use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
 use super::model::{
-    departement, tranche, Categorie, Motif, TypeDroit, BORNES_LOYER, BORNES_SURFACE, FINANCEMENTS, QPV, TYPOLOGIES,
+    departement, tranche, Categorie, Motif, TypeDroit, BORNES_LOYER, BORNES_SURFACE, FINANCEMENTS,
+    QPV, TYPOLOGIES,
 };
 
 /// No réservataire / no value.
@@ -233,8 +234,14 @@ impl DatasetBuilder {
             }
         }
         let i = self.ds.reservataires.len() as u32;
-        self.ds.reservataires.push(Reservataire { nom: nom.to_owned(), categorie });
-        self.reservataires.entry(nom.to_owned()).or_default().push((categorie, i));
+        self.ds.reservataires.push(Reservataire {
+            nom: nom.to_owned(),
+            categorie,
+        });
+        self.reservataires
+            .entry(nom.to_owned())
+            .or_default()
+            .push((categorie, i));
         i
     }
 
@@ -261,9 +268,16 @@ impl DatasetBuilder {
 
     fn perimetre(&mut self, bailleur: u32, departement: String) -> u32 {
         let n = self.ds.perimetres.len() as u32;
-        let perimetre = *self.perimetres.entry((bailleur, departement.clone())).or_insert(n);
+        let perimetre = *self
+            .perimetres
+            .entry((bailleur, departement.clone()))
+            .or_insert(n);
         if perimetre == n {
-            self.ds.perimetres.push(Perimetre { bailleur, departement, ..Default::default() });
+            self.ds.perimetres.push(Perimetre {
+                bailleur,
+                departement,
+                ..Default::default()
+            });
         }
         perimetre
     }
@@ -272,7 +286,10 @@ impl DatasetBuilder {
         let n = self.ds.parties.len() as u32;
         let i = *self.parties.entry((perimetre, reservataire)).or_insert(n);
         if i == n {
-            self.ds.parties.push(Partie { perimetre, reservataire });
+            self.ds.parties.push(Partie {
+                perimetre,
+                reservataire,
+            });
         }
         i
     }
@@ -304,15 +321,21 @@ impl DatasetBuilder {
         ds.partie.push(partie);
         ds.motif.push(l.hors_assiette.map_or(0, |m| m as u8 + 1));
         let simple = l.type_droit == TypeDroit::Simple;
-        ds.droit.push(if simple { DROIT_SIMPLE } else { 0 } | if l.droit_utilise { DROIT_UTILISE } else { 0 });
-        ds.fin.push(l.date_fin.map_or(SANS_FIN, |d| chrono::Datelike::num_days_from_ce(&d)));
+        ds.droit.push(
+            if simple { DROIT_SIMPLE } else { 0 } | if l.droit_utilise { DROIT_UTILISE } else { 0 },
+        );
+        ds.fin.push(
+            l.date_fin
+                .map_or(SANS_FIN, |d| chrono::Datelike::num_days_from_ce(&d)),
+        );
         ds.taux.push(l.taux_rotation.unwrap_or(f64::NAN));
         ds.typologie.push(l.typologie);
         ds.financement.push(l.financement);
         ds.qpv.push(l.qpv);
         ds.surface.push(tranche(l.surface, &BORNES_SURFACE));
         ds.loyer.push(tranche(l.loyer, &BORNES_LOYER));
-        ds.annee_construction.push(l.annee_construction.unwrap_or(0));
+        ds.annee_construction
+            .push(l.annee_construction.unwrap_or(0));
     }
 
     /// Appends another dataset (e.g. the second half of a file parsed on another thread),
@@ -324,8 +347,11 @@ impl DatasetBuilder {
             .iter()
             .map(|n| interner(&mut self.communes, &mut self.ds.communes, n))
             .collect();
-        let reservataires: Vec<u32> =
-            autre.reservataires.iter().map(|r| self.reservataire(&r.nom, r.categorie)).collect();
+        let reservataires: Vec<u32> = autre
+            .reservataires
+            .iter()
+            .map(|r| self.reservataire(&r.nom, r.categorie))
+            .collect();
         let cellules: Vec<u32> = autre
             .cellules
             .iter()
@@ -342,15 +368,27 @@ impl DatasetBuilder {
         let parties: Vec<u32> = autre
             .parties
             .iter()
-            .map(|p| self.partie(perimetres[p.perimetre as usize], reservataires[p.reservataire as usize]))
+            .map(|p| {
+                self.partie(
+                    perimetres[p.perimetre as usize],
+                    reservataires[p.reservataire as usize],
+                )
+            })
             .collect();
         let ds = &mut self.ds;
         ds.rpls.octets.reserve(autre.rpls.octets.len());
         for i in 0..autre.rpls.len() {
             ds.rpls.push(autre.rpls.get(i));
         }
-        ds.cellule.extend(autre.cellule.iter().map(|&c| cellules[c as usize]));
-        ds.partie.extend(autre.partie.iter().map(|&p| if p == AUCUN { AUCUN } else { parties[p as usize] }));
+        ds.cellule
+            .extend(autre.cellule.iter().map(|&c| cellules[c as usize]));
+        ds.partie.extend(autre.partie.iter().map(|&p| {
+            if p == AUCUN {
+                AUCUN
+            } else {
+                parties[p as usize]
+            }
+        }));
         ds.motif.extend_from_slice(&autre.motif);
         ds.droit.extend_from_slice(&autre.droit);
         ds.fin.extend_from_slice(&autre.fin);
@@ -360,7 +398,8 @@ impl DatasetBuilder {
         ds.qpv.extend_from_slice(&autre.qpv);
         ds.surface.extend_from_slice(&autre.surface);
         ds.loyer.extend_from_slice(&autre.loyer);
-        ds.annee_construction.extend_from_slice(&autre.annee_construction);
+        ds.annee_construction
+            .extend_from_slice(&autre.annee_construction);
     }
 
     /// The rows and tables as appended, not indexed (to be [`DatasetBuilder::ajouter`]-ed elsewhere).

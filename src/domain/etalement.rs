@@ -27,7 +27,7 @@ pub struct PartEtalement {
 pub struct LigneEtalement {
     pub annee: u16,
     /// Index of the party; `parties.len()` is the bailleur.
-    pub partie: u16,
+    pub partie: u32,
     /// Logements offered: whole (per `arrondi`) or exact (`aucun`).
     pub offerts: f64,
     /// offered_r(k) before rounding.
@@ -95,7 +95,10 @@ fn flux_arrondi_cumule(flux: f64, annee: u16) -> f64 {
 pub fn etaler(flux: f64, parties: &[PartEtalement], arrondi: Arrondi) -> Etalement {
     let n = parties.len();
     let par_an: Vec<f64> = parties.iter().map(|p| p.part * flux).collect();
-    let mut restant: Vec<f64> = parties.iter().map(|p| p.volume.unwrap_or(f64::INFINITY)).collect();
+    let mut restant: Vec<f64> = parties
+        .iter()
+        .map(|p| p.volume.unwrap_or(f64::INFINITY))
+        .collect();
     let mut cumul = vec![0.0; n];
     let mut donne = vec![0.0; n];
     let du = |cumul: &[f64], donne: &[f64], i: usize| (cumul[i] + EPS).floor() - donne[i];
@@ -121,7 +124,11 @@ pub fn etaler(flux: f64, parties: &[PartEtalement], arrondi: Arrondi) -> Etaleme
                 actifs.push(i);
                 exacts.push(e);
                 if parties[i].volume.is_some() {
-                    restant[i] = if restant[i] - e <= EPS { 0.0 } else { restant[i] - e };
+                    restant[i] = if restant[i] - e <= EPS {
+                        0.0
+                    } else {
+                        restant[i] - e
+                    };
                 }
             }
         }
@@ -145,14 +152,23 @@ pub fn etaler(flux: f64, parties: &[PartEtalement], arrondi: Arrondi) -> Etaleme
             }
         };
         for ((&i, &exact), offerts) in actifs.iter().zip(&exacts).zip(offerts) {
-            let volume_restant = (i < n).then(|| parties[i].volume.map(|_| restant[i])).flatten();
-            res.lignes.push(LigneEtalement { annee, partie: i as u16, offerts, exact, volume_restant });
+            let volume_restant = (i < n)
+                .then(|| parties[i].volume.map(|_| restant[i]))
+                .flatten();
+            res.lignes.push(LigneEtalement {
+                annee,
+                partie: i as u32,
+                offerts,
+                exact,
+                volume_restant,
+            });
         }
         res.annees = annee;
         let continuer = (0..n).any(|i| {
             parties[i].volume.is_some()
                 && par_an[i] > 0.0
-                && (restant[i] > EPS || (arrondi == Arrondi::Report && du(&cumul, &donne, i) >= 1.0))
+                && (restant[i] > EPS
+                    || (arrondi == Arrondi::Report && du(&cumul, &donne, i) >= 1.0))
         });
         if !continuer {
             break;
@@ -170,8 +186,12 @@ pub fn annees_epuisement(volume: f64, par_an: f64) -> Option<f64> {
 mod tests {
     use super::*;
 
-    fn offerts(e: &Etalement, partie: u16) -> Vec<(u16, f64)> {
-        e.lignes.iter().filter(|l| l.partie == partie && l.offerts > 0.0).map(|l| (l.annee, l.offerts)).collect()
+    fn offerts(e: &Etalement, partie: u32) -> Vec<(u16, f64)> {
+        e.lignes
+            .iter()
+            .filter(|l| l.partie == partie && l.offerts > 0.0)
+            .map(|l| (l.annee, l.offerts))
+            .collect()
     }
 
     /// Issue worked example 5.
@@ -184,38 +204,81 @@ mod tests {
     /// Issue worked example 4: 0.15 logement a year, volume 3 → years 7, 14, 20, then it leaves.
     #[test]
     fn report_names_years_for_small_reservataires() {
-        let parties = [PartEtalement { part: 0.3, volume: None }, PartEtalement { part: 0.0015, volume: Some(3.0) }];
+        let parties = [
+            PartEtalement {
+                part: 0.3,
+                volume: None,
+            },
+            PartEtalement {
+                part: 0.0015,
+                volume: Some(3.0),
+            },
+        ];
         let e = etaler(100.0, &parties, Arrondi::Report);
         assert_eq!(offerts(&e, 1), vec![(7, 1.0), (14, 1.0), (20, 1.0)]);
         assert_eq!(e.annees, 20);
         assert_eq!(e.lignes.iter().filter(|l| l.partie == 1).count(), 20);
         for annee in 1..=20 {
-            let total: f64 = e.lignes.iter().filter(|l| l.annee == annee).map(|l| l.offerts).sum();
+            let total: f64 = e
+                .lignes
+                .iter()
+                .filter(|l| l.annee == annee)
+                .map(|l| l.offerts)
+                .sum();
             assert_eq!(total, 100.0);
         }
     }
 
     #[test]
     fn reservataire_leaves_and_part_returns_to_bailleur() {
-        let parties = [PartEtalement { part: 0.3, volume: None }, PartEtalement { part: 0.1, volume: Some(25.0) }];
+        let parties = [
+            PartEtalement {
+                part: 0.3,
+                volume: None,
+            },
+            PartEtalement {
+                part: 0.1,
+                volume: Some(25.0),
+            },
+        ];
         let e = etaler(100.0, &parties, Arrondi::PlusFortsRestes);
         assert_eq!(offerts(&e, 1), vec![(1, 10.0), (2, 10.0), (3, 5.0)]);
         assert_eq!(e.annees, 3);
-        let bailleur: Vec<f64> = e.lignes.iter().filter(|l| l.partie == 2).map(|l| l.offerts).collect();
+        let bailleur: Vec<f64> = e
+            .lignes
+            .iter()
+            .filter(|l| l.partie == 2)
+            .map(|l| l.offerts)
+            .collect();
         assert_eq!(bailleur, vec![60.0, 60.0, 65.0]);
-        assert_eq!(e.lignes.iter().find(|l| l.annee == 3 && l.partie == 1).unwrap().volume_restant, Some(0.0));
+        assert_eq!(
+            e.lignes
+                .iter()
+                .find(|l| l.annee == 3 && l.partie == 1)
+                .unwrap()
+                .volume_restant,
+            Some(0.0)
+        );
     }
 
     #[test]
     fn report_keeps_yearly_sums_with_many_small_parties() {
-        let parties = [PartEtalement { part: 0.2, volume: Some(5.0) }; 5];
+        let parties = [PartEtalement {
+            part: 0.2,
+            volume: Some(5.0),
+        }; 5];
         let e = etaler(1.0, &parties, Arrondi::Report);
         for annee in 1..=e.annees {
             let l: Vec<&LigneEtalement> = e.lignes.iter().filter(|l| l.annee == annee).collect();
             assert_eq!(l.iter().map(|l| l.offerts).sum::<f64>(), 1.0);
             assert!(l.iter().all(|l| l.offerts >= 0.0));
         }
-        let total: f64 = e.lignes.iter().filter(|l| l.partie < 5).map(|l| l.offerts).sum();
+        let total: f64 = e
+            .lignes
+            .iter()
+            .filter(|l| l.partie < 5)
+            .map(|l| l.offerts)
+            .sum();
         assert_eq!(total, 25.0);
     }
 }

@@ -8,14 +8,32 @@ pub fn flux_annuel(somme_taux: f64, mises_en_service: f64, prelevements: f64) ->
 /// F_c = F × Σ_{l ∈ assiette, commune c} τ_l / Σ_{l ∈ assiette} τ_l, so that the F_c of a perimeter
 /// add up to F. When no logement of the perimeter rotates (Σ τ = 0) but F > 0 (mises en service),
 /// F is split by the number of logements of the assiette of each commune, else of all its logements.
-pub fn flux_par_commune(flux: f64, poids_taux: &[f64], assiette: &[u32], logements: &[u32]) -> Vec<f64> {
+pub fn flux_par_commune(
+    flux: f64,
+    poids_taux: &[f64],
+    assiette: &[u32],
+    logements: &[u32],
+) -> Vec<f64> {
     let total: f64 = poids_taux.iter().sum();
     if total > 0.0 {
         return poids_taux.iter().map(|t| flux * t / total).collect();
     }
-    let poids = if assiette.iter().any(|&n| n > 0) { assiette } else { logements };
+    let poids = if assiette.iter().any(|&n| n > 0) {
+        assiette
+    } else {
+        logements
+    };
     let total: f64 = poids.iter().map(|&n| n as f64).sum();
-    poids.iter().map(|&n| if total > 0.0 { flux * n as f64 / total } else { 0.0 }).collect()
+    poids
+        .iter()
+        .map(|&n| {
+            if total > 0.0 {
+                flux * n as f64 / total
+            } else {
+                0.0
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -33,6 +33,7 @@ pub use model::Categorie;
 pub use parametres::Parametres;
 pub use territoire::Objectif;
 
+use agregation::additionner;
 use dataset::AUCUN;
 use etalement::PartEtalement;
 use parts::Demande;
@@ -94,7 +95,9 @@ pub fn calculer_avec(ds: &Dataset, p: &Parametres, geo: Option<&dyn Geographie>)
     let comptes = compter(ds, p);
     let mut cellules = comptes.cellules;
     let mut alertes = alertes::generales(p, ds.nb_rejets, ds.nb_avertissements);
-    let calcules = en_parallele(ds.perimetres.len(), |i| perimetre(ds, p, i, &comptes.parties, &cellules));
+    let calcules = en_parallele(ds.perimetres.len(), |i| {
+        perimetre(ds, p, i, &comptes.parties, &cellules)
+    });
     let mut perimetres = Vec::with_capacity(ds.perimetres.len());
     for (i, (r, flux_communes, part_categorie)) in calcules.into_iter().enumerate() {
         let per = &ds.perimetres[i];
@@ -108,17 +111,29 @@ pub fn calculer_avec(ds: &Dataset, p: &Parametres, geo: Option<&dyn Geographie>)
             .parties
             .iter()
             .filter(|&&q| comptes.parties[q as usize].lignes_assiette == 0)
-            .map(|&q| ds.reservataires[ds.parties[q as usize].reservataire as usize].nom.as_str())
+            .map(|&q| {
+                ds.reservataires[ds.parties[q as usize].reservataire as usize]
+                    .nom
+                    .as_str()
+            })
             .collect();
         alertes.extend(alertes::perimetre(i, &r, &sans_assiette));
         perimetres.push(r);
     }
     let communes = agregation::vue_communale(
-        cellules.iter().enumerate().map(|(c, a)| (ds.code_commune(c), a)),
+        cellules
+            .iter()
+            .enumerate()
+            .map(|(c, a)| (ds.code_commune(c), a)),
         p.regroupement_plm,
         geo,
     );
-    Resultats { perimetres, cellules, communes, alertes }
+    Resultats {
+        perimetres,
+        cellules,
+        communes,
+        alertes,
+    }
 }
 
 /// Per-partie sums of steps 2–4.
@@ -156,9 +171,14 @@ pub(crate) fn en_parallele<R: Send>(n: usize, f: impl Fn(usize) -> R + Sync) -> 
             return std::thread::scope(|s| {
                 let taches: Vec<_> = (0..n)
                     .step_by(bloc)
-                    .map(|debut| s.spawn(move || (debut..(debut + bloc).min(n)).map(f).collect::<Vec<R>>()))
+                    .map(|debut| {
+                        s.spawn(move || (debut..(debut + bloc).min(n)).map(f).collect::<Vec<R>>())
+                    })
                     .collect();
-                taches.into_iter().flat_map(|t| t.join().expect("calcul parallèle")).collect()
+                taches
+                    .into_iter()
+                    .flat_map(|t| t.join().expect("calcul parallèle"))
+                    .collect()
             });
         }
     }
@@ -171,13 +191,19 @@ fn compter(ds: &Dataset, p: &Parametres) -> Comptes {
     // A fixed number of blocks (not the number of cores) keeps float sums identical on every machine.
     const BLOCS: usize = 4;
     let taille = ds.len().div_ceil(BLOCS).max(1);
-    let mut blocs = en_parallele(BLOCS, |b| compter_bloc(ds, p, (b * taille).min(ds.len())..((b + 1) * taille).min(ds.len())));
+    let mut blocs = en_parallele(BLOCS, |b| {
+        compter_bloc(
+            ds,
+            p,
+            (b * taille).min(ds.len())..((b + 1) * taille).min(ds.len()),
+        )
+    });
     let (mut cellules, mut parties) = blocs.remove(0);
     for (bc, bp) in blocs {
         for (x, y) in cellules.iter_mut().zip(&bc) {
             x.liberations += y.liberations;
-            x.reserves.iter_mut().zip(&y.reserves).for_each(|(a, b)| *a += b);
-            x.volume.iter_mut().zip(&y.volume).for_each(|(a, b)| *a += b);
+            additionner(&mut x.reserves, &y.reserves);
+            additionner(&mut x.volume, &y.volume);
         }
         for (x, y) in parties.iter_mut().zip(&bp) {
             x.logements += y.logements;
@@ -190,16 +216,21 @@ fn compter(ds: &Dataset, p: &Parametres) -> Comptes {
         .iter()
         .zip(&ds.fixes)
         .map(|(chaud, fixes)| {
-            let mut a = Agregat { liberations: chaud.liberations, reserves: chaud.reserves, volume: chaud.volume, ..Default::default() };
+            let mut a = Agregat {
+                liberations: chaud.liberations,
+                reserves: chaud.reserves,
+                volume: chaud.volume,
+                ..Default::default()
+            };
             for (m, f) in fixes.iter().enumerate() {
                 a.logements += f.logements;
                 if exclu[m] {
                     a.hors_assiette[m - 1] += f.logements;
                 } else {
                     a.assiette += f.logements;
-                    a.typologie.iter_mut().zip(&f.typologie).for_each(|(x, y)| *x += y);
-                    a.financement.iter_mut().zip(&f.financement).for_each(|(x, y)| *x += y);
-                    a.qpv.iter_mut().zip(&f.qpv).for_each(|(x, y)| *x += y);
+                    additionner(&mut a.typologie, &f.typologie);
+                    additionner(&mut a.financement, &f.financement);
+                    additionner(&mut a.qpv, &f.qpv);
                 }
             }
             a
@@ -209,7 +240,11 @@ fn compter(ds: &Dataset, p: &Parametres) -> Comptes {
 }
 
 /// Steps 1–4 over logements `lignes`: τ_l, v_l, L_r, V_r.
-fn compter_bloc(ds: &Dataset, p: &Parametres, lignes: std::ops::Range<usize>) -> (Vec<CompteCellule>, Vec<ComptePartie>) {
+fn compter_bloc(
+    ds: &Dataset,
+    p: &Parametres,
+    lignes: std::ops::Range<usize>,
+) -> (Vec<CompteCellule>, Vec<ComptePartie>) {
     let taux = rotation::Taux::new(ds, &p.rotation);
     let exclu = assiette::exclusions(p);
     let conversion = p.date_conversion.num_days_from_ce();
@@ -229,8 +264,18 @@ fn compter_bloc(ds: &Dataset, p: &Parametres, lignes: std::ops::Range<usize>) ->
         let t = taux.taux(i);
         let c = &mut cellules[ds.cellule[i] as usize];
         c.liberations += t;
-        let q = if ds.partie[i] == AUCUN { puits } else { ds.partie[i] as usize };
-        let v = conversion::volume(ds.droit[i], ds.fin[i], conversion, t, p.duree_sans_terme_ans);
+        let q = if ds.partie[i] == AUCUN {
+            puits
+        } else {
+            ds.partie[i] as usize
+        };
+        let v = conversion::volume(
+            ds.droit[i],
+            ds.fin[i],
+            conversion,
+            t,
+            p.duree_sans_terme_ans,
+        );
         // Step 4: a logement counts as reserved by r if v_l > 0 (v_l is never negative).
         let reserve = (v > 0.0) as u32;
         let cp = &mut parties[q];
@@ -264,7 +309,9 @@ fn perimetre(
     for &c in &per.cellules {
         total.ajouter(&cellules[c as usize]);
     }
-    let mises = p.mises_en_service_annuelles.valeur(bailleur, &per.departement);
+    let mises = p
+        .mises_en_service_annuelles
+        .valeur(bailleur, &per.departement);
     let prelevements = p.prelevements_annuels.valeur(bailleur, &per.departement);
     let f = flux::flux_annuel(total.liberations, mises, prelevements);
 
@@ -295,32 +342,73 @@ fn perimetre(
         .collect();
     let rep = parts::repartir(&demandes, total.assiette, f, p);
 
-    let partie = |reservataire: &str, categorie, logements, volume, part: f64, consomme: bool| ResultatPartie {
-        reservataire: reservataire.to_owned(),
-        categorie,
-        logements_reserves: logements,
-        volume_droits: volume,
-        part,
-        logements_par_an: part * f,
-        annees_epuisement: if consomme { etalement::annees_epuisement(volume, part * f) } else { None },
+    let partie = |reservataire: &str, categorie, logements, volume, part: f64, consomme: bool| {
+        ResultatPartie {
+            reservataire: reservataire.to_owned(),
+            categorie,
+            logements_reserves: logements,
+            volume_droits: volume,
+            part,
+            logements_par_an: part * f,
+            annees_epuisement: if consomme {
+                etalement::annees_epuisement(volume, part * f)
+            } else {
+                None
+            },
+        }
     };
     let mut liste = vec![
-        partie(Categorie::EtatPrioritaires.libelle(), Categorie::EtatPrioritaires, etat[0].0, etat[0].1, rep.etat_prioritaires, false),
-        partie(Categorie::EtatAgents.libelle(), Categorie::EtatAgents, etat[1].0, etat[1].1, rep.etat_agents, false),
+        partie(
+            Categorie::EtatPrioritaires.libelle(),
+            Categorie::EtatPrioritaires,
+            etat[0].0,
+            etat[0].1,
+            rep.etat_prioritaires,
+            false,
+        ),
+        partie(
+            Categorie::EtatAgents.libelle(),
+            Categorie::EtatAgents,
+            etat[1].0,
+            etat[1].1,
+            rep.etat_agents,
+            false,
+        ),
     ];
     for (d, &part) in demandes.iter().zip(&rep.reservataires) {
-        liste.push(partie(d.nom, d.categorie, d.logements, d.volume, part, true));
+        liste.push(partie(
+            d.nom,
+            d.categorie,
+            d.logements,
+            d.volume,
+            part,
+            true,
+        ));
     }
-    liste.push(partie(bailleur, Categorie::Bailleur, 0, 0.0, rep.bailleur, false));
+    liste.push(partie(
+        bailleur,
+        Categorie::Bailleur,
+        0,
+        0.0,
+        rep.bailleur,
+        false,
+    ));
 
     let parts_etalement: Vec<PartEtalement> = liste[..liste.len() - 1]
         .iter()
-        .map(|x| PartEtalement { part: x.part, volume: (!x.categorie.est_etat()).then_some(x.volume_droits) })
+        .map(|x| PartEtalement {
+            part: x.part,
+            volume: (!x.categorie.est_etat()).then_some(x.volume_droits),
+        })
         .collect();
     let etalement = etalement::etaler(f, &parts_etalement, p.arrondi);
 
     // Step 10: F_c per commune, expected logements per category, territorial objectives.
-    let cels: Vec<&Agregat> = per.cellules.iter().map(|&c| &cellules[c as usize]).collect();
+    let cels: Vec<&Agregat> = per
+        .cellules
+        .iter()
+        .map(|&c| &cellules[c as usize])
+        .collect();
     let fc = flux::flux_par_commune(
         f,
         &cels.iter().map(|a| a.liberations).collect::<Vec<_>>(),
@@ -331,15 +419,28 @@ fn perimetre(
     for x in &liste {
         part_categorie[x.categorie as usize] += x.part;
     }
-    let communes: Vec<(u32, f64)> = per.cellules.iter().zip(&fc).map(|(&c, &fc)| (ds.cellules[c as usize].commune, fc)).collect();
+    let communes: Vec<(u32, f64)> = per
+        .cellules
+        .iter()
+        .zip(&fc)
+        .map(|(&c, &fc)| (ds.cellules[c as usize].commune, fc))
+        .collect();
     // liste = [État prioritaires, État agents, autres…, bailleur]
     let territoires: Vec<Vec<usize>> = (0..liste.len())
-        .map(|k| k.checked_sub(2).and_then(|j| autres.get(j)).map_or_else(Vec::new, |&(q, _)| territoire_de(ds, per, q)))
+        .map(|k| {
+            k.checked_sub(2)
+                .and_then(|j| autres.get(j))
+                .map_or_else(Vec::new, |&(q, _)| territoire_de(ds, per, q))
+        })
         .collect();
     let pt: Vec<PartieTerritoire> = liste
         .iter()
         .zip(&territoires)
-        .map(|(x, t)| PartieTerritoire { par_an: x.logements_par_an, etat: x.categorie.est_etat(), territoire: t })
+        .map(|(x, t)| PartieTerritoire {
+            par_an: x.logements_par_an,
+            etat: x.categorie.est_etat(),
+            territoire: t,
+        })
         .collect();
     let objectifs = territoire::objectifs(&pt, &communes, f);
 

@@ -226,11 +226,8 @@ pub fn tranche(valeur: Option<f64>, bornes: &[f64]) -> u8 {
 
 /// Département of an INSEE commune code: first two characters, three for overseas (97x).
 pub fn departement(commune: &str) -> &str {
-    if commune.starts_with("97") && commune.len() >= 3 {
-        &commune[..3]
-    } else {
-        &commune[..commune.len().min(2)]
-    }
+    let n = if commune.starts_with("97") { 3 } else { 2 };
+    commune.get(..n).unwrap_or(commune)
 }
 
 /// Paris, Lyon and Marseille arrondissements roll up to their city (`regroupement_plm`).

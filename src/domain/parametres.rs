@@ -74,7 +74,10 @@ pub struct TauxParSegment {
 
 impl Default for TauxParSegment {
     fn default() -> Self {
-        TauxParSegment { cle: Segment::Typologie, taux: BTreeMap::new() }
+        TauxParSegment {
+            cle: Segment::Typologie,
+            taux: BTreeMap::new(),
+        }
     }
 }
 
@@ -110,7 +113,10 @@ pub struct Etat {
 
 impl Default for Etat {
     fn default() -> Self {
-        Etat { part_totale: 0.30, part_agents: 0.05 }
+        Etat {
+            part_totale: 0.30,
+            part_agents: 0.05,
+        }
     }
 }
 
@@ -161,7 +167,10 @@ impl ParPerimetre {
     pub fn valeur(&self, bailleur: &str, departement: &str) -> f64 {
         match self {
             ParPerimetre::Uniforme(v) => *v,
-            ParPerimetre::Detaille { defaut, par_perimetre } => par_perimetre
+            ParPerimetre::Detaille {
+                defaut,
+                par_perimetre,
+            } => par_perimetre
                 .get(&format!("{bailleur}|{departement}"))
                 .copied()
                 .unwrap_or(*defaut),
@@ -171,9 +180,12 @@ impl ParPerimetre {
     fn valeurs(&self) -> Vec<f64> {
         match self {
             ParPerimetre::Uniforme(v) => vec![*v],
-            ParPerimetre::Detaille { defaut, par_perimetre } => {
-                std::iter::once(*defaut).chain(par_perimetre.values().copied()).collect()
-            }
+            ParPerimetre::Detaille {
+                defaut,
+                par_perimetre,
+            } => std::iter::once(*defaut)
+                .chain(par_perimetre.values().copied())
+                .collect(),
         }
     }
 }
@@ -234,7 +246,9 @@ impl Parametres {
         let mut erreurs = Vec::new();
         let mut taux = |nom: &str, v: f64| {
             if !(0.0..=1.0).contains(&v) {
-                erreurs.push(format!("{nom} = {v} : un taux de rotation doit être entre 0 et 1"));
+                erreurs.push(format!(
+                    "{nom} = {v} : un taux de rotation doit être entre 0 et 1"
+                ));
             }
         };
         taux("rotation.taux_unique", self.rotation.taux_unique);
@@ -269,14 +283,22 @@ impl Parametres {
             ));
         }
         if !(self.horizon_ans > 0.0 && self.horizon_ans <= 100.0) {
-            erreurs.push(format!("horizon_ans = {} : doit être entre 0 (exclu) et 100 ans", self.horizon_ans));
+            erreurs.push(format!(
+                "horizon_ans = {} : doit être entre 0 (exclu) et 100 ans",
+                self.horizon_ans
+            ));
         }
         for (nom, pp) in [
             ("prelevements_annuels", &self.prelevements_annuels),
-            ("mises_en_service_annuelles", &self.mises_en_service_annuelles),
+            (
+                "mises_en_service_annuelles",
+                &self.mises_en_service_annuelles,
+            ),
         ] {
             if pp.valeurs().iter().any(|v| !(v.is_finite() && *v >= 0.0)) {
-                erreurs.push(format!("{nom} : un nombre de logements par an doit être positif ou nul"));
+                erreurs.push(format!(
+                    "{nom} : un nombre de logements par an doit être positif ou nul"
+                ));
             }
         }
         if erreurs.is_empty() {
@@ -332,7 +354,8 @@ mod tests {
     fn invalid_parameters_are_named_in_french() {
         let e = Parametres::depuis_json(r#"{"etat":{"part_totale":0.31}}"#).unwrap_err();
         assert!(e.contains("etat.part_totale") && e.contains("30 %"), "{e}");
-        let e = Parametres::depuis_json(r#"{"etat":{"part_totale":0.04,"part_agents":0.05}}"#).unwrap_err();
+        let e = Parametres::depuis_json(r#"{"etat":{"part_totale":0.04,"part_agents":0.05}}"#)
+            .unwrap_err();
         assert!(e.contains("part_agents"), "{e}");
         let e = Parametres::depuis_json(r#"{"horizon":10}"#).unwrap_err();
         assert!(e.contains("horizon"), "{e}");

@@ -35,13 +35,21 @@ impl<'a> Taux<'a> {
             ModeRotation::ParSegment => {
                 let taux = |cle: &str| r.par_segment.taux.get(cle).copied().unwrap_or(unique);
                 match segment {
-                    Segment::Commune => (0..ds.cellules.len()).map(|c| taux(ds.code_commune(c))).collect(),
+                    Segment::Commune => (0..ds.cellules.len())
+                        .map(|c| taux(ds.code_commune(c)))
+                        .collect(),
                     s => libelles_segment(s).iter().map(|l| taux(l)).collect(),
                 }
             }
             ModeRotation::Unique | ModeRotation::Observe => Vec::new(),
         };
-        Taux { ds, mode: r.mode, segment, unique, table }
+        Taux {
+            ds,
+            mode: r.mode,
+            segment,
+            unique,
+            table,
+        }
     }
 
     /// τ_l of logement `i`.
@@ -61,7 +69,11 @@ impl<'a> Taux<'a> {
             }
             ModeRotation::ParCategorie => {
                 let p = ds.partie[i];
-                self.table[if p == AUCUN { self.table.len() - 1 } else { p as usize }]
+                self.table[if p == AUCUN {
+                    self.table.len() - 1
+                } else {
+                    p as usize
+                }]
             }
             ModeRotation::ParSegment => {
                 let k = match self.segment {
@@ -86,7 +98,12 @@ mod tests {
 
     fn ds() -> Dataset {
         Dataset::depuis_logements([
-            Logement { rpls: "a", commune: "93048", typologie: 1, ..Default::default() },
+            Logement {
+                rpls: "a",
+                commune: "93048",
+                typologie: 1,
+                ..Default::default()
+            },
             Logement {
                 rpls: "b",
                 commune: "75112",
@@ -114,8 +131,15 @@ mod tests {
         let t = Taux::new(&ds, &r);
         assert_eq!((t.taux(0), t.taux(1)), (0.07, 0.05));
         r.mode = ModeRotation::ParSegment;
-        for (cle, valeur) in [(Segment::Typologie, "T3"), (Segment::Commune, "75112"), (Segment::Surface, "50_70")] {
-            r.par_segment = TauxParSegment { cle, taux: [(valeur.to_owned(), 0.2)].into() };
+        for (cle, valeur) in [
+            (Segment::Typologie, "T3"),
+            (Segment::Commune, "75112"),
+            (Segment::Surface, "50_70"),
+        ] {
+            r.par_segment = TauxParSegment {
+                cle,
+                taux: [(valeur.to_owned(), 0.2)].into(),
+            };
             let t = Taux::new(&ds, &r);
             assert_eq!((t.taux(0), t.taux(1)), (0.063, 0.2), "{cle:?}");
         }

@@ -29,7 +29,11 @@ pub struct PartieTerritoire<'a> {
 }
 
 /// Objectives of one perimeter; `communes` are (commune id, F_c) with Σ F_c = F.
-pub fn objectifs(parties: &[PartieTerritoire], communes: &[(u32, f64)], flux: f64) -> Vec<Objectif> {
+pub fn objectifs(
+    parties: &[PartieTerritoire],
+    communes: &[(u32, f64)],
+    flux: f64,
+) -> Vec<Objectif> {
     let mut res = Vec::new();
     for (i, p) in parties.iter().enumerate() {
         if p.etat {
@@ -45,10 +49,19 @@ pub fn objectifs(parties: &[PartieTerritoire], communes: &[(u32, f64)], flux: f6
             res.extend(p.territoire.iter().map(|&c| Objectif {
                 partie: i,
                 commune: Some(communes[c].0),
-                logements_par_an: p.par_an * if total > 0.0 { communes[c].1 / total } else { 1.0 / n },
+                logements_par_an: p.par_an
+                    * if total > 0.0 {
+                        communes[c].1 / total
+                    } else {
+                        1.0 / n
+                    },
             }));
         } else {
-            res.push(Objectif { partie: i, commune: None, logements_par_an: p.par_an });
+            res.push(Objectif {
+                partie: i,
+                commune: None,
+                logements_par_an: p.par_an,
+            });
         }
     }
     res
@@ -63,9 +76,21 @@ mod tests {
         let communes = vec![(7, 60.0), (9, 40.0)];
         let territoire = [1usize];
         let parties = [
-            PartieTerritoire { par_an: 25.0, etat: true, territoire: &[] },
-            PartieTerritoire { par_an: 12.0, etat: false, territoire: &territoire },
-            PartieTerritoire { par_an: 30.0, etat: false, territoire: &[] },
+            PartieTerritoire {
+                par_an: 25.0,
+                etat: true,
+                territoire: &[],
+            },
+            PartieTerritoire {
+                par_an: 12.0,
+                etat: false,
+                territoire: &territoire,
+            },
+            PartieTerritoire {
+                par_an: 30.0,
+                etat: false,
+                territoire: &[],
+            },
         ];
         let o = objectifs(&parties, &communes, 100.0);
         assert_eq!(o.len(), 4);

@@ -20,7 +20,10 @@ impl Default for CsvFr {
 impl CsvFr {
     /// A new document, starting with the UTF-8 BOM.
     pub fn new() -> CsvFr {
-        CsvFr { texte: String::from("\u{feff}"), debut_ligne: true }
+        CsvFr {
+            texte: String::from("\u{feff}"),
+            debut_ligne: true,
+        }
     }
 
     fn separer(&mut self) {
@@ -120,7 +123,10 @@ pub fn nombre_fr(sortie: &mut String, x: f64, decimales: usize) {
     if v < 0 {
         sortie.push('-');
     }
-    let (entier, mut frac) = (v.unsigned_abs() / echelle as u64, v.unsigned_abs() % echelle as u64);
+    let (entier, mut frac) = (
+        v.unsigned_abs() / echelle as u64,
+        v.unsigned_abs() % echelle as u64,
+    );
     let _ = write!(sortie, "{entier}");
     if frac > 0 {
         let mut chiffres = decimales.min(9);
@@ -139,10 +145,23 @@ mod tests {
     #[test]
     fn french_conventions() {
         let mut c = CsvFr::new();
-        c.texte("a;b").texte("=SOMME(A1)").texte("-5").nombre(5.263157, 3).nombre(76.0, 2).entier(3).vide().fin();
+        c.texte("a;b")
+            .texte("=SOMME(A1)")
+            .texte("-5")
+            .nombre(5.263157, 3)
+            .nombre(76.0, 2)
+            .entier(3)
+            .vide()
+            .fin();
         let t = String::from_utf8(c.octets()).unwrap();
         assert_eq!(t, "\u{feff}\"a;b\";'=SOMME(A1);'-5;5,263;76;3;\r\n");
-        for (x, d, attendu) in [(-0.0001, 2, "0"), (5.05, 3, "5,05"), (-1.5, 1, "-1,5"), (0.0625, 3, "0,063"), (1234567.0, 2, "1234567")] {
+        for (x, d, attendu) in [
+            (-0.0001, 2, "0"),
+            (5.05, 3, "5,05"),
+            (-1.5, 1, "-1,5"),
+            (0.0625, 3, "0,063"),
+            (1234567.0, 2, "1234567"),
+        ] {
             let mut s = String::new();
             nombre_fr(&mut s, x, d);
             assert_eq!(s, attendu);

@@ -114,20 +114,46 @@ pub fn synthese_json(c: Comptage, r: &Resultats) -> String {
 
 /// Categories with an expected yearly number of logements (the reserving ones and the bailleur).
 fn categories_attendues() -> impl Iterator<Item = Categorie> {
-    Categorie::RESERVANTES.into_iter().chain([Categorie::Bailleur])
+    Categorie::RESERVANTES
+        .into_iter()
+        .chain([Categorie::Bailleur])
 }
 
 /// Header of the communal view (first column named `premiere`: `commune` or `departement`…).
 fn entetes_vue(premiere: &str) -> Vec<String> {
-    let mut e: Vec<String> =
-        [premiere, "nom", "epci", "departement", "logements", "hors_assiette"].map(String::from).to_vec();
-    e.extend(Motif::TOUS.iter().map(|m| format!("hors_assiette_{}", m.code())));
+    let mut e: Vec<String> = [
+        premiere,
+        "nom",
+        "epci",
+        "departement",
+        "logements",
+        "hors_assiette",
+    ]
+    .map(String::from)
+    .to_vec();
+    e.extend(
+        Motif::TOUS
+            .iter()
+            .map(|m| format!("hors_assiette_{}", m.code())),
+    );
     e.extend(["assiette", "liberations_annuelles", "flux_annuel"].map(String::from));
-    e.extend(Categorie::RESERVANTES.iter().map(|c| format!("reserves_{}", c.code())));
-    e.extend(Categorie::RESERVANTES.iter().map(|c| format!("volume_{}", c.code())));
+    e.extend(
+        Categorie::RESERVANTES
+            .iter()
+            .map(|c| format!("reserves_{}", c.code())),
+    );
+    e.extend(
+        Categorie::RESERVANTES
+            .iter()
+            .map(|c| format!("volume_{}", c.code())),
+    );
     e.extend(categories_attendues().map(|c| format!("logements_par_an_{}", c.code())));
     e.extend(TYPOLOGIES.iter().map(|t| format!("assiette_typologie_{t}")));
-    e.extend(FINANCEMENTS.iter().map(|f| format!("assiette_financement_{f}")));
+    e.extend(
+        FINANCEMENTS
+            .iter()
+            .map(|f| format!("assiette_financement_{f}")),
+    );
     e.extend(QPV.iter().map(|q| format!("assiette_qpv_{q}")));
     e
 }
@@ -144,20 +170,29 @@ pub fn vue_csv(lignes: &[LigneCommunale], premiere: &str, seuil: u32) -> Vec<u8>
         let compte = |c: &mut CsvFr, n: u32| {
             c.texte(&secret(n, seuil));
         };
-        c.texte(&l.code).texte(&l.nom).texte(&l.epci).texte(&l.departement);
+        c.texte(&l.code)
+            .texte(&l.nom)
+            .texte(&l.epci)
+            .texte(&l.departement);
         compte(&mut c, a.logements);
         compte(&mut c, a.hors_assiette.iter().sum());
         a.hors_assiette.iter().for_each(|&n| compte(&mut c, n));
         compte(&mut c, a.assiette);
         c.nombre(a.liberations, 2).nombre(a.flux, 2);
-        Categorie::RESERVANTES.iter().for_each(|&k| compte(&mut c, a.reserves[k as usize]));
+        Categorie::RESERVANTES
+            .iter()
+            .for_each(|&k| compte(&mut c, a.reserves[k as usize]));
         Categorie::RESERVANTES.iter().for_each(|&k| {
             c.nombre(a.volume[k as usize], 2);
         });
         categories_attendues().for_each(|k| {
             c.nombre(a.attendus[k as usize], 2);
         });
-        a.typologie.iter().chain(&a.financement).chain(&a.qpv).for_each(|&n| compte(&mut c, n));
+        a.typologie
+            .iter()
+            .chain(&a.financement)
+            .chain(&a.qpv)
+            .for_each(|&n| compte(&mut c, n));
         c.fin();
     }
     c.octets()
@@ -166,7 +201,14 @@ pub fn vue_csv(lignes: &[LigneCommunale], premiere: &str, seuil: u32) -> Vec<u8>
 /// `etalement.csv`: `bailleur;departement;annee;reservataire;logements_offerts;volume_restant`.
 pub fn etalement_csv(r: &Resultats) -> Vec<u8> {
     let mut c = CsvFr::new();
-    c.entetes(["bailleur", "departement", "annee", "reservataire", "logements_offerts", "volume_restant"]);
+    c.entetes([
+        "bailleur",
+        "departement",
+        "annee",
+        "reservataire",
+        "logements_offerts",
+        "volume_restant",
+    ]);
     for p in &r.perimetres {
         let (bailleur, departement) = (echapper(&p.bailleur), echapper(&p.departement));
         let noms: Vec<_> = p.parts.iter().map(|x| echapper(&x.reservataire)).collect();
@@ -187,11 +229,21 @@ pub fn etalement_csv(r: &Resultats) -> Vec<u8> {
 /// communes, per département (empty `commune`) for the others.
 pub fn objectifs_csv(ds: &Dataset, r: &Resultats) -> Vec<u8> {
     let mut c = CsvFr::new();
-    c.entetes(["bailleur", "departement", "reservataire", "categorie", "commune", "logements_par_an"]);
+    c.entetes([
+        "bailleur",
+        "departement",
+        "reservataire",
+        "categorie",
+        "commune",
+        "logements_par_an",
+    ]);
     for p in &r.perimetres {
         for o in &p.objectifs {
             let partie = &p.parts[o.partie];
-            c.texte(&p.bailleur).texte(&p.departement).texte(&partie.reservataire).texte(partie.categorie.code());
+            c.texte(&p.bailleur)
+                .texte(&p.departement)
+                .texte(&partie.reservataire)
+                .texte(partie.categorie.code());
             c.texte(o.commune.map_or("", |k| ds.communes[k as usize].as_str()));
             c.nombre(o.logements_par_an, 3).fin();
         }

@@ -69,11 +69,19 @@ struct Commune {
 /// IDF communes per département, with weights (square root of population: social housing is
 /// concentrated but small communes have some).
 fn communes() -> Vec<(Vec<Commune>, Vec<f64>)> {
-    let mut par_dep: Vec<(Vec<Commune>, Vec<f64>)> = DEPARTEMENTS.iter().map(|_| (Vec::new(), Vec::new())).collect();
+    let mut par_dep: Vec<(Vec<Commune>, Vec<f64>)> = DEPARTEMENTS
+        .iter()
+        .map(|_| (Vec::new(), Vec::new()))
+        .collect();
     for ligne in COMMUNES_IDF.lines().filter(|l| !l.starts_with('#')) {
         let mut c = ligne.split(';');
-        let (Some(code), Some(nom), Some(pop)) = (c.next(), c.next(), c.next()) else { continue };
-        if let Some(d) = DEPARTEMENTS.iter().position(|(dep, _, _)| code.starts_with(dep)) {
+        let (Some(code), Some(nom), Some(pop)) = (c.next(), c.next(), c.next()) else {
+            continue;
+        };
+        if let Some(d) = DEPARTEMENTS
+            .iter()
+            .position(|(dep, _, _)| code.starts_with(dep))
+        {
             par_dep[d].0.push(Commune { code, nom });
             par_dep[d].1.push(pop.parse::<f64>().unwrap_or(0.0).sqrt());
         }
@@ -82,12 +90,32 @@ fn communes() -> Vec<(Vec<Commune>, Vec<f64>)> {
 }
 
 const PREFIXES: [&str; 12] = [
-    "Habitat", "Logis", "Résidences", "Foyer", "Toit", "Maisons", "Cités", "Immobilière", "Domaine", "Val", "Terres",
+    "Habitat",
+    "Logis",
+    "Résidences",
+    "Foyer",
+    "Toit",
+    "Maisons",
+    "Cités",
+    "Immobilière",
+    "Domaine",
+    "Val",
+    "Terres",
     "Espace",
 ];
 const SUFFIXES: [&str; 12] = [
-    "Francilien", "de l'Est", "Social", "et Territoires", "de Seine", "du Parisis", "Solidaire", "de la Marne",
-    "Métropole", "des Yvelines", "Essonne", "du Val",
+    "Francilien",
+    "de l'Est",
+    "Social",
+    "et Territoires",
+    "de Seine",
+    "du Parisis",
+    "Solidaire",
+    "de la Marne",
+    "Métropole",
+    "des Yvelines",
+    "Essonne",
+    "du Val",
 ];
 
 /// Bailleur names: unique, stable for a given index.
@@ -115,7 +143,11 @@ const CATEGORIES: [(&str, f64); 11] = [
     ("non_reserve", 0.17),
 ];
 const EMPLOYEURS: [&str; 6] = ["RATP", "SNCF", "La Poste", "AP-HP", "EDF", "Orange"];
-const MINISTERES: [&str; 3] = ["Ministère de la Justice", "Ministère de l'Économie", "Ministère de la Culture"];
+const MINISTERES: [&str; 3] = [
+    "Ministère de la Justice",
+    "Ministère de l'Économie",
+    "Ministère de la Culture",
+];
 const AUTRES: [&str; 2] = ["Caisse des dépôts", "Crous de Paris"];
 /// Hors-assiette motifs and their frequency among all logements (≈ 4 %).
 const MOTIFS: [(&str, f64); 8] = [
@@ -138,21 +170,36 @@ const TYPOLOGIES: [(&str, f64, f64, f64); 6] = [
     ("T6", 0.02, 110.0, 0.040),
 ];
 /// (financement, weight, rent €/m²/month)
-const FINANCEMENTS: [(&str, f64, f64); 5] =
-    [("PLAI", 0.14, 5.8), ("PLUS", 0.62, 6.9), ("PLS", 0.15, 10.2), ("PLI", 0.04, 13.5), ("Autre", 0.05, 7.5)];
+const FINANCEMENTS: [(&str, f64, f64); 5] = [
+    ("PLAI", 0.14, 5.8),
+    ("PLUS", 0.62, 6.9),
+    ("PLS", 0.15, 10.2),
+    ("PLI", 0.04, 13.5),
+    ("Autre", 0.05, 7.5),
+];
 
 /// Header of the generated file (canonical names of SPEC §2).
 pub const ENTETE: &str = "rpls;bailleur;commune;typologie;financement;qpv;surface;loyer;annee_construction;hors_assiette;reservataire;categorie;type_droit;date_fin;droit_utilise;taux_rotation";
 
 /// Writes `logements` rows for `bailleurs` bailleurs, deterministic in `graine`.
-pub fn generer(sortie: &mut impl Write, logements: usize, bailleurs: usize, graine: u64) -> io::Result<()> {
+pub fn generer(
+    sortie: &mut impl Write,
+    logements: usize,
+    bailleurs: usize,
+    graine: u64,
+) -> io::Result<()> {
     let mut a = Alea::new(graine);
     let communes = communes();
     let bailleurs = bailleurs.max(1);
     // Sizes: a few big bailleurs and many small ones (Zipf-like weights).
-    let poids: Vec<f64> = (0..bailleurs).map(|b| 1.0 / (b as f64 + 1.0).powf(0.8)).collect();
+    let poids: Vec<f64> = (0..bailleurs)
+        .map(|b| 1.0 / (b as f64 + 1.0).powf(0.8))
+        .collect();
     let total: f64 = poids.iter().sum();
-    let mut tailles: Vec<usize> = poids.iter().map(|p| (p / total * logements as f64) as usize).collect();
+    let mut tailles: Vec<usize> = poids
+        .iter()
+        .map(|p| (p / total * logements as f64) as usize)
+        .collect();
     let manque = logements - tailles.iter().sum::<usize>();
     for i in 0..manque {
         tailles[i % bailleurs] += 1;
@@ -165,7 +212,9 @@ pub fn generer(sortie: &mut impl Write, logements: usize, bailleurs: usize, grai
     for (b, &taille) in tailles.iter().enumerate() {
         let nom = nom_bailleur(b);
         // 1 to 4 départements per bailleur.
-        let deps: Vec<usize> = (0..1 + a.entier(4)).map(|_| a.choisir(&poids_dep)).collect();
+        let deps: Vec<usize> = (0..1 + a.entier(4))
+            .map(|_| a.choisir(&poids_dep))
+            .collect();
         let mut reste = taille;
         while reste > 0 {
             let n = reste.min(10 + a.entier(150));
@@ -222,7 +271,11 @@ impl<'c> Residence<'c> {
         let surface = surf * (0.85 + 0.3 * a.reel());
         let (fin_nom, _, loyer_m2) = FINANCEMENTS[self.financement];
         let loyer = surface * loyer_m2 * (0.9 + 0.2 * a.reel());
-        let motif = if a.vrai(0.041) { MOTIFS[a.choisir(&MOTIFS.map(|m| m.1))].0 } else { "" };
+        let motif = if a.vrai(0.041) {
+            MOTIFS[a.choisir(&MOTIFS.map(|m| m.1))].0
+        } else {
+            ""
+        };
         let mut categorie = CATEGORIES[a.choisir(&CATEGORIES.map(|c| c.1))].0;
         let dep = DEPARTEMENTS[self.dep].0;
         let reservataire: String = match (motif, categorie) {
@@ -245,7 +298,9 @@ impl<'c> Residence<'c> {
             (_, "commune") => format!("Ville de {}", self.commune.nom),
             (_, "departement") => format!("Département {}", DEPARTEMENTS[self.dep].1),
             (_, "region") => "Région Île-de-France".into(),
-            (_, "epci") if ["75", "92", "93", "94"].contains(&dep) => "Métropole du Grand Paris".into(),
+            (_, "epci") if ["75", "92", "93", "94"].contains(&dep) => {
+                "Métropole du Grand Paris".into()
+            }
             (_, "epci") => format!("Agglomération {}", DEPARTEMENTS[self.dep].1),
             (_, "employeur") => EMPLOYEURS[a.entier(EMPLOYEURS.len())].into(),
             (_, "ministere") => MINISTERES[a.entier(MINISTERES.len())].into(),
@@ -259,7 +314,12 @@ impl<'c> Residence<'c> {
         } else if simple || a.vrai(0.5) {
             format!("31/12/{}", self.fin_convention + a.entier(5) as u32)
         } else {
-            format!("{:02}/{:02}/{}", 1 + a.entier(28), 1 + a.entier(12), 2020 + a.entier(50))
+            format!(
+                "{:02}/{:02}/{}",
+                1 + a.entier(28),
+                1 + a.entier(12),
+                2020 + a.entier(50)
+            )
         };
         let droit_utilise = if simple && a.vrai(0.4) { "oui" } else { "" };
         let observe = taux * if self.qpv { 0.9 } else { 1.0 } * (0.8 + 0.4 * a.reel());

@@ -195,4 +195,8 @@ impl crate::domain::Geographie for Geographie {
     fn epci(&self, code: &str) -> Option<(String, String)> {
         self.intercommunalite(code).map(|i| (i.code, i.nom))
     }
+
+    fn nom_departement(&self, code: &str) -> Option<String> {
+        Geographie::nom_departement(self, code).map(str::to_owned)
+    }
 }

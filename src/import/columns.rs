@@ -75,20 +75,67 @@ impl Champ {
     /// Normalised synonyms (see [`normaliser`]), canonical name first.
     fn synonymes(self) -> &'static [&'static str] {
         match self {
-            Champ::Rpls => &["rpls", "identrep", "identifiantrpls", "numrpls", "numerorpls", "nrpls", "idrpls"],
-            Champ::Bailleur => &["bailleur", "identorg", "rs", "organisme", "siren", "raisonsociale", "nomorganisme"],
-            Champ::Commune => &["commune", "depcom", "depcomcode", "codeinsee", "codecommune", "insee", "codegeo"],
-            Champ::Typologie => &["typologie", "nbpiece", "nbpieces", "nombredepieces", "type", "typelogement"],
+            Champ::Rpls => &[
+                "rpls",
+                "identrep",
+                "identifiantrpls",
+                "numrpls",
+                "numerorpls",
+                "nrpls",
+                "idrpls",
+            ],
+            Champ::Bailleur => &[
+                "bailleur",
+                "identorg",
+                "rs",
+                "organisme",
+                "siren",
+                "raisonsociale",
+                "nomorganisme",
+            ],
+            Champ::Commune => &[
+                "commune",
+                "depcom",
+                "depcomcode",
+                "codeinsee",
+                "codecommune",
+                "insee",
+                "codegeo",
+            ],
+            Champ::Typologie => &[
+                "typologie",
+                "nbpiece",
+                "nbpieces",
+                "nombredepieces",
+                "type",
+                "typelogement",
+            ],
             Champ::Financement => &["financement", "finan", "financode", "financementinitial"],
             Champ::Qpv => &["qpv", "qpvcode", "codeqpv", "enqpv"],
             Champ::Surface => &["surface", "surfhab", "surfacehabitable"],
             Champ::Loyer => &["loyer", "loyerprinc", "loyerprincipal"],
             Champ::AnneeConstruction => &["anneeconstruction", "construct", "anneedeconstruction"],
-            Champ::HorsAssiette => &["horsassiette", "motifdexclusion", "motifexclusion", "motifhorsassiette"],
+            Champ::HorsAssiette => &[
+                "horsassiette",
+                "motifdexclusion",
+                "motifexclusion",
+                "motifhorsassiette",
+            ],
             Champ::Reservataire => &["reservataire", "contingent", "nomreservataire"],
-            Champ::Categorie => &["categorie", "categoriereservataire", "contreslog", "typereservataire"],
+            Champ::Categorie => &[
+                "categorie",
+                "categoriereservataire",
+                "contreslog",
+                "typereservataire",
+            ],
             Champ::TypeDroit => &["typedroit", "droit", "typedereservation"],
-            Champ::DateFin => &["datefin", "findereservation", "echeance", "datefinreservation", "datedefin"],
+            Champ::DateFin => &[
+                "datefin",
+                "findereservation",
+                "echeance",
+                "datefinreservation",
+                "datedefin",
+            ],
             Champ::DroitUtilise => &["droitutilise"],
             Champ::TauxRotation => &["tauxrotation", "tauxderotation"],
         }
@@ -146,7 +193,10 @@ fn plier(c: char, sortie: &mut impl FnMut(u8)) {
 /// Case-, accent- and punctuation-insensitive key ("Catégorie réservataire" → "categoriereservataire",
 /// "T6+" → "t6plus"). A key longer than 48 bytes becomes "\u{1}", which matches nothing.
 pub fn cle(s: &str) -> Cle {
-    let mut c = Cle { octets: [0; 48], len: 0 };
+    let mut c = Cle {
+        octets: [0; 48],
+        len: 0,
+    };
     // Fast path: short ASCII values (almost every cell) are folded byte by byte.
     if s.len() <= c.octets.len() && s.is_ascii() && !s.contains('+') {
         for b in s.bytes() {
@@ -196,7 +246,10 @@ impl Correspondance {
     }
     /// Required fields that no column provides.
     pub fn manquants(&self) -> Vec<Champ> {
-        Champ::TOUS.into_iter().filter(|c| c.requis() && self.colonne(*c).is_none()).collect()
+        Champ::TOUS
+            .into_iter()
+            .filter(|c| c.requis() && self.colonne(*c).is_none())
+            .collect()
     }
 }
 
@@ -205,7 +258,10 @@ pub fn detecter<'a>(entetes: impl IntoIterator<Item = &'a str>) -> Correspondanc
     let mut m = Correspondance::default();
     for (i, e) in entetes.into_iter().enumerate() {
         let n = normaliser(e);
-        if let Some(champ) = Champ::TOUS.into_iter().find(|c| c.synonymes().contains(&n.as_str())) {
+        if let Some(champ) = Champ::TOUS
+            .into_iter()
+            .find(|c| c.synonymes().contains(&n.as_str()))
+        {
             m.colonnes[champ as usize].get_or_insert(i);
         }
     }
@@ -218,7 +274,17 @@ mod tests {
 
     #[test]
     fn rpls_and_french_headers() {
-        let m = detecter(["IDENT_REP", "DEPCOM", "NBPIECE", "FINAN", "QPV", "Catégorie réservataire", "Fin de réservation", "Taux de rotation", "divers"]);
+        let m = detecter([
+            "IDENT_REP",
+            "DEPCOM",
+            "NBPIECE",
+            "FINAN",
+            "QPV",
+            "Catégorie réservataire",
+            "Fin de réservation",
+            "Taux de rotation",
+            "divers",
+        ]);
         assert_eq!(m.colonne(Champ::Rpls), Some(0));
         assert_eq!(m.colonne(Champ::Commune), Some(1));
         assert_eq!(m.colonne(Champ::Typologie), Some(2));

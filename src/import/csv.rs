@@ -60,10 +60,15 @@ pub fn decouper(texte: &[u8], debut: usize, parts: usize) -> Vec<std::ops::Range
     let guillemets = memchr::memchr(b'"', &texte[debut..]).is_some();
     for k in 1..parts {
         let cible = debut + taille * k / parts;
-        let Some(nl) = memchr::memchr(b'\n', &texte[cible..]) else { break };
+        let Some(nl) = memchr::memchr(b'\n', &texte[cible..]) else {
+            break;
+        };
         let coupe = cible + nl + 1;
         let precedente = *coupes.last().unwrap_or(&debut);
-        let hors_guillemets = !guillemets || memchr::memchr_iter(b'"', &texte[debut..coupe]).count().is_multiple_of(2);
+        let hors_guillemets = !guillemets
+            || memchr::memchr_iter(b'"', &texte[debut..coupe])
+                .count()
+                .is_multiple_of(2);
         if coupe > precedente && coupe < texte.len() && hors_guillemets {
             coupes.push(coupe);
         }
@@ -79,7 +84,11 @@ pub fn lignes(octets: &[u8]) -> u64 {
 
 /// A record reader over a chunk (no header row; every line is data).
 pub fn lecteur(chunk: &[u8], sep: u8) -> ::csv::Reader<&[u8]> {
-    ::csv::ReaderBuilder::new().delimiter(sep).has_headers(false).flexible(true).from_reader(chunk)
+    ::csv::ReaderBuilder::new()
+        .delimiter(sep)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(chunk)
 }
 
 #[cfg(test)]
@@ -90,7 +99,10 @@ mod tests {
     fn encodings() {
         assert_eq!(decoder(b"\xEF\xBB\xBFa;b").0.as_ref(), b"a;b");
         let (t, e) = decoder(b"cat\xE9gorie");
-        assert_eq!((std::str::from_utf8(&t).unwrap(), e), ("catégorie", "Windows-1252"));
+        assert_eq!(
+            (std::str::from_utf8(&t).unwrap(), e),
+            ("catégorie", "Windows-1252")
+        );
     }
 
     #[test]
@@ -109,7 +121,9 @@ mod tests {
         assert!(t[c[0].clone()].ends_with(b"\n") && c[0].start == 2 && c[1].end == t.len());
         let q = b"h\n1;\"a\nb\nc\nd\ne\"\n2;x\n";
         let c = decouper(q, 2, 2);
-        assert!(c.iter().all(|r| q[r.clone()].iter().filter(|&&b| b == b'"').count() % 2 == 0));
+        assert!(c
+            .iter()
+            .all(|r| q[r.clone()].iter().filter(|&&b| b == b'"').count() % 2 == 0));
         assert_eq!(lignes(q), 7);
     }
 }

@@ -52,7 +52,10 @@ pub enum ImportError {
     /// No header line.
     Vide,
     /// Required fields without a column; the headers found.
-    ColonnesManquantes { champs: Vec<&'static str>, entetes: Vec<String> },
+    ColonnesManquantes {
+        champs: Vec<&'static str>,
+        entetes: Vec<String>,
+    },
 }
 
 impl fmt::Display for ImportError {
@@ -92,7 +95,10 @@ pub fn lire_csv(bytes: &[u8]) -> Result<Import, ImportError> {
 }
 
 /// Reads a CSV état des lieux; `correspondance` overrides the header detection.
-pub fn lire_csv_avec(bytes: &[u8], correspondance: Option<&Correspondance>) -> Result<Import, ImportError> {
+pub fn lire_csv_avec(
+    bytes: &[u8],
+    correspondance: Option<&Correspondance>,
+) -> Result<Import, ImportError> {
     lire_en(bytes, correspondance, None)
 }
 
@@ -101,7 +107,11 @@ pub fn lire_csv_avec(bytes: &[u8], correspondance: Option<&Correspondance>) -> R
 /// The text is first read as UTF-8, each record being checked as it is parsed (no separate pass
 /// over the file); if any record is not valid UTF-8, the whole file is decoded as Windows-1252 and
 /// read again.
-fn lire_en(bytes: &[u8], correspondance: Option<&Correspondance>, parts: Option<usize>) -> Result<Import, ImportError> {
+fn lire_en(
+    bytes: &[u8],
+    correspondance: Option<&Correspondance>,
+    parts: Option<usize>,
+) -> Result<Import, ImportError> {
     let (texte, encodage) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(reste) => (Cow::Borrowed(reste), "UTF-8 (BOM)"),
         None => (Cow::Borrowed(bytes), "UTF-8"),
@@ -111,7 +121,10 @@ fn lire_en(bytes: &[u8], correspondance: Option<&Correspondance>, parts: Option<
         None => {
             let (decode, _, _) = encoding_rs::WINDOWS_1252.decode(&texte);
             let decode = decode.into_owned();
-            Ok(lire_texte(decode.as_bytes(), "Windows-1252", correspondance, parts)?.expect("texte décodé en UTF-8"))
+            Ok(
+                lire_texte(decode.as_bytes(), "Windows-1252", correspondance, parts)?
+                    .expect("texte décodé en UTF-8"),
+            )
         }
     }
 }
@@ -127,20 +140,38 @@ fn lire_texte(
     if texte[..debut].iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ImportError::Vide);
     }
-    let Ok(entete) = std::str::from_utf8(&texte[..debut]) else { return Ok(None) };
+    let Ok(entete) = std::str::from_utf8(&texte[..debut]) else {
+        return Ok(None);
+    };
     let sep = csv::separateur(entete.as_bytes());
     let mut rec = ByteRecord::new();
-    csv::lecteur(entete.as_bytes(), sep).read_byte_record(&mut rec).map_err(|_| ImportError::Vide)?;
-    let entetes: Vec<String> = rec.iter().map(|c| String::from_utf8_lossy(c).trim().to_owned()).collect();
-    let map = correspondance.cloned().unwrap_or_else(|| columns::detecter(entetes.iter().map(|s| s.as_str())));
+    csv::lecteur(entete.as_bytes(), sep)
+        .read_byte_record(&mut rec)
+        .map_err(|_| ImportError::Vide)?;
+    let entetes: Vec<String> = rec
+        .iter()
+        .map(|c| String::from_utf8_lossy(c).trim().to_owned())
+        .collect();
+    let map = correspondance
+        .cloned()
+        .unwrap_or_else(|| columns::detecter(entetes.iter().map(|s| s.as_str())));
     let manquants = map.manquants();
     if !manquants.is_empty() {
-        return Err(ImportError::ColonnesManquantes { champs: manquants.iter().map(|c| c.nom()).collect(), entetes });
+        return Err(ImportError::ColonnesManquantes {
+            champs: manquants.iter().map(|c| c.nom()).collect(),
+            entetes,
+        });
     }
 
-    let morceaux = csv::decouper(texte, debut, parts.unwrap_or_else(|| paralleles(texte.len())));
-    let lire = |r: &std::ops::Range<usize>| lire_morceau(&texte[r.clone()], sep, &map, entetes.len());
-    let partiels: Vec<Partiel> = crate::domain::en_parallele(morceaux.len(), |i| lire(&morceaux[i]));
+    let morceaux = csv::decouper(
+        texte,
+        debut,
+        parts.unwrap_or_else(|| paralleles(texte.len())),
+    );
+    let lire =
+        |r: &std::ops::Range<usize>| lire_morceau(&texte[r.clone()], sep, &map, entetes.len());
+    let partiels: Vec<Partiel> =
+        crate::domain::en_parallele(morceaux.len(), |i| lire(&morceaux[i]));
     if partiels.iter().any(|p| p.pas_utf8) {
         return Ok(None);
     }
@@ -149,7 +180,10 @@ fn lire_texte(
     let mut avant = csv::lignes(&texte[..debut]);
     let mut total = Partiel::default();
     for (i, mut p) in partiels.into_iter().enumerate() {
-        p.rejets.iter_mut().chain(p.avertissements.iter_mut()).for_each(|r| r.ligne += avant);
+        p.rejets
+            .iter_mut()
+            .chain(p.avertissements.iter_mut())
+            .for_each(|r| r.ligne += avant);
         p.lignes.iter_mut().for_each(|l| *l += avant as u32);
         avant += p.lignes_physiques;
         if i == 0 {
@@ -219,22 +253,36 @@ fn lire_morceau(morceau: &[u8], sep: u8, map: &Correspondance, nb_colonnes: usiz
                 return p;
             }
             Err(e) => {
-                let ligne = e.position().map_or(lecteur.position().line(), |pos| pos.line());
+                let ligne = e
+                    .position()
+                    .map_or(lecteur.position().line(), |pos| pos.line());
                 p.lues += 1;
-                p.rejets.push(Rejet { ligne, colonne: String::new(), motif: format!("ligne illisible : {e}") });
+                p.rejets.push(Rejet {
+                    ligne,
+                    colonne: String::new(),
+                    motif: format!("ligne illisible : {e}"),
+                });
                 continue;
             }
         };
         p.lues += 1;
         let mut signaler = |champ: Champ, motif: String| {
-            p.avertissements.push(Rejet { ligne, colonne: champ.nom().to_owned(), motif })
+            p.avertissements.push(Rejet {
+                ligne,
+                colonne: champ.nom().to_owned(),
+                motif,
+            })
         };
         match convertir(&rec, &mut tampon, map, nb_colonnes, &mut signaler) {
             Ok(l) => {
                 p.builder.push(&l);
                 p.lignes.push(ligne as u32);
             }
-            Err((colonne, motif)) => p.rejets.push(Rejet { ligne, colonne: colonne.to_owned(), motif }),
+            Err((colonne, motif)) => p.rejets.push(Rejet {
+                ligne,
+                colonne: colonne.to_owned(),
+                motif,
+            }),
         }
     }
     p.lignes_physiques = csv::lignes(morceau);
@@ -253,43 +301,60 @@ fn convertir<'r>(
         if rec.iter().all(|c| c.trim().is_empty()) {
             return Err(("", "ligne vide".into()));
         }
-        return Err(("", format!("nombre de colonnes incorrect ({} au lieu de {nb_colonnes})", rec.len())));
+        return Err((
+            "",
+            format!(
+                "nombre de colonnes incorrect ({} au lieu de {nb_colonnes})",
+                rec.len()
+            ),
+        ));
     }
-    let champ = |c: Champ| -> &'r str {
-        map.colonne(c).and_then(|i| rec.get(i)).unwrap_or("").trim()
-    };
+    let champ =
+        |c: Champ| -> &'r str { map.colonne(c).and_then(|i| rec.get(i)).unwrap_or("").trim() };
     let rejet = |c: Champ| move |m: String| (c.nom(), m);
 
     let rpls = champ(Champ::Rpls);
     if rpls.is_empty() {
         return Err((Champ::Rpls.nom(), "identifiant RPLS vide".into()));
     }
-    let commune: &'r str = match values::commune(champ(Champ::Commune)).map_err(rejet(Champ::Commune))? {
-        Cow::Borrowed(c) => c,
-        Cow::Owned(c) => {
-            if c.len() > champ(Champ::Commune).len() {
-                avertir(Champ::Commune, format!("code commune complété par un zéro initial : {c}"));
+    let commune: &'r str =
+        match values::commune(champ(Champ::Commune)).map_err(rejet(Champ::Commune))? {
+            Cow::Borrowed(c) => c,
+            Cow::Owned(c) => {
+                if c.len() > champ(Champ::Commune).len() {
+                    avertir(
+                        Champ::Commune,
+                        format!("code commune complété par un zéro initial : {c}"),
+                    );
+                }
+                *tampon = c;
+                tampon
             }
-            *tampon = c;
-            tampon
-        }
-    };
-    let hors_assiette = values::motif(champ(Champ::HorsAssiette)).map_err(rejet(Champ::HorsAssiette))?;
+        };
+    let hors_assiette =
+        values::motif(champ(Champ::HorsAssiette)).map_err(rejet(Champ::HorsAssiette))?;
     let reservataire = champ(Champ::Reservataire);
-    let categorie = match values::categorie(champ(Champ::Categorie)).map_err(rejet(Champ::Categorie))? {
-        None if !reservataire.is_empty() => Some(values::categorie_du_nom(reservataire)),
-        c => c,
-    };
-    let type_droit = values::type_droit(champ(Champ::TypeDroit)).map_err(rejet(Champ::TypeDroit))?;
+    let categorie =
+        match values::categorie(champ(Champ::Categorie)).map_err(rejet(Champ::Categorie))? {
+            None if !reservataire.is_empty() => Some(values::categorie_du_nom(reservataire)),
+            c => c,
+        };
+    let type_droit =
+        values::type_droit(champ(Champ::TypeDroit)).map_err(rejet(Champ::TypeDroit))?;
     let date_fin = values::date(champ(Champ::DateFin)).map_err(rejet(Champ::DateFin))?;
-    let droit_utilise = values::oui_non(champ(Champ::DroitUtilise)).map_err(rejet(Champ::DroitUtilise))?;
-    let taux_rotation = match values::taux(champ(Champ::TauxRotation)).map_err(rejet(Champ::TauxRotation))? {
-        Some((t, true)) => {
-            avertir(Champ::TauxRotation, format!("taux lu comme un pourcentage : {} %", t * 100.0));
-            Some(t)
-        }
-        t => t.map(|(t, _)| t),
-    };
+    let droit_utilise =
+        values::oui_non(champ(Champ::DroitUtilise)).map_err(rejet(Champ::DroitUtilise))?;
+    let taux_rotation =
+        match values::taux(champ(Champ::TauxRotation)).map_err(rejet(Champ::TauxRotation))? {
+            Some((t, true)) => {
+                avertir(
+                    Champ::TauxRotation,
+                    format!("taux lu comme un pourcentage : {} %", t * 100.0),
+                );
+                Some(t)
+            }
+            t => t.map(|(t, _)| t),
+        };
 
     // Descriptive fields: a bad value is kept as unknown, with a warning.
     let mut ou_inconnu = |c: Champ, r: values::Resultat<Option<f64>>| {
@@ -300,7 +365,10 @@ fn convertir<'r>(
     };
     let surface = ou_inconnu(Champ::Surface, values::quantite(champ(Champ::Surface)));
     let loyer = ou_inconnu(Champ::Loyer, values::quantite(champ(Champ::Loyer)));
-    let annee = ou_inconnu(Champ::AnneeConstruction, values::nombre(champ(Champ::AnneeConstruction)));
+    let annee = ou_inconnu(
+        Champ::AnneeConstruction,
+        values::nombre(champ(Champ::AnneeConstruction)),
+    );
     let typologie = values::typologie(champ(Champ::Typologie)).unwrap_or_else(|m| {
         avertir(Champ::Typologie, format!("{m} : valeur ignorée"));
         0
@@ -324,7 +392,9 @@ fn convertir<'r>(
         qpv: values::qpv(champ(Champ::Qpv)),
         surface,
         loyer,
-        annee_construction: annee.filter(|a| (1000.0..3000.0).contains(a)).map(|a| a as u16),
+        annee_construction: annee
+            .filter(|a| (1000.0..3000.0).contains(a))
+            .map(|a| a as u16),
         hors_assiette,
         reservataire,
         categorie,
@@ -349,7 +419,10 @@ pub fn signaler_communes_inconnues(imp: &mut Import, connue: impl Fn(&str) -> bo
             imp.avertissements.push(Rejet {
                 ligne: imp.lignes[i] as u64,
                 colonne: Champ::Commune.nom().to_owned(),
-                motif: format!("code commune « {} » inconnu de la géographie officielle", ds.communes[commune]),
+                motif: format!(
+                    "code commune « {} » inconnu de la géographie officielle",
+                    ds.communes[commune]
+                ),
             });
         }
     }
@@ -367,16 +440,24 @@ fn trier(avertissements: &mut [Avertissement]) {
 fn doublons(ds: &Dataset, lignes: &[u32], avertissements: &mut Vec<Avertissement>) {
     use std::hash::{BuildHasher, BuildHasherDefault};
     let h = BuildHasherDefault::<rustc_hash::FxHasher>::default();
-    let mut cles: Vec<(u64, u32)> = (0..ds.len()).map(|i| (h.hash_one(ds.rpls.get(i)), i as u32)).collect();
+    let mut cles: Vec<(u64, u32)> = (0..ds.len())
+        .map(|i| (h.hash_one(ds.rpls.get(i)), i as u32))
+        .collect();
     cles.sort_unstable();
     for groupe in cles.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
         for (k, &(_, i)) in groupe.iter().enumerate().skip(1) {
             let rpls = ds.rpls.get(i as usize);
-            if let Some(&(_, j)) = groupe[..k].iter().find(|(_, j)| ds.rpls.get(*j as usize) == rpls) {
+            if let Some(&(_, j)) = groupe[..k]
+                .iter()
+                .find(|(_, j)| ds.rpls.get(*j as usize) == rpls)
+            {
                 avertissements.push(Rejet {
                     ligne: lignes[i as usize] as u64,
                     colonne: Champ::Rpls.nom().to_owned(),
-                    motif: format!("identifiant RPLS « {rpls} » en double (déjà ligne {})", lignes[j as usize]),
+                    motif: format!(
+                        "identifiant RPLS « {rpls} » en double (déjà ligne {})",
+                        lignes[j as usize]
+                    ),
                 });
             }
         }
@@ -391,11 +472,16 @@ mod tests {
     fn chunked_parse_equals_sequential_parse() {
         let mut f = Vec::new();
         crate::generate::generer(&mut f, 3000, 3, 5).unwrap();
-        f.extend_from_slice(b"R1;B;ABC;;;;;;;;;;;;;\nR2;B;93048\n\"R3\";\"B\nx\";93048;T3;;;;;;;;;;;;\n");
+        f.extend_from_slice(
+            b"R1;B;ABC;;;;;;;;;;;;;\nR2;B;93048\n\"R3\";\"B\nx\";93048;T3;;;;;;;;;;;;\n",
+        );
         let a = lire_en(&f, None, Some(1)).unwrap();
         for parts in [2, 3, 7] {
             let b = lire_en(&f, None, Some(parts)).unwrap();
-            assert_eq!((a.lignes_lues, a.lignes_retenues), (b.lignes_lues, b.lignes_retenues));
+            assert_eq!(
+                (a.lignes_lues, a.lignes_retenues),
+                (b.lignes_lues, b.lignes_retenues)
+            );
             assert_eq!(a.rejets, b.rejets);
             assert_eq!(a.avertissements, b.avertissements);
             assert_eq!(a.lignes, b.lignes);
@@ -403,8 +489,16 @@ mod tests {
             let cle = |i: &Import, k: usize| {
                 let ds = &i.dataset;
                 let q = ds.partie[k];
-                let r = (q != crate::domain::dataset::AUCUN).then(|| ds.reservataires[ds.parties[q as usize].reservataire as usize].clone());
-                (ds.rpls.get(k).to_owned(), ds.code_commune(ds.cellule[k] as usize).to_owned(), r, ds.fin[k], ds.motif[k])
+                let r = (q != crate::domain::dataset::AUCUN).then(|| {
+                    ds.reservataires[ds.parties[q as usize].reservataire as usize].clone()
+                });
+                (
+                    ds.rpls.get(k).to_owned(),
+                    ds.code_commune(ds.cellule[k] as usize).to_owned(),
+                    r,
+                    ds.fin[k],
+                    ds.motif[k],
+                )
             };
             assert!((0..a.dataset.len()).all(|k| cle(&a, k) == cle(&b, k)));
         }

@@ -106,7 +106,9 @@ pub fn date(s: &str) -> Resultat<Option<NaiveDate>> {
         [j, m, a] if a.len() == 4 => (nombre(a)?, nombre(m)?, nombre(j)?),
         _ => return Err(erreur()),
     };
-    NaiveDate::from_ymd_opt(a as i32, m, j).map(Some).ok_or_else(erreur)
+    NaiveDate::from_ymd_opt(a as i32, m, j)
+        .map(Some)
+        .ok_or_else(erreur)
 }
 
 /// oui/non, o/n, yes/no, true/false, vrai/faux, 1/0, x.
@@ -135,7 +137,10 @@ pub fn typologie(s: &str) -> Resultat<u8> {
     if n == "studio" || n == "chambre" {
         return Ok(1);
     }
-    let chiffres = n.strip_prefix('t').or_else(|| n.strip_prefix('f')).unwrap_or(n);
+    let chiffres = n
+        .strip_prefix('t')
+        .or_else(|| n.strip_prefix('f'))
+        .unwrap_or(n);
     match chiffres.trim_end_matches("plus").parse::<u32>() {
         Ok(k) if k >= 1 => Ok(k.min(6) as u8),
         _ => Err(format!("typologie « {} » inconnue", s.trim())),
@@ -202,7 +207,12 @@ pub fn categorie(s: &str) -> Resultat<Option<Categorie>> {
         "departement" | "conseildepartemental" => Categorie::Departement,
         "region" | "conseilregional" => Categorie::Region,
         "employeur" | "entreprise" => Categorie::Employeur,
-        _ => return Err(format!("catégorie de réservataire « {} » inconnue", s.trim())),
+        _ => {
+            return Err(format!(
+                "catégorie de réservataire « {} » inconnue",
+                s.trim()
+            ))
+        }
     };
     Ok(Some(c))
 }
@@ -223,7 +233,13 @@ pub fn categorie_du_nom(nom: &str) -> Categorie {
         Categorie::Region
     } else if contient(&["ministere"]) {
         Categorie::Ministere
-    } else if contient(&["epci", "metropole", "agglomeration", "communaute", "territoire"]) {
+    } else if contient(&[
+        "epci",
+        "metropole",
+        "agglomeration",
+        "communaute",
+        "territoire",
+    ]) {
         Categorie::Epci
     } else {
         Categorie::Autre
@@ -234,7 +250,9 @@ pub fn categorie_du_nom(nom: &str) -> Categorie {
 pub fn motif(s: &str) -> Resultat<Option<Motif>> {
     let m = match cle(s).as_str() {
         "" | "non" | "0" | "aucun" | "dansassiette" => return Ok(None),
-        "renouvellementurbain" | "ru" | "anru" | "npnru" | "renovationurbaine" => Motif::RenouvellementUrbain,
+        "renouvellementurbain" | "ru" | "anru" | "npnru" | "renovationurbaine" => {
+            Motif::RenouvellementUrbain
+        }
         "orcod" | "coproprietedegradee" | "coproprietesdegradees" => Motif::Orcod,
         "lhi" | "habitatindigne" | "luttecontrelhabitatindigne" => Motif::Lhi,
         "vente" | "ventehlm" | "ventes" => Motif::Vente,
@@ -258,7 +276,10 @@ pub fn type_droit(s: &str) -> Resultat<TypeDroit> {
     match cle(s).as_str() {
         "" | "suite" | "droitdesuite" => Ok(TypeDroit::Suite),
         "simple" | "unique" | "droitsimple" | "droitunique" => Ok(TypeDroit::Simple),
-        _ => Err(format!("type de droit « {} » inconnu (suite ou simple)", s.trim())),
+        _ => Err(format!(
+            "type de droit « {} » inconnu (suite ou simple)",
+            s.trim()
+        )),
     }
 }
 
@@ -270,7 +291,9 @@ pub fn commune(s: &str) -> Resultat<Cow<'_, str>> {
     if s.len() == 5 && chiffres(s) {
         return Ok(Cow::Borrowed(s));
     }
-    let corse = s.len() == 5 && matches!(&s.as_bytes()[..2], b"2A" | b"2B" | b"2a" | b"2b") && chiffres(&s[2..]);
+    let corse = s.len() == 5
+        && matches!(&s.as_bytes()[..2], b"2A" | b"2B" | b"2a" | b"2b")
+        && chiffres(&s[2..]);
     if corse {
         Ok(Cow::Owned(s.to_ascii_uppercase()))
     } else if s.len() == 4 && chiffres(s) {
@@ -278,7 +301,9 @@ pub fn commune(s: &str) -> Resultat<Cow<'_, str>> {
     } else if s.is_empty() {
         Err("code commune vide".into())
     } else {
-        Err(format!("code commune « {s} » invalide (5 caractères INSEE attendus)"))
+        Err(format!(
+            "code commune « {s} » invalide (5 caractères INSEE attendus)"
+        ))
     }
 }
 
@@ -289,8 +314,19 @@ mod tests {
     #[test]
     fn numbers_and_rates() {
         assert_eq!(nombre("1 234,5").unwrap(), Some(1234.5));
-        for x in ["445,10", "0.063", "1975", "0,1", "12345678,123456", "0,0000001"] {
-            assert_eq!(decimal_simple(x), Some(x.replace(',', ".").parse::<f64>().unwrap()), "{x}");
+        for x in [
+            "445,10",
+            "0.063",
+            "1975",
+            "0,1",
+            "12345678,123456",
+            "0,0000001",
+        ] {
+            assert_eq!(
+                decimal_simple(x),
+                Some(x.replace(',', ".").parse::<f64>().unwrap()),
+                "{x}"
+            );
         }
         assert_eq!(decimal_simple("1,2,3"), None);
         assert_eq!(nombre("6,3 %").unwrap(), Some(0.063));
@@ -320,14 +356,38 @@ mod tests {
         assert_eq!(typologie("T6+").unwrap(), 6);
         assert_eq!(typologie("").unwrap(), 0);
         assert!(typologie("grand").is_err());
-        assert_eq!([financement("11"), financement("53"), financement("PLS"), financement("16"), financement("99")], [1, 2, 3, 4, 5]);
-        assert_eq!([qpv("oui"), qpv("2"), qpv("QP093012"), qpv("")], [1, 2, 1, 0]);
+        assert_eq!(
+            [
+                financement("11"),
+                financement("53"),
+                financement("PLS"),
+                financement("16"),
+                financement("99")
+            ],
+            [1, 2, 3, 4, 5]
+        );
+        assert_eq!(
+            [qpv("oui"), qpv("2"), qpv("QP093012"), qpv("")],
+            [1, 2, 1, 0]
+        );
         assert_eq!(categorie("1").unwrap(), Some(Categorie::EtatAgents));
-        assert_eq!(categorie("État prioritaires").unwrap(), Some(Categorie::EtatPrioritaires));
-        assert_eq!(categorie("action_logement").unwrap(), Some(Categorie::ActionLogement));
+        assert_eq!(
+            categorie("État prioritaires").unwrap(),
+            Some(Categorie::EtatPrioritaires)
+        );
+        assert_eq!(
+            categorie("action_logement").unwrap(),
+            Some(Categorie::ActionLogement)
+        );
         assert!(categorie("martien").is_err());
-        assert_eq!(motif("Renouvellement urbain").unwrap(), Some(Motif::RenouvellementUrbain));
-        assert_eq!(motif("securite_interieure").unwrap(), Some(Motif::SecuriteInterieure));
+        assert_eq!(
+            motif("Renouvellement urbain").unwrap(),
+            Some(Motif::RenouvellementUrbain)
+        );
+        assert_eq!(
+            motif("securite_interieure").unwrap(),
+            Some(Motif::SecuriteInterieure)
+        );
         assert!(motif("plage").is_err());
         assert_eq!(type_droit("unique").unwrap(), TypeDroit::Simple);
         assert_eq!(commune("1053").unwrap(), "01053");
@@ -335,6 +395,9 @@ mod tests {
         assert!(matches!(commune("93048").unwrap(), Cow::Borrowed("93048")));
         assert!(commune("ABCDE").is_err());
         assert_eq!(categorie_du_nom("Ville de Montreuil"), Categorie::Commune);
-        assert_eq!(categorie_du_nom("Action Logement Services"), Categorie::ActionLogement);
+        assert_eq!(
+            categorie_du_nom("Action Logement Services"),
+            Categorie::ActionLogement
+        );
     }
 }

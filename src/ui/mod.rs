@@ -41,12 +41,11 @@ pub fn App() -> impl IntoView {
         session.parametres.with(|p| navigateur::sauver_parametres(p, page.ancre()));
     });
     spawn_local(async move {
+        // The geography first: reading a file uses it to warn about unknown commune codes.
         if let Ok(octets) = navigateur::lire_url(GEO_URL).await {
             let geo = crate::geo::Geographie::parse(&String::from_utf8_lossy(&octets));
             session.geographie.set(Some(Arc::new(geo)));
         }
-    });
-    spawn_local(async move {
         if let Ok(octets) = navigateur::lire_url(donnees::DEMO_URL).await {
             // The user may have dropped a file meanwhile: never replace it.
             if session.fichier.get_untracked().is_none() {

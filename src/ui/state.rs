@@ -107,7 +107,13 @@ impl Session {
     pub fn lire(&self, correspondance: Option<&Correspondance>) {
         let Some(fichier) = self.fichier.get_untracked() else { return };
         let lecture = match import::lire_csv_avec(&fichier.octets, correspondance) {
-            Ok(import) => Lecture::Lu(Arc::new(import)),
+            Ok(mut import) => {
+                // Unknown commune codes are warned about once the official geography is here.
+                if let Some(geo) = self.geographie.get_untracked() {
+                    import::signaler_communes_inconnues(&mut import, |code| geo.commune(code).is_some());
+                }
+                Lecture::Lu(Arc::new(import))
+            }
             Err(e) => {
                 let (entetes, correspondance) = match &e {
                     ImportError::ColonnesManquantes { entetes, .. } => {
