@@ -8,9 +8,21 @@ pub fn classe_serie(i: usize) -> String {
     format!("serie-{}", i % 8)
 }
 
-/// Horizontal bars: one per (label, value in [0, 1]) with its percentage.
+/// Horizontal bars of shares: one per (label, value in [0, 1]) with its percentage.
 #[component]
 pub fn BarresParts(titre: String, barres: Vec<(String, f64)>) -> impl IntoView {
+    view! { <Barres titre barres maximum=1.0 etiquette=|v| crate::format::percent(v, 1)/> }
+}
+
+/// Horizontal bars of values ranked by the caller, scaled to the largest.
+#[component]
+pub fn BarresValeurs(titre: String, barres: Vec<(String, f64)>) -> impl IntoView {
+    let maximum = barres.iter().map(|b| b.1).fold(0.0_f64, f64::max);
+    view! { <Barres titre barres maximum etiquette=|v| crate::format::decimal(v, 1)/> }
+}
+
+#[component]
+fn Barres(titre: String, barres: Vec<(String, f64)>, maximum: f64, etiquette: fn(f64) -> String) -> impl IntoView {
     const LARGEUR: f64 = 640.0;
     const ETIQUETTE: f64 = 220.0;
     const HAUTEUR: f64 = 26.0;
@@ -22,12 +34,12 @@ pub fn BarresParts(titre: String, barres: Vec<(String, f64)>) -> impl IntoView {
             <svg viewBox=format!("0 0 {LARGEUR} {hauteur}") width=LARGEUR role="img" aria-hidden="true">
                 {barres.into_iter().enumerate().map(|(i, (label, v))| {
                     let y = 4.0 + i as f64 * HAUTEUR;
-                    let w = (v.clamp(0.0, 1.0) * echelle).max(0.0);
+                    let w = if maximum > 0.0 { (v / maximum).clamp(0.0, 1.0) * echelle } else { 0.0 };
                     view! {
                         <g>
                             <text x=ETIQUETTE - 8.0 y=y + 17.0 text-anchor="end" class="graphique__etiquette">{tronquer(&label, 32)}</text>
                             <rect x=ETIQUETTE y=y + 3.0 width=w height=HAUTEUR - 8.0 class=classe_serie(i)/>
-                            <text x=ETIQUETTE + w + 6.0 y=y + 17.0 class="graphique__valeur">{crate::format::percent(v, 1)}</text>
+                            <text x=ETIQUETTE + w + 6.0 y=y + 17.0 class="graphique__valeur">{etiquette(v)}</text>
                         </g>
                     }
                 }).collect_view()}

@@ -3,6 +3,7 @@
 
 mod assiette;
 mod champs;
+mod communes;
 mod donnees;
 mod etalement;
 mod graphiques;
@@ -73,6 +74,7 @@ pub fn Application(session: Session, #[prop(optional_no_strip)] avis: Option<Str
                 Page::Assiette => view! { <assiette::PageAssiette/> }.into_any(),
                 Page::Parts => view! { <parts::PageParts/> }.into_any(),
                 Page::Etalement => view! { <etalement::PageEtalement/> }.into_any(),
+                Page::Communes => view! { <communes::PageCommunes/> }.into_any(),
             }}
         </main>
         <Footer/>

@@ -19,10 +19,11 @@ pub enum Page {
     Assiette,
     Parts,
     Etalement,
+    Communes,
 }
 
 impl Page {
-    pub const TOUTES: [Page; 5] = [Page::Donnees, Page::Parametres, Page::Assiette, Page::Parts, Page::Etalement];
+    pub const TOUTES: [Page; 6] = [Page::Donnees, Page::Parametres, Page::Assiette, Page::Parts, Page::Etalement, Page::Communes];
 
     pub fn titre(self) -> &'static str {
         match self {
@@ -31,6 +32,7 @@ impl Page {
             Page::Assiette => "Assiette",
             Page::Parts => "Conversion et parts",
             Page::Etalement => "Étalement",
+            Page::Communes => "Vue communale",
         }
     }
 
@@ -42,6 +44,7 @@ impl Page {
             Page::Assiette => "assiette",
             Page::Parts => "parts",
             Page::Etalement => "etalement",
+            Page::Communes => "communes",
         }
     }
 

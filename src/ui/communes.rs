@@ -1,0 +1,290 @@
+//! Page « Vue communale »: the aggregated état des lieux to share with all réservataires (seed,
+//! « Zoom sur l'état des lieux »; SPEC §5) — per commune across all bailleurs of the file, rolled up
+//! per EPCI/EPT and département, searchable, sortable, filterable; in « publication » mode the
+//! `secret_statistique` threshold masks small counts. It never shows a `rpls` or an address: the
+//! engine's communal view does not hold them.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+
+use super::graphiques::BarresValeurs;
+use super::navigateur::telecharger;
+use super::state::Session;
+use super::{libelle_motif, SansResultats};
+use crate::domain::agregation::{secret, LigneCommunale};
+use crate::domain::model::{Motif, FINANCEMENTS, TYPOLOGIES};
+use crate::domain::{Agregat, Categorie};
+use crate::format::{decimal, integer};
+
+/// Rows per page of the table (the chart and the exports cover all rows).
+const PAR_PAGE: usize = 50;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Niveau {
+    Communes,
+    Epci,
+    Departements,
+}
+
+/// Which group of columns is shown besides the always-present ones.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Groupe {
+    Assiette,
+    Reserves,
+    Volumes,
+    Attendus,
+    Composition,
+}
+
+/// A sortable indicator of a row.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Indicateur {
+    Logements,
+    Assiette,
+    Liberations,
+    EtatParAn,
+}
+
+impl Indicateur {
+    const TOUS: [Indicateur; 4] = [Indicateur::Logements, Indicateur::Assiette, Indicateur::Liberations, Indicateur::EtatParAn];
+    fn libelle(self) -> &'static str {
+        match self {
+            Indicateur::Logements => "Logements",
+            Indicateur::Assiette => "Assiette",
+            Indicateur::Liberations => "Libérations annuelles estimées",
+            Indicateur::EtatParAn => "Logements par an attendus pour l'État",
+        }
+    }
+    fn valeur(self, a: &Agregat) -> f64 {
+        match self {
+            Indicateur::Logements => a.logements as f64,
+            Indicateur::Assiette => a.assiette as f64,
+            Indicateur::Liberations => a.liberations,
+            Indicateur::EtatParAn => a.attendus[Categorie::EtatPrioritaires as usize] + a.attendus[Categorie::EtatAgents as usize],
+        }
+    }
+}
+
+#[component]
+pub fn PageCommunes() -> impl IntoView {
+    let s = expect_context::<Session>();
+    let niveau = RwSignal::new(Niveau::Communes);
+    let groupe = RwSignal::new(Groupe::Assiette);
+    let recherche = RwSignal::new(String::new());
+    let departement = RwSignal::new(String::new());
+    let tri = RwSignal::new(Indicateur::Logements);
+    let publication = RwSignal::new(true);
+    let page = RwSignal::new(0usize);
+    // Any change of the selection goes back to the first page.
+    Effect::new(move |_| {
+        (niveau.track(), recherche.track(), departement.track(), tri.track());
+        page.set(0);
+    });
+
+    view! {
+        <h1 class="fr-h2">"Vue communale agrégée"</h1>
+        <p>"L'état des lieux agrégé à l'échelle communale, tous bailleurs du fichier confondus, à transmettre simultanément à tous les réservataires pour les aider à définir leurs besoins (protocole Île-de-France). Il ne contient aucun identifiant RPLS ni adresse."</p>
+        {move || match s.resultats_ok() {
+            None => view! { <SansResultats/> }.into_any(),
+            Some(r) => {
+                let seuil = s.parametres.with(|p| p.secret_statistique);
+                let vue = &r.communes;
+                let noms_epci: HashMap<String, String> = vue.epci.iter().map(|e| (e.code.clone(), e.nom.clone())).collect();
+                let lignes: Vec<LigneCommunale> = match niveau.get() {
+                    Niveau::Communes => vue.communes.clone(),
+                    Niveau::Epci => vue.epci.clone(),
+                    Niveau::Departements => vue.departements.clone(),
+                };
+                let departements: Vec<(String, String)> = vue.departements.iter().map(|d| (d.code.clone(), d.nom.clone())).collect();
+                let q = recherche.get().to_lowercase();
+                let dep = departement.get();
+                let mut choisies: Vec<LigneCommunale> = lignes
+                    .into_iter()
+                    .filter(|l| dep.is_empty() || l.departement == dep)
+                    .filter(|l| q.is_empty() || l.code.to_lowercase().contains(&q) || l.nom.to_lowercase().contains(&q))
+                    .collect();
+                let indicateur = tri.get();
+                choisies.sort_by(|a, b| indicateur.valeur(&b.agregat).total_cmp(&indicateur.valeur(&a.agregat)).then(a.code.cmp(&b.code)));
+                let total = choisies.len();
+                let pages = total.div_ceil(PAR_PAGE).max(1);
+                let numero = page.get().min(pages - 1);
+                let barres: Vec<(String, f64)> = choisies.iter().take(15)
+                    .map(|l| (if l.nom.is_empty() { l.code.clone() } else { l.nom.clone() }, indicateur.valeur(&l.agregat)))
+                    .collect();
+                let affichees: Vec<LigneCommunale> = choisies.iter().skip(numero * PAR_PAGE).take(PAR_PAGE).cloned().collect();
+                let masque = if publication.get() { seuil } else { 0 };
+                let niveau_nom = match niveau.get() { Niveau::Communes => "commune", Niveau::Epci => "epci", Niveau::Departements => "departement" };
+                let export = choisies.clone();
+                view! {
+                    <Filtres niveau groupe recherche departement tri publication departements seuil/>
+                    <p>
+                        <button class="fr-btn fr-btn--secondary fr-icon-download-line fr-btn--icon-left" type="button" data-testid="exporter-communes-csv"
+                            on:click=move |_| telecharger(&format!("vue-{niveau_nom}.csv"), "text/csv;charset=utf-8", &crate::export::vue_csv(&export, niveau_nom, masque))>
+                            "Télécharger cette vue (CSV)"
+                        </button>
+                    </p>
+                    <p class="fr-text--sm" data-testid="nombre-lignes">{format!("{} ligne(s)", integer(total as i64))}
+                        {(masque > 0).then(|| format!(" — secret statistique : effectifs de 1 à {} affichés « < {masque} »", masque - 1))}</p>
+                    <BarresValeurs titre=format!("{} — les 15 premières lignes", indicateur.libelle()) barres/>
+                    <Tableau lignes=affichees groupe=groupe.get() seuil=masque noms_epci niveau=niveau.get()/>
+                    <Pagination page pages numero/>
+                }.into_any()
+            }
+        }}
+    }
+}
+
+#[component]
+fn Filtres(
+    niveau: RwSignal<Niveau>,
+    groupe: RwSignal<Groupe>,
+    recherche: RwSignal<String>,
+    departement: RwSignal<String>,
+    tri: RwSignal<Indicateur>,
+    publication: RwSignal<bool>,
+    departements: Vec<(String, String)>,
+    seuil: u32,
+) -> impl IntoView {
+    let niveaux = [(Niveau::Communes, "Communes"), (Niveau::Epci, "EPCI / EPT"), (Niveau::Departements, "Départements")];
+    let groupes = [
+        (Groupe::Assiette, "Assiette"),
+        (Groupe::Reserves, "Logements réservés"),
+        (Groupe::Volumes, "Volumes de droits"),
+        (Groupe::Attendus, "Logements attendus par an"),
+        (Groupe::Composition, "Composition de l'assiette"),
+    ];
+    view! {
+        <div class="fr-grid-row fr-grid-row--gutters fr-mb-2w">
+            <div class="fr-col-12 fr-col-md-4">
+                <fieldset class="fr-segmented fr-segmented--sm">
+                    <legend class="fr-segmented__legend">"Niveau"</legend>
+                    <div class="fr-segmented__elements">
+                        {niveaux.into_iter().map(|(n, l)| {
+                            let id = format!("niveau-{}", l.to_lowercase().replace([' ', '/'], ""));
+                            view! {
+                                <div class="fr-segmented__element">
+                                    <input type="radio" name="niveau" id=id.clone() prop:checked=move || niveau.get() == n on:change=move |_| niveau.set(n)/>
+                                    <label class="fr-label" for=id>{l}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+            </div>
+            <div class="fr-col-12 fr-col-md-4 fr-input-group">
+                <label class="fr-label" for="recherche-commune">"Rechercher (nom ou code)"</label>
+                <input class="fr-input" type="search" id="recherche-commune" prop:value=move || recherche.get()
+                    on:input=move |ev| recherche.set(event_target_value(&ev))/>
+            </div>
+            <div class="fr-col-12 fr-col-md-4 fr-select-group">
+                <label class="fr-label" for="filtre-departement">"Département"</label>
+                <select class="fr-select" id="filtre-departement" on:change=move |ev| departement.set(event_target_value(&ev))>
+                    <option value="" selected=move || departement.get().is_empty()>"Tous"</option>
+                    {departements.into_iter().map(|(code, nom)| {
+                        let c = code.clone();
+                        view! { <option value=code.clone() selected=move || departement.get() == c>{format!("{code} {nom}")}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="fr-col-12 fr-col-md-4 fr-select-group">
+                <label class="fr-label" for="colonnes">"Colonnes"</label>
+                <select class="fr-select" id="colonnes" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    if let Some((g, _)) = groupes.iter().find(|(_, l)| *l == v) { groupe.set(*g) }
+                }>
+                    {groupes.into_iter().map(|(g, l)| view! { <option value=l selected=move || groupe.get() == g>{l}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="fr-col-12 fr-col-md-4 fr-select-group">
+                <label class="fr-label" for="tri">"Trier par (décroissant)"</label>
+                <select class="fr-select" id="tri" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    if let Some(i) = Indicateur::TOUS.into_iter().find(|i| i.libelle() == v) { tri.set(i) }
+                }>
+                    {Indicateur::TOUS.into_iter().map(|i| view! { <option value=i.libelle() selected=move || tri.get() == i>{i.libelle()}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="fr-col-12 fr-col-md-4">
+                <div class="fr-toggle">
+                    <input type="checkbox" class="fr-toggle__input" id="publication" prop:checked=move || publication.get()
+                        on:change=move |ev| publication.set(event_target_checked(&ev))/>
+                    <label class="fr-toggle__label" for="publication">"Mode publication"</label>
+                    <p class="fr-hint-text">{format!("Secret statistique : seuil {seuil} (paramètre).")}</p>
+                </div>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn Tableau(lignes: Vec<LigneCommunale>, groupe: Groupe, seuil: u32, noms_epci: HashMap<String, String>, niveau: Niveau) -> impl IntoView {
+    let compte = move |n: u32| if seuil > 0 { secret(n, seuil) } else { integer(n as i64) };
+    let categories: Vec<Categorie> = Categorie::RESERVANTES.to_vec();
+    let (entetes, cellules): (Vec<String>, Box<dyn Fn(&Agregat) -> Vec<String>>) = match groupe {
+        Groupe::Assiette => (
+            Motif::TOUS.iter().map(|m| format!("Hors assiette : {}", libelle_motif(*m))).chain(["Assiette".into(), "Libérations / an".into(), "Flux / an".into()]).collect(),
+            Box::new(move |a: &Agregat| a.hors_assiette.iter().map(|&n| compte(n)).chain([compte(a.assiette), decimal(a.liberations, 1), decimal(a.flux, 1)]).collect()),
+        ),
+        Groupe::Reserves => (
+            categories.iter().map(|c| c.libelle().replace("Etat", "État")).collect(),
+            Box::new(move |a: &Agregat| Categorie::RESERVANTES.iter().map(|&c| compte(a.reserves[c as usize])).collect()),
+        ),
+        Groupe::Volumes => (
+            categories.iter().map(|c| c.libelle().replace("Etat", "État")).collect(),
+            Box::new(move |a: &Agregat| Categorie::RESERVANTES.iter().map(|&c| decimal(a.volume[c as usize], 1)).collect()),
+        ),
+        Groupe::Attendus => (
+            categories.iter().map(|c| c.libelle().replace("Etat", "État")).chain(["Bailleur".into()]).collect(),
+            Box::new(move |a: &Agregat| Categorie::RESERVANTES.iter().chain([&Categorie::Bailleur]).map(|&c| decimal(a.attendus[c as usize], 1)).collect()),
+        ),
+        Groupe::Composition => (
+            TYPOLOGIES.iter().skip(1).map(|t| t.to_string())
+                .chain(FINANCEMENTS.iter().skip(1).map(|f| f.to_string()))
+                .chain(["QPV".into(), "Hors QPV".into()]).collect(),
+            Box::new(move |a: &Agregat| a.typologie.iter().skip(1).chain(a.financement.iter().skip(1)).chain(a.qpv.iter().skip(1)).map(|&n| compte(n)).collect()),
+        ),
+    };
+    view! {
+        <div class="fr-table fr-table--sm fr-table--bordered" data-testid="vue-communale">
+            <table>
+                <caption class="fr-sr-only">"Vue communale agrégée"</caption>
+                <thead><tr>
+                    <th scope="col">"Code"</th><th scope="col">"Nom"</th>
+                    {(niveau == Niveau::Communes).then(|| view! { <th scope="col">"EPCI / EPT"</th> })}
+                    <th scope="col">"Logements"</th>
+                    {entetes.into_iter().map(|e| view! { <th scope="col">{e}</th> }).collect_view()}
+                </tr></thead>
+                <tbody>
+                    {lignes.into_iter().map(|l| {
+                        let valeurs = cellules(&l.agregat);
+                        let epci = noms_epci.get(&l.epci).cloned().unwrap_or_default();
+                        view! {
+                            <tr data-code=l.code.clone()>
+                                <td>{l.code.clone()}</td><th scope="row">{l.nom.clone()}</th>
+                                {(niveau == Niveau::Communes).then(|| view! { <td>{epci}</td> })}
+                                <td class="nombre">{compte(l.agregat.logements)}</td>
+                                {valeurs.into_iter().map(|v| view! { <td class="nombre">{v}</td> }).collect_view()}
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn Pagination(page: RwSignal<usize>, pages: usize, numero: usize) -> impl IntoView {
+    (pages > 1).then(|| view! {
+        <nav role="navigation" class="fr-pagination fr-mb-3w" aria-label="Pagination de la vue communale">
+            <ul class="fr-pagination__list">
+                <li><button class="fr-pagination__link fr-pagination__link--prev fr-pagination__link--lg-label" type="button"
+                    disabled=numero == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Page précédente"</button></li>
+                <li><span class="fr-pagination__link" aria-current="page" data-testid="page-courante">{format!("{} / {pages}", numero + 1)}</span></li>
+                <li><button class="fr-pagination__link fr-pagination__link--next fr-pagination__link--lg-label" type="button"
+                    disabled=numero + 1 >= pages on:click=move |_| page.update(|p| *p += 1)>"Page suivante"</button></li>
+            </ul>
+        </nav>
+    })
+}
