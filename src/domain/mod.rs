@@ -11,6 +11,7 @@
 pub mod agregation;
 pub mod alertes;
 pub mod assiette;
+pub mod comparaison;
 pub mod conversion;
 pub mod dataset;
 pub mod etalement;

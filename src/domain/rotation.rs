@@ -90,6 +90,34 @@ impl<'a> Taux<'a> {
     }
 }
 
+/// Mean observed `taux_rotation` of the file's logements per value of a segment (keys as in
+/// `rotation.par_segment.taux`), over the rows that carry one. Seed §3 lists « le taux de rotation
+/// du parc du bailleur … classé par typologie, surface, niveau de loyer, localisation »: this turns
+/// the bailleur's own observed rates into a ready-to-discuss `par_segment` table.
+pub fn taux_observes(ds: &Dataset, segment: Segment) -> std::collections::BTreeMap<String, f64> {
+    let mut sommes: std::collections::BTreeMap<String, (f64, u32)> = std::collections::BTreeMap::new();
+    let libelles = libelles_segment(segment);
+    for i in 0..ds.len() {
+        let t = ds.taux[i];
+        if t.is_nan() {
+            continue;
+        }
+        let cle = match segment {
+            Segment::Commune => ds.code_commune(ds.cellule[i] as usize).to_owned(),
+            Segment::Typologie => libelles[ds.typologie[i] as usize].to_owned(),
+            Segment::Financement => libelles[ds.financement[i] as usize].to_owned(),
+            Segment::Qpv => libelles[ds.qpv[i] as usize].to_owned(),
+            Segment::Surface => libelles[ds.surface[i] as usize].to_owned(),
+            Segment::Loyer => libelles[ds.loyer[i] as usize].to_owned(),
+        };
+        let e = sommes.entry(cle).or_default();
+        e.0 += t;
+        e.1 += 1;
+    }
+    sommes.remove("inconnu");
+    sommes.into_iter().map(|(k, (somme, n))| (k, somme / n as f64)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,5 +171,14 @@ mod tests {
             let t = Taux::new(&ds, &r);
             assert_eq!((t.taux(0), t.taux(1)), (0.063, 0.2), "{cle:?}");
         }
+    }
+
+    #[test]
+    fn observed_rates_by_segment_are_means_of_the_rows() {
+        let csv = "rpls;bailleur;commune;typologie;taux_rotation\nA;B;93048;T1;0,10\nC;B;93048;T1;6 %\nD;B;93048;T3;0,04\nE;B;93048;T3;\nF;B;93048;;0,5\n";
+        let ds = crate::import::lire_csv(csv.as_bytes()).unwrap().dataset;
+        let t = taux_observes(&ds, Segment::Typologie);
+        assert_eq!(t.len(), 2, "{t:?}");
+        assert!((t["T1"] - 0.08).abs() < 1e-12 && (t["T3"] - 0.04).abs() < 1e-12, "{t:?}");
     }
 }

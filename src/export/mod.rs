@@ -2,6 +2,7 @@
 //! `rejets.csv`) and of their companions (`departements.csv`, `avertissements.csv`). They return
 //! bytes: the command line writes them to files, the browser offers them as downloads.
 
+pub mod comparaison;
 pub mod csv_fr;
 
 use serde::Serialize;

@@ -11,6 +11,8 @@ mod layout;
 pub mod navigateur;
 mod parametres;
 mod parts;
+mod rapport;
+mod scenarios;
 pub mod state;
 
 use std::sync::Arc;
@@ -75,6 +77,8 @@ pub fn Application(session: Session, #[prop(optional_no_strip)] avis: Option<Str
                 Page::Parts => view! { <parts::PageParts/> }.into_any(),
                 Page::Etalement => view! { <etalement::PageEtalement/> }.into_any(),
                 Page::Communes => view! { <communes::PageCommunes/> }.into_any(),
+                Page::Scenarios => view! { <scenarios::PageScenarios/> }.into_any(),
+                Page::Rapport => view! { <rapport::PageRapport/> }.into_any(),
             }}
         </main>
         <Footer/>

@@ -9,6 +9,7 @@ use super::champs::{Case, ChampNombre, ChampPourcent, ChoixRadio};
 use super::navigateur::{lire_fichier, telecharger};
 use super::state::Session;
 use crate::domain::model::{libelles_segment, Categorie, Motif, Segment};
+use crate::domain::rotation::taux_observes;
 use crate::domain::parametres::{Arrondi, Depassement, MethodePart, ModeRotation, ParPerimetre};
 use crate::domain::Parametres;
 
@@ -162,7 +163,15 @@ fn TauxParSegment() -> impl IntoView {
                 {SEGMENTS.into_iter().map(|(seg, l)| view! { <option value=l selected=move || cle.get() == seg>{l}</option> }).collect_view()}
             </select>
         </div>
-        <p class="fr-text--sm">"Laissez vide pour appliquer le taux unique (et pour les valeurs inconnues)."</p>
+        <p class="fr-text--sm">"Laissez vide pour appliquer le taux unique (et pour les valeurs inconnues)."
+            <button class="fr-btn fr-btn--sm fr-btn--tertiary fr-ml-2w" type="button" data-testid="remplir-observes"
+                on:click=move |_| if let Some(i) = s.import() {
+                    let observes = taux_observes(&i.dataset, cle.get_untracked());
+                    s.regler(|p| p.rotation.par_segment.taux = observes);
+                }>
+                "Remplir avec les taux observés du fichier"
+            </button>
+        </p>
         <div class="fr-grid-row fr-grid-row--gutters" data-testid="taux-par-segment">
             {move || valeurs().into_iter().map(|v| {
                 let (k1, k2) = (v.clone(), v.clone());

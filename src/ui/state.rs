@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::domain::comparaison::{comparer, Comparaison};
 use crate::domain::{calculer_avec, Parametres, Resultats};
 use crate::geo::Geographie;
 use crate::import::columns::Correspondance;
@@ -20,10 +21,21 @@ pub enum Page {
     Parts,
     Etalement,
     Communes,
+    Scenarios,
+    Rapport,
 }
 
 impl Page {
-    pub const TOUTES: [Page; 6] = [Page::Donnees, Page::Parametres, Page::Assiette, Page::Parts, Page::Etalement, Page::Communes];
+    pub const TOUTES: [Page; 8] = [
+        Page::Donnees,
+        Page::Parametres,
+        Page::Assiette,
+        Page::Parts,
+        Page::Etalement,
+        Page::Communes,
+        Page::Scenarios,
+        Page::Rapport,
+    ];
 
     pub fn titre(self) -> &'static str {
         match self {
@@ -33,6 +45,8 @@ impl Page {
             Page::Parts => "Conversion et parts",
             Page::Etalement => "Étalement",
             Page::Communes => "Vue communale",
+            Page::Scenarios => "Scénarios",
+            Page::Rapport => "Rapport",
         }
     }
 
@@ -45,6 +59,8 @@ impl Page {
             Page::Parts => "parts",
             Page::Etalement => "etalement",
             Page::Communes => "communes",
+            Page::Scenarios => "scenarios",
+            Page::Rapport => "rapport",
         }
     }
 
@@ -69,6 +85,19 @@ pub enum Lecture {
     Echec { message: String, entetes: Vec<String>, correspondance: Correspondance },
 }
 
+/// A named parameter set of the scenario comparison.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Scenario {
+    pub nom: String,
+    pub parametres: Parametres,
+}
+
+/// At most three scenarios side by side (issue « scénarios »).
+pub const SCENARIOS_MAX: usize = 3;
+
+/// Results of every scenario, lined up: names, then the comparison (or the first French error).
+pub type Comparee = Result<(Vec<String>, Arc<Comparaison>), String>;
+
 #[derive(Clone, Copy)]
 pub struct Session {
     pub page: RwSignal<Page>,
@@ -78,6 +107,11 @@ pub struct Session {
     pub geographie: RwSignal<Option<Arc<Geographie>>>,
     /// `Err` holds the French message of invalid parameters (nothing is computed then).
     pub resultats: Memo<Option<Result<Arc<Resultats>, String>>>,
+    /// The scenarios; `parametres` is the working copy of `scenarios[actif]`.
+    pub scenarios: RwSignal<Vec<Scenario>>,
+    pub actif: RwSignal<usize>,
+    /// Computed only while the comparison page reads it.
+    pub comparaison: Memo<Option<Comparee>>,
 }
 
 impl Session {
@@ -97,7 +131,84 @@ impl Session {
                 Ok(Arc::new(calculer_avec(&import.dataset, p, geo)))
             }))
         });
-        Session { page: RwSignal::new(Page::Donnees), fichier: RwSignal::new(None), lecture, parametres, geographie, resultats }
+        let scenarios = RwSignal::new(vec![Scenario { nom: "A".into(), parametres: parametres.get_untracked() }]);
+        let actif = RwSignal::new(0usize);
+        // Every edit of the working parameters lands in the active scenario.
+        Effect::new(move |_| {
+            let p = parametres.get();
+            let k = actif.get_untracked();
+            scenarios.update(|v| if let Some(x) = v.get_mut(k) { if x.parametres != p { x.parametres = p } });
+        });
+        let comparaison = Memo::new(move |_| {
+            let import = match lecture.get()? {
+                Lecture::Lu(import) => import,
+                Lecture::Echec { .. } => return None,
+            };
+            let geo = geographie.get();
+            let geo = geo.as_deref().map(|g| g as &dyn crate::domain::Geographie);
+            Some(scenarios.with(|v| -> Comparee {
+                let mut res = Vec::with_capacity(v.len());
+                for sc in v {
+                    sc.parametres.valider().map_err(|e| format!("scénario {} : {e}", sc.nom))?;
+                    res.push(calculer_avec(&import.dataset, &sc.parametres, geo));
+                }
+                let noms = v.iter().map(|x| x.nom.clone()).collect();
+                Ok((noms, Arc::new(comparer(&res.iter().collect::<Vec<_>>()))))
+            }))
+        });
+        Session {
+            page: RwSignal::new(Page::Donnees),
+            fichier: RwSignal::new(None),
+            lecture,
+            parametres,
+            geographie,
+            resultats,
+            scenarios,
+            actif,
+            comparaison,
+        }
+    }
+
+    /// Makes scenario `k` the one edited by the Paramètres page and shown by every other page.
+    pub fn activer(&self, k: usize) {
+        let Some(p) = self.scenarios.with_untracked(|v| v.get(k).map(|x| x.parametres.clone())) else { return };
+        self.actif.set(k);
+        self.parametres.set(p);
+    }
+
+    /// Edits scenario `k` (the working copy when it is the active one).
+    pub fn regler_scenario(&self, k: usize, f: impl FnOnce(&mut Parametres)) {
+        if k == self.actif.get_untracked() {
+            self.parametres.update(f);
+        } else {
+            self.scenarios.update(|v| if let Some(x) = v.get_mut(k) { f(&mut x.parametres) });
+        }
+    }
+
+    /// Adds a scenario: a copy of the active one, changed by `f`, named with the next letter.
+    pub fn ajouter_scenario(&self, f: impl FnOnce(&mut Parametres)) {
+        self.scenarios.update(|v| {
+            if v.len() >= SCENARIOS_MAX {
+                return;
+            }
+            let mut p = self.parametres.get_untracked();
+            f(&mut p);
+            let nom = ["A", "B", "C", "D"].into_iter().find(|n| v.iter().all(|x| x.nom != *n)).unwrap_or("D");
+            v.push(Scenario { nom: nom.into(), parametres: p });
+        });
+    }
+
+    pub fn supprimer_scenario(&self, k: usize) {
+        if self.scenarios.with_untracked(|v| v.len()) <= 1 {
+            return;
+        }
+        self.scenarios.update(|v| _ = v.remove(k));
+        let actif = self.actif.get_untracked();
+        if actif >= k && actif > 0 {
+            self.activer(actif - 1);
+        } else {
+            self.activer(actif);
+        }
     }
 
     /// Loads a new file and reads it with detected columns.

@@ -1,0 +1,133 @@
+//! Page « Rapport »: a printable report (the browser saves it as PDF) — title, date, source file,
+//! every parameter, every convention's shares, the departmental roll-up of the communal view, a
+//! chart, and the sources. The print stylesheet (style/app.css) hides the navigation and buttons.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::graphiques::BarresParts;
+use super::state::Session;
+use super::{libelle_motif, libelle_partie, SansResultats};
+use crate::domain::model::Motif;
+use crate::domain::parametres::{Arrondi, Depassement, MethodePart, ModeRotation, ParPerimetre};
+use crate::domain::Parametres;
+use crate::format::{decimal, integer, percent};
+
+#[component]
+pub fn PageRapport() -> impl IntoView {
+    let s = expect_context::<Session>();
+    let imprimer = move |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.unchecked_into::<web_sys::Window>().print();
+        }
+    };
+    view! {
+        <div class="rapport">
+            <p class="non-imprime">
+                <button class="fr-btn fr-icon-printer-line fr-btn--icon-left" type="button" on:click=imprimer data-testid="imprimer">
+                    "Imprimer ou enregistrer en PDF"
+                </button>
+            </p>
+            <h1 class="fr-h2">"Conversion des réservations du stock au flux — rapport"</h1>
+            <p data-testid="rapport-date">
+                {format!("Établi le {} ", super::navigateur::aujourdhui().format("%d/%m/%Y"))}
+                {move || s.fichier.with(|f| f.as_ref().map(|f| format!("à partir du fichier « {} ».", f.nom)))}
+            </p>
+            {move || match s.resultats_ok() {
+                None => view! { <SansResultats/> }.into_any(),
+                Some(r) => {
+                    let p = s.parametres.get();
+                    view! {
+                        <h2 class="fr-h4">"Paramètres"</h2>
+                        <TableParametres p/>
+                        <h2 class="fr-h4">"Conventions : flux et parts"</h2>
+                        {r.perimetres.iter().map(|per| view! {
+                            <section class="rapport__perimetre">
+                                <h3 class="fr-h6">{format!("{} — département {} : flux {} logements/an, assiette {} sur {} logements",
+                                    per.bailleur, per.departement, decimal(per.flux_annuel, 1), integer(per.assiette as i64), integer(per.logements as i64))}</h3>
+                                <div class="fr-table fr-table--sm fr-table--no-scroll"><table>
+                                    <thead><tr><th scope="col">"Partie"</th><th scope="col">"Logements réservés"</th><th scope="col">"Volume"</th><th scope="col">"Part"</th><th scope="col">"Logements/an"</th><th scope="col">"Épuisement (ans)"</th></tr></thead>
+                                    <tbody>{per.parts.iter().map(|x| view! {
+                                        <tr><th scope="row">{libelle_partie(x)}</th>
+                                            <td class="nombre">{integer(x.logements_reserves as i64)}</td>
+                                            <td class="nombre">{decimal(x.volume_droits, 1)}</td>
+                                            <td class="nombre">{percent(x.part, 2)}</td>
+                                            <td class="nombre">{decimal(x.logements_par_an, 1)}</td>
+                                            <td class="nombre">{x.annees_epuisement.map(|a| decimal(a, 1)).unwrap_or_else(|| "—".into())}</td></tr>
+                                    }).collect_view()}</tbody>
+                                </table></div>
+                            </section>
+                        }).collect_view()}
+                        {r.perimetres.first().map(|per| view! {
+                            <BarresParts titre=format!("Parts du flux — {} ({})", per.bailleur, per.departement)
+                                barres=per.parts.iter().map(|x| (libelle_partie(x), x.part)).collect()/>
+                        })}
+                        <h2 class="fr-h4">"Vue agrégée par département (tous bailleurs)"</h2>
+                        <div class="fr-table fr-table--sm fr-table--no-scroll"><table>
+                            <thead><tr><th scope="col">"Département"</th><th scope="col">"Logements"</th><th scope="col">"Hors assiette"</th><th scope="col">"Assiette"</th><th scope="col">"Libérations/an"</th></tr></thead>
+                            <tbody>{r.communes.departements.iter().map(|d| view! {
+                                <tr><th scope="row">{format!("{} {}", d.code, d.nom)}</th>
+                                    <td class="nombre">{integer(d.agregat.logements as i64)}</td>
+                                    <td class="nombre">{integer(d.agregat.hors_assiette.iter().sum::<u32>() as i64)}</td>
+                                    <td class="nombre">{integer(d.agregat.assiette as i64)}</td>
+                                    <td class="nombre">{decimal(d.agregat.liberations, 1)}</td></tr>
+                            }).collect_view()}</tbody>
+                        </table></div>
+                        {(!r.alertes.is_empty()).then(|| view! {
+                            <h2 class="fr-h4">"Alertes"</h2>
+                            <ul>{r.alertes.iter().map(|a| view! { <li>{a.message.clone()}</li> }).collect_view()}</ul>
+                        })}
+                    }.into_any()
+                }
+            }}
+            <h2 class="fr-h4">"Sources"</h2>
+            <ul class="fr-text--sm">
+                <li>"Loi n° 2018-1021 du 23 novembre 2018 (ELAN), article 114 ; décret n° 2020-145 du 20 février 2020 ; Code de la construction et de l'habitation, articles L. 441-1 et R. 441-5 et suivants."</li>
+                <li>"DRIHL Île-de-France, restitution de la concertation régionale sur la gestion en flux, 25 mai 2021 (conversion des droits de suite en volume de droits uniques, étalement, état des lieux agrégé)."</li>
+                <li>"Taux de rotation par défaut : mobilité du parc social francilien en 2019, 6,3 % (DRIEA/DRIHL, RPLS)."</li>
+                <li>"Géographie : découpage administratif (COG), Etalab, Licence Ouverte 2.0."</li>
+                <li>"Calcul effectué localement dans le navigateur par le calculateur de gestion en flux ; aucune donnée transmise."</li>
+            </ul>
+        </div>
+    }
+}
+
+/// Every parameter of SPEC §3 with its value, in French.
+#[component]
+fn TableParametres(p: Parametres) -> impl IntoView {
+    let mode = match p.rotation.mode {
+        ModeRotation::Unique => "taux unique".to_owned(),
+        ModeRotation::ParCategorie => "par catégorie de réservataire".to_owned(),
+        ModeRotation::ParSegment => format!("par segment ({:?})", p.rotation.par_segment.cle).to_lowercase(),
+        ModeRotation::Observe => "taux observé du fichier".to_owned(),
+    };
+    let taux_table = |v: Vec<(String, f64)>| if v.is_empty() { "—".to_owned() } else {
+        v.into_iter().map(|(k, t)| format!("{k} {}", percent(t, 1))).collect::<Vec<_>>().join(", ")
+    };
+    let par_perimetre = |v: &ParPerimetre| match v {
+        ParPerimetre::Uniforme(x) => format!("{} par convention", decimal(*x, 1)),
+        ParPerimetre::Detaille { defaut, par_perimetre } => format!("{} par défaut, {} valeur(s) par convention", decimal(*defaut, 1), par_perimetre.len()),
+    };
+    let lignes: Vec<(&str, String)> = vec![
+        ("Date de conversion", p.date_conversion.format("%d/%m/%Y").to_string()),
+        ("Taux de rotation", mode),
+        ("Taux unique", percent(p.rotation.taux_unique, 1)),
+        ("Taux par catégorie", taux_table(p.rotation.par_categorie.iter().map(|(c, t)| (c.libelle().to_owned(), *t)).collect())),
+        ("Taux par segment", taux_table(p.rotation.par_segment.taux.iter().map(|(k, t)| (k.clone(), *t)).collect())),
+        ("Durée retenue sans date de fin", format!("{} ans", decimal(p.duree_sans_terme_ans, 0))),
+        ("Part du flux", match p.methode_part { MethodePart::PartDuParc => "part du parc".into(), MethodePart::Annualisation => format!("annualisation sur {} ans", decimal(p.horizon_ans, 0)) }),
+        ("Part de l'État", format!("{} dont agents {}", percent(p.etat.part_totale, 1), percent(p.etat.part_agents, 1))),
+        ("Prélèvements annuels", par_perimetre(&p.prelevements_annuels)),
+        ("Mises en service annuelles", par_perimetre(&p.mises_en_service_annuelles)),
+        ("Dépassement", match p.depassement { Depassement::Proportionnel => "réduction proportionnelle".into(), Depassement::Priorite => format!("priorité : {}", p.priorite.join(", ")) }),
+        ("Arrondi", match p.arrondi { Arrondi::PlusFortsRestes => "plus forts restes", Arrondi::Report => "report des fractions", Arrondi::Aucun => "aucun" }.into()),
+        ("Motifs hors assiette retirés", Motif::TOUS.iter().filter(|m| p.exclut(**m)).map(|m| libelle_motif(*m)).collect::<Vec<_>>().join(", ")),
+        ("Secret statistique", if p.secret_statistique == 0 { "désactivé".into() } else { format!("effectifs < {}", p.secret_statistique) }),
+        ("Arrondissements PLM regroupés", if p.regroupement_plm { "oui" } else { "non" }.into()),
+    ];
+    view! {
+        <div class="fr-table fr-table--sm fr-table--no-scroll" data-testid="rapport-parametres"><table>
+            <tbody>{lignes.into_iter().map(|(k, v)| view! { <tr><th scope="row">{k}</th><td>{v}</td></tr> }).collect_view()}</tbody>
+        </table></div>
+    }
+}
