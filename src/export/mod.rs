@@ -3,7 +3,9 @@
 //! bytes: the command line writes them to files, the browser offers them as downloads.
 
 pub mod comparaison;
+pub mod conventions;
 pub mod csv_fr;
+pub mod modele;
 
 use serde::Serialize;
 

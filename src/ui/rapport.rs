@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::graphiques::BarresParts;
+use super::navigateur::telecharger;
 use super::state::Session;
 use super::{libelle_motif, libelle_partie, SansResultats};
 use crate::domain::model::Motif;
@@ -28,6 +29,7 @@ pub fn PageRapport() -> impl IntoView {
                     "Imprimer ou enregistrer en PDF"
                 </button>
             </p>
+            <Exports/>
             <h1 class="fr-h2">"Conversion des réservations du stock au flux — rapport"</h1>
             <p data-testid="rapport-date">
                 {format!("Établi le {} ", super::navigateur::aujourdhui().format("%d/%m/%Y"))}
@@ -89,6 +91,55 @@ pub fn PageRapport() -> impl IntoView {
                 <li>"Calcul effectué localement dans le navigateur par le calculateur de gestion en flux ; aucune donnée transmise."</li>
             </ul>
         </div>
+    }
+}
+
+/// Every download in one place (French CSV conventions, JSON).
+#[component]
+fn Exports() -> impl IntoView {
+    let s = expect_context::<Session>();
+    
+    let avec = move |f: fn(&Session, &crate::domain::Resultats) -> (String, &'static str, Vec<u8>)| {
+        move |_| {
+            if let Some(r) = s.resultats_ok() {
+                let (nom, type_mime, octets) = f(&s, &r);
+                telecharger(&nom, type_mime, &octets);
+            }
+        }
+    };
+    view! {
+        <section class="non-imprime fr-mb-4w" data-testid="exports">
+            <h2 class="fr-h4">"Exports"</h2>
+            <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm">
+                <li><button class="fr-btn fr-btn--secondary" type="button" data-testid="export-conventions"
+                    on:click=avec(|_, r| ("conventions.csv".into(), "text/csv;charset=utf-8", crate::export::conventions::conventions_csv(r)))>
+                    "Conventions (CSV)"</button></li>
+                <li><button class="fr-btn fr-btn--secondary" type="button" data-testid="export-etalement"
+                    on:click=avec(|_, r| ("etalement.csv".into(), "text/csv;charset=utf-8", crate::export::etalement_csv(r)))>
+                    "Étalement (CSV)"</button></li>
+                <li><button class="fr-btn fr-btn--secondary" type="button" data-testid="export-communes"
+                    on:click=avec(|s, r| {
+                        let seuil = s.parametres.with_untracked(|p| p.secret_statistique);
+                        ("communes.csv".into(), "text/csv;charset=utf-8", crate::export::vue_csv(&r.communes.communes, "commune", seuil))
+                    })>
+                    "Vue communale publiable (CSV)"</button></li>
+                <li><button class="fr-btn fr-btn--secondary" type="button" data-testid="export-synthese"
+                    on:click=avec(|s, r| {
+                        let c = s.import().map(|i| crate::export::Comptage {
+                            lignes_lues: i.lignes_lues,
+                            lignes_retenues: i.lignes_retenues,
+                            lignes_rejetees: i.rejets.len(),
+                            avertissements: i.avertissements.len(),
+                        }).unwrap_or_default();
+                        ("synthese.json".into(), "application/json", crate::export::synthese_json(c, r).into_bytes())
+                    })>
+                    "Synthèse (JSON)"</button></li>
+                <li><button class="fr-btn fr-btn--secondary" type="button" data-testid="export-parametres"
+                    on:click=move |_| telecharger("parametres.json", "application/json", s.parametres.with_untracked(|p| p.vers_json()).as_bytes())>
+                    "Paramètres (JSON)"</button></li>
+            </ul>
+            <p class="fr-text--sm">"Les fichiers CSV suivent les conventions françaises : séparateur « ; », virgule décimale, UTF-8 avec BOM pour Excel ; les cellules commençant par =, +, - ou @ sont neutralisées."</p>
+        </section>
     }
 }
 

@@ -46,7 +46,7 @@ impl Page {
             Page::Etalement => "Étalement",
             Page::Communes => "Vue communale",
             Page::Scenarios => "Scénarios",
-            Page::Rapport => "Rapport",
+            Page::Rapport => "Rapport et exports",
         }
     }
 
