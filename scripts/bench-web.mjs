@@ -1,0 +1,79 @@
+// Browser benchmark (issue « a whole region in the browser »): generates états des lieux with the
+// engine's generator, serves the release build on 127.0.0.1, and measures in headless Chromium,
+// through the real page: file selection → results, parameter change → updated results, and the
+// tab's memory (JS heap + WebAssembly memory). Prints a table.
+//
+//   node scripts/bench-web.mjs [sizes…]      e.g. node scripts/bench-web.mjs 130000 1400000
+//
+// Needs `scripts/build.sh` (dist/) and `cargo build --release --bin flux` first.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { serve } from './static-server.mjs';
+
+const sizes = process.argv.slice(2).map(Number).filter(Boolean);
+const runs = sizes.length ? sizes : [130_000, 1_400_000];
+const dir = '/tmp/gestion-flux-bench';
+mkdirSync(dir, { recursive: true });
+
+const { server, url } = await serve('dist', 0);
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage',
+    '--enable-precise-memory-info'],
+});
+const rows = [];
+for (const n of runs) {
+  const bailleurs = n >= 1_000_000 ? 150 : Math.max(2, Math.round(n / 10_000));
+  const file = `${dir}/idf-${n}.csv`;
+  if (!existsSync(file)) {
+    execFileSync('target/release/flux', ['generer', '--logements', String(n), '--bailleurs', String(bailleurs), '--graine', '2026', '--sortie', file]);
+  }
+  const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; });
+  });
+  await page.goto(url);
+  await page.getByTestId('comptes').waitFor();
+  await page.click('nav a[data-page=donnees]');
+  const name = file.split('/').pop();
+  const t0 = Date.now();
+  await page.setInputFiles('#fichier', file);
+  await page.waitForFunction((nm) => document.querySelector('[data-testid=source]')?.textContent.includes(nm), name, { timeout: 600_000 });
+  await page.click('nav a[data-page=parts]');
+  await page.getByTestId('flux').waitFor();
+  const load = (Date.now() - t0) / 1000;
+  // Parameter change → updated results (the flux figure changes).
+  const changes = [];
+  await page.click('nav a[data-page=parametres]');
+  await page.locator('#taux-unique').waitFor();
+  for (const taux of ['7', '8', '6.3', '7.5', '6.3']) {
+    // Measured inside the page: from the change event to the next frame after Leptos has run its
+    // effects (the Paramètres page reads the results, so the engine recomputes them).
+    changes.push(await page.evaluate((t) => new Promise((done) => {
+      const input = document.querySelector('#taux-unique');
+      const start = performance.now();
+      input.value = t;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+      requestAnimationFrame(() => setTimeout(() => done(performance.now() - start), 0));
+    }), taux));
+  }
+  const memory = await page.evaluate(() => ({
+    heap: performance.memory?.usedJSHeapSize ?? 0,
+    wasm: window.__wasm?.memory?.buffer?.byteLength ?? 0,
+  }));
+  rows.push({
+    logements: n.toLocaleString('fr-FR'),
+    bailleurs,
+    'fichier (Mo)': (statSync(file).size / 1e6).toFixed(0),
+    'chargement → résultats (s)': load.toFixed(2),
+    'changement de paramètre (ms)': `${Math.min(...changes).toFixed(0)}–${Math.max(...changes).toFixed(0)}`,
+    'mémoire de l’onglet (Mo)': ((memory.heap + memory.wasm) / 1e6).toFixed(0),
+  });
+  await context.close();
+}
+await browser.close();
+server.close();
+console.table(rows);
