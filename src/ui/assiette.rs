@@ -50,6 +50,26 @@ pub fn PageAssiette() -> impl IntoView {
                             </tbody>
                         </table>
                     </div>
+                    <div class="fr-table fr-table--sm" data-testid="assiette-departements">
+                        <table>
+                            <caption>"Par département (tous bailleurs)"</caption>
+                            <thead><tr>
+                                <th scope="col">"Département"</th><th scope="col">"Logements"</th>
+                                <th scope="col">"Hors assiette"</th><th scope="col">"Assiette"</th><th scope="col">"Libérations estimées / an"</th>
+                            </tr></thead>
+                            <tbody>
+                                {r.communes.departements.iter().map(|d| view! {
+                                    <tr>
+                                        <th scope="row">{format!("{} {}", d.code, d.nom)}</th>
+                                        <td class="nombre">{integer(d.agregat.logements as i64)}</td>
+                                        <td class="nombre">{integer(d.agregat.hors_assiette.iter().sum::<u32>() as i64)}</td>
+                                        <td class="nombre">{integer(d.agregat.assiette as i64)}</td>
+                                        <td class="nombre">{crate::format::decimal(d.agregat.liberations, 1)}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
                     <div class="fr-table fr-table--sm" data-testid="assiette-communes">
                         <table>
                             <caption>"Par commune (tous bailleurs)"</caption>
