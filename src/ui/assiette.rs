@@ -5,13 +5,14 @@ use leptos::prelude::*;
 
 use super::parametres::Exclusions;
 use super::state::Session;
-use super::{libelle_motif, SansResultats};
+use super::{libelle_motif, Pagination, SansResultats, PAR_PAGE};
 use crate::domain::model::Motif;
 use crate::format::integer;
 
 #[component]
 pub fn PageAssiette() -> impl IntoView {
     let s = expect_context::<Session>();
+    let page = RwSignal::new(0usize);
     view! {
         <h1 class="fr-h2">"Assiette"</h1>
         <p>"Les logements dont les libérations forment le flux. Sont retirés de l'assiette les logements nécessaires aux relogements (renouvellement urbain, ORCOD, habitat indigne), aux ventes, aux mutations internes du bailleur, et ceux des réservataires restant en stock (défense, sécurité intérieure, santé) — CCH R. 441-5."</p>
@@ -23,6 +24,8 @@ pub fn PageAssiette() -> impl IntoView {
                 let entetes = motifs.iter().map(|m| view! { <th scope="col">{libelle_motif(*m)}</th> }).collect_view();
                 let entetes2 = motifs.iter().map(|m| view! { <th scope="col">{libelle_motif(*m)}</th> }).collect_view();
                 let total = r.communes.total.clone();
+                let pages = r.communes.communes.len().div_ceil(PAR_PAGE).max(1);
+                let numero = page.get().min(pages - 1);
                 view! {
                     <div class="fr-table fr-table--sm" data-testid="assiette-perimetres">
                         <table>
@@ -79,7 +82,7 @@ pub fn PageAssiette() -> impl IntoView {
                                 <th scope="col">"Assiette"</th>
                             </tr></thead>
                             <tbody>
-                                {r.communes.communes.iter().map(|c| view! {
+                                {r.communes.communes.iter().skip(numero * PAR_PAGE).take(PAR_PAGE).map(|c| view! {
                                     <tr>
                                         <td>{c.code.clone()}</td><td>{c.nom.clone()}</td>
                                         <td class="nombre">{integer(c.agregat.logements as i64)}</td>
@@ -90,6 +93,7 @@ pub fn PageAssiette() -> impl IntoView {
                             </tbody>
                         </table>
                     </div>
+                    <Pagination page pages numero/>
                 }.into_any()
             }
         }}

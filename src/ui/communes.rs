@@ -11,14 +11,12 @@ use leptos::prelude::*;
 use super::graphiques::BarresValeurs;
 use super::navigateur::telecharger;
 use super::state::Session;
-use super::{libelle_motif, SansResultats};
+use super::{libelle_motif, Pagination, SansResultats, PAR_PAGE};
 use crate::domain::agregation::{secret, LigneCommunale};
 use crate::domain::model::{Motif, FINANCEMENTS, TYPOLOGIES};
 use crate::domain::{Agregat, Categorie};
 use crate::format::{decimal, integer};
 
-/// Rows per page of the table (the chart and the exports cover all rows).
-const PAR_PAGE: usize = 50;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Niveau {
@@ -272,19 +270,4 @@ fn Tableau(lignes: Vec<LigneCommunale>, groupe: Groupe, seuil: u32, noms_epci: H
             </table>
         </div>
     }
-}
-
-#[component]
-fn Pagination(page: RwSignal<usize>, pages: usize, numero: usize) -> impl IntoView {
-    (pages > 1).then(|| view! {
-        <nav role="navigation" class="fr-pagination fr-mb-3w" aria-label="Pagination de la vue communale">
-            <ul class="fr-pagination__list">
-                <li><button class="fr-pagination__link fr-pagination__link--prev fr-pagination__link--lg-label" type="button"
-                    disabled=numero == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Page précédente"</button></li>
-                <li><span class="fr-pagination__link" aria-current="page" data-testid="page-courante">{format!("{} / {pages}", numero + 1)}</span></li>
-                <li><button class="fr-pagination__link fr-pagination__link--next fr-pagination__link--lg-label" type="button"
-                    disabled=numero + 1 >= pages on:click=move |_| page.update(|p| *p += 1)>"Page suivante"</button></li>
-            </ul>
-        </nav>
-    })
 }

@@ -134,6 +134,9 @@ fn Source() -> impl IntoView {
     }
 }
 
+/// Rows per page of long tables.
+pub const PAR_PAGE: usize = 50;
+
 /// Shown by the result pages while there is nothing to show.
 #[component]
 fn SansResultats() -> impl IntoView {
@@ -191,4 +194,20 @@ pub fn libelle_motif(m: Motif) -> &'static str {
         Motif::Sante => "Santé",
         Motif::Autre => "Autre",
     }
+}
+
+/// Previous / next pages of a long table (long tables are never rendered whole).
+#[component]
+pub fn Pagination(page: RwSignal<usize>, pages: usize, numero: usize) -> impl IntoView {
+    (pages > 1).then(|| view! {
+        <nav role="navigation" class="fr-pagination fr-mb-3w" aria-label="Pagination du tableau">
+            <ul class="fr-pagination__list">
+                <li><button class="fr-pagination__link fr-pagination__link--prev fr-pagination__link--lg-label" type="button"
+                    disabled=numero == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Page précédente"</button></li>
+                <li><span class="fr-pagination__link" aria-current="page" data-testid="page-courante">{format!("{} / {pages}", numero + 1)}</span></li>
+                <li><button class="fr-pagination__link fr-pagination__link--next fr-pagination__link--lg-label" type="button"
+                    disabled=numero + 1 >= pages on:click=move |_| page.update(|p| *p += 1)>"Page suivante"</button></li>
+            </ul>
+        </nav>
+    })
 }
