@@ -5,7 +5,6 @@
 pub mod comparaison;
 pub mod conventions;
 pub mod csv_fr;
-pub mod modele;
 
 use serde::Serialize;
 
