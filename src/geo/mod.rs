@@ -71,8 +71,8 @@ impl Geographie {
         geo
     }
 
-    /// The geography shipped with the program (native builds only: the browser fetches the file).
-    #[cfg(not(target_arch = "wasm32"))]
+    /// The geography embedded in the program (the CLI). The web app fetches the same file instead,
+    /// so that its wasm module stays small: it never calls this, and the linker drops the data.
     pub fn officielle() -> &'static Geographie {
         static GEO: std::sync::OnceLock<Geographie> = std::sync::OnceLock::new();
         GEO.get_or_init(|| Geographie::parse(include_str!("../../data/geographie.tsv")))
