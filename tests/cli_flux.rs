@@ -221,3 +221,71 @@ fn generer_is_deterministic_and_readable() {
         (Some(2000), Some(0))
     );
 }
+
+fn corpus(nom: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/import_corpus")
+        .join(nom)
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn synthese(dossier: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(dossier.join("synthese.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn workbooks_and_sheet_choice() {
+    let d = scratch("classeurs");
+    let sortie = d.join("sortie");
+    let s = sortie.to_str().unwrap();
+    let out = flux(&[&corpus("formules_fusions.xlsx"), "--sortie", s]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("classeur XLSX, feuille « Parc »"));
+    let v = synthese(&sortie);
+    assert_eq!((v["lignes_lues"].as_u64(), v["lignes_rejetees"].as_u64()), (Some(8), Some(2)));
+    let rejets = std::fs::read_to_string(sortie.join("rejets.csv")).unwrap();
+    assert!(rejets.contains("6;commune;cellule en erreur « #N/A » : formule à corriger dans le tableur"));
+
+    let out = flux(&[&corpus("classeur.ods"), "--sortie", s]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(synthese(&sortie)["lignes_lues"].as_u64(), Some(4));
+
+    let feuilles = corpus("plusieurs_feuilles.xlsx");
+    let out = flux(&[&feuilles, "--feuille", "Parc", "--sortie", s]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(synthese(&sortie)["lignes_retenues"].as_u64(), Some(2));
+    echoue(
+        &[&feuilles, "--feuille", "Stock", "--sortie", s],
+        "feuille « Stock » introuvable ; feuilles du classeur : « Lisez-moi », « Parc », « Vide »",
+    );
+    echoue(&[&feuilles, "--sortie", s], "colonne(s) obligatoire(s) introuvable(s) : rpls, commune");
+    echoue(&[&feuilles, "--feuille", "Vide", "--sortie", s], "la feuille « Vide » est vide");
+
+    // A renamed file is read by its content; --feuille on a CSV is ignored with a note.
+    let renomme = d.join("etat.csv");
+    std::fs::copy(corpus("formules_fusions.xlsx"), &renomme).unwrap();
+    let out = flux(&[renomme.to_str().unwrap(), "--feuille", "Parc", "--sortie", s]);
+    assert!(out.status.success());
+    let out = flux(&[&corpus("bom.csv"), "--feuille", "Parc", "--sortie", s]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--feuille ignorée"));
+}
+
+#[test]
+fn unreadable_inputs_exit_2() {
+    let d = scratch("illisibles");
+    let s = d.to_str().unwrap();
+    echoue(
+        &[&corpus("tronque.xlsx"), "--sortie", s],
+        "classeur XLSX illisible, endommagé ou protégé par un mot de passe (",
+    );
+    echoue(
+        &[&corpus("binaire.bin"), "--sortie", s],
+        "le fichier n'est ni un texte CSV ni un classeur XLSX ou ODS (contenu binaire)",
+    );
+    echoue(&[&corpus("ancien.xls"), "--sortie", s], "Excel 97-2003 (.xls)");
+    echoue(&[&corpus("vide.csv"), "--sortie", s], "le fichier est vide");
+    echoue(&[&corpus("bom.csv"), "--feuille"], "valeur manquante après --feuille");
+}

@@ -82,15 +82,14 @@ fn rejects_name_line_column_and_reason() {
     assert_eq!(imp.lignes_lues, imp.lignes_retenues + imp.rejets.len());
     let r = motifs(&imp);
     let colonnes: Vec<(u64, &str)> = r.iter().map(|x| (x.0, x.1)).collect();
+    // Unknown categorie / motif are classed `autre` and a bad taux is ignored, with warnings
+    // (issue 4, docs/import.md): they are no longer rejects.
     assert_eq!(
         colonnes,
         vec![
             (3, "rpls"),
             (5, "commune"),
-            (6, "categorie"),
-            (7, "hors_assiette"),
             (8, "date_fin"),
-            (9, "taux_rotation"),
             (10, "droit_utilise"),
             (11, "")
         ]
@@ -104,18 +103,27 @@ fn rejects_name_line_column_and_reason() {
         .collect();
     assert_eq!(
         avert,
-        vec![(4, "commune"), (12, "rpls"), (12, "taux_rotation")]
+        vec![
+            (4, "commune"),
+            (6, "categorie"),
+            (6, "date_fin"),
+            (7, "hors_assiette"),
+            (9, "taux_rotation"),
+            (12, "rpls"),
+            (12, "taux_rotation")
+        ]
     );
     assert_eq!(
         imp.dataset.communes,
         vec!["93048".to_owned(), "09304".to_owned()]
     );
-    assert_eq!(imp.dataset.motif[2], Motif::Vente as u8 + 1);
+    assert_eq!(imp.dataset.motif[3], Motif::Autre as u8 + 1, "« plage » classé autre");
+    assert_eq!(imp.dataset.motif[5], Motif::Vente as u8 + 1);
     let r = calculer(&imp.dataset, &Parametres::default());
     assert!(r
         .alertes
         .iter()
-        .any(|a| a.code == "lignes_rejetees" && a.message.contains('8')));
+        .any(|a| a.code == "lignes_rejetees" && a.message.contains('5')));
     assert!(r.alertes.iter().any(|a| a.code == "lignes_avertissements"));
 }
 

@@ -1,19 +1,19 @@
 //! `flux` command line (SPEC §6): the same engine as the browser, for batch work and checking.
 //!
 //! ```text
-//! flux INPUT.csv [--parametres PARAMS.json] --sortie DIR
+//! flux INPUT.(csv|xlsx|ods) [--feuille NOM] [--parametres PARAMS.json] --sortie DIR
 //! flux generer --logements N --bailleurs B --graine S --sortie FILE.csv
 //! ```
 //! Exit status 0 on success, 2 on unreadable input or invalid parameters (French message on stderr).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use gestion_flux::domain::{calculer_avec, Parametres};
 use gestion_flux::geo::Geographie;
 use gestion_flux::{export, generate, import};
 
-const USAGE: &str = "usage : flux FICHIER.csv [--parametres PARAMETRES.json] --sortie REPERTOIRE\n        flux generer --logements N --bailleurs B --graine S --sortie FICHIER.csv";
+const USAGE: &str = "usage : flux FICHIER.(csv|xlsx|ods) [--feuille NOM] [--parametres PARAMETRES.json] --sortie REPERTOIRE\n        flux generer --logements N --bailleurs B --graine S --sortie FICHIER.csv";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -66,7 +66,7 @@ fn obligatoire<'a>(opts: &[(&str, &'a str)], nom: &str) -> Result<&'a str, Strin
 }
 
 fn convertir(args: &[String]) -> Result<(), String> {
-    let (pos, opts) = options(args, &["parametres", "sortie"])?;
+    let (pos, opts) = options(args, &["parametres", "sortie", "feuille"])?;
     let [entree] = pos.as_slice() else {
         return Err(format!("un seul fichier d'entrée attendu\n{USAGE}"));
     };
@@ -80,20 +80,24 @@ fn convertir(args: &[String]) -> Result<(), String> {
         }
         None => Parametres::default(),
     };
-    let extension = Path::new(entree)
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if matches!(extension.as_str(), "xlsx" | "xls" | "ods") {
-        return Err(format!("{entree} : le format {extension} n'est pas encore pris en charge par la ligne de commande, exportez-le en CSV"));
-    }
     let chrono = Chrono::new();
     let octets = std::fs::read(entree).map_err(|e| format!("{entree} illisible : {e}"))?;
     chrono.etape("lecture du fichier");
-    let mut import = import::lire_csv(&octets).map_err(|e| format!("{entree} : {e}"))?;
+    // The format comes from the bytes, not the extension (a renamed file is still read).
+    let lecture = import::OptionsLecture {
+        feuille: option(&opts, "feuille").map(str::to_owned),
+        correspondance: None,
+    };
+    let mut import = import::lire(&octets, &lecture).map_err(|e| format!("{entree} : {e}"))?;
     drop(octets);
     chrono.etape("import");
+    match &import.feuille {
+        Some(f) => eprintln!("flux : classeur {}, feuille « {f} »", import.format.nom()),
+        None if lecture.feuille.is_some() => {
+            eprintln!("flux : --feuille ignorée, {entree} est un fichier CSV")
+        }
+        None => {}
+    }
     // Official geography (COG): commune names, EPCI/EPT, and a warning for unknown codes.
     let geo = Geographie::officielle();
     import::signaler_communes_inconnues(&mut import, |c| geo.commune(c).is_some());

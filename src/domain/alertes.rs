@@ -3,8 +3,14 @@
 
 use serde::Serialize;
 
+use super::model::Categorie;
 use super::parametres::Parametres;
 use super::ResultatPerimetre;
+
+/// A fraction in French (« 27,3 % ») for the messages.
+fn pourcent(x: f64) -> String {
+    crate::format::percent(x, 1)
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Alerte {
@@ -29,9 +35,9 @@ pub fn generales(p: &Parametres, nb_rejets: usize, nb_avertissements: usize) -> 
         a.push(alerte(
             "part_etat",
             format!(
-                "La part de l'État ({:.1} %, dont agents {:.1} %) dépasse le plafond légal de 30 % (dont 5 % pour les agents).",
-                p.etat.part_totale * 100.0,
-                p.etat.part_agents * 100.0
+                "La part de l'État ({}, dont agents {}) dépasse le plafond légal de 30 % (dont 5 % pour les agents).",
+                pourcent(p.etat.part_totale),
+                pourcent(p.etat.part_agents)
             ),
         ));
     }
@@ -55,14 +61,32 @@ pub fn generales(p: &Parametres, nb_rejets: usize, nb_avertissements: usize) -> 
 pub fn perimetre(i: usize, r: &ResultatPerimetre, sans_assiette: &[&str]) -> Vec<Alerte> {
     let mut a = Vec::new();
     let lieu = format!("{} / {}", r.bailleur, r.departement);
+    // The préfet's flux share is capped by the parameters (validated); what can exceed the legal
+    // 30 % (5 % for agents) is the État's stock of reservations, which the conversion reduces.
+    if r.assiette > 0 {
+        let reserves = |c: Categorie| r.parts.iter().filter(|p| p.categorie == c).map(|p| p.logements_reserves).sum::<u32>();
+        let (prioritaires, agents) = (reserves(Categorie::EtatPrioritaires), reserves(Categorie::EtatAgents));
+        let (part, part_agents) = ((prioritaires + agents) as f64 / r.assiette as f64, agents as f64 / r.assiette as f64);
+        if part > 0.30 + 1e-12 || part_agents > 0.05 + 1e-12 {
+            a.push(Alerte {
+                code: "part_etat",
+                perimetre: Some(i),
+                message: format!(
+                    "{lieu} : l'État réserve aujourd'hui {} des logements de l'assiette (dont {} pour ses agents) ; sa part du flux est plafonnée à 30 % (dont 5 % pour les agents).",
+                    pourcent(part),
+                    pourcent(part_agents)
+                ),
+            });
+        }
+    }
     if r.somme_parts_avant_depassement > 1.0 + 1e-12 {
         a.push(Alerte {
             code: "depassement",
             perimetre: Some(i),
             message: format!(
-                "{lieu} : les parts dépassent 100 % du flux ({:.1} %) avant réduction ; parts des réservataires réduites, part du bailleur {:.1} %.",
-                r.somme_parts_avant_depassement * 100.0,
-                r.parts.last().map_or(0.0, |b| b.part * 100.0)
+                "{lieu} : les parts dépassent 100 % du flux ({}) avant réduction ; parts des réservataires réduites, part du bailleur {}.",
+                pourcent(r.somme_parts_avant_depassement),
+                pourcent(r.parts.last().map_or(0.0, |b| b.part))
             ),
         });
     }

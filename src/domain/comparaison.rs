@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use super::{Categorie, Resultats};
 
-/// One party of one perimeter across the scenarios (absent in a scenario = 0).
+/// One party of one perimeter across the scenarios (absent in a scenario = 0), keyed by name and
+/// category: two réservataires may share a name.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PartieComparee {
     pub bailleur: String,
@@ -54,12 +55,12 @@ pub struct Comparaison {
 /// Lines up the results of several scenarios computed on the same état des lieux.
 pub fn comparer(scenarios: &[&Resultats]) -> Comparaison {
     let n = scenarios.len();
-    let mut parties: BTreeMap<(String, String, u8, String), PartieComparee> = BTreeMap::new();
+    let mut parties: BTreeMap<(String, String, u8, String, Categorie), PartieComparee> = BTreeMap::new();
     let mut communes: BTreeMap<String, CommuneComparee> = BTreeMap::new();
     for (k, r) in scenarios.iter().enumerate() {
         for per in &r.perimetres {
             for p in &per.parts {
-                let cle = (per.bailleur.clone(), per.departement.clone(), rang(p.categorie), p.reservataire.clone());
+                let cle = (per.bailleur.clone(), per.departement.clone(), rang(p.categorie), p.reservataire.clone(), p.categorie);
                 let e = parties.entry(cle).or_insert_with(|| PartieComparee {
                     bailleur: per.bailleur.clone(),
                     departement: per.departement.clone(),

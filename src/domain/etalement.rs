@@ -79,12 +79,6 @@ pub fn plus_forts_restes(exacts: &[f64], total: f64) -> Vec<f64> {
     entiers
 }
 
-/// Rounded flux of year k under `report`: the flux's own fraction is carried too, so that the
-/// whole logements of years 1..k add up to round(k × F).
-fn flux_arrondi_cumule(flux: f64, annee: u16) -> f64 {
-    (flux * annee as f64 + EPS).round() - (flux * (annee - 1) as f64 + EPS).round()
-}
-
 /// Year-by-year étalement of one perimeter with annual flux `flux`.
 ///
 /// offered_r(k) = min(p_r × F, remaining V_r); remaining V_r −= offered_r(k). A réservataire whose
@@ -138,7 +132,8 @@ pub fn etaler(flux: f64, parties: &[PartEtalement], arrondi: Arrondi) -> Etaleme
             Arrondi::Aucun => exacts.clone(),
             Arrondi::PlusFortsRestes => plus_forts_restes(&exacts, (flux + EPS).round()),
             Arrondi::Report => {
-                let mut budget = flux_arrondi_cumule(flux, annee);
+                // SPEC §4 invariant: every year's whole logements sum to the rounded flux.
+                let mut budget = (flux + EPS).round();
                 let mut o = Vec::with_capacity(actifs.len());
                 for (&i, &e) in actifs.iter().zip(&exacts).take(actifs.len() - 1) {
                     cumul[i] += e;

@@ -103,10 +103,24 @@ pub fn calculer_avec(ds: &Dataset, p: &Parametres, geo: Option<&dyn Geographie>)
     for (i, (r, flux_communes, part_categorie)) in calcules.into_iter().enumerate() {
         let per = &ds.perimetres[i];
         // Communal view: F_c and the expected logements of each category (share × F_c).
+        // Commune réservataires are the exception: their objectives sit on their own territory
+        // (territoire.rs), and the communal view shows those same numbers (as objectifs.csv).
+        let mut communales: Vec<(u32, f64)> = Vec::new();
+        for o in r.objectifs.iter().filter(|o| r.parts[o.partie].categorie == Categorie::Commune) {
+            if let Some(commune) = o.commune {
+                match communales.iter_mut().find(|(c, _)| *c == commune) {
+                    Some((_, v)) => *v += o.logements_par_an,
+                    None => communales.push((commune, o.logements_par_an)),
+                }
+            }
+        }
         for (&c, &fc) in per.cellules.iter().zip(&flux_communes) {
+            let commune = ds.cellules[c as usize].commune;
             let a = &mut cellules[c as usize];
             a.flux = fc;
             a.attendus = part_categorie.map(|part| part * fc);
+            a.attendus[Categorie::Commune as usize] =
+                communales.iter().find(|(x, _)| *x == commune).map_or(0.0, |(_, v)| *v);
         }
         let sans_assiette: Vec<&str> = per
             .parties
@@ -331,7 +345,8 @@ fn perimetre(
             _ => autres.push((q, r)),
         }
     }
-    autres.sort_by(|a, b| a.1.cmp(b.1));
+    // « Réservataires by name » (tie-break order of the rounding): dictionary order, then category.
+    autres.sort_by(|a, b| model::cle_de_tri(&a.1.nom).cmp(&model::cle_de_tri(&b.1.nom)).then(a.1.categorie.cmp(&b.1.categorie)));
     let demandes: Vec<Demande> = autres
         .iter()
         .map(|&(q, r)| Demande {

@@ -240,6 +240,26 @@ pub fn commune_plm(commune: &str) -> &str {
     }
 }
 
+/// Sort key of a réservataire name: case- and accent-insensitive (« Action Logement », « État… »
+/// and « Ville de… » in dictionary order), then the name itself so that the order is total.
+pub fn cle_de_tri(nom: &str) -> (String, &str) {
+    let plie = nom
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à' | 'â' | 'ä' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' => 'i',
+            'ô' | 'ö' => 'o',
+            'ù' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            'ÿ' => 'y',
+            c => c,
+        })
+        .collect();
+    (plie, nom)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -145,15 +145,24 @@ pub enum Arrondi {
 /// A yearly number of logements per bailleur × département: one value for every perimeter, or a
 /// default plus values for named perimeters (`"BAILLEUR|93"`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "prélèvements / mises en service : un nombre, ou {\"defaut\": nombre, \"par_perimetre\": {\"BAILLEUR|93\": nombre}}"
+)]
 pub enum ParPerimetre {
     Uniforme(f64),
-    Detaille {
-        #[serde(default)]
-        defaut: f64,
-        #[serde(default)]
-        par_perimetre: BTreeMap<String, f64>,
-    },
+    Detaille(ParPerimetreDetaille),
+}
+
+/// The detailed form of [`ParPerimetre`]; unknown keys are refused (a forgotten `par_perimetre`
+/// level would otherwise silently mean 0 everywhere).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParPerimetreDetaille {
+    #[serde(default)]
+    pub defaut: f64,
+    #[serde(default)]
+    pub par_perimetre: BTreeMap<String, f64>,
 }
 
 impl Default for ParPerimetre {
@@ -167,10 +176,7 @@ impl ParPerimetre {
     pub fn valeur(&self, bailleur: &str, departement: &str) -> f64 {
         match self {
             ParPerimetre::Uniforme(v) => *v,
-            ParPerimetre::Detaille {
-                defaut,
-                par_perimetre,
-            } => par_perimetre
+            ParPerimetre::Detaille(ParPerimetreDetaille { defaut, par_perimetre }) => par_perimetre
                 .get(&format!("{bailleur}|{departement}"))
                 .copied()
                 .unwrap_or(*defaut),
@@ -180,10 +186,7 @@ impl ParPerimetre {
     fn valeurs(&self) -> Vec<f64> {
         match self {
             ParPerimetre::Uniforme(v) => vec![*v],
-            ParPerimetre::Detaille {
-                defaut,
-                par_perimetre,
-            } => std::iter::once(*defaut)
+            ParPerimetre::Detaille(ParPerimetreDetaille { defaut, par_perimetre }) => std::iter::once(*defaut)
                 .chain(par_perimetre.values().copied())
                 .collect(),
         }
@@ -360,5 +363,14 @@ mod tests {
         let e = Parametres::depuis_json(r#"{"horizon":10}"#).unwrap_err();
         assert!(e.contains("horizon"), "{e}");
         assert!(Parametres::depuis_json(r#"{"rotation":{"taux_unique":1.5}}"#).is_err());
+    }
+
+    #[test]
+    fn per_perimeter_values_refuse_unknown_keys() {
+        let ok = Parametres::depuis_json(r#"{"mises_en_service_annuelles": {"defaut": 2, "par_perimetre": {"B|93": 40}}}"#).unwrap();
+        assert_eq!(ok.mises_en_service_annuelles.valeur("B", "93"), 40.0);
+        assert_eq!(ok.mises_en_service_annuelles.valeur("B", "94"), 2.0);
+        let e = Parametres::depuis_json(r#"{"mises_en_service_annuelles": {"B|93": 40}}"#).unwrap_err();
+        assert!(e.contains("mises en service : un nombre, ou"), "{e}");
     }
 }

@@ -5,6 +5,7 @@
 pub mod comparaison;
 pub mod conventions;
 pub mod csv_fr;
+pub mod modele;
 
 use serde::Serialize;
 

@@ -72,6 +72,20 @@ impl Champ {
         matches!(self, Champ::Rpls | Champ::Commune)
     }
 
+    /// Descriptive fields: they only feed the segments and splits, so an unreadable value is kept
+    /// as unknown with a warning instead of rejecting the logement.
+    pub fn descriptif(self) -> bool {
+        matches!(
+            self,
+            Champ::Typologie
+                | Champ::Financement
+                | Champ::Qpv
+                | Champ::Surface
+                | Champ::Loyer
+                | Champ::AnneeConstruction
+        )
+    }
+
     /// Normalised synonyms (see [`normaliser`]), canonical name first.
     fn synonymes(self) -> &'static [&'static str] {
         match self {
@@ -83,6 +97,7 @@ impl Champ {
                 "numerorpls",
                 "nrpls",
                 "idrpls",
+                "codelogementrpls",
             ],
             Champ::Bailleur => &[
                 "bailleur",
@@ -92,6 +107,7 @@ impl Champ {
                 "siren",
                 "raisonsociale",
                 "nomorganisme",
+                "nombailleur",
             ],
             Champ::Commune => &[
                 "commune",
@@ -101,46 +117,89 @@ impl Champ {
                 "codecommune",
                 "insee",
                 "codegeo",
+                "codeinseecommune",
+                "communecodeinsee",
             ],
             Champ::Typologie => &[
                 "typologie",
                 "nbpiece",
                 "nbpieces",
                 "nombredepieces",
+                "nombrepieces",
                 "type",
                 "typelogement",
             ],
             Champ::Financement => &["financement", "finan", "financode", "financementinitial"],
-            Champ::Qpv => &["qpv", "qpvcode", "codeqpv", "enqpv"],
+            Champ::Qpv => &["qpv", "qpvcode", "codeqpv", "enqpv", "qpvouinon"],
             Champ::Surface => &["surface", "surfhab", "surfacehabitable"],
-            Champ::Loyer => &["loyer", "loyerprinc", "loyerprincipal"],
-            Champ::AnneeConstruction => &["anneeconstruction", "construct", "anneedeconstruction"],
+            Champ::Loyer => &["loyer", "loyerprinc", "loyerprincipal", "loyermensuel"],
+            Champ::AnneeConstruction => &[
+                "anneeconstruction",
+                "construct",
+                "anneedeconstruction",
+                "anneedachevement",
+                "anneeachevement",
+            ],
             Champ::HorsAssiette => &[
                 "horsassiette",
                 "motifdexclusion",
                 "motifexclusion",
                 "motifhorsassiette",
             ],
-            Champ::Reservataire => &["reservataire", "contingent", "nomreservataire"],
+            Champ::Reservataire => &[
+                "reservataire",
+                "contingent",
+                "nomreservataire",
+                "nomdureservataire",
+            ],
             Champ::Categorie => &[
                 "categorie",
                 "categoriereservataire",
+                "categoriedereservataire",
                 "contreslog",
                 "typereservataire",
             ],
-            Champ::TypeDroit => &["typedroit", "droit", "typedereservation"],
+            Champ::TypeDroit => &["typedroit", "droit", "typedereservation", "typededroit"],
             Champ::DateFin => &[
                 "datefin",
                 "findereservation",
+                "finreservation",
                 "echeance",
                 "datefinreservation",
                 "datedefin",
+                "datedefindereservation",
             ],
             Champ::DroitUtilise => &["droitutilise"],
-            Champ::TauxRotation => &["tauxrotation", "tauxderotation"],
+            Champ::TauxRotation => &[
+                "tauxrotation",
+                "tauxderotation",
+                "tauxrotationobserve",
+                "tauxderotationobserve",
+            ],
         }
     }
 }
+
+/// RPLS variables published by the SDES as `X_CODE` + `X_LIBELLE` (open data since 2021): the
+/// `_CODE` column is read like the legacy `X`. Deliberately absent: `DROIT` (the bailleur's real
+/// right on the building — propriété, usufruit —, not the reservation's `type_droit`) and `DEP`
+/// (the département, not the commune).
+const RACINES_RPLS: [&str; 10] = [
+    "identrep",
+    "identorg",
+    "depcom",
+    "nbpiece",
+    "finan",
+    "qpv",
+    "contreslog",
+    "surfhab",
+    "loyerprinc",
+    "construct",
+];
+
+/// RPLS variables whose `X_LIBELLE` (label) our value parsers understand, used only when the file
+/// has no `X_CODE` column: not `DEPCOM_LIBELLE`, a commune *name*.
+const LIBELLES_RPLS: [&str; 4] = ["nbpiece", "finan", "qpv", "contreslog"];
 
 /// Short normalised key, kept on the stack (no allocation per cell).
 #[derive(Clone, Copy)]
@@ -191,12 +250,18 @@ fn plier(c: char, sortie: &mut impl FnMut(u8)) {
 }
 
 /// Case-, accent- and punctuation-insensitive key ("Catégorie réservataire" → "categoriereservataire",
-/// "T6+" → "t6plus"). A key longer than 48 bytes becomes "\u{1}", which matches nothing.
+/// "T6+" → "t6plus"). A key longer than 48 bytes, or a negative number ("-3" would otherwise fold
+/// to "3"), becomes "\u{1}", which matches nothing.
 pub fn cle(s: &str) -> Cle {
     let mut c = Cle {
         octets: [0; 48],
         len: 0,
     };
+    if let [b'-', b'0'..=b'9', ..] = s.trim_start().as_bytes() {
+        c.octets[0] = 1;
+        c.len = 1;
+        return c;
+    }
     // Fast path: short ASCII values (almost every cell) are folded byte by byte.
     if s.len() <= c.octets.len() && s.is_ascii() && !s.contains('+') {
         for b in s.bytes() {
@@ -244,6 +309,10 @@ impl Correspondance {
     pub fn colonne(&self, champ: Champ) -> Option<usize> {
         self.colonnes[champ as usize]
     }
+    /// The field read from column `j`, if any.
+    pub fn champ(&self, j: usize) -> Option<Champ> {
+        Champ::TOUS.into_iter().find(|c| self.colonne(*c) == Some(j))
+    }
     /// Required fields that no column provides.
     pub fn manquants(&self) -> Vec<Champ> {
         Champ::TOUS
@@ -253,16 +322,32 @@ impl Correspondance {
     }
 }
 
-/// Matches headers to fields; the first column matching a field wins.
+/// The field a normalised header names: a synonym, or an RPLS `X_CODE` (`libelle`: an RPLS
+/// `X_LIBELLE` of a coded field).
+fn champ_de_l_entete(n: &str, libelle: bool) -> Option<Champ> {
+    let nom = if libelle {
+        n.strip_suffix("libelle")
+            .filter(|r| LIBELLES_RPLS.contains(r))?
+    } else {
+        n.strip_suffix("code")
+            .filter(|r| RACINES_RPLS.contains(r))
+            .unwrap_or(n)
+    };
+    Champ::TOUS
+        .into_iter()
+        .find(|c| c.synonymes().contains(&nom))
+}
+
+/// Matches headers to fields; the first column matching a field wins, and an RPLS `X_LIBELLE`
+/// column is used only when no column gives the code of that field.
 pub fn detecter<'a>(entetes: impl IntoIterator<Item = &'a str>) -> Correspondance {
+    let entetes: Vec<String> = entetes.into_iter().map(normaliser).collect();
     let mut m = Correspondance::default();
-    for (i, e) in entetes.into_iter().enumerate() {
-        let n = normaliser(e);
-        if let Some(champ) = Champ::TOUS
-            .into_iter()
-            .find(|c| c.synonymes().contains(&n.as_str()))
-        {
-            m.colonnes[champ as usize].get_or_insert(i);
+    for libelle in [false, true] {
+        for (i, n) in entetes.iter().enumerate() {
+            if let Some(champ) = champ_de_l_entete(n, libelle) {
+                m.colonnes[champ as usize].get_or_insert(i);
+            }
         }
     }
     m
@@ -296,10 +381,35 @@ mod tests {
     }
 
     #[test]
+    fn sdes_code_and_label_columns() {
+        let m = detecter([
+            "IDENT_REP",
+            "DEPCOM_LIBELLE",
+            "DEPCOM_CODE",
+            "DROIT_CODE",
+            "FINAN_LIBELLE",
+            "FINAN_CODE",
+            "QPV_LIBELLE",
+            "CONTRESLOG_CODE",
+            "NBPIECE_CODE",
+            "DEP_CODE",
+        ]);
+        assert_eq!(m.colonne(Champ::Commune), Some(2), "le code, pas le nom");
+        assert_eq!(m.colonne(Champ::TypeDroit), None, "DROIT = droit réel du bailleur");
+        assert_eq!(m.colonne(Champ::Financement), Some(5), "code préféré au libellé");
+        assert_eq!(m.colonne(Champ::Qpv), Some(6), "libellé faute de code");
+        assert_eq!(m.colonne(Champ::Categorie), Some(7));
+        assert_eq!(m.colonne(Champ::Typologie), Some(8));
+        assert_eq!(m.champ(8), Some(Champ::Typologie));
+        assert_eq!(detecter(["DEPCOM_LIBELLE", "rpls"]).colonne(Champ::Commune), None);
+    }
+
+    #[test]
     fn keys_fold_case_accents_punctuation() {
         assert_eq!(cle("  Réservé-État ").as_str(), "reserveetat");
         assert_eq!(cle("T6+").as_str(), "t6plus");
         assert_eq!(normaliser("Hors_assiette"), "horsassiette");
         assert_eq!(cle(&"x".repeat(60)).as_str(), "\u{1}");
+        assert_eq!(cle(" -3").as_str(), "\u{1}");
     }
 }

@@ -19,6 +19,68 @@ pub fn decoder(octets: &[u8]) -> (Cow<'_, [u8]>, &'static str) {
     (Cow::Owned(texte.into_owned().into_bytes()), "Windows-1252")
 }
 
+/// A UTF-16 text (with its BOM: Excel's « Texte Unicode » export), decoded, and its encoding.
+pub fn utf16(octets: &[u8]) -> Option<(String, &'static str)> {
+    let (encodage, nom) = match octets {
+        [0xFF, 0xFE, ..] => (encoding_rs::UTF_16LE, "UTF-16LE"),
+        [0xFE, 0xFF, ..] => (encoding_rs::UTF_16BE, "UTF-16BE"),
+        _ => return None,
+    };
+    let (texte, _) = encodage.decode_with_bom_removal(octets);
+    Some((texte.into_owned(), nom))
+}
+
+/// Whether the start of a file (64 KB) is binary rather than text: a NUL byte, or more than 1 %
+/// of control characters other than tab, CR and LF (an image, a PDF, an archive, random bytes).
+pub fn binaire(octets: &[u8]) -> bool {
+    let debut = &octets[..octets.len().min(64 << 10)];
+    let controles = debut
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+        .count();
+    memchr::memchr(0, debut).is_some() || controles * 100 > debut.len()
+}
+
+/// Line numbers (1-based) of byte offsets of a text read forwards: each newline is counted once.
+pub struct Lignes<'t> {
+    texte: &'t [u8],
+    octet: usize,
+    ligne: u64,
+}
+
+impl<'t> Lignes<'t> {
+    pub fn new(texte: &'t [u8]) -> Self {
+        Lignes {
+            texte,
+            octet: 0,
+            ligne: 1,
+        }
+    }
+
+    /// Line of the byte at `octet` (not before the last offset asked).
+    pub fn ligne(&mut self, octet: u64) -> u64 {
+        let octet = (octet as usize).clamp(self.octet, self.texte.len());
+        self.ligne += lignes(&self.texte[self.octet..octet]);
+        self.octet = octet;
+        self.ligne
+    }
+
+    /// First and last line of the record spanning `debut..fin` as the csv crate reports them:
+    /// `debut` is the end of the previous record, before the line breaks and blank lines that it
+    /// skips; `fin` includes the record's terminator (or only its `\r` for CRLF).
+    pub fn etendue(&mut self, debut: u64, fin: u64) -> (u64, u64) {
+        let saut = self
+            .texte
+            .get(debut as usize..fin as usize)
+            .map_or(0, |r| r.iter().take_while(|b| matches!(b, b'\r' | b'\n')).count());
+        let debut = debut + saut as u64;
+        let premiere = self.ligne(debut);
+        let apres = self.ligne(fin);
+        let termine = fin > debut && self.texte.get(fin as usize - 1) == Some(&b'\n');
+        (premiere, (apres - termine as u64).max(premiere))
+    }
+}
+
 /// End (exclusive, after the newline) of the first line, outside quotes.
 pub fn fin_premiere_ligne(texte: &[u8]) -> usize {
     let mut guillemets = false;
@@ -106,6 +168,16 @@ mod tests {
     }
 
     #[test]
+    fn utf16_and_binary() {
+        let mut le = vec![0xFF, 0xFE];
+        le.extend("rpls\tcommune".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(utf16(&le), Some(("rpls\tcommune".to_owned(), "UTF-16LE")));
+        assert_eq!(utf16(b"rpls"), None);
+        assert!(binaire(b"PDF\x00\x01") && binaire(&[7u8; 10]));
+        assert!(!binaire("rpls;commune\r\nA;93048\t\n".as_bytes()) && !binaire(b""));
+    }
+
+    #[test]
     fn separators() {
         assert_eq!(separateur(b"rpls;commune;\"a,b,c\""), b';');
         assert_eq!(separateur(b"rpls,commune,x"), b',');
@@ -125,5 +197,8 @@ mod tests {
             .iter()
             .all(|r| q[r.clone()].iter().filter(|&&b| b == b'"').count() % 2 == 0));
         assert_eq!(lignes(q), 7);
+        let mut l = Lignes::new(b"h\r\n\r\na;\"x\ny\"\nb\n");
+        assert_eq!(l.etendue(2, 13), (3, 4), "lignes vides sautées");
+        assert_eq!(l.etendue(13, 15), (5, 5));
     }
 }

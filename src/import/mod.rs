@@ -4,11 +4,15 @@
 //! is rejected with its line, column and reason; a doubtful value is kept and warned about; and
 //! rows read = rows kept + rows rejected, always.
 //!
-//! Modules: [`csv`] (encoding, separator, chunks), [`columns`] (header matching), [`values`]
-//! (cell parsing). The row loop below converts one record into a [`Logement`].
+//! [`lire`] is the one entry point: it recognises a workbook (XLSX, ODS: [`tableur`]) from
+//! its first bytes, else reads CSV. Modules: [`csv`] (encoding, separator, chunks), [`columns`]
+//! (header matching), [`values`] (cell parsing), `ligne` (one record → one logement, shared by
+//! every format). See docs/import.md.
 
 pub mod columns;
 pub mod csv;
+mod ligne;
+pub mod tableur;
 pub mod values;
 
 use std::borrow::Cow;
@@ -17,9 +21,11 @@ use std::fmt;
 use ::csv::{ByteRecord, StringRecord};
 use serde::Serialize;
 
-use crate::domain::dataset::{DatasetBuilder, Logement};
-use crate::domain::{Categorie, Dataset};
+use crate::domain::Dataset;
 use columns::{Champ, Correspondance};
+use ligne::Partiel;
+pub use ligne::{LONGUEUR_MAX, MARQUE_NOTICE};
+pub use tableur::feuilles;
 
 /// A rejected row or a warning: the file line (header = line 1), the column and a French reason.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -32,6 +38,24 @@ pub struct Rejet {
 /// Warnings have the same shape as rejects (SPEC §2: "listed the same way").
 pub type Avertissement = Rejet;
 
+/// Format of an état des lieux, recognised from its first bytes (never from its file name).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Format {
+    Csv,
+    Xlsx,
+    Ods,
+}
+
+impl Format {
+    pub fn nom(self) -> &'static str {
+        match self {
+            Format::Csv => "CSV",
+            Format::Xlsx => "XLSX",
+            Format::Ods => "ODS",
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Import {
     pub dataset: Dataset,
@@ -39,12 +63,28 @@ pub struct Import {
     pub lignes_retenues: usize,
     pub rejets: Vec<Rejet>,
     pub avertissements: Vec<Avertissement>,
-    /// File line of each kept logement (dataset order).
+    /// File line of each kept logement (dataset order); for a workbook, the spreadsheet row.
     pub lignes: Vec<u32>,
     pub correspondance: Correspondance,
     pub entetes: Vec<String>,
+    pub format: Format,
+    /// CSV separator; 0 for a workbook.
     pub separateur: u8,
+    /// CSV encoding; the format name (« XLSX ») for a workbook.
     pub encodage: &'static str,
+    /// The sheet read (workbooks only).
+    pub feuille: Option<String>,
+    /// Every sheet of the workbook (empty for a CSV), to offer a choice.
+    pub feuilles: Vec<String>,
+}
+
+/// How to read a file: which sheet of a workbook, and a hand-made column mapping.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OptionsLecture {
+    /// Sheet name (workbooks); `None` = the first sheet. Ignored for a CSV.
+    pub feuille: Option<String>,
+    /// Overrides the header detection.
+    pub correspondance: Option<Correspondance>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,23 +96,91 @@ pub enum ImportError {
         champs: Vec<&'static str>,
         entetes: Vec<String>,
     },
+    /// Neither text nor a known workbook (NUL bytes, control characters).
+    Binaire,
+    /// An OLE2 document: Excel 97-2003 (.xls), or a workbook encrypted with a password. Not read:
+    /// calamine's reader of that format loops forever on some damaged files (found by fuzzing,
+    /// docs/import.md), and saving as .xlsx is one click.
+    Xls,
+    /// A workbook that calamine cannot open (damaged, encrypted, not a spreadsheet archive).
+    ClasseurIllisible { format: &'static str, detail: String },
+    /// The requested sheet does not exist.
+    FeuilleInconnue {
+        feuille: String,
+        feuilles: Vec<String>,
+    },
+    /// The sheet holds no cell.
+    FeuilleVide { feuille: String },
+}
+
+/// Quoted list of names, for messages.
+fn liste(noms: &[String]) -> String {
+    noms.iter()
+        .map(|n| format!("« {n} »"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ImportError::Vide => write!(f, "le fichier est vide"),
-            ImportError::ColonnesManquantes { champs, entetes } => write!(
+            ImportError::ColonnesManquantes { champs, entetes } => {
+                // Headers as the user typed them, shortened: a garbled line must stay readable.
+                let lus: Vec<String> = entetes
+                    .iter()
+                    .filter(|e| !e.is_empty())
+                    .take(30)
+                    .map(|e| match e.char_indices().nth(40) {
+                        Some((i, _)) => format!("{}…", &e[..i]),
+                        None => e.clone(),
+                    })
+                    .collect();
+                write!(
+                    f,
+                    "colonne(s) obligatoire(s) introuvable(s) : {} (en-têtes lus : {})",
+                    champs.join(", "),
+                    lus.join(", ")
+                )?;
+                if entetes.len() == 1 {
+                    write!(f, " ; une seule colonne lue : vérifiez le séparateur (« ; », « , » ou tabulation) ou la feuille choisie")?;
+                }
+                Ok(())
+            }
+            ImportError::Binaire => write!(
                 f,
-                "colonne(s) obligatoire(s) introuvable(s) : {} (en-têtes lus : {})",
-                champs.join(", "),
-                entetes.join(", ")
+                "le fichier n'est ni un texte CSV ni un classeur XLSX ou ODS (contenu binaire)"
             ),
+            ImportError::Xls => write!(
+                f,
+                "les classeurs Excel 97-2003 (.xls) et les classeurs protégés par un mot de passe ne sont pas pris en charge : enregistrez le fichier au format .xlsx (sans mot de passe) ou CSV"
+            ),
+            ImportError::ClasseurIllisible { format, detail } => write!(
+                f,
+                "classeur {format} illisible, endommagé ou protégé par un mot de passe ({detail})"
+            ),
+            ImportError::FeuilleInconnue { feuille, feuilles } => write!(
+                f,
+                "feuille « {feuille} » introuvable ; feuilles du classeur : {}",
+                liste(feuilles)
+            ),
+            ImportError::FeuilleVide { feuille } => {
+                write!(f, "la feuille « {feuille} » est vide")
+            }
         }
     }
 }
 
 impl std::error::Error for ImportError {}
+
+/// Reads an état des lieux in any supported format (SPEC §2): XLSX or ODS when the bytes are a
+/// workbook, else CSV (separator and encoding detected).
+pub fn lire(bytes: &[u8], options: &OptionsLecture) -> Result<Import, ImportError> {
+    match tableur::format(bytes)? {
+        Format::Csv => lire_en(bytes, options.correspondance.as_ref(), None),
+        format => tableur::lire(bytes, format, options),
+    }
+}
 
 /// Number of data rows (header excluded) of a CSV état des lieux, whatever its separator or
 /// encoding, without checking columns (the web demo's summary).
@@ -106,16 +214,23 @@ pub fn lire_csv_avec(
 ///
 /// The text is first read as UTF-8, each record being checked as it is parsed (no separate pass
 /// over the file); if any record is not valid UTF-8, the whole file is decoded as Windows-1252 and
-/// read again.
+/// read again. A UTF-16 file (Excel's « Texte Unicode » export) is recognised by its BOM.
 fn lire_en(
     bytes: &[u8],
     correspondance: Option<&Correspondance>,
     parts: Option<usize>,
 ) -> Result<Import, ImportError> {
+    if let Some((texte, encodage)) = csv::utf16(bytes) {
+        return lire_texte(texte.as_bytes(), encodage, correspondance, parts)?
+            .ok_or(ImportError::Binaire);
+    }
     let (texte, encodage) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(reste) => (Cow::Borrowed(reste), "UTF-8 (BOM)"),
         None => (Cow::Borrowed(bytes), "UTF-8"),
     };
+    if csv::binaire(&texte) {
+        return Err(ImportError::Binaire);
+    }
     match lire_texte(&texte, encodage, correspondance, parts)? {
         Some(import) => Ok(import),
         None => {
@@ -152,16 +267,7 @@ fn lire_texte(
         .iter()
         .map(|c| String::from_utf8_lossy(c).trim().to_owned())
         .collect();
-    let map = correspondance
-        .cloned()
-        .unwrap_or_else(|| columns::detecter(entetes.iter().map(|s| s.as_str())));
-    let manquants = map.manquants();
-    if !manquants.is_empty() {
-        return Err(ImportError::ColonnesManquantes {
-            champs: manquants.iter().map(|c| c.nom()).collect(),
-            entetes,
-        });
-    }
+    let map = correspondance_verifiee(correspondance, &entetes)?;
 
     let morceaux = csv::decouper(
         texte,
@@ -196,23 +302,59 @@ fn lire_texte(
         total.avertissements.extend(p.avertissements);
         total.lignes.extend(p.lignes);
     }
-    let mut dataset = total.builder.finir();
-    doublons(&dataset, &total.lignes, &mut total.avertissements);
-    trier(&mut total.avertissements);
-    dataset.nb_rejets = total.rejets.len();
-    dataset.nb_avertissements = total.avertissements.len();
-    Ok(Some(Import {
+    let mut import = assembler(total, map, entetes, Format::Csv, encodage);
+    import.separateur = sep;
+    Ok(Some(import))
+}
+
+/// The mapping to use (given, or detected from the headers), refused when a required field has no
+/// column.
+fn correspondance_verifiee(
+    donnee: Option<&Correspondance>,
+    entetes: &[String],
+) -> Result<Correspondance, ImportError> {
+    let map = donnee
+        .cloned()
+        .unwrap_or_else(|| columns::detecter(entetes.iter().map(|s| s.as_str())));
+    let manquants = map.manquants();
+    if !manquants.is_empty() {
+        return Err(ImportError::ColonnesManquantes {
+            champs: manquants.iter().map(|c| c.nom()).collect(),
+            entetes: entetes.to_vec(),
+        });
+    }
+    Ok(map)
+}
+
+/// The finished import of any format: duplicates warned, warnings sorted, counts set.
+fn assembler(
+    mut p: Partiel,
+    map: Correspondance,
+    entetes: Vec<String>,
+    format: Format,
+    encodage: &'static str,
+) -> Import {
+    let mut dataset = p.builder.finir();
+    doublons(&dataset, &p.lignes, &mut p.avertissements);
+    trier(&mut p.avertissements);
+    p.rejets.sort_by_key(|r| r.ligne);
+    dataset.nb_rejets = p.rejets.len();
+    dataset.nb_avertissements = p.avertissements.len();
+    Import {
         lignes_retenues: dataset.len(),
         dataset,
-        lignes_lues: total.lues,
-        rejets: total.rejets,
-        avertissements: total.avertissements,
-        lignes: total.lignes,
+        lignes_lues: p.lues,
+        rejets: p.rejets,
+        avertissements: p.avertissements,
+        lignes: p.lignes,
         correspondance: map,
         entetes,
-        separateur: sep,
+        format,
+        separateur: 0,
         encodage,
-    }))
+        feuille: None,
+        feuilles: Vec::new(),
+    }
 }
 
 /// Parallel chunks for a text of `taille` bytes: natively one per core (at most 8) above 4 MB.
@@ -225,184 +367,48 @@ fn paralleles(taille: usize) -> usize {
     1
 }
 
-#[derive(Default)]
-struct Partiel {
-    builder: DatasetBuilder,
-    lues: usize,
-    rejets: Vec<Rejet>,
-    avertissements: Vec<Avertissement>,
-    lignes: Vec<u32>,
-    /// Line breaks of the chunk.
-    lignes_physiques: u64,
-    /// A record is not valid UTF-8: the file must be decoded as Windows-1252.
-    pas_utf8: bool,
-}
-
 /// Parses one chunk; line numbers are relative to its start (first line = 1).
+///
+/// Lines are counted from byte offsets rather than taken from the csv crate's `Position::line`,
+/// which does not count the blank lines it skips (a blank line would shift every later number).
 fn lire_morceau(morceau: &[u8], sep: u8, map: &Correspondance, nb_colonnes: usize) -> Partiel {
     let mut p = Partiel::default();
     let mut lecteur = csv::lecteur(morceau, sep);
     let mut rec = StringRecord::new();
     let mut tampon = String::new();
+    let mut compteur = csv::Lignes::new(morceau);
     loop {
-        let ligne = match lecteur.read_record(&mut rec) {
+        let (debut, fin) = match lecteur.read_record(&mut rec) {
             Ok(false) => break,
-            Ok(true) => rec.position().map_or(1, |pos| pos.line()),
+            Ok(true) => {
+                let debut = rec.position().map_or(0, |pos| pos.byte());
+                (debut, lecteur.position().byte())
+            }
             Err(e) if matches!(e.kind(), ::csv::ErrorKind::Utf8 { .. }) => {
                 p.pas_utf8 = true;
                 return p;
             }
             Err(e) => {
-                let ligne = e
-                    .position()
-                    .map_or(lecteur.position().line(), |pos| pos.line());
-                p.lues += 1;
-                p.rejets.push(Rejet {
-                    ligne,
-                    colonne: String::new(),
-                    motif: format!("ligne illisible : {e}"),
-                });
+                let fin = lecteur.position().byte();
+                let ligne = compteur.ligne(e.position().map_or(fin, |pos| pos.byte()));
+                p.illisible(ligne, format!("ligne illisible : {e}"));
                 continue;
             }
         };
-        p.lues += 1;
-        let mut signaler = |champ: Champ, motif: String| {
-            p.avertissements.push(Rejet {
+        let (ligne, derniere) = compteur.etendue(debut, fin);
+        // A record ending after its first line holds a quoted line break: often an unclosed quote
+        // that swallowed the next lines, which must not vanish silently.
+        if derniere > ligne {
+            p.avertir(
                 ligne,
-                colonne: champ.nom().to_owned(),
-                motif,
-            })
-        };
-        match convertir(&rec, &mut tampon, map, nb_colonnes, &mut signaler) {
-            Ok(l) => {
-                p.builder.push(&l);
-                p.lignes.push(ligne as u32);
-            }
-            Err((colonne, motif)) => p.rejets.push(Rejet {
-                ligne,
-                colonne: colonne.to_owned(),
-                motif,
-            }),
+                "",
+                format!("enregistrement étalé sur {} lignes du fichier (retour à la ligne entre guillemets) : vérifiez qu'aucun guillemet n'est resté ouvert", derniere - ligne + 1),
+            );
         }
+        p.ligne(ligne, &rec, &mut tampon, map, nb_colonnes);
     }
     p.lignes_physiques = csv::lignes(morceau);
     p
-}
-
-/// One record → one logement, or the (column, reason) of its rejection.
-fn convertir<'r>(
-    rec: &'r StringRecord,
-    tampon: &'r mut String,
-    map: &Correspondance,
-    nb_colonnes: usize,
-    avertir: &mut impl FnMut(Champ, String),
-) -> Result<Logement<'r>, (&'static str, String)> {
-    if rec.len() < nb_colonnes || rec.iter().skip(nb_colonnes).any(|c| !c.trim().is_empty()) {
-        if rec.iter().all(|c| c.trim().is_empty()) {
-            return Err(("", "ligne vide".into()));
-        }
-        return Err((
-            "",
-            format!(
-                "nombre de colonnes incorrect ({} au lieu de {nb_colonnes})",
-                rec.len()
-            ),
-        ));
-    }
-    let champ =
-        |c: Champ| -> &'r str { map.colonne(c).and_then(|i| rec.get(i)).unwrap_or("").trim() };
-    let rejet = |c: Champ| move |m: String| (c.nom(), m);
-
-    let rpls = champ(Champ::Rpls);
-    if rpls.is_empty() {
-        return Err((Champ::Rpls.nom(), "identifiant RPLS vide".into()));
-    }
-    let commune: &'r str =
-        match values::commune(champ(Champ::Commune)).map_err(rejet(Champ::Commune))? {
-            Cow::Borrowed(c) => c,
-            Cow::Owned(c) => {
-                if c.len() > champ(Champ::Commune).len() {
-                    avertir(
-                        Champ::Commune,
-                        format!("code commune complété par un zéro initial : {c}"),
-                    );
-                }
-                *tampon = c;
-                tampon
-            }
-        };
-    let hors_assiette =
-        values::motif(champ(Champ::HorsAssiette)).map_err(rejet(Champ::HorsAssiette))?;
-    let reservataire = champ(Champ::Reservataire);
-    let categorie =
-        match values::categorie(champ(Champ::Categorie)).map_err(rejet(Champ::Categorie))? {
-            None if !reservataire.is_empty() => Some(values::categorie_du_nom(reservataire)),
-            c => c,
-        };
-    let type_droit =
-        values::type_droit(champ(Champ::TypeDroit)).map_err(rejet(Champ::TypeDroit))?;
-    let date_fin = values::date(champ(Champ::DateFin)).map_err(rejet(Champ::DateFin))?;
-    let droit_utilise =
-        values::oui_non(champ(Champ::DroitUtilise)).map_err(rejet(Champ::DroitUtilise))?;
-    let taux_rotation =
-        match values::taux(champ(Champ::TauxRotation)).map_err(rejet(Champ::TauxRotation))? {
-            Some((t, true)) => {
-                avertir(
-                    Champ::TauxRotation,
-                    format!("taux lu comme un pourcentage : {} %", t * 100.0),
-                );
-                Some(t)
-            }
-            t => t.map(|(t, _)| t),
-        };
-
-    // Descriptive fields: a bad value is kept as unknown, with a warning.
-    let mut ou_inconnu = |c: Champ, r: values::Resultat<Option<f64>>| {
-        r.unwrap_or_else(|m| {
-            avertir(c, format!("{m} : valeur ignorée"));
-            None
-        })
-    };
-    let surface = ou_inconnu(Champ::Surface, values::quantite(champ(Champ::Surface)));
-    let loyer = ou_inconnu(Champ::Loyer, values::quantite(champ(Champ::Loyer)));
-    let annee = ou_inconnu(
-        Champ::AnneeConstruction,
-        values::nombre(champ(Champ::AnneeConstruction)),
-    );
-    let typologie = values::typologie(champ(Champ::Typologie)).unwrap_or_else(|m| {
-        avertir(Champ::Typologie, format!("{m} : valeur ignorée"));
-        0
-    });
-
-    let reserve = categorie.is_some_and(|c| c != Categorie::NonReserve);
-    if reserve
-        && !categorie.is_some_and(Categorie::est_etat)
-        && type_droit == crate::domain::model::TypeDroit::Suite
-        && date_fin.is_none()
-        && hors_assiette.is_none()
-    {
-        avertir(Champ::DateFin, "droit de suite sans date de fin : la durée sans terme (duree_sans_terme_ans) s'applique".into());
-    }
-    Ok(Logement {
-        rpls,
-        bailleur: champ(Champ::Bailleur),
-        commune,
-        typologie,
-        financement: values::financement(champ(Champ::Financement)),
-        qpv: values::qpv(champ(Champ::Qpv)),
-        surface,
-        loyer,
-        annee_construction: annee
-            .filter(|a| (1000.0..3000.0).contains(a))
-            .map(|a| a as u16),
-        hors_assiette,
-        reservataire,
-        categorie,
-        type_droit,
-        date_fin,
-        droit_utilise: droit_utilise.unwrap_or(false),
-        taux_rotation,
-    })
 }
 
 /// Warns about every row whose commune code the official geography does not know (SPEC §2:

@@ -55,6 +55,8 @@ fn decimal_simple(s: &str) -> Option<f64> {
     let (mut mantisse, mut chiffres, mut decimales, mut virgule) = (0u64, 0u32, 0i32, false);
     for b in s.bytes() {
         match b {
+            // A 16th digit leaves the fast path (and would overflow on long inputs).
+            b'0'..=b'9' if chiffres == 15 => return None,
             b'0'..=b'9' => {
                 mantisse = mantisse * 10 + (b - b'0') as u64;
                 chiffres += 1;
@@ -64,7 +66,7 @@ fn decimal_simple(s: &str) -> Option<f64> {
             _ => return None,
         }
     }
-    if chiffres == 0 || chiffres > 15 {
+    if chiffres == 0 {
         return None;
     }
     Some(mantisse as f64 / 10f64.powi(decimales))
@@ -79,18 +81,24 @@ pub fn quantite(s: &str) -> Resultat<Option<f64>> {
 }
 
 /// A taux de rotation: 0..1, or a percentage ("6,3 %"). A bare number between 1 and 100 is read as
-/// a percentage too (a common spreadsheet habit); the caller raises a warning then.
+/// a percentage too (a common spreadsheet habit); the caller raises a warning then. Negative or
+/// above 100 %: an error (the caller keeps the logement and ignores the rate).
 pub fn taux(s: &str) -> Resultat<Option<(f64, bool)>> {
-    match nombre(s)? {
+    let v = nombre(s).map_err(|_| format!("taux de rotation « {} » illisible", s.trim()))?;
+    match v {
         None => Ok(None),
         Some(v) if (0.0..=1.0).contains(&v) => Ok(Some((v, false))),
         Some(v) if v > 1.0 && v <= 100.0 && !s.contains('%') => Ok(Some((v / 100.0, true))),
-        Some(_) => Err(format!("taux « {} » hors de 0..1", s.trim())),
+        Some(_) => Err(format!(
+            "taux de rotation « {} » hors de 0 à 100 %",
+            s.trim()
+        )),
     }
 }
 
 /// A date: JJ/MM/AAAA (also with `-` or `.`), AAAA-MM-JJ (a time part is ignored), or AAAA alone
-/// meaning 31/12 of that year.
+/// meaning 31/12 of that year. A well-formed date that does not exist (31/02/2024, a 13th month)
+/// gets its own message: it is often a day/month swap.
 pub fn date(s: &str) -> Resultat<Option<NaiveDate>> {
     let s = s.trim();
     if s.is_empty() {
@@ -99,16 +107,27 @@ pub fn date(s: &str) -> Resultat<Option<NaiveDate>> {
     let s = s.split([' ', 'T']).next().unwrap_or(s);
     let erreur = || format!("date « {s} » illisible (JJ/MM/AAAA, AAAA-MM-JJ ou AAAA)");
     let parties: Vec<&str> = s.split(['/', '-', '.']).collect();
-    let nombre = |x: &str| x.parse::<u32>().map_err(|_| erreur());
+    let nombre = |x: &str| {
+        if x.is_empty() || x.len() > 4 || !x.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(erreur());
+        }
+        x.parse::<u32>().map_err(|_| erreur())
+    };
     let (a, m, j) = match parties.as_slice() {
         [a] if a.len() == 4 => (nombre(a)?, 12, 31),
         [a, m, j] if a.len() == 4 => (nombre(a)?, nombre(m)?, nombre(j)?),
         [j, m, a] if a.len() == 4 => (nombre(a)?, nombre(m)?, nombre(j)?),
         _ => return Err(erreur()),
     };
-    NaiveDate::from_ymd_opt(a as i32, m, j)
-        .map(Some)
-        .ok_or_else(erreur)
+    match NaiveDate::from_ymd_opt(a as i32, m, j) {
+        Some(d) => Ok(Some(d)),
+        None if !(1..=12).contains(&m) => Err(format!(
+            "date « {s} » inexistante : il n'y a pas de mois {m} (JJ/MM/AAAA attendu)"
+        )),
+        None => Err(format!(
+            "date « {s} » inexistante : le mois {m:02}/{a} n'a pas de jour {j}"
+        )),
+    }
 }
 
 /// oui/non, o/n, yes/no, true/false, vrai/faux, 1/0, x.
@@ -148,27 +167,31 @@ pub fn typologie(s: &str) -> Resultat<u8> {
 }
 
 /// Financement: PLAI, PLUS, PLS, PLI, or the RPLS code (10, 11 → PLAI; 12, 13, 50–55 → PLUS and
-/// ancien; 14 → PLS; 16 → PLI; others → Autre). Returns the index in `FINANCEMENTS`.
-pub fn financement(s: &str) -> u8 {
+/// ancien; 14 → PLS; 16 → PLI; other codes → Autre). Returns the index in `FINANCEMENTS`; an
+/// unknown text is an error (the caller classes it `Autre` with a warning), a number never is
+/// (SPEC §2: "others → Autre").
+pub fn financement(s: &str) -> Resultat<u8> {
     if let Some(i) = FINANCEMENTS.iter().position(|f| *f == s) {
-        return i as u8;
+        return Ok(i as u8);
     }
     let k = cle(s);
     let n = k.as_str();
-    match n {
+    Ok(match n {
         "" => 0,
         "plai" | "plaintegration" => 1,
         "plus" | "pla" | "hlmo" => 2,
         "pls" => 3,
         "pli" => 4,
+        "autre" | "autres" => 5,
         _ => match n.parse::<u32>() {
             Ok(10 | 11) => 1,
             Ok(12 | 13 | 50..=55) => 2,
             Ok(14) => 3,
             Ok(16) => 4,
-            _ => 5,
+            Ok(_) => 5,
+            Err(_) => return Err(format!("financement « {} » inconnu", s.trim())),
         },
-    }
+    })
 }
 
 /// QPV: oui/non, 1 (en QPV) / 2 (hors QPV), true/false, or a QPV code (non-empty = en QPV).
@@ -329,13 +352,19 @@ mod tests {
             );
         }
         assert_eq!(decimal_simple("1,2,3"), None);
+        assert_eq!(decimal_simple("99999999999999999999999"), None, "found by cargo fuzz");
+        assert_eq!(nombre("99999999999999999999999").unwrap(), Some(1e23));
         assert_eq!(nombre("6,3 %").unwrap(), Some(0.063));
         assert_eq!(nombre("").unwrap(), None);
         assert!(nombre("abc").is_err());
         assert_eq!(taux("0,063").unwrap(), Some((0.063, false)));
         assert_eq!(taux("6,3 %").unwrap(), Some((0.063, false)));
         assert_eq!(taux("6.3").unwrap(), Some((0.063, true)));
-        assert!(taux("150 %").is_err());
+        assert_eq!(
+            taux("150 %").unwrap_err(),
+            "taux de rotation « 150 % » hors de 0 à 100 %"
+        );
+        assert!(taux("-0,05").is_err() && taux("abc").is_err());
     }
 
     #[test]
@@ -346,7 +375,13 @@ mod tests {
         assert_eq!(date("2045-06-30 00:00:00").unwrap(), d(2045, 6, 30));
         assert_eq!(date("2045").unwrap(), d(2045, 12, 31));
         assert_eq!(date(" ").unwrap(), None);
-        assert!(date("31/02/2045").is_err() && date("demain").is_err());
+        assert_eq!(
+            date("31/02/2024").unwrap_err(),
+            "date « 31/02/2024 » inexistante : le mois 02/2024 n'a pas de jour 31"
+        );
+        assert!(date("12/13/2024").unwrap_err().contains("pas de mois 13"));
+        assert!(date("demain").unwrap_err().contains("illisible"));
+        assert!(date("+1/02/2024").is_err() && date("1/02/20245").is_err());
     }
 
     #[test]
@@ -357,15 +392,11 @@ mod tests {
         assert_eq!(typologie("").unwrap(), 0);
         assert!(typologie("grand").is_err());
         assert_eq!(
-            [
-                financement("11"),
-                financement("53"),
-                financement("PLS"),
-                financement("16"),
-                financement("99")
-            ],
-            [1, 2, 3, 4, 5]
+            ["11", "53", "PLS", "16", "99", "Autre", ""].map(|f| financement(f).unwrap()),
+            [1, 2, 3, 4, 5, 5, 0]
         );
+        assert!(financement("PLUS CD").is_err());
+        assert!(typologie("-3").is_err());
         assert_eq!(
             [qpv("oui"), qpv("2"), qpv("QP093012"), qpv("")],
             [1, 2, 1, 0]

@@ -25,6 +25,45 @@ pub async fn lire_fichier(fichier: web_sys::File) -> Result<Vec<u8>, String> {
         .map_err(|e| format!("Impossible de lire le fichier : {e}"))
 }
 
+/// Size of the slices a large file is read by (the page stays responsive between them).
+const TRANCHE: f64 = 8.0 * 1024.0 * 1024.0;
+
+/// Reads a file by slices, reporting the bytes read; stops (returning `None`) as soon as
+/// `continuer` says so (the user cancelled).
+pub async fn lire_par_tranches(
+    fichier: &web_sys::File,
+    mut progres: impl FnMut(u64),
+    continuer: impl Fn() -> bool,
+) -> Result<Option<Vec<u8>>, String> {
+    let taille = fichier.size();
+    let mut octets = Vec::with_capacity(taille as usize);
+    let mut debut = 0.0;
+    while debut < taille {
+        if !continuer() {
+            return Ok(None);
+        }
+        let fin = (debut + TRANCHE).min(taille);
+        let tranche = fichier.slice_with_f64_and_f64(debut, fin).map_err(|_| "Lecture du fichier impossible.".to_owned())?;
+        let lu = gloo::file::futures::read_as_bytes(&gloo::file::Blob::from(tranche))
+            .await
+            .map_err(|e| format!("Impossible de lire le fichier : {e}"))?;
+        octets.extend_from_slice(&lu);
+        debut = fin;
+        progres(debut as u64);
+    }
+    Ok(Some(octets))
+}
+
+/// Milliseconds since the page started (for the estimated time left).
+pub fn maintenant_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+}
+
+/// Lets the browser paint and handle events before the next slice of work.
+pub async fn ceder() {
+    gloo::timers::future::TimeoutFuture::new(0).await;
+}
+
 /// Offers `octets` as a download named `nom`.
 pub fn telecharger(nom: &str, type_mime: &str, octets: &[u8]) {
     let tableau = js_sys::Uint8Array::from(octets);

@@ -10,7 +10,7 @@ use super::navigateur::{lire_fichier, telecharger};
 use super::state::Session;
 use crate::domain::model::{libelles_segment, Categorie, Motif, Segment};
 use crate::domain::rotation::taux_observes;
-use crate::domain::parametres::{Arrondi, Depassement, MethodePart, ModeRotation, ParPerimetre};
+use crate::domain::parametres::{Arrondi, Depassement, MethodePart, ModeRotation, ParPerimetre, ParPerimetreDetaille};
 use crate::domain::Parametres;
 
 #[component]
@@ -253,11 +253,11 @@ fn Flux() -> impl IntoView {
     let s = expect_context::<Session>();
     let uniforme = |v: &ParPerimetre| match v {
         ParPerimetre::Uniforme(x) => *x,
-        ParPerimetre::Detaille { defaut, .. } => *defaut,
+        ParPerimetre::Detaille(ParPerimetreDetaille { defaut, .. }) => *defaut,
     };
     let regler = |v: &mut ParPerimetre, x: f64| match v {
         ParPerimetre::Uniforme(y) => *y = x,
-        ParPerimetre::Detaille { defaut, .. } => *defaut = x,
+        ParPerimetre::Detaille(ParPerimetreDetaille { defaut, .. }) => *defaut = x,
     };
     view! {
         <div class="fr-grid-row fr-grid-row--gutters">

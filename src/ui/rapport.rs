@@ -10,7 +10,7 @@ use super::navigateur::telecharger;
 use super::state::Session;
 use super::{libelle_motif, libelle_partie, SansResultats};
 use crate::domain::model::Motif;
-use crate::domain::parametres::{Arrondi, Depassement, MethodePart, ModeRotation, ParPerimetre};
+use crate::domain::parametres::{Arrondi, Depassement, MethodePart, ModeRotation, ParPerimetre, ParPerimetreDetaille};
 use crate::domain::Parametres;
 use crate::format::{decimal, integer, percent};
 
@@ -157,7 +157,7 @@ fn TableParametres(p: Parametres) -> impl IntoView {
     };
     let par_perimetre = |v: &ParPerimetre| match v {
         ParPerimetre::Uniforme(x) => format!("{} par convention", decimal(*x, 1)),
-        ParPerimetre::Detaille { defaut, par_perimetre } => format!("{} par défaut, {} valeur(s) par convention", decimal(*defaut, 1), par_perimetre.len()),
+        ParPerimetre::Detaille(ParPerimetreDetaille { defaut, par_perimetre }) => format!("{} par défaut, {} valeur(s) par convention", decimal(*defaut, 1), par_perimetre.len()),
     };
     let lignes: Vec<(&str, String)> = vec![
         ("Date de conversion", p.date_conversion.format("%d/%m/%Y").to_string()),

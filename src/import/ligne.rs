@@ -1,0 +1,273 @@
+//! One row of an état des lieux → one logement, or a reject with its column and French reason.
+//! The CSV and workbook readers both go through [`Partiel::ligne`], so a value gives the same
+//! reject or warning whatever the file format.
+
+use std::borrow::Cow;
+
+use ::csv::StringRecord;
+
+use super::columns::{Champ, Correspondance};
+use super::{values, Avertissement, Rejet};
+use crate::domain::dataset::{DatasetBuilder, Logement};
+use crate::domain::model::{Categorie, Motif, TypeDroit};
+
+/// Start of the `rpls` cell of the template's notice line (`export::modele`): that line documents
+/// the columns, it is skipped and not counted as read.
+pub const MARQUE_NOTICE: &str = "Notice :";
+
+/// Longest value of a field, in bytes. Longer is no identifier, name or code: a damaged file, or an
+/// unclosed quote that swallowed the following lines.
+pub const LONGUEUR_MAX: usize = 1000;
+
+/// Spreadsheet error values (Excel in English and French, as calamine prints them and as Excel
+/// writes them into a CSV).
+const ERREURS_TABLEUR: [&str; 16] = [
+    "#N/A", "#NA", "#N/D", "#VALUE!", "#VALEUR!", "#REF!", "#DIV/0!", "#NAME?", "#NOM?", "#NUM!",
+    "#NOMBRE!", "#NULL!", "#NUL!", "#DATA!", "#SPILL!", "#CALC!",
+];
+
+/// What a reader accumulates: the logements kept, counts, rejects and warnings.
+#[derive(Default)]
+pub(super) struct Partiel {
+    pub builder: DatasetBuilder,
+    pub lues: usize,
+    pub rejets: Vec<Rejet>,
+    pub avertissements: Vec<Avertissement>,
+    pub lignes: Vec<u32>,
+    /// Line breaks of a CSV chunk.
+    pub lignes_physiques: u64,
+    /// A CSV record is not valid UTF-8: the file must be decoded as Windows-1252.
+    pub pas_utf8: bool,
+}
+
+fn rejet(ligne: u64, colonne: &str, motif: String) -> Rejet {
+    Rejet {
+        ligne,
+        colonne: colonne.to_owned(),
+        motif,
+    }
+}
+
+impl Partiel {
+    pub fn avertir(&mut self, ligne: u64, colonne: &str, motif: String) {
+        self.avertissements.push(rejet(ligne, colonne, motif));
+    }
+
+    /// A row that could not even be split into cells.
+    pub fn illisible(&mut self, ligne: u64, motif: String) {
+        self.lues += 1;
+        self.rejets.push(rejet(ligne, "", motif));
+    }
+
+    /// Reads the record found at file line `ligne` (`nb_colonnes`: cells of the header).
+    pub fn ligne(
+        &mut self,
+        ligne: u64,
+        rec: &StringRecord,
+        tampon: &mut String,
+        map: &Correspondance,
+        nb_colonnes: usize,
+    ) {
+        let cellule = |c: Champ| map.colonne(c).and_then(|i| rec.get(i)).unwrap_or("");
+        if cellule(Champ::Rpls).trim_start().starts_with(MARQUE_NOTICE) {
+            return;
+        }
+        self.lues += 1;
+        if rec.as_slice().len() > LONGUEUR_MAX {
+            if let Some(c) = Champ::TOUS
+                .into_iter()
+                .find(|&c| cellule(c).len() > LONGUEUR_MAX)
+            {
+                let n = crate::format::integer(cellule(c).chars().count() as i64);
+                let max = crate::format::integer(LONGUEUR_MAX as i64);
+                let motif = format!("valeur de {n} caractères ({max} au plus) : fichier endommagé ou guillemet non fermé ?");
+                self.rejets.push(rejet(ligne, c.nom(), motif));
+                return;
+            }
+        }
+        // Error cells (#N/A…): ignored where an unreadable value is ignored, rejected elsewhere.
+        let mut vides = 0u32;
+        if memchr::memchr(b'#', rec.as_slice().as_bytes()).is_some() {
+            for c in Champ::TOUS {
+                let v = cellule(c).trim();
+                if !ERREURS_TABLEUR.iter().any(|e| v.eq_ignore_ascii_case(e)) {
+                    continue;
+                }
+                if c.descriptif() || c == Champ::TauxRotation {
+                    self.avertir(
+                        ligne,
+                        c.nom(),
+                        format!("cellule en erreur « {v} » : valeur ignorée"),
+                    );
+                    vides |= 1 << c as u32;
+                } else {
+                    let motif = format!("cellule en erreur « {v} » : formule à corriger dans le tableur");
+                    self.rejets.push(rejet(ligne, c.nom(), motif));
+                    return;
+                }
+            }
+        }
+        let mut signaler = |champ: Champ, motif: String| {
+            self.avertissements.push(rejet(ligne, champ.nom(), motif))
+        };
+        match convertir(rec, tampon, map, nb_colonnes, vides, &mut signaler) {
+            Ok(l) => {
+                self.builder.push(&l);
+                self.lignes.push(ligne as u32);
+            }
+            Err((colonne, motif)) => self.rejets.push(rejet(ligne, colonne, motif)),
+        }
+    }
+}
+
+/// One record → one logement, or the (column, reason) of its rejection. Fields whose bit is set
+/// in `vides` are read as empty.
+fn convertir<'r>(
+    rec: &'r StringRecord,
+    tampon: &'r mut String,
+    map: &Correspondance,
+    nb_colonnes: usize,
+    vides: u32,
+    avertir: &mut impl FnMut(Champ, String),
+) -> Result<Logement<'r>, (&'static str, String)> {
+    if rec.len() < nb_colonnes || rec.iter().skip(nb_colonnes).any(|c| !c.trim().is_empty()) {
+        if rec.iter().all(|c| c.trim().is_empty()) {
+            return Err(("", "ligne vide".into()));
+        }
+        return Err((
+            "",
+            format!(
+                "nombre de colonnes incorrect ({} au lieu de {nb_colonnes})",
+                rec.len()
+            ),
+        ));
+    }
+    let champ = |c: Champ| -> &'r str {
+        if vides & (1 << c as u32) != 0 {
+            return "";
+        }
+        map.colonne(c).and_then(|i| rec.get(i)).unwrap_or("").trim()
+    };
+    let rejet = |c: Champ| move |m: String| (c.nom(), m);
+
+    let rpls = champ(Champ::Rpls);
+    if rpls.is_empty() {
+        return Err((Champ::Rpls.nom(), "identifiant RPLS vide".into()));
+    }
+    let commune: &'r str =
+        match values::commune(champ(Champ::Commune)).map_err(rejet(Champ::Commune))? {
+            Cow::Borrowed(c) => c,
+            Cow::Owned(c) => {
+                if c.len() > champ(Champ::Commune).len() {
+                    avertir(
+                        Champ::Commune,
+                        format!("code commune complété par un zéro initial : {c}"),
+                    );
+                }
+                *tampon = c;
+                tampon
+            }
+        };
+    // Unknown codes of a known kind are classed `autre` (SPEC §2 lists it) rather than dropped.
+    let hors_assiette = values::motif(champ(Champ::HorsAssiette)).unwrap_or_else(|m| {
+        avertir(
+            Champ::HorsAssiette,
+            format!("{m} : classé « autre » (hors assiette)"),
+        );
+        Some(Motif::Autre)
+    });
+    let reservataire = champ(Champ::Reservataire);
+    let categorie = match values::categorie(champ(Champ::Categorie)) {
+        Ok(None) if !reservataire.is_empty() => Some(values::categorie_du_nom(reservataire)),
+        Ok(c) => c,
+        Err(m) => {
+            avertir(Champ::Categorie, format!("{m} : classée « autre »"));
+            Some(Categorie::Autre)
+        }
+    };
+    let type_droit =
+        values::type_droit(champ(Champ::TypeDroit)).map_err(rejet(Champ::TypeDroit))?;
+    let date_fin = values::date(champ(Champ::DateFin)).map_err(rejet(Champ::DateFin))?;
+    let droit_utilise =
+        values::oui_non(champ(Champ::DroitUtilise)).map_err(rejet(Champ::DroitUtilise))?;
+    let taux_rotation = match values::taux(champ(Champ::TauxRotation)) {
+        Ok(Some((t, true))) => {
+            // The cell's own text: t × 100 may print 7.000000000000001.
+            avertir(
+                Champ::TauxRotation,
+                format!(
+                    "taux lu comme un pourcentage : {} %",
+                    champ(Champ::TauxRotation)
+                ),
+            );
+            Some(t)
+        }
+        Ok(t) => t.map(|(t, _)| t),
+        Err(m) => {
+            avertir(Champ::TauxRotation, format!("{m} : valeur ignorée"));
+            None
+        }
+    };
+
+    // Descriptive fields: a bad value is kept as unknown, with a warning.
+    let mut ou_inconnu = |c: Champ, r: values::Resultat<Option<f64>>| {
+        r.unwrap_or_else(|m| {
+            avertir(c, format!("{m} : valeur ignorée"));
+            None
+        })
+    };
+    let surface = ou_inconnu(Champ::Surface, values::quantite(champ(Champ::Surface)));
+    let loyer = ou_inconnu(Champ::Loyer, values::quantite(champ(Champ::Loyer)));
+    let annee = ou_inconnu(
+        Champ::AnneeConstruction,
+        values::nombre(champ(Champ::AnneeConstruction)),
+    );
+    let annee_construction = match annee {
+        Some(a) if (1000.0..3000.0).contains(&a) => Some(a as u16),
+        Some(_) => {
+            let a = champ(Champ::AnneeConstruction);
+            avertir(
+                Champ::AnneeConstruction,
+                format!("année de construction « {a} » invraisemblable : valeur ignorée"),
+            );
+            None
+        }
+        None => None,
+    };
+    let typologie = values::typologie(champ(Champ::Typologie)).unwrap_or_else(|m| {
+        avertir(Champ::Typologie, format!("{m} : valeur ignorée"));
+        0
+    });
+    let financement = values::financement(champ(Champ::Financement)).unwrap_or_else(|m| {
+        avertir(Champ::Financement, format!("{m} : classé « Autre »"));
+        5
+    });
+
+    let reserve = categorie.is_some_and(|c| c != Categorie::NonReserve);
+    if reserve
+        && !categorie.is_some_and(Categorie::est_etat)
+        && type_droit == TypeDroit::Suite
+        && date_fin.is_none()
+        && hors_assiette.is_none()
+    {
+        avertir(Champ::DateFin, "droit de suite sans date de fin : la durée sans terme (duree_sans_terme_ans) s'applique".into());
+    }
+    Ok(Logement {
+        rpls,
+        bailleur: champ(Champ::Bailleur),
+        commune,
+        typologie,
+        financement,
+        qpv: values::qpv(champ(Champ::Qpv)),
+        surface,
+        loyer,
+        annee_construction,
+        hors_assiette,
+        reservataire,
+        categorie,
+        type_droit,
+        date_fin,
+        droit_utilise: droit_utilise.unwrap_or(false),
+        taux_rotation,
+    })
+}
