@@ -313,6 +313,15 @@ fn xlsx_with_formulas_merged_cells_dates_and_errors() {
     assert_eq!(imp_csv.rejets, imp.rejets, "mêmes rejets que le même tableau en CSV");
 }
 
+/// A stray cell in XFD1048576: calamine's `worksheet_range` would allocate the whole 17 billion
+/// cells box (550 GB); the streaming reader ignores cells beyond 1 024 columns.
+#[test]
+fn far_away_cell() {
+    let imp = lire("cellule_lointaine.xlsx").unwrap();
+    assert_eq!(comptes(&imp), (2, 2, 0, 0));
+    assert_eq!(imp.lignes, [2, 3]);
+}
+
 #[test]
 fn several_sheets() {
     let f = octets("plusieurs_feuilles.xlsx");
@@ -419,6 +428,17 @@ fn ecrire_corpus() {
     ecrire("formules_fusions.xlsx", &xlsx);
     ecrire("tronque.xlsx", &xlsx[..xlsx.len() / 2]);
     ecrire("plusieurs_feuilles.xlsx", &plusieurs_feuilles());
+    let mut w = Workbook::new();
+    let d = ExcelDateTime::from_ymd(2026, 1, 1).unwrap();
+    w.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&d));
+    let f = w.add_worksheet().set_name("Parc").unwrap();
+    for (i, l) in [["rpls", "commune"], ["L1", "93048"], ["L2", "93066"]].iter().enumerate() {
+        f.write(i as u32, 0, l[0]).unwrap();
+        f.write(i as u32, 1, l[1]).unwrap();
+    }
+    f.write(1_048_575, 16_383, "note égarée").unwrap();
+    f.write(9, 1500, "hors colonnes").unwrap();
+    ecrire("cellule_lointaine.xlsx", &w.save_to_buffer().unwrap());
     ecrire("pas_un_classeur.zip", &outils::zip(&[("etat.csv", b"rpls;commune\nA;93048\n")]));
     let ods = classeur_ods();
     ecrire("classeur.ods", &ods);
@@ -544,4 +564,25 @@ fn classeur_ods() -> Vec<u8> {
         ],
     ];
     outils::ods(&[("Parc", lignes), ("Notes", vec![vec![Texte("à jour")]])])
+}
+
+/// Inputs that once crashed `cargo fuzz` (tests/import_corpus/fuzz/, first byte = the target's
+/// mode byte as in fuzz/fuzz_targets/csv.rs): read without panic, counts reconcile.
+#[test]
+fn fuzz_regressions() {
+    let dossier = outils::chemin("fuzz");
+    let mut n = 0;
+    for f in std::fs::read_dir(dossier).unwrap() {
+        let octets = std::fs::read(f.unwrap().path()).unwrap();
+        let (mode, reste) = octets.split_first().unwrap();
+        let entree = match mode % 2 {
+            0 => [gestion_flux::generate::ENTETE.as_bytes(), b"\n", reste].concat(),
+            _ => octets.clone(),
+        };
+        if let Ok(imp) = import::lire(&entree, &OptionsLecture::default()) {
+            comptes(&imp);
+        }
+        n += 1;
+    }
+    assert!(n >= 1);
 }

@@ -21,9 +21,9 @@ use std::fmt::Write as _;
 use std::io::Cursor;
 
 use ::csv::StringRecord;
-use calamine::{Data, Dimensions, ExcelDateTime, ExcelDateTimeType, Ods, Range, Reader, SheetType, Xlsx};
+use calamine::{Data, DataRef, Dimensions, ExcelDateTime, ExcelDateTimeType, Ods, Reader, SheetType, Xlsx};
 
-use super::columns::{normaliser, Champ};
+use super::columns::{normaliser, Champ, Correspondance};
 use super::{assembler, correspondance_verifiee, Format, Import, ImportError, OptionsLecture, Partiel};
 
 type Source<'a> = Cursor<&'a [u8]>;
@@ -97,12 +97,55 @@ impl<'a> Classeur<'a> {
             .collect()
     }
 
-    fn plage(&mut self, nom: &str) -> Result<Range<Data>, ImportError> {
-        let f = self.format();
+    /// Calls `f` on each row holding cells, in order: its 0-based index and its cells from
+    /// column A (at most [`COLONNES_MAX`]). XLSX is streamed cell by cell (calamine's
+    /// `worksheet_range` would allocate the sheet's whole bounding box: a lone cell in XFD1048576
+    /// asks for 550 GB); ODS goes through the range.
+    fn parcourir(
+        &mut self,
+        nom: &str,
+        mut f: impl FnMut(u32, &[DataRef]) -> Result<(), ImportError>,
+    ) -> Result<(), ImportError> {
+        let format = self.format();
+        let mut ligne: Vec<DataRef> = Vec::new();
         match self {
-            Classeur::Xlsx(c) => c.worksheet_range(nom).map_err(|e| illisible(f, e)),
-            Classeur::Ods(c) => c.worksheet_range(nom).map_err(|e| illisible(f, e)),
+            Classeur::Xlsx(c) => {
+                let mut cellules = c.worksheet_cells_reader(nom).map_err(|e| illisible(format, e))?;
+                let mut courante = None;
+                while let Some(c) = cellules.next_cell().map_err(|e| illisible(format, e))? {
+                    let (r, j) = c.get_position();
+                    if courante != Some(r) {
+                        if let Some(k) = courante {
+                            f(k, &ligne)?;
+                        }
+                        ligne.clear();
+                        courante = Some(r);
+                    }
+                    let j = j as usize;
+                    if j < COLONNES_MAX {
+                        if ligne.len() <= j {
+                            ligne.resize(j + 1, DataRef::Empty);
+                        }
+                        ligne[j] = c.get_value().clone();
+                    }
+                }
+                if let Some(k) = courante {
+                    f(k, &ligne)?;
+                }
+            }
+            Classeur::Ods(c) => {
+                let plage = c.worksheet_range(nom).map_err(|e| illisible(format, e))?;
+                let (r0, c0) = plage.start().unwrap_or_default();
+                for (i, cellules) in plage.rows().enumerate() {
+                    ligne.clear();
+                    ligne.resize((c0 as usize).min(COLONNES_MAX), DataRef::Empty);
+                    let reste = COLONNES_MAX - ligne.len();
+                    ligne.extend(cellules.iter().take(reste).map(reference));
+                    f(r0 + i as u32, &ligne)?;
+                }
+            }
         }
+        Ok(())
     }
 
     /// Merged blocks of a sheet (none known for ODS). A failure only loses the fill-down.
@@ -163,6 +206,9 @@ fn choisir(feuilles: &[(String, bool)], voulue: Option<&str>) -> Result<String, 
         })
 }
 
+/// Widest row read: cells further right are ignored (no état des lieux has that many columns).
+const COLONNES_MAX: usize = 1024;
+
 /// Reads a workbook état des lieux (see the module documentation).
 pub(super) fn lire(bytes: &[u8], format: Format, options: &OptionsLecture) -> Result<Import, ImportError> {
     let mut classeur = Classeur::ouvrir(bytes, format)?;
@@ -172,162 +218,190 @@ pub(super) fn lire(bytes: &[u8], format: Format, options: &OptionsLecture) -> Re
         ImportError::ClasseurIllisible { detail, .. } => illisible(format, detail),
         e => e,
     })?;
-    let plage = classeur.plage(&feuille)?;
-    let fusions = classeur.fusions(&feuille);
-    let epoque_1904 = classeur.epoque_1904();
-    drop(classeur);
-
-    let vide = || ImportError::FeuilleVide { feuille: feuille.clone() };
-    let (ligne0, _) = plage.start().ok_or_else(vide)?;
-    let mut lignes = plage.rows().enumerate();
-    let mut cellule = String::new();
-    let (r_entete, entete) = lignes
-        .by_ref()
-        .find(|(_, r)| !ligne_vide(r, epoque_1904, &mut cellule))
-        .ok_or_else(vide)?;
-    let entetes: Vec<String> = entete
-        .iter()
-        .map(|c| {
-            texte(c, epoque_1904, &mut cellule);
-            cellule.trim().to_owned()
-        })
-        .collect();
-    let map = correspondance_verifiee(options.correspondance.as_ref(), &entetes)?;
-    let nb_colonnes = entetes.len();
-    let numero = |r: usize| ligne0 as u64 + r as u64 + 1;
-
-    let mut p = Partiel::default();
-    let remplir = remplissages(&plage, &fusions, ligne0 as usize + r_entete);
-    for r in &remplir {
-        if let Some(champ) = map.champ(r.colonne) {
-            texte(&r.valeur, epoque_1904, &mut cellule);
-            let motif = format!(
-                "cellule fusionnée sur les lignes {} à {} : sa valeur « {} » vaut pour chacune",
-                r.de,
-                r.a,
-                cellule.trim()
-            );
-            p.avertir(r.de as u64, champ.nom(), motif);
-        }
-    }
-    let col_date = map.colonne(Champ::DateFin);
-    let mut rec = StringRecord::new();
-    let mut tampon = String::new();
-    for (r, ligne) in lignes {
-        let n = numero(r);
-        if ligne_vide(ligne, epoque_1904, &mut cellule) && !remplir.iter().any(|f| f.couvre(n)) {
-            continue;
-        }
-        rec.clear();
-        for (j, c) in ligne.iter().enumerate() {
-            let c = match remplir.iter().find(|f| f.colonne == j && f.couvre(n)) {
-                Some(f) if matches!(c, Data::Empty) && n > f.de as u64 => &f.valeur,
-                _ => c,
-            };
-            match (c, col_date == Some(j)) {
-                (Data::Int(_) | Data::Float(_), true) if serie(c).is_some() => {
-                    let v = serie(c).unwrap_or_default();
-                    let (a, m, d, ..) = ExcelDateTime::new(v, ExcelDateTimeType::DateTime, epoque_1904)
-                        .to_ymd_hms_milli();
-                    cellule.clear();
-                    let _ = write!(cellule, "{a:04}-{m:02}-{d:02}");
-                    p.avertir(
-                        n,
-                        Champ::DateFin.nom(),
-                        format!("nombre {v} lu comme une date du tableur : {d:02}/{m:02}/{a:04}"),
-                    );
-                }
-                _ => texte(c, epoque_1904, &mut cellule),
-            }
-            rec.push_field(&cellule);
-        }
-        p.ligne(n, &rec, &mut tampon, &map, nb_colonnes);
-    }
-    let mut import = assembler(p, map, entetes, format, format.nom());
+    let mut lecture = Lecture {
+        options,
+        epoque_1904: classeur.epoque_1904(),
+        fusions: classeur.fusions(&feuille),
+        entete: None,
+        p: Partiel::default(),
+        remplir: Vec::new(),
+        rec: StringRecord::new(),
+        tampon: String::new(),
+        cellule: String::new(),
+    };
+    classeur.parcourir(&feuille, |r, cellules| lecture.ligne(r, cellules))?;
+    let Some((_, entetes, map)) = lecture.entete else {
+        return Err(ImportError::FeuilleVide { feuille });
+    };
+    let mut import = assembler(lecture.p, map, entetes, format, format.nom());
     import.feuille = Some(feuille);
     import.feuilles = feuilles.into_iter().map(|(n, _)| n).collect();
     Ok(import)
 }
 
+/// The reading of one sheet, row after row.
+struct Lecture<'o> {
+    options: &'o OptionsLecture,
+    epoque_1904: bool,
+    fusions: Vec<Dimensions>,
+    /// Header row (0-based), header texts and mapping, once the first non-empty row is seen.
+    entete: Option<(u32, Vec<String>, Correspondance)>,
+    p: Partiel,
+    /// Merged blocks met so far.
+    remplir: Vec<Remplissage>,
+    rec: StringRecord,
+    tampon: String,
+    cellule: String,
+}
+
+/// A merged block applied down its first column: spreadsheet lines `de` (its top, holding the
+/// value) to `a`.
+struct Remplissage {
+    colonne: usize,
+    de: u64,
+    a: u64,
+    texte: String,
+}
+
+impl Lecture<'_> {
+    /// One row: the header if none was met yet, else a data row. Rows without any value are
+    /// layout: skipped, not counted.
+    fn ligne(&mut self, r: u32, cellules: &[DataRef]) -> Result<(), ImportError> {
+        let n = r as u64 + 1;
+        let vide = cellules.iter().all(|c| {
+            texte(c, self.epoque_1904, &mut self.cellule);
+            self.cellule.trim().is_empty()
+        });
+        let Some((entete, entetes, map)) = &self.entete else {
+            if vide {
+                return Ok(());
+            }
+            let entetes: Vec<String> = cellules
+                .iter()
+                .map(|c| {
+                    texte(c, self.epoque_1904, &mut self.cellule);
+                    self.cellule.trim().to_owned()
+                })
+                .collect();
+            let map = correspondance_verifiee(self.options.correspondance.as_ref(), &entetes)?;
+            self.entete = Some((r, entetes, map));
+            return Ok(());
+        };
+        let (entete, nb_colonnes, map) = (*entete, entetes.len(), map.clone());
+        self.retenir_fusions(r, entete, cellules, &map);
+        if vide && !self.remplir.iter().any(|f| f.de < n && n <= f.a) {
+            return Ok(());
+        }
+        let col_date = map.colonne(Champ::DateFin);
+        self.rec.clear();
+        for j in 0..nb_colonnes {
+            let c = cellules.get(j).unwrap_or(&DataRef::Empty);
+            match serie(c).filter(|_| col_date == Some(j)) {
+                Some(v) => {
+                    let (a, m, d, ..) = ExcelDateTime::new(v, ExcelDateTimeType::DateTime, self.epoque_1904)
+                        .to_ymd_hms_milli();
+                    self.cellule.clear();
+                    let _ = write!(self.cellule, "{a:04}-{m:02}-{d:02}");
+                    self.p.avertir(
+                        n,
+                        Champ::DateFin.nom(),
+                        format!("nombre {v} lu comme une date du tableur : {d:02}/{m:02}/{a:04}"),
+                    );
+                }
+                None => texte(c, self.epoque_1904, &mut self.cellule),
+            }
+            let rempli = self
+                .remplir
+                .iter()
+                .find(|f| f.colonne == j && f.de < n && n <= f.a)
+                .filter(|_| self.cellule.trim().is_empty());
+            self.rec.push_field(rempli.map_or(self.cellule.as_str(), |f| f.texte.as_str()));
+        }
+        self.p.ligne(n, &self.rec, &mut self.tampon, &map, nb_colonnes);
+        Ok(())
+    }
+
+    /// Merged blocks whose top-left cell is on data row `r` and that span several rows: their
+    /// value will fill the empty cells below (one warning per block, on a mapped column).
+    fn retenir_fusions(&mut self, r: u32, entete: u32, cellules: &[DataRef], map: &Correspondance) {
+        for d in self.fusions.iter().filter(|d| d.start.0 == r && d.end.0 > r && r > entete) {
+            let colonne = d.start.1 as usize;
+            let Some(c) = cellules.get(colonne) else {
+                continue;
+            };
+            texte(c, self.epoque_1904, &mut self.cellule);
+            let valeur = self.cellule.trim().to_owned();
+            if valeur.is_empty() {
+                continue;
+            }
+            let (de, a) = (r as u64 + 1, d.end.0 as u64 + 1);
+            if let Some(champ) = map.champ(colonne) {
+                let motif = format!("cellule fusionnée sur les lignes {de} à {a} : sa valeur « {valeur} » vaut pour chacune");
+                self.p.avertir(de, champ.nom(), motif);
+            }
+            self.remplir.push(Remplissage {
+                colonne,
+                de,
+                a,
+                texte: valeur,
+            });
+        }
+    }
+}
+
 /// An Excel serial date in a numeric cell: 5 digits or more (a 4-digit number is a year) and at
 /// most 9999-12-31.
-fn serie(c: &Data) -> Option<f64> {
+fn serie(c: &DataRef) -> Option<f64> {
     let v = match *c {
-        Data::Int(i) => i as f64,
-        Data::Float(f) => f,
+        DataRef::Int(i) => i as f64,
+        DataRef::Float(f) => f,
         _ => return None,
     };
     (10_000.0..2_958_466.0).contains(&v).then_some(v)
 }
 
-/// A merged block to apply down its first column: spreadsheet rows `de` (its top, holding the
-/// value) to `a`, column index `colonne` in the range.
-struct Remplissage {
-    colonne: usize,
-    de: u32,
-    a: u32,
-    valeur: Data,
-}
-
-impl Remplissage {
-    fn couvre(&self, ligne: u64) -> bool {
-        (self.de as u64..=self.a as u64).contains(&ligne)
+/// An ODS cell as the XLSX reader gives them.
+fn reference(c: &Data) -> DataRef<'_> {
+    match c {
+        Data::Int(i) => DataRef::Int(*i),
+        Data::Float(f) => DataRef::Float(*f),
+        Data::String(s) => DataRef::SharedString(s),
+        Data::Bool(b) => DataRef::Bool(*b),
+        Data::DateTime(d) => DataRef::DateTime(*d),
+        Data::DateTimeIso(s) => DataRef::DateTimeIso(s.clone()),
+        Data::DurationIso(s) => DataRef::DurationIso(s.clone()),
+        Data::Error(e) => DataRef::Error(e.clone()),
+        Data::Empty => DataRef::Empty,
     }
 }
 
-/// Merged blocks of data rows (below the header row `entete`, 0-based) spanning several rows
-/// and starting inside the range, with their top-left value.
-fn remplissages(plage: &Range<Data>, fusions: &[Dimensions], entete: usize) -> Vec<Remplissage> {
-    let Some((l0, c0)) = plage.start() else {
-        return Vec::new();
-    };
-    let fin = plage.end().unwrap_or((l0, c0));
-    fusions
-        .iter()
-        .filter(|d| d.end.0 > d.start.0 && d.start.0 as usize > entete)
-        .filter(|d| d.start.1 >= c0 && d.start.1 <= fin.1 && d.start.0 <= fin.0)
-        .filter_map(|d| {
-            let valeur = plage.get_value(d.start)?.clone();
-            (!matches!(valeur, Data::Empty)).then(|| Remplissage {
-                colonne: (d.start.1 - c0) as usize,
-                de: d.start.0 + 1,
-                a: d.end.0.min(fin.0) + 1,
-                valeur,
-            })
-        })
-        .collect()
-}
-
-fn ligne_vide(ligne: &[Data], epoque_1904: bool, tampon: &mut String) -> bool {
-    ligne.iter().all(|c| {
-        texte(c, epoque_1904, tampon);
-        tampon.trim().is_empty()
-    })
-}
-
 /// The text of a cell as a CSV would hold it (see the module documentation), into `sortie`.
-fn texte(c: &Data, epoque_1904: bool, sortie: &mut String) {
+fn texte(c: &DataRef, epoque_1904: bool, sortie: &mut String) {
     sortie.clear();
     let _ = match c {
-        Data::Empty => Ok(()),
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
+        DataRef::Empty => Ok(()),
+        DataRef::SharedString(s) => {
             sortie.push_str(s);
             Ok(())
         }
-        Data::Int(i) => write!(sortie, "{i}"),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => write!(sortie, "{}", *f as i64),
-        Data::Float(f) => write!(sortie, "{f}"),
-        Data::Bool(b) => {
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+            sortie.push_str(s);
+            Ok(())
+        }
+        DataRef::Int(i) => write!(sortie, "{i}"),
+        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => write!(sortie, "{}", *f as i64),
+        DataRef::Float(f) => write!(sortie, "{f}"),
+        DataRef::Bool(b) => {
             sortie.push_str(if *b { "oui" } else { "non" });
             Ok(())
         }
-        Data::DateTime(d) if d.is_datetime() => {
+        DataRef::DateTime(d) if d.is_datetime() => {
             let (a, m, j, ..) = ExcelDateTime::new(d.as_f64(), ExcelDateTimeType::DateTime, epoque_1904)
                 .to_ymd_hms_milli();
             write!(sortie, "{a:04}-{m:02}-{j:02}")
         }
-        Data::DateTime(d) => write!(sortie, "{}", d.as_f64()),
-        Data::Error(e) => write!(sortie, "{e}"),
+        DataRef::DateTime(d) => write!(sortie, "{}", d.as_f64()),
+        DataRef::Error(e) => write!(sortie, "{e}"),
     };
 }
 
@@ -351,7 +425,7 @@ mod tests {
     fn typed_cells_as_text() {
         let t = |c: Data| {
             let mut s = String::new();
-            texte(&c, false, &mut s);
+            texte(&reference(&c), false, &mut s);
             s
         };
         assert_eq!(t(Data::Float(3.0)), "3");
@@ -362,8 +436,8 @@ mod tests {
         assert_eq!(t(Data::Error(calamine::CellErrorType::NA)), "#N/A");
         let d = ExcelDateTime::new(47483.0, ExcelDateTimeType::DateTime, false);
         assert_eq!(t(Data::DateTime(d)), "2029-12-31");
-        assert_eq!(serie(&Data::Int(2040)), None);
-        assert_eq!(serie(&Data::Float(47483.0)), Some(47483.0));
+        assert_eq!(serie(&DataRef::Int(2040)), None);
+        assert_eq!(serie(&DataRef::Float(47483.0)), Some(47483.0));
     }
 
     #[test]

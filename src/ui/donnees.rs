@@ -9,7 +9,7 @@ use super::navigateur::{lire_fichier, lire_url, telecharger};
 use super::state::{Lecture, Session};
 use crate::format::integer;
 use crate::import::columns::{Champ, Correspondance};
-use crate::import::Rejet;
+use crate::import::{Format, OptionsLecture, Rejet};
 
 /// Relative URL of the demo file (copied into `dist/demo/` by Trunk).
 pub const DEMO_URL: &str = "demo/etat-des-lieux-demo.csv";
@@ -80,14 +80,14 @@ fn Depot() -> impl IntoView {
             <div class="fr-upload-group">
                 <label class="fr-label" for="fichier">
                     "Déposez votre état des lieux ici, ou choisissez-le"
-                    <span class="fr-hint-text">"Format CSV (séparateur ; , ou tabulation, UTF-8 ou Windows-1252)."</span>
+                    <span class="fr-hint-text">"CSV (séparateur ; , ou tabulation, UTF-8 ou Windows-1252), classeur Excel (XLSX) ou OpenDocument (ODS). Colonnes RPLS ou du modèle."</span>
                 </label>
                 <input
                     class="fr-upload"
                     type="file"
                     id="fichier"
                     name="fichier"
-                    accept=".csv,.txt,text/csv"
+                    accept=".csv,.txt,.tsv,.xlsx,.xlsm,.ods,text/csv"
                     on:change=move |ev| {
                         let input: web_sys::HtmlInputElement = ev.target().unwrap().unchecked_into();
                         if let Some(f) = input.files().and_then(|f| f.get(0)) {
@@ -96,11 +96,19 @@ fn Depot() -> impl IntoView {
                     }
                 />
             </div>
-            <p class="fr-mt-2w fr-mb-0">
-                <button class="fr-btn fr-btn--secondary" type="button" on:click=demo data-testid="demo">
+            <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm fr-mt-2w fr-mb-0">
+                <li><button class="fr-btn fr-btn--secondary" type="button" on:click=demo data-testid="demo">
                     "Essayer avec des données de démonstration"
-                </button>
-            </p>
+                </button></li>
+                <li><button class="fr-btn fr-btn--tertiary fr-icon-download-line fr-btn--icon-left" type="button" data-testid="modele-csv"
+                    on:click=|_| telecharger("modele-etat-des-lieux.csv", "text/csv;charset=utf-8", &crate::export::modele::modele_csv())>
+                    "Modèle à remplir (CSV)"
+                </button></li>
+                <li><button class="fr-btn fr-btn--tertiary fr-icon-download-line fr-btn--icon-left" type="button" data-testid="modele-xlsx"
+                    on:click=|_| telecharger("modele-etat-des-lieux.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &crate::export::modele::modele_xlsx())>
+                    "Modèle à remplir (XLSX)"
+                </button></li>
+            </ul>
         </div>
         {move || erreur.get().map(|e| view! {
             <div class="fr-alert fr-alert--error fr-mb-3w" role="alert"><p>{e}</p></div>
@@ -115,12 +123,13 @@ fn Rapport() -> impl IntoView {
     move || {
         let nom = session.fichier.with(|f| f.as_ref().map(|f| f.nom.clone()))?;
         Some(match session.lecture.get()? {
-            Lecture::Echec { message, entetes, correspondance } => view! {
+            Lecture::Echec { message, entetes, correspondance, feuilles, feuille } => view! {
                 <div class="fr-alert fr-alert--error fr-mb-3w" role="alert" data-testid="lecture-echec">
                     <h2 class="fr-alert__title">{format!("« {nom} » n'a pas pu être lu")}</h2>
                     <p>{message}</p>
                 </div>
-                {(!entetes.is_empty()).then(|| view! { <Correspondances entetes correspondance/> })}
+                {(feuilles.len() > 1).then(|| view! { <ChoixFeuille feuilles actuelle=feuille.clone().unwrap_or_default()/> })}
+                {(!entetes.is_empty()).then(|| view! { <Correspondances entetes correspondance feuille/> })}
             }
             .into_any(),
             Lecture::Lu(import) => {
@@ -138,9 +147,13 @@ fn Rapport() -> impl IntoView {
                             {integer(import.avertissements.len() as i64)} " avertissement(s)."
                         </p>
                         <p class="fr-text--sm fr-mb-0">
-                            {format!("Encodage {}, séparateur « {} ».", import.encodage, separateur(import.separateur))}
+                            {match import.format {
+                                Format::Csv => format!("CSV : encodage {}, séparateur « {} ».", import.encodage, separateur(import.separateur)),
+                                f => format!("Classeur {} : feuille « {} ».", f.nom(), import.feuille.clone().unwrap_or_default()),
+                            }}
                         </p>
                     </div>
+                    {(import.feuilles.len() > 1).then(|| view! { <ChoixFeuille feuilles=import.feuilles.clone() actuelle=import.feuille.clone().unwrap_or_default()/> })}
                     <ListeLignes titre="Lignes rejetées" testid="rejets" lignes=rejets.clone()/>
                     {a_rejets.then(|| view! {
                         <p>
@@ -152,11 +165,32 @@ fn Rapport() -> impl IntoView {
                         </p>
                     })}
                     <ListeLignes titre="Avertissements" testid="avertissements" lignes=avertissements/>
-                    <Correspondances entetes correspondance/>
+                    <Correspondances entetes correspondance feuille=import.feuille.clone()/>
                 }
                 .into_any()
             }
         })
+    }
+}
+
+/// Sheet of a workbook to read (the first one by default).
+#[component]
+fn ChoixFeuille(feuilles: Vec<String>, actuelle: String) -> impl IntoView {
+    let session = expect_context::<Session>();
+    view! {
+        <div class="fr-select-group fr-mb-3w">
+            <label class="fr-label" for="feuille">"Feuille du classeur"
+                <span class="fr-hint-text">"Le classeur a plusieurs feuilles : choisissez celle de l'état des lieux."</span>
+            </label>
+            <select class="fr-select" id="feuille" on:change=move |ev| {
+                session.lire(&OptionsLecture { feuille: Some(event_target_value(&ev)), correspondance: None })
+            }>
+                {feuilles.into_iter().map(|f| {
+                    let (choisie, valeur) = (f == actuelle, f.clone());
+                    view! { <option value=valeur selected=choisie>{f}</option> }
+                }).collect_view()}
+            </select>
+        </div>
     }
 }
 
@@ -198,7 +232,7 @@ fn ListeLignes(titre: &'static str, testid: &'static str, lignes: Vec<Rejet>) ->
 
 /// Column mapping: which column of the file feeds each field; editable, then the file is read again.
 #[component]
-fn Correspondances(entetes: Vec<String>, correspondance: Correspondance) -> impl IntoView {
+fn Correspondances(entetes: Vec<String>, correspondance: Correspondance, feuille: Option<String>) -> impl IntoView {
     let session = expect_context::<Session>();
     let choix = RwSignal::new(correspondance.clone());
     let ouvert = !correspondance.manquants().is_empty();
@@ -229,7 +263,10 @@ fn Correspondances(entetes: Vec<String>, correspondance: Correspondance) -> impl
                 }).collect_view()}
             </div>
             <button class="fr-btn fr-mt-2w" type="button" data-testid="relire"
-                on:click=move |_| session.lire(Some(&choix.get_untracked()))>
+                on:click=move |_| session.lire(&OptionsLecture {
+                    feuille: feuille.clone(),
+                    correspondance: Some(choix.get_untracked()),
+                })>
                 "Relire le fichier avec ces colonnes"
             </button>
         </details>

@@ -10,7 +10,7 @@ use crate::domain::comparaison::{comparer, Comparaison};
 use crate::domain::{calculer_avec, Parametres, Resultats};
 use crate::geo::Geographie;
 use crate::import::columns::Correspondance;
-use crate::import::{self, Import, ImportError};
+use crate::import::{self, Import, ImportError, OptionsLecture};
 
 /// The pages of the app, in the order of the work.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,7 +82,14 @@ pub enum Lecture {
     Lu(Arc<Import>),
     /// The file could not be read as an état des lieux; the French message, and the headers found
     /// (to map columns by hand) when the failure is a missing required column.
-    Echec { message: String, entetes: Vec<String>, correspondance: Correspondance },
+    Echec {
+        message: String,
+        entetes: Vec<String>,
+        correspondance: Correspondance,
+        /// Sheets of a workbook (to pick another one), empty for a CSV.
+        feuilles: Vec<String>,
+        feuille: Option<String>,
+    },
 }
 
 /// A named parameter set of the scenario comparison.
@@ -211,16 +218,17 @@ impl Session {
         }
     }
 
-    /// Loads a new file and reads it with detected columns.
+    /// Loads a new file (CSV, XLSX or ODS) and reads it with detected columns, first sheet.
     pub fn charger(&self, nom: String, octets: Vec<u8>) {
         self.fichier.set(Some(Fichier { nom, octets: Arc::new(octets) }));
-        self.lire(None);
+        self.lire(&OptionsLecture::default());
     }
 
-    /// (Re)reads the current file, with a manual column mapping if given.
-    pub fn lire(&self, correspondance: Option<&Correspondance>) {
+    /// (Re)reads the current file with a chosen sheet and/or a manual column mapping.
+    pub fn lire(&self, options: &OptionsLecture) {
         let Some(fichier) = self.fichier.get_untracked() else { return };
-        let lecture = match import::lire_csv_avec(&fichier.octets, correspondance) {
+        let correspondance = options.correspondance.as_ref();
+        let lecture = match import::lire(&fichier.octets, options) {
             Ok(mut import) => {
                 // Unknown commune codes are warned about once the official geography is here.
                 if let Some(geo) = self.geographie.get_untracked() {
@@ -236,7 +244,9 @@ impl Session {
                     }
                     _ => (Vec::new(), Correspondance::default()),
                 };
-                Lecture::Echec { message: format!("Lecture impossible : {e}."), entetes, correspondance }
+                let feuilles = import::feuilles(&fichier.octets).unwrap_or_default();
+                let feuille = options.feuille.clone().or_else(|| feuilles.first().cloned());
+                Lecture::Echec { message: format!("Lecture impossible : {e}."), entetes, correspondance, feuilles, feuille }
             }
         };
         self.lecture.set(Some(lecture));
