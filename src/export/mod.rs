@@ -2,6 +2,7 @@
 //! `rejets.csv`) and of their companions (`departements.csv`, `avertissements.csv`). They return
 //! bytes: the command line writes them to files, the browser offers them as downloads.
 
+pub mod classeur;
 pub mod comparaison;
 pub mod conventions;
 pub mod csv_fr;
@@ -123,7 +124,7 @@ fn categories_attendues() -> impl Iterator<Item = Categorie> {
 }
 
 /// Header of the communal view (first column named `premiere`: `commune` or `departement`…).
-fn entetes_vue(premiere: &str) -> Vec<String> {
+pub(crate) fn entetes_vue(premiere: &str) -> Vec<String> {
     let mut e: Vec<String> = [
         premiere,
         "nom",
@@ -169,36 +170,44 @@ pub fn vue_csv(lignes: &[LigneCommunale], premiere: &str, seuil: u32) -> Vec<u8>
     let entetes = entetes_vue(premiere);
     c.entetes(entetes.iter().map(String::as_str));
     for l in lignes {
-        let a = &l.agregat;
-        let compte = |c: &mut CsvFr, n: u32| {
-            c.texte(&secret(n, seuil));
-        };
-        c.texte(&l.code)
-            .texte(&l.nom)
-            .texte(&l.epci)
-            .texte(&l.departement);
-        compte(&mut c, a.logements);
-        compte(&mut c, a.hors_assiette.iter().sum());
-        a.hors_assiette.iter().for_each(|&n| compte(&mut c, n));
-        compte(&mut c, a.assiette);
-        c.nombre(a.liberations, 2).nombre(a.flux, 2);
-        Categorie::RESERVANTES
-            .iter()
-            .for_each(|&k| compte(&mut c, a.reserves[k as usize]));
-        Categorie::RESERVANTES.iter().for_each(|&k| {
-            c.nombre(a.volume[k as usize], 2);
-        });
-        categories_attendues().for_each(|k| {
-            c.nombre(a.attendus[k as usize], 2);
-        });
-        a.typologie
-            .iter()
-            .chain(&a.financement)
-            .chain(&a.qpv)
-            .for_each(|&n| compte(&mut c, n));
+        for cellule in cellules_vue(l, seuil) {
+            match cellule {
+                Cellule::Texte(t) => c.texte(&t),
+                Cellule::Entier(n) => c.entier(n),
+                Cellule::Nombre(x, d) => c.nombre(x, d),
+            };
+        }
         c.fin();
     }
     c.octets()
+}
+
+/// A typed cell of an export table: the CSV writes it in French, the XLSX keeps its type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cellule {
+    Texte(String),
+    Entier(u64),
+    /// A decimal number and the digits the CSV keeps.
+    Nombre(f64, usize),
+}
+
+/// One row of the communal view, in the order of [`entetes_vue`]; counts from 1 to seuil − 1 are
+/// the text « < seuil » (`secret_statistique`).
+pub(crate) fn cellules_vue(l: &LigneCommunale, seuil: u32) -> Vec<Cellule> {
+    let a = &l.agregat;
+    let compte = |n: u32| if seuil > 0 && n > 0 && n < seuil { Cellule::Texte(secret(n, seuil)) } else { Cellule::Entier(n as u64) };
+    let mut v: Vec<Cellule> = [&l.code, &l.nom, &l.epci, &l.departement].iter().map(|t| Cellule::Texte((*t).clone())).collect();
+    v.push(compte(a.logements));
+    v.push(compte(a.hors_assiette.iter().sum()));
+    v.extend(a.hors_assiette.iter().map(|&n| compte(n)));
+    v.push(compte(a.assiette));
+    v.push(Cellule::Nombre(a.liberations, 2));
+    v.push(Cellule::Nombre(a.flux, 2));
+    v.extend(Categorie::RESERVANTES.iter().map(|&k| compte(a.reserves[k as usize])));
+    v.extend(Categorie::RESERVANTES.iter().map(|&k| Cellule::Nombre(a.volume[k as usize], 2)));
+    v.extend(categories_attendues().map(|k| Cellule::Nombre(a.attendus[k as usize], 2)));
+    v.extend(a.typologie.iter().chain(&a.financement).chain(&a.qpv).map(|&n| compte(n)));
+    v
 }
 
 /// `etalement.csv`: `bailleur;departement;annee;reservataire;logements_offerts;volume_restant`.

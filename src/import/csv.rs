@@ -41,44 +41,31 @@ pub fn binaire(octets: &[u8]) -> bool {
     memchr::memchr(0, debut).is_some() || controles * 100 > debut.len()
 }
 
-/// Line numbers (1-based) of byte offsets of a text read forwards: each newline is counted once.
-pub struct Lignes<'t> {
-    texte: &'t [u8],
-    octet: usize,
-    ligne: u64,
-}
-
-impl<'t> Lignes<'t> {
-    pub fn new(texte: &'t [u8]) -> Self {
-        Lignes {
-            texte,
-            octet: 0,
-            ligne: 1,
-        }
+/// First and last line (1-based, in `chunk`) of the record just read, from the reader's position
+/// after it. The csv crate's own line count is right there — it counts every newline it consumed,
+/// skipped blank lines included — but the start position it gives a record is the end of the
+/// previous one (before the blank lines and the `\n` of a CRLF), hence this. A line break inside
+/// the record can only sit in a quoted field: counted only when the chunk has quotes, so the
+/// common file costs nothing per row.
+pub fn etendue(
+    chunk: &[u8],
+    apres: &::csv::Position,
+    rec: &::csv::StringRecord,
+    guillemets: bool,
+) -> (u64, u64) {
+    let fin = apres.byte() as usize;
+    let avant = |k: usize| fin.checked_sub(k).and_then(|i| chunk.get(i)).copied();
+    let termine = avant(1) == Some(b'\n');
+    let derniere = apres.line() - termine as u64;
+    if !guillemets {
+        return (derniere, derniere);
     }
-
-    /// Line of the byte at `octet` (not before the last offset asked).
-    pub fn ligne(&mut self, octet: u64) -> u64 {
-        let octet = (octet as usize).clamp(self.octet, self.texte.len());
-        self.ligne += lignes(&self.texte[self.octet..octet]);
-        self.octet = octet;
-        self.ligne
-    }
-
-    /// First and last line of the record spanning `debut..fin` as the csv crate reports them:
-    /// `debut` is the end of the previous record, before the line breaks and blank lines that it
-    /// skips; `fin` includes the record's terminator (or only its `\r` for CRLF).
-    pub fn etendue(&mut self, debut: u64, fin: u64) -> (u64, u64) {
-        let saut = self
-            .texte
-            .get(debut as usize..fin as usize)
-            .map_or(0, |r| r.iter().take_while(|b| matches!(b, b'\r' | b'\n')).count());
-        let debut = debut + saut as u64;
-        let premiere = self.ligne(debut);
-        let apres = self.ligne(fin);
-        let termine = fin > debut && self.texte.get(fin as usize - 1) == Some(&b'\n');
-        (premiere, (apres - termine as u64).max(premiere))
-    }
+    // A quote left open runs to the end of the file: the last newline is then inside the field.
+    let dans_le_champ = termine
+        && avant(2) != Some(b'"')
+        && rec.iter().last().is_some_and(|c| c.ends_with('\n'));
+    let internes = lignes(rec.as_slice().as_bytes()) - dans_le_champ as u64;
+    (derniere.saturating_sub(internes).max(1), derniere)
 }
 
 /// End (exclusive, after the newline) of the first line, outside quotes.
@@ -115,11 +102,15 @@ pub fn separateur(entete: &[u8]) -> u8 {
 
 /// Splits `texte[debut..]` into at most `parts` ranges ending at line boundaries. A cut is kept
 /// only when the text before it holds an even number of quotes (it is not inside a quoted field);
-/// otherwise the chunks are merged.
-pub fn decouper(texte: &[u8], debut: usize, parts: usize) -> Vec<std::ops::Range<usize>> {
+/// otherwise the chunks are merged. `guillemets`: whether the text holds any quote at all.
+pub fn decouper(
+    texte: &[u8],
+    debut: usize,
+    parts: usize,
+    guillemets: bool,
+) -> Vec<std::ops::Range<usize>> {
     let mut coupes = vec![debut];
     let taille = texte.len() - debut;
-    let guillemets = memchr::memchr(b'"', &texte[debut..]).is_some();
     for k in 1..parts {
         let cible = debut + taille * k / parts;
         let Some(nl) = memchr::memchr(b'\n', &texte[cible..]) else {
@@ -188,17 +179,29 @@ mod tests {
     #[test]
     fn chunks_end_at_lines_and_skip_quoted_newlines() {
         let t = b"h\n1;a\n2;b\n3;c\n4;d\n";
-        let c = decouper(t, 2, 2);
+        let c = decouper(t, 2, 2, false);
         assert_eq!(c.len(), 2);
         assert!(t[c[0].clone()].ends_with(b"\n") && c[0].start == 2 && c[1].end == t.len());
         let q = b"h\n1;\"a\nb\nc\nd\ne\"\n2;x\n";
-        let c = decouper(q, 2, 2);
+        let c = decouper(q, 2, 2, true);
         assert!(c
             .iter()
             .all(|r| q[r.clone()].iter().filter(|&&b| b == b'"').count() % 2 == 0));
         assert_eq!(lignes(q), 7);
-        let mut l = Lignes::new(b"h\r\n\r\na;\"x\ny\"\nb\n");
-        assert_eq!(l.etendue(2, 13), (3, 4), "lignes vides sautées");
-        assert_eq!(l.etendue(13, 15), (5, 5));
+        let texte = b"h\r\n\r\na;\"x\ny\"\r\nb\n\n\nc";
+        let mut r = lecteur(texte, b';');
+        let mut rec = ::csv::StringRecord::new();
+        let mut vues = Vec::new();
+        while r.read_record(&mut rec).unwrap() {
+            vues.push(etendue(texte, &r.position(), &rec, true));
+        }
+        assert_eq!(vues, [(1, 1), (3, 4), (5, 5), (8, 8)], "CRLF, lignes vides, guillemets");
+        let texte = b"a;\"x\n\"\nb;\"y\nz\n";
+        let mut r = lecteur(texte, b';');
+        let mut vues = Vec::new();
+        while r.read_record(&mut rec).unwrap() {
+            vues.push(etendue(texte, &r.position(), &rec, true));
+        }
+        assert_eq!(vues, [(1, 2), (3, 4)], "guillemet resté ouvert jusqu'à la fin");
     }
 }

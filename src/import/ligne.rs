@@ -69,9 +69,6 @@ impl Partiel {
         nb_colonnes: usize,
     ) {
         let cellule = |c: Champ| map.colonne(c).and_then(|i| rec.get(i)).unwrap_or("");
-        if cellule(Champ::Rpls).trim_start().starts_with(MARQUE_NOTICE) {
-            return;
-        }
         self.lues += 1;
         if rec.as_slice().len() > LONGUEUR_MAX {
             if let Some(c) = Champ::TOUS
@@ -85,54 +82,54 @@ impl Partiel {
                 return;
             }
         }
-        // Error cells (#N/A…): ignored where an unreadable value is ignored, rejected elsewhere.
-        let mut vides = 0u32;
-        if memchr::memchr(b'#', rec.as_slice().as_bytes()).is_some() {
-            for c in Champ::TOUS {
-                let v = cellule(c).trim();
-                if !ERREURS_TABLEUR.iter().any(|e| v.eq_ignore_ascii_case(e)) {
-                    continue;
-                }
-                if c.descriptif() || c == Champ::TauxRotation {
-                    self.avertir(
-                        ligne,
-                        c.nom(),
-                        format!("cellule en erreur « {v} » : valeur ignorée"),
-                    );
-                    vides |= 1 << c as u32;
-                } else {
-                    let motif = format!("cellule en erreur « {v} » : formule à corriger dans le tableur");
-                    self.rejets.push(rejet(ligne, c.nom(), motif));
-                    return;
-                }
-            }
-        }
         let mut signaler = |champ: Champ, motif: String| {
             self.avertissements.push(rejet(ligne, champ.nom(), motif))
         };
-        match convertir(rec, tampon, map, nb_colonnes, vides, &mut signaler) {
+        match convertir(rec, tampon, map, nb_colonnes, &mut signaler) {
             Ok(l) => {
                 self.builder.push(&l);
                 self.lignes.push(ligne as u32);
             }
-            Err((colonne, motif)) => self.rejets.push(rejet(ligne, colonne, motif)),
+            Err(Refus::Notice) => self.lues -= 1,
+            Err(Refus::Rejet(colonne, motif)) => self.rejets.push(rejet(ligne, colonne, motif)),
         }
     }
 }
 
-/// One record → one logement, or the (column, reason) of its rejection. Fields whose bit is set
-/// in `vides` are read as empty.
+/// A spreadsheet error value (#N/A…) left in a cell.
+fn erreur_tableur(v: &str) -> bool {
+    v.starts_with('#') && ERREURS_TABLEUR.iter().any(|e| v.eq_ignore_ascii_case(e))
+}
+
+/// Why a record gives no logement.
+enum Refus {
+    /// The template's notice line: documentation, not counted.
+    Notice,
+    /// Rejected: column and French reason.
+    Rejet(&'static str, String),
+}
+
+impl From<(&'static str, String)> for Refus {
+    fn from((colonne, motif): (&'static str, String)) -> Refus {
+        Refus::Rejet(colonne, motif)
+    }
+}
+
+/// One record → one logement, or the (column, reason) of its rejection.
+///
+/// A spreadsheet error value (#N/A…) gets its own reason, checked only where a value failed to
+/// parse or is free text (nothing to pay on the common row): ignored with a warning where an
+/// unreadable value is ignored (descriptive fields, `taux_rotation`), rejected elsewhere.
 fn convertir<'r>(
     rec: &'r StringRecord,
     tampon: &'r mut String,
     map: &Correspondance,
     nb_colonnes: usize,
-    vides: u32,
     avertir: &mut impl FnMut(Champ, String),
-) -> Result<Logement<'r>, (&'static str, String)> {
+) -> Result<Logement<'r>, Refus> {
     if rec.len() < nb_colonnes || rec.iter().skip(nb_colonnes).any(|c| !c.trim().is_empty()) {
         if rec.iter().all(|c| c.trim().is_empty()) {
-            return Err(("", "ligne vide".into()));
+            return Err(("", "ligne vide".into()).into());
         }
         return Err((
             "",
@@ -140,19 +137,41 @@ fn convertir<'r>(
                 "nombre de colonnes incorrect ({} au lieu de {nb_colonnes})",
                 rec.len()
             ),
-        ));
+        )
+            .into());
     }
-    let champ = |c: Champ| -> &'r str {
-        if vides & (1 << c as u32) != 0 {
-            return "";
+    let champ = |c: Champ| -> &'r str { map.colonne(c).and_then(|i| rec.get(i)).unwrap_or("").trim() };
+    let en_erreur = |c: Champ| erreur_tableur(champ(c));
+    let rejet = |c: Champ| {
+        move |m: String| match en_erreur(c) {
+            true => (c.nom(), format!("cellule en erreur « {} » : formule à corriger dans le tableur", champ(c))),
+            false => (c.nom(), m),
         }
-        map.colonne(c).and_then(|i| rec.get(i)).unwrap_or("").trim()
     };
-    let rejet = |c: Champ| move |m: String| (c.nom(), m);
-
-    let rpls = champ(Champ::Rpls);
+    let ignore = |c: Champ, m: String| match en_erreur(c) {
+        true => format!("cellule en erreur « {} » : valeur ignorée", champ(c)),
+        false => format!("{m} : valeur ignorée"),
+    };
+    let (rpls, bailleur, reservataire) = (
+        champ(Champ::Rpls),
+        champ(Champ::Bailleur),
+        champ(Champ::Reservataire),
+    );
+    if rpls.starts_with(MARQUE_NOTICE) {
+        return Err(Refus::Notice);
+    }
+    // Free text takes anything: an error value there is refused explicitly.
+    for (c, v) in [
+        (Champ::Rpls, rpls),
+        (Champ::Bailleur, bailleur),
+        (Champ::Reservataire, reservataire),
+    ] {
+        if erreur_tableur(v) {
+            return Err(rejet(c)(String::new()).into());
+        }
+    }
     if rpls.is_empty() {
-        return Err((Champ::Rpls.nom(), "identifiant RPLS vide".into()));
+        return Err((Champ::Rpls.nom(), "identifiant RPLS vide".into()).into());
     }
     let commune: &'r str =
         match values::commune(champ(Champ::Commune)).map_err(rejet(Champ::Commune))? {
@@ -169,17 +188,23 @@ fn convertir<'r>(
             }
         };
     // Unknown codes of a known kind are classed `autre` (SPEC §2 lists it) rather than dropped.
-    let hors_assiette = values::motif(champ(Champ::HorsAssiette)).unwrap_or_else(|m| {
-        avertir(
-            Champ::HorsAssiette,
-            format!("{m} : classé « autre » (hors assiette)"),
-        );
-        Some(Motif::Autre)
-    });
-    let reservataire = champ(Champ::Reservataire);
+    let hors_assiette = match values::motif(champ(Champ::HorsAssiette)) {
+        Ok(m) => m,
+        Err(m) if en_erreur(Champ::HorsAssiette) => {
+            return Err(rejet(Champ::HorsAssiette)(m).into())
+        }
+        Err(m) => {
+            avertir(
+                Champ::HorsAssiette,
+                format!("{m} : classé « autre » (hors assiette)"),
+            );
+            Some(Motif::Autre)
+        }
+    };
     let categorie = match values::categorie(champ(Champ::Categorie)) {
         Ok(None) if !reservataire.is_empty() => Some(values::categorie_du_nom(reservataire)),
         Ok(c) => c,
+        Err(m) if en_erreur(Champ::Categorie) => return Err(rejet(Champ::Categorie)(m).into()),
         Err(m) => {
             avertir(Champ::Categorie, format!("{m} : classée « autre »"));
             Some(Categorie::Autre)
@@ -204,7 +229,7 @@ fn convertir<'r>(
         }
         Ok(t) => t.map(|(t, _)| t),
         Err(m) => {
-            avertir(Champ::TauxRotation, format!("{m} : valeur ignorée"));
+            avertir(Champ::TauxRotation, ignore(Champ::TauxRotation, m));
             None
         }
     };
@@ -212,7 +237,7 @@ fn convertir<'r>(
     // Descriptive fields: a bad value is kept as unknown, with a warning.
     let mut ou_inconnu = |c: Champ, r: values::Resultat<Option<f64>>| {
         r.unwrap_or_else(|m| {
-            avertir(c, format!("{m} : valeur ignorée"));
+            avertir(c, ignore(c, m));
             None
         })
     };
@@ -235,13 +260,28 @@ fn convertir<'r>(
         None => None,
     };
     let typologie = values::typologie(champ(Champ::Typologie)).unwrap_or_else(|m| {
-        avertir(Champ::Typologie, format!("{m} : valeur ignorée"));
+        avertir(Champ::Typologie, ignore(Champ::Typologie, m));
         0
     });
-    let financement = values::financement(champ(Champ::Financement)).unwrap_or_else(|m| {
-        avertir(Champ::Financement, format!("{m} : classé « Autre »"));
-        5
-    });
+    let financement = match values::financement(champ(Champ::Financement)) {
+        Ok(f) => f,
+        Err(m) if en_erreur(Champ::Financement) => {
+            avertir(Champ::Financement, ignore(Champ::Financement, m));
+            0
+        }
+        Err(m) => {
+            avertir(Champ::Financement, format!("{m} : classé « Autre »"));
+            5
+        }
+    };
+    // Any QPV code means "en QPV": an error value must not.
+    let qpv = match en_erreur(Champ::Qpv) {
+        true => {
+            avertir(Champ::Qpv, ignore(Champ::Qpv, String::new()));
+            0
+        }
+        false => values::qpv(champ(Champ::Qpv)),
+    };
 
     let reserve = categorie.is_some_and(|c| c != Categorie::NonReserve);
     if reserve
@@ -254,11 +294,11 @@ fn convertir<'r>(
     }
     Ok(Logement {
         rpls,
-        bailleur: champ(Champ::Bailleur),
+        bailleur,
         commune,
         typologie,
         financement,
-        qpv: values::qpv(champ(Champ::Qpv)),
+        qpv,
         surface,
         loyer,
         annee_construction,

@@ -269,13 +269,13 @@ fn lire_texte(
         .collect();
     let map = correspondance_verifiee(correspondance, &entetes)?;
 
-    let morceaux = csv::decouper(
-        texte,
-        debut,
-        parts.unwrap_or_else(|| paralleles(texte.len())),
-    );
-    let lire =
-        |r: &std::ops::Range<usize>| lire_morceau(&texte[r.clone()], sep, &map, entetes.len());
+    // One scan for quotes: without any, no record can span lines (cheap line numbers).
+    let guillemets = memchr::memchr(b'"', &texte[debut..]).is_some();
+    let parts = parts.unwrap_or_else(|| paralleles(texte.len()));
+    let morceaux = csv::decouper(texte, debut, parts, guillemets);
+    let lire = |r: &std::ops::Range<usize>| {
+        lire_morceau(&texte[r.clone()], sep, &map, entetes.len(), guillemets)
+    };
     let partiels: Vec<Partiel> =
         crate::domain::en_parallele(morceaux.len(), |i| lire(&morceaux[i]));
     if partiels.iter().any(|p| p.pas_utf8) {
@@ -368,34 +368,30 @@ fn paralleles(taille: usize) -> usize {
 }
 
 /// Parses one chunk; line numbers are relative to its start (first line = 1).
-///
-/// Lines are counted from byte offsets rather than taken from the csv crate's `Position::line`,
-/// which does not count the blank lines it skips (a blank line would shift every later number).
-fn lire_morceau(morceau: &[u8], sep: u8, map: &Correspondance, nb_colonnes: usize) -> Partiel {
+fn lire_morceau(
+    morceau: &[u8],
+    sep: u8,
+    map: &Correspondance,
+    nb_colonnes: usize,
+    guillemets: bool,
+) -> Partiel {
     let mut p = Partiel::default();
     let mut lecteur = csv::lecteur(morceau, sep);
     let mut rec = StringRecord::new();
     let mut tampon = String::new();
-    let mut compteur = csv::Lignes::new(morceau);
     loop {
-        let (debut, fin) = match lecteur.read_record(&mut rec) {
+        let (ligne, derniere) = match lecteur.read_record(&mut rec) {
             Ok(false) => break,
-            Ok(true) => {
-                let debut = rec.position().map_or(0, |pos| pos.byte());
-                (debut, lecteur.position().byte())
-            }
+            Ok(true) => csv::etendue(morceau, lecteur.position(), &rec, guillemets),
             Err(e) if matches!(e.kind(), ::csv::ErrorKind::Utf8 { .. }) => {
                 p.pas_utf8 = true;
                 return p;
             }
             Err(e) => {
-                let fin = lecteur.position().byte();
-                let ligne = compteur.ligne(e.position().map_or(fin, |pos| pos.byte()));
-                p.illisible(ligne, format!("ligne illisible : {e}"));
+                p.illisible(lecteur.position().line(), format!("ligne illisible : {e}"));
                 continue;
             }
         };
-        let (ligne, derniere) = compteur.etendue(debut, fin);
         // A record ending after its first line holds a quoted line break: often an unclosed quote
         // that swallowed the next lines, which must not vanish silently.
         if derniere > ligne {

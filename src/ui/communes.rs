@@ -117,7 +117,7 @@ pub fn PageCommunes() -> impl IntoView {
                 view! {
                     <Filtres niveau groupe recherche departement tri publication departements seuil/>
                     <p>
-                        <button class="fr-btn fr-btn--secondary fr-icon-download-line fr-btn--icon-left" type="button" data-testid="exporter-communes-csv"
+                        <button class="fr-btn fr-btn--secondary" type="button" data-testid="exporter-communes-csv"
                             on:click=move |_| telecharger(&format!("vue-{niveau_nom}.csv"), "text/csv;charset=utf-8", &crate::export::vue_csv(&export, niveau_nom, masque))>
                             "Télécharger cette vue (CSV)"
                         </button>

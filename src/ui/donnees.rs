@@ -100,11 +100,11 @@ fn Depot() -> impl IntoView {
                 <li><button class="fr-btn fr-btn--secondary" type="button" on:click=demo data-testid="demo">
                     "Essayer avec des données de démonstration"
                 </button></li>
-                <li><button class="fr-btn fr-btn--tertiary fr-icon-download-line fr-btn--icon-left" type="button" data-testid="modele-csv"
+                <li><button class="fr-btn fr-btn--tertiary" type="button" data-testid="modele-csv"
                     on:click=|_| telecharger("modele-etat-des-lieux.csv", "text/csv;charset=utf-8", &crate::export::modele::modele_csv())>
                     "Modèle à remplir (CSV)"
                 </button></li>
-                <li><button class="fr-btn fr-btn--tertiary fr-icon-download-line fr-btn--icon-left" type="button" data-testid="modele-xlsx"
+                <li><button class="fr-btn fr-btn--tertiary" type="button" data-testid="modele-xlsx"
                     on:click=|_| telecharger("modele-etat-des-lieux.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &crate::export::modele::modele_xlsx())>
                     "Modèle à remplir (XLSX)"
                 </button></li>
@@ -157,7 +157,7 @@ fn Rapport() -> impl IntoView {
                     <ListeLignes titre="Lignes rejetées" testid="rejets" lignes=rejets.clone()/>
                     {a_rejets.then(|| view! {
                         <p>
-                            <button class="fr-btn fr-btn--tertiary fr-icon-download-line fr-btn--icon-left" type="button"
+                            <button class="fr-btn fr-btn--tertiary" type="button"
                                 data-testid="telecharger-rejets"
                                 on:click=move |_| telecharger("rejets.csv", "text/csv;charset=utf-8", &crate::export::rejets_csv(&rejets))>
                                 "Télécharger les rejets (CSV)"

@@ -25,7 +25,7 @@ pub fn PageRapport() -> impl IntoView {
     view! {
         <div class="rapport">
             <p class="non-imprime">
-                <button class="fr-btn fr-icon-printer-line fr-btn--icon-left" type="button" on:click=imprimer data-testid="imprimer">
+                <button class="fr-btn" type="button" on:click=imprimer data-testid="imprimer">
                     "Imprimer ou enregistrer en PDF"
                 </button>
             </p>
@@ -111,6 +111,12 @@ fn Exports() -> impl IntoView {
         <section class="non-imprime fr-mb-4w" data-testid="exports">
             <h2 class="fr-h4">"Exports"</h2>
             <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm">
+                <li><button class="fr-btn" type="button" data-testid="export-xlsx"
+                    on:click=avec(|s, r| {
+                        let octets = s.parametres.with_untracked(|p| crate::export::classeur::classeur_xlsx(r, p));
+                        ("resultats-gestion-flux.xlsx".into(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", octets)
+                    })>
+                    "Classeur complet (XLSX)"</button></li>
                 <li><button class="fr-btn fr-btn--secondary" type="button" data-testid="export-conventions"
                     on:click=avec(|_, r| ("conventions.csv".into(), "text/csv;charset=utf-8", crate::export::conventions::conventions_csv(r)))>
                     "Conventions (CSV)"</button></li>

@@ -37,7 +37,7 @@ pub fn PageScenarios() -> impl IntoView {
                 let (noms_csv, c_csv) = (noms.clone(), c.clone());
                 view! {
                     <p>
-                        <button class="fr-btn fr-btn--secondary fr-icon-download-line fr-btn--icon-left" type="button" data-testid="exporter-scenarios"
+                        <button class="fr-btn fr-btn--secondary" type="button" data-testid="exporter-scenarios"
                             on:click=move |_| telecharger("comparaison-scenarios.csv", "text/csv;charset=utf-8", &crate::export::comparaison::comparaison_csv(&c_csv, &noms_csv))>
                             "Télécharger la comparaison (CSV)"
                         </button>

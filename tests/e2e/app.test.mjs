@@ -156,7 +156,11 @@ test('parameters JSON is exported and the URL shares parameters, never data', as
 test('every page is reachable with the keyboard alone', async () => {
   await app.page.goto(app.url);
   await app.counts();
-  const pages = ['Données', 'Paramètres', 'Assiette', 'Conversion et parts', 'Étalement'];
+  // The first Tab reaches the skip link (« Aller au contenu »); Enter moves the focus to the content.
+  await app.page.keyboard.press('Tab');
+  assert.equal(await app.page.evaluate(() => document.activeElement.textContent.trim()), 'Aller au contenu');
+  await app.page.keyboard.press('Enter');
+  const pages = ['Données', 'Paramètres', 'Assiette', 'Conversion et parts', 'Étalement', 'Vue communale', 'Scénarios', 'Rapport et exports'];
   for (const title of pages) {
     // After a page change the focus is on the main content, just after the navigation:
     // Shift+Tab walks back through the navigation links until the wanted one, then Enter.

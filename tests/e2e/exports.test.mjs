@@ -54,3 +54,12 @@ test('the conventions table has one row per party, French conventions', async ()
   assert.equal(rows.length - 1, ref.perimetres.reduce((n, p) => n + p.parts.length, 0));
   assert.match(rows[1], /;\d+,\d+;/, 'decimal comma');
 });
+
+test('the XLSX workbook downloads (its content is checked natively, read back with calamine)', async () => {
+  const [d] = await Promise.all([app.page.waitForEvent('download'), app.page.click('[data-testid=export-xlsx]')]);
+  assert.equal(d.suggestedFilename(), 'resultats-gestion-flux.xlsx');
+  const bytes = readFileSync(await d.path());
+  assert.equal(bytes.subarray(0, 2).toString(), 'PK');
+  assert.ok(bytes.length > 10_000);
+  await app.screenshot('exports');
+});
