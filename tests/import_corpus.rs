@@ -99,6 +99,16 @@ fn empty_files_and_header_only() {
     assert_eq!(comptes(&imp), (0, 0, 0, 0));
 }
 
+/// Rows of blank cells (`;;`, as Excel exports formatted empty rows) are layout: skipped and not
+/// counted, like empty workbook rows; line numbers still follow the file.
+#[test]
+fn blank_rows() {
+    let imp = lire("lignes_vides.csv").unwrap();
+    assert_eq!(comptes(&imp), (3, 2, 1, 0));
+    assert_eq!(imp.lignes, [2, 5]);
+    assert_eq!(motifs(&imp.rejets), [(6, "rpls", "identifiant RPLS vide")]);
+}
+
 #[test]
 fn missing_required_column() {
     let e = lire("colonne_manquante.csv").unwrap_err();

@@ -90,7 +90,7 @@ impl Partiel {
                 self.builder.push(&l);
                 self.lignes.push(ligne as u32);
             }
-            Err(Refus::Notice) => self.lues -= 1,
+            Err(Refus::Ignoree) => self.lues -= 1,
             Err(Refus::Rejet(colonne, motif)) => self.rejets.push(rejet(ligne, colonne, motif)),
         }
     }
@@ -103,8 +103,9 @@ fn erreur_tableur(v: &str) -> bool {
 
 /// Why a record gives no logement.
 enum Refus {
-    /// The template's notice line: documentation, not counted.
-    Notice,
+    /// Not data, not counted: the template's notice line, or a row whose every cell is blank
+    /// (layout, as a spreadsheet exports it: `;;;;`).
+    Ignoree,
     /// Rejected: column and French reason.
     Rejet(&'static str, String),
 }
@@ -129,7 +130,7 @@ fn convertir<'r>(
 ) -> Result<Logement<'r>, Refus> {
     if rec.len() < nb_colonnes || rec.iter().skip(nb_colonnes).any(|c| !c.trim().is_empty()) {
         if rec.iter().all(|c| c.trim().is_empty()) {
-            return Err(("", "ligne vide".into()).into());
+            return Err(Refus::Ignoree);
         }
         return Err((
             "",
@@ -158,7 +159,7 @@ fn convertir<'r>(
         champ(Champ::Reservataire),
     );
     if rpls.starts_with(MARQUE_NOTICE) {
-        return Err(Refus::Notice);
+        return Err(Refus::Ignoree);
     }
     // Free text takes anything: an error value there is refused explicitly.
     for (c, v) in [
@@ -171,6 +172,9 @@ fn convertir<'r>(
         }
     }
     if rpls.is_empty() {
+        if rec.iter().all(|c| c.trim().is_empty()) {
+            return Err(Refus::Ignoree);
+        }
         return Err((Champ::Rpls.nom(), "identifiant RPLS vide".into()).into());
     }
     let commune: &'r str =

@@ -11,6 +11,7 @@
 
 pub mod columns;
 pub mod csv;
+pub mod progressif;
 mod ligne;
 pub mod tableur;
 pub mod values;
@@ -251,60 +252,88 @@ fn lire_texte(
     correspondance: Option<&Correspondance>,
     parts: Option<usize>,
 ) -> Result<Option<Import>, ImportError> {
-    let debut = csv::fin_premiere_ligne(texte);
-    if texte[..debut].iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(ImportError::Vide);
-    }
-    let Ok(entete) = std::str::from_utf8(&texte[..debut]) else {
+    let Some(entete) = Entete::lire(texte, correspondance)? else {
         return Ok(None);
     };
-    let sep = csv::separateur(entete.as_bytes());
-    let mut rec = ByteRecord::new();
-    csv::lecteur(entete.as_bytes(), sep)
-        .read_byte_record(&mut rec)
-        .map_err(|_| ImportError::Vide)?;
-    let entetes: Vec<String> = rec
-        .iter()
-        .map(|c| String::from_utf8_lossy(c).trim().to_owned())
-        .collect();
-    let map = correspondance_verifiee(correspondance, &entetes)?;
-
-    // One scan for quotes: without any, no record can span lines (cheap line numbers).
-    let guillemets = memchr::memchr(b'"', &texte[debut..]).is_some();
-    let parts = parts.unwrap_or_else(|| paralleles(texte.len()));
-    let morceaux = csv::decouper(texte, debut, parts, guillemets);
-    let lire = |r: &std::ops::Range<usize>| {
-        lire_morceau(&texte[r.clone()], sep, &map, entetes.len(), guillemets)
-    };
+    let morceaux = csv::decouper(
+        texte,
+        entete.debut,
+        parts.unwrap_or_else(|| paralleles(texte.len())),
+        entete.guillemets,
+    );
     let partiels: Vec<Partiel> =
-        crate::domain::en_parallele(morceaux.len(), |i| lire(&morceaux[i]));
+        crate::domain::en_parallele(morceaux.len(), |i| entete.lire_morceau(texte, &morceaux[i]));
     if partiels.iter().any(|p| p.pas_utf8) {
         return Ok(None);
     }
+    Ok(Some(entete.assembler(texte, partiels, encodage)))
+}
 
-    // Line numbers were counted from the start of each chunk: shift them by the lines before it.
-    let mut avant = csv::lignes(&texte[..debut]);
-    let mut total = Partiel::default();
-    for (i, mut p) in partiels.into_iter().enumerate() {
-        p.rejets
-            .iter_mut()
-            .chain(p.avertissements.iter_mut())
-            .for_each(|r| r.ligne += avant);
-        p.lignes.iter_mut().for_each(|l| *l += avant as u32);
-        avant += p.lignes_physiques;
-        if i == 0 {
-            total = p;
-            continue;
+/// The header line of a CSV: where the data starts, the separator, the headers and the mapping.
+struct Entete {
+    debut: usize,
+    sep: u8,
+    entetes: Vec<String>,
+    map: Correspondance,
+    /// Whether the data holds any quote: without any, no record can span lines (cheap line
+    /// numbers, free cuts between chunks).
+    guillemets: bool,
+}
+
+impl Entete {
+    /// `None` when the header line is not UTF-8.
+    fn lire(texte: &[u8], correspondance: Option<&Correspondance>) -> Result<Option<Entete>, ImportError> {
+        let debut = csv::fin_premiere_ligne(texte);
+        if texte[..debut].iter().all(|b| b.is_ascii_whitespace()) {
+            return Err(ImportError::Vide);
         }
-        total.builder.ajouter(p.builder.brut());
-        total.lues += p.lues;
-        total.rejets.extend(p.rejets);
-        total.avertissements.extend(p.avertissements);
-        total.lignes.extend(p.lignes);
+        let Ok(entete) = std::str::from_utf8(&texte[..debut]) else {
+            return Ok(None);
+        };
+        let sep = csv::separateur(entete.as_bytes());
+        let mut rec = ByteRecord::new();
+        csv::lecteur(entete.as_bytes(), sep)
+            .read_byte_record(&mut rec)
+            .map_err(|_| ImportError::Vide)?;
+        let entetes: Vec<String> = rec
+            .iter()
+            .map(|c| String::from_utf8_lossy(c).trim().to_owned())
+            .collect();
+        let map = correspondance_verifiee(correspondance, &entetes)?;
+        let guillemets = memchr::memchr(b'"', &texte[debut..]).is_some();
+        Ok(Some(Entete { debut, sep, entetes, map, guillemets }))
     }
-    let mut import = assembler(total, map, entetes, Format::Csv, encodage);
-    import.separateur = sep;
-    Ok(Some(import))
+
+    fn lire_morceau(&self, texte: &[u8], r: &std::ops::Range<usize>) -> Partiel {
+        lire_morceau(&texte[r.clone()], self.sep, &self.map, self.entetes.len(), self.guillemets)
+    }
+
+    /// Joins the chunks (in file order) into the finished import.
+    fn assembler(self, texte: &[u8], partiels: Vec<Partiel>, encodage: &'static str) -> Import {
+        // Line numbers were counted from the start of each chunk: shift them by the lines before it.
+        let mut avant = csv::lignes(&texte[..self.debut]);
+        let mut total = Partiel::default();
+        for (i, mut p) in partiels.into_iter().enumerate() {
+            p.rejets
+                .iter_mut()
+                .chain(p.avertissements.iter_mut())
+                .for_each(|r| r.ligne += avant);
+            p.lignes.iter_mut().for_each(|l| *l += avant as u32);
+            avant += p.lignes_physiques;
+            if i == 0 {
+                total = p;
+                continue;
+            }
+            total.builder.ajouter(p.builder.brut());
+            total.lues += p.lues;
+            total.rejets.extend(p.rejets);
+            total.avertissements.extend(p.avertissements);
+            total.lignes.extend(p.lignes);
+        }
+        let mut import = assembler(total, self.map, self.entetes, Format::Csv, encodage);
+        import.separateur = self.sep;
+        import
+    }
 }
 
 /// The mapping to use (given, or detected from the headers), refused when a required field has no

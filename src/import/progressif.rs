@@ -1,0 +1,115 @@
+//! A CSV read step by step, for the browser: one chunk per call, so that the page can show the
+//! progress, stay responsive and be cancelled between chunks (issue « a whole region in the
+//! browser »). Same parsing, same rejects and warnings as [`super::lire`]: only the schedule
+//! differs (the command line reads the chunks in parallel instead).
+
+use std::ops::Range;
+
+use super::ligne::Partiel;
+use super::{csv, Entete, Import, ImportError};
+use crate::import::columns::Correspondance;
+
+/// Bytes per chunk: ~20 ms of parsing in the browser.
+pub const TAILLE_MORCEAU: usize = 2 << 20;
+
+pub struct LectureProgressive {
+    texte: Vec<u8>,
+    encodage: &'static str,
+    entete: Entete,
+    morceaux: Vec<Range<usize>>,
+    partiels: Vec<Partiel>,
+    lignes: usize,
+}
+
+impl LectureProgressive {
+    /// Checks the encoding (UTF-16, UTF-8 with or without BOM, else Windows-1252), reads the
+    /// header and cuts the text into chunks at line boundaries.
+    pub fn commencer(octets: &[u8], correspondance: Option<&Correspondance>) -> Result<LectureProgressive, ImportError> {
+        let (texte, encodage): (Vec<u8>, &'static str) = if let Some((t, e)) = csv::utf16(octets) {
+            (t.into_bytes(), e)
+        } else {
+            let (reste, encodage) = match octets.strip_prefix(b"\xEF\xBB\xBF") {
+                Some(reste) => (reste, "UTF-8 (BOM)"),
+                None => (octets, "UTF-8"),
+            };
+            if csv::binaire(reste) {
+                return Err(ImportError::Binaire);
+            }
+            if std::str::from_utf8(reste).is_ok() {
+                (reste.to_vec(), encodage)
+            } else {
+                (encoding_rs::WINDOWS_1252.decode(reste).0.into_owned().into_bytes(), "Windows-1252")
+            }
+        };
+        let entete = Entete::lire(&texte, correspondance)?.ok_or(ImportError::Binaire)?;
+        let parts = texte.len().div_ceil(TAILLE_MORCEAU).max(1);
+        let morceaux = csv::decouper(&texte, entete.debut, parts, entete.guillemets);
+        Ok(LectureProgressive { texte, encodage, entete, partiels: Vec::with_capacity(morceaux.len()), morceaux, lignes: 0 })
+    }
+
+    /// Reads the next chunk; `false` once every chunk is read.
+    pub fn avancer(&mut self) -> bool {
+        let Some(r) = self.morceaux.get(self.partiels.len()) else { return false };
+        let p = self.entete.lire_morceau(&self.texte, r);
+        self.lignes += p.lues;
+        self.partiels.push(p);
+        self.partiels.len() < self.morceaux.len()
+    }
+
+    /// Bytes of the text read so far, and in all.
+    pub fn avancement(&self) -> (usize, usize) {
+        let fait = self.partiels.len().checked_sub(1).map_or(0, |i| self.morceaux[i].end);
+        (fait, self.texte.len())
+    }
+
+    /// Rows read so far.
+    pub fn lignes_lues(&self) -> usize {
+        self.lignes
+    }
+
+    /// The finished import (reads what is left, if anything).
+    pub fn finir(mut self) -> Import {
+        while self.avancer() {}
+        self.entete.assembler(&self.texte, self.partiels, self.encodage)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::{lire, OptionsLecture};
+
+    /// The step-by-step reading gives exactly the import of the one-shot reading.
+    #[test]
+    fn same_import_as_the_one_shot_reading() {
+        let mut csv = String::from("rpls;commune;categorie;date_fin\n");
+        for i in 0..30_000 {
+            let commune = if i % 997 == 0 { "9A048" } else { "93048" };
+            csv.push_str(&format!("L{};{commune};commune;31/12/{}\n", i % 29_000, 2030 + i % 20));
+        }
+        let (octets, encodage) = (csv.into_bytes(), "UTF-8");
+        let mut l = LectureProgressive::commencer(&octets, None).unwrap();
+        assert!(l.morceaux.len() == 1 || l.avancement().0 == 0);
+        let mut etapes = 0;
+        while l.avancer() {
+            etapes += 1;
+        }
+        assert!(l.lignes_lues() == 30_000);
+        let a = l.finir();
+        let b = lire(&octets, &OptionsLecture::default()).unwrap();
+        assert_eq!((a.lignes_lues, a.lignes_retenues, a.rejets.len()), (b.lignes_lues, b.lignes_retenues, b.rejets.len()));
+        assert_eq!(a.rejets, b.rejets);
+        assert_eq!(a.avertissements, b.avertissements);
+        assert_eq!(a.encodage, encodage);
+        assert_eq!(a.dataset.len(), b.dataset.len());
+        let _ = etapes;
+    }
+
+    #[test]
+    fn windows_1252_is_detected_before_the_chunks() {
+        let octets = b"rpls;commune;reservataire\nA;93048;Pr\xe9fecture\n".to_vec();
+        let imp = LectureProgressive::commencer(&octets, None).unwrap().finir();
+        assert_eq!(imp.encodage, "Windows-1252");
+        assert_eq!(imp.dataset.reservataires[0].nom, "Préfecture");
+    }
+}
