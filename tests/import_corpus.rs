@@ -13,7 +13,7 @@ use gestion_flux::domain::model::Motif;
 use gestion_flux::domain::Categorie;
 use gestion_flux::geo::Geographie;
 use gestion_flux::import::{self, ImportError, OptionsLecture};
-use outils::{comptes, lire, motifs, octets, Cellule};
+use outils::{comptes, lire, motifs, octets, verifier, Cellule};
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
 
 /// French thousands separator of the messages (U+202F).
@@ -135,64 +135,61 @@ fn duplicate_rpls() {
 #[test]
 fn invalid_dates_are_rejected() {
     let imp = lire("dates_invalides.csv").unwrap();
-    assert_eq!(comptes(&imp), (8, 2, 6, 0));
-    assert_eq!(
-        motifs(&imp.rejets),
-        [
-            (2, "date_fin", "date « 31/02/2024 » inexistante : le mois 02/2024 n'a pas de jour 31"),
-            (4, "date_fin", "date « 12/13/2024 » inexistante : il n'y a pas de mois 13 (JJ/MM/AAAA attendu)"),
-            (5, "date_fin", "date « demain » illisible (JJ/MM/AAAA, AAAA-MM-JJ ou AAAA)"),
-            (6, "date_fin", "date « 2040-02-30 » inexistante : le mois 02/2040 n'a pas de jour 30"),
-            (7, "date_fin", "date « 31/12/20400 » illisible (JJ/MM/AAAA, AAAA-MM-JJ ou AAAA)"),
-            (9, "date_fin", "date « 00/01/2030 » inexistante : le mois 01/2030 n'a pas de jour 0"),
-        ]
-    );
-    let fins: Vec<i32> = imp.dataset.fin.clone();
-    assert_eq!(fins.len(), 2, "29/02/2024 et 2040 retenus");
-}
+    verifier(
+        &imp,
+        (8, 2, 6, 0),
+        &[
+                (2, "date_fin", "date « 31/02/2024 » inexistante : le mois 02/2024 n'a pas de jour 31"),
+                (4, "date_fin", "date « 12/13/2024 » inexistante : il n'y a pas de mois 13 (JJ/MM/AAAA attendu)"),
+                (5, "date_fin", "date « demain » illisible (JJ/MM/AAAA, AAAA-MM-JJ ou AAAA)"),
+                (6, "date_fin", "date « 2040-02-30 » inexistante : le mois 02/2040 n'a pas de jour 30"),
+                (7, "date_fin", "date « 31/12/20400 » illisible (JJ/MM/AAAA, AAAA-MM-JJ ou AAAA)"),
+                (9, "date_fin", "date « 00/01/2030 » inexistante : le mois 01/2030 n'a pas de jour 0"),
+            ]
+        );
+        let fins: Vec<i32> = imp.dataset.fin.clone();
+        assert_eq!(fins.len(), 2, "29/02/2024 et 2040 retenus");
+    }
 
-#[test]
-fn rates_outside_0_100_are_ignored_with_a_warning() {
-    let imp = lire("taux.csv").unwrap();
-    assert_eq!(comptes(&imp), (9, 9, 0, 6));
-    assert_eq!(
-        motifs(&imp.avertissements),
-        [
-            (4, "taux_rotation", "taux lu comme un pourcentage : 7 %"),
-            (5, "taux_rotation", "taux de rotation « -0,05 » hors de 0 à 100 % : valeur ignorée"),
-            (6, "taux_rotation", "taux de rotation « 150 % » hors de 0 à 100 % : valeur ignorée"),
-            (7, "taux_rotation", "taux de rotation « 250 » hors de 0 à 100 % : valeur ignorée"),
-            (8, "taux_rotation", "taux de rotation « abc » illisible : valeur ignorée"),
-            (9, "taux_rotation", "taux de rotation « -5 % » hors de 0 à 100 % : valeur ignorée"),
-        ]
-    );
-    let t = &imp.dataset.taux;
-    assert_eq!((t[0], t[1], t[2], t[8]), (0.063, 0.063, 0.07, 1.0));
-    assert!(t[3..8].iter().all(|x| x.is_nan()), "{t:?}: taux ignoré = inconnu");
-}
+    #[test]
+    fn rates_outside_0_100_are_ignored_with_a_warning() {
+        let imp = lire("taux.csv").unwrap();
+        assert_eq!(comptes(&imp), (9, 9, 0, 6));
+        assert_eq!(
+            motifs(&imp.avertissements),
+            [
+                (4, "taux_rotation", "taux lu comme un pourcentage : 7 %"),
+                (5, "taux_rotation", "taux de rotation « -0,05 » hors de 0 à 100 % : valeur ignorée"),
+                (6, "taux_rotation", "taux de rotation « 150 % » hors de 0 à 100 % : valeur ignorée"),
+                (7, "taux_rotation", "taux de rotation « 250 » hors de 0 à 100 % : valeur ignorée"),
+                (8, "taux_rotation", "taux de rotation « abc » illisible : valeur ignorée"),
+                (9, "taux_rotation", "taux de rotation « -5 % » hors de 0 à 100 % : valeur ignorée"),
+            ]
+        );
+        let t = &imp.dataset.taux;
+        assert_eq!((t[0], t[1], t[2], t[8]), (0.063, 0.063, 0.07, 1.0));
+        assert!(t[3..8].iter().all(|x| x.is_nan()), "{t:?}: taux ignoré = inconnu");
+    }
 
-#[test]
-fn unknown_codes() {
-    let mut imp = lire("codes_inconnus.csv").unwrap();
-    let geo = Geographie::officielle();
-    import::signaler_communes_inconnues(&mut imp, |c| geo.commune(c).is_some());
-    assert_eq!(comptes(&imp), (8, 6, 2, 5));
-    assert_eq!(
-        motifs(&imp.rejets),
-        [
-            (5, "type_droit", "type de droit « perpetuel » inconnu (suite ou simple)"),
-            (6, "commune", "code commune « ABCDE » invalide (5 caractères INSEE attendus)"),
-        ]
-    );
-    assert_eq!(
-        motifs(&imp.avertissements),
-        [
-            (2, "categorie", "catégorie de réservataire « martien » inconnue : classée « autre »"),
-            (3, "financement", "financement « PLUS CD » inconnu : classé « Autre »"),
-            (4, "hors_assiette", "motif hors assiette « plage » inconnu : classé « autre » (hors assiette)"),
-            (7, "commune", "code commune « 99999 » inconnu de la géographie officielle"),
-            (9, "commune", "code commune complété par un zéro initial : 01053"),
-        ]
+    #[test]
+    fn unknown_codes() {
+        let mut imp = lire("codes_inconnus.csv").unwrap();
+        let geo = Geographie::officielle();
+        import::signaler_communes_inconnues(&mut imp, |c| geo.commune(c).is_some());
+        assert_eq!(comptes(&imp), (8, 6, 2, 5));
+        assert_eq!(
+            motifs(&imp.rejets),
+            [
+                (5, "type_droit", "type de droit « perpetuel » inconnu (suite ou simple)"),
+                (6, "commune", "code commune « ABCDE » invalide (5 caractères INSEE attendus)"),
+        ],
+        &[
+                (2, "categorie", "catégorie de réservataire « martien » inconnue : classée « autre »"),
+                (3, "financement", "financement « PLUS CD » inconnu : classé « Autre »"),
+                (4, "hors_assiette", "motif hors assiette « plage » inconnu : classé « autre » (hors assiette)"),
+                (7, "commune", "code commune « 99999 » inconnu de la géographie officielle"),
+                (9, "commune", "code commune complété par un zéro initial : 01053"),
+        ],
     );
     let ds = &imp.dataset;
     assert_eq!(ds.reservataires[0].categorie, Categorie::Autre);
@@ -263,22 +260,19 @@ fn binary_garbage() {
 #[test]
 fn spreadsheet_error_values_in_a_csv() {
     let imp = lire("erreurs_tableur.csv").unwrap();
-    assert_eq!(comptes(&imp), (4, 1, 3, 3));
-    assert_eq!(
-        motifs(&imp.rejets),
-        [
-            (3, "commune", "cellule en erreur « #N/A » : formule à corriger dans le tableur"),
-            (4, "categorie", "cellule en erreur « #REF! » : formule à corriger dans le tableur"),
-            (5, "date_fin", "cellule en erreur « #NOM? » : formule à corriger dans le tableur"),
-        ]
-    );
-    assert_eq!(
-        motifs(&imp.avertissements),
-        [
-            (2, "typologie", "cellule en erreur « #N/A » : valeur ignorée"),
-            (2, "surface", "cellule en erreur « #DIV/0! » : valeur ignorée"),
-            (2, "taux_rotation", "cellule en erreur « #VALEUR! » : valeur ignorée"),
-        ]
+    verifier(
+        &imp,
+        (4, 1, 3, 3),
+        &[
+                (3, "commune", "cellule en erreur « #N/A » : formule à corriger dans le tableur"),
+                (4, "categorie", "cellule en erreur « #REF! » : formule à corriger dans le tableur"),
+                (5, "date_fin", "cellule en erreur « #NOM? » : formule à corriger dans le tableur"),
+        ],
+        &[
+                (2, "typologie", "cellule en erreur « #N/A » : valeur ignorée"),
+                (2, "surface", "cellule en erreur « #DIV/0! » : valeur ignorée"),
+                (2, "taux_rotation", "cellule en erreur « #VALEUR! » : valeur ignorée"),
+        ],
     );
 }
 
@@ -286,21 +280,18 @@ fn spreadsheet_error_values_in_a_csv() {
 fn xlsx_with_formulas_merged_cells_dates_and_errors() {
     let imp = lire("formules_fusions.xlsx").unwrap();
     assert_eq!((imp.format, imp.feuille.as_deref()), (import::Format::Xlsx, Some("Parc")));
-    assert_eq!(comptes(&imp), (8, 6, 2, 3));
-    assert_eq!(
-        motifs(&imp.rejets),
-        [
-            (6, "commune", "cellule en erreur « #N/A » : formule à corriger dans le tableur"),
-            (9, "date_fin", "date « 31/02/2024 » inexistante : le mois 02/2024 n'a pas de jour 31"),
-        ]
-    );
-    assert_eq!(
-        motifs(&imp.avertissements),
-        [
-            (2, "bailleur", "cellule fusionnée sur les lignes 2 à 4 : sa valeur « Seine Habitat » vaut pour chacune"),
-            (4, "date_fin", "nombre 47483 lu comme une date du tableur : 31/12/2029"),
-            (7, "surface", "cellule en erreur « #DIV/0! » : valeur ignorée"),
-        ]
+    verifier(
+        &imp,
+        (8, 6, 2, 3),
+        &[
+                (6, "commune", "cellule en erreur « #N/A » : formule à corriger dans le tableur"),
+                (9, "date_fin", "date « 31/02/2024 » inexistante : le mois 02/2024 n'a pas de jour 31"),
+        ],
+        &[
+                (2, "bailleur", "cellule fusionnée sur les lignes 2 à 4 : sa valeur « Seine Habitat » vaut pour chacune"),
+                (4, "date_fin", "nombre 47483 lu comme une date du tableur : 31/12/2029"),
+                (7, "surface", "cellule en erreur « #DIV/0! » : valeur ignorée"),
+        ],
     );
     assert_eq!(imp.lignes, [2, 3, 4, 7, 8, 10], "numéros de ligne du tableur");
     let ds = &imp.dataset;

@@ -35,6 +35,7 @@ const NOTICES: [&str; Champ::N] = [
 ];
 
 /// Example rows, as a French CSV holds them (the XLSX gets numbers and dates from them).
+#[rustfmt::skip]
 const EXEMPLES: [[&str; Champ::N]; 5] = [
     [
         "75000000001", "Seine Habitat", "93048", "T3", "PLUS", "non", "65,5", "420,10", "1975", "",
@@ -86,6 +87,7 @@ pub fn modele_xlsx() -> Vec<u8> {
 }
 
 /// Codes offered in drop-down lists (other spellings stay allowed: warning style).
+#[rustfmt::skip]
 fn liste(champ: Champ) -> Option<&'static [&'static str]> {
     Some(match champ {
         Champ::HorsAssiette => &[

@@ -9,8 +9,8 @@ use super::ligne::Partiel;
 use super::{csv, Entete, Import, ImportError};
 use crate::import::columns::Correspondance;
 
-/// Bytes per chunk: ~20 ms of parsing in the browser.
-pub const TAILLE_MORCEAU: usize = 2 << 20;
+/// Bytes per chunk: ~40 ms of parsing in the browser, so the page answers within a frame or two.
+pub const TAILLE_MORCEAU: usize = 4 << 20;
 
 pub struct LectureProgressive {
     texte: Vec<u8>,

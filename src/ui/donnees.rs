@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use super::navigateur::{lire_fichier, lire_url, telecharger};
+use super::navigateur::{lire_url, telecharger};
 use super::state::{Lecture, Session};
 use crate::format::integer;
 use crate::import::columns::{Champ, Correspondance};
@@ -37,14 +37,10 @@ fn Depot() -> impl IntoView {
     let erreur = RwSignal::new(None::<String>);
     let survol = RwSignal::new(false);
     let charger = move |fichier: web_sys::File| {
-        let nom = fichier.name();
+        erreur.set(None);
         spawn_local(async move {
-            match lire_fichier(fichier).await {
-                Ok(octets) => {
-                    erreur.set(None);
-                    session.charger(nom, octets);
-                }
-                Err(e) => erreur.set(Some(e)),
+            if let Err(e) = super::chargement::charger(session, fichier).await {
+                erreur.set(Some(e));
             }
         });
     };
@@ -111,8 +107,9 @@ fn Depot() -> impl IntoView {
             </ul>
         </div>
         {move || erreur.get().map(|e| view! {
-            <div class="fr-alert fr-alert--error fr-mb-3w" role="alert"><p>{e}</p></div>
+            <div class="fr-alert fr-alert--error fr-mb-3w" role="alert" data-testid="depot-erreur"><p>{e}</p></div>
         })}
+        <super::chargement::Progression/>
     }
 }
 

@@ -2,6 +2,7 @@
 //! through [`state::Session`].
 
 mod assiette;
+mod chargement;
 mod champs;
 mod communes;
 mod donnees;

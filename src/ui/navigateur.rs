@@ -59,7 +59,8 @@ pub fn maintenant_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
 }
 
-/// Lets the browser paint and handle events before the next slice of work.
+/// Lets the browser paint and handle events (the « Annuler » click) before the next slice of
+/// work. A zero timeout, not `scheduler.yield()`: the latter's continuations run ahead of input.
 pub async fn ceder() {
     gloo::timers::future::TimeoutFuture::new(0).await;
 }

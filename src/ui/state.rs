@@ -92,6 +92,33 @@ pub enum Lecture {
     },
 }
 
+/// A large file being read: what the progress bar shows (issue « a whole region »).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chargement {
+    pub nom: String,
+    /// « Lecture du fichier » then « Analyse des lignes ».
+    pub etape: &'static str,
+    /// Bytes done and in all, for the current step.
+    pub fait: u64,
+    pub total: u64,
+    pub lignes: usize,
+    /// `performance.now()` at the start of the step and now, for the time left.
+    pub debut_ms: f64,
+    pub maintenant_ms: f64,
+}
+
+impl Chargement {
+    pub fn fraction(&self) -> f64 {
+        if self.total == 0 { 0.0 } else { (self.fait as f64 / self.total as f64).clamp(0.0, 1.0) }
+    }
+
+    /// Estimated seconds left in this step, once a little is done.
+    pub fn reste_s(&self) -> Option<f64> {
+        let f = self.fraction();
+        (f > 0.02).then(|| (self.maintenant_ms - self.debut_ms) / 1000.0 * (1.0 - f) / f)
+    }
+}
+
 /// A named parameter set of the scenario comparison.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Scenario {
@@ -119,6 +146,11 @@ pub struct Session {
     pub actif: RwSignal<usize>,
     /// Computed only while the comparison page reads it.
     pub comparaison: Memo<Option<Comparee>>,
+    /// The large file being read, if any; the previous data stays until it is done.
+    pub chargement: RwSignal<Option<Chargement>>,
+    /// Id of the current reading: a new file or « Annuler » changes it, and a reading that sees
+    /// another id stops.
+    pub tache: RwSignal<u64>,
 }
 
 impl Session {
@@ -173,7 +205,21 @@ impl Session {
             scenarios,
             actif,
             comparaison,
+            chargement: RwSignal::new(None),
+            tache: RwSignal::new(0),
         }
+    }
+
+    /// Starts a new reading (cancelling any other); returns its id.
+    pub fn nouvelle_tache(&self) -> u64 {
+        self.tache.update(|t| *t += 1);
+        self.tache.get_untracked()
+    }
+
+    /// Cancels the reading in progress: the data already loaded stays.
+    pub fn annuler(&self) {
+        self.nouvelle_tache();
+        self.chargement.set(None);
     }
 
     /// Makes scenario `k` the one edited by the Paramètres page and shown by every other page.
@@ -227,8 +273,20 @@ impl Session {
     /// (Re)reads the current file with a chosen sheet and/or a manual column mapping.
     pub fn lire(&self, options: &OptionsLecture) {
         let Some(fichier) = self.fichier.get_untracked() else { return };
+        self.recevoir(import::lire(&fichier.octets, options), options);
+    }
+
+    /// Installs a file read elsewhere (step by step).
+    pub fn installer(&self, nom: String, octets: Vec<u8>, lu: Result<Import, ImportError>) {
+        self.fichier.set(Some(Fichier { nom, octets: Arc::new(octets) }));
+        self.recevoir(lu, &OptionsLecture::default());
+    }
+
+    /// The outcome of a reading of the current file becomes the session's data.
+    fn recevoir(&self, lu: Result<Import, ImportError>, options: &OptionsLecture) {
+        let Some(fichier) = self.fichier.get_untracked() else { return };
         let correspondance = options.correspondance.as_ref();
-        let lecture = match import::lire(&fichier.octets, options) {
+        let lecture = match lu {
             Ok(mut import) => {
                 // Unknown commune codes are warned about once the official geography is here.
                 if let Some(geo) = self.geographie.get_untracked() {

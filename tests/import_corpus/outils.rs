@@ -46,6 +46,18 @@ pub fn motifs(r: &[Rejet]) -> Vec<(u64, &str, &str)> {
         .collect()
 }
 
+/// Checks counts, rejects and warnings of an import at once.
+pub fn verifier(
+    imp: &Import,
+    attendus: (usize, usize, usize, usize),
+    rejets: &[(u64, &str, &str)],
+    avertissements: &[(u64, &str, &str)],
+) {
+    assert_eq!(motifs(&imp.rejets), rejets, "rejets");
+    assert_eq!(motifs(&imp.avertissements), avertissements, "avertissements");
+    assert_eq!(comptes(imp), attendus);
+}
+
 /// One cell of an ODS sheet.
 pub enum Cellule<'a> {
     Texte(&'a str),
