@@ -29,10 +29,11 @@ fn options(feuille: &str) -> OptionsLecture {
 #[test]
 fn truncated_last_line() {
     let imp = lire("tronquee.csv").unwrap();
-    assert_eq!(comptes(&imp), (3, 2, 1, 0));
-    assert_eq!(
-        motifs(&imp.rejets),
-        [(4, "", "nombre de colonnes incorrect (2 au lieu de 6)")]
+    verifier(
+        &imp,
+        (3, 2, 1, 0),
+        &[(4, "", "nombre de colonnes incorrect (2 au lieu de 6)")],
+        &[],
     );
 }
 
@@ -44,10 +45,11 @@ fn wrong_separator() {
         "colonne(s) obligatoire(s) introuvable(s) : rpls, commune (en-têtes lus : rpls|commune|typologie) ; une seule colonne lue : vérifiez le séparateur (« ; », « , » ou tabulation) ou la feuille choisie"
     );
     let imp = lire("separateur_incoherent.csv").unwrap();
-    assert_eq!(comptes(&imp), (2, 1, 1, 0));
-    assert_eq!(
-        motifs(&imp.rejets),
-        [(2, "", "nombre de colonnes incorrect (1 au lieu de 3)")]
+    verifier(
+        &imp,
+        (2, 1, 1, 0),
+        &[(2, "", "nombre de colonnes incorrect (1 au lieu de 3)")],
+        &[],
     );
 }
 
@@ -65,7 +67,10 @@ fn windows_1252_with_accents() {
     assert_eq!(
         noms,
         [
-            ("Préfecture de la Seine-Saint-Denis", Categorie::EtatPrioritaires),
+            (
+                "Préfecture de la Seine-Saint-Denis",
+                Categorie::EtatPrioritaires
+            ),
             ("Ville de Saint-Denis", Categorie::Commune),
             ("Conseil départemental", Categorie::Departement),
         ]
@@ -80,7 +85,11 @@ fn bom_crlf_and_utf16() {
     assert_eq!(imp.entetes[0], "rpls", "BOM retiré de la première en-tête");
     assert_eq!(imp.dataset.reservataires[0].nom, "Préfecture 93");
     // CRLF and blank lines keep the file's line numbers (the csv crate's own count does not).
-    let imp = import::lire(b"rpls;commune\r\nA;93048\r\nB;XX\r\n\r\n\r\nC;YY\r\n", &OptionsLecture::default()).unwrap();
+    let imp = import::lire(
+        b"rpls;commune\r\nA;93048\r\nB;XX\r\n\r\n\r\nC;YY\r\n",
+        &OptionsLecture::default(),
+    )
+    .unwrap();
     let lignes: Vec<u64> = imp.rejets.iter().map(|r| r.ligne).collect();
     assert_eq!((comptes(&imp), lignes), ((3, 1, 2, 0), vec![3, 6]));
     let imp = lire("utf16.txt").unwrap();
@@ -121,14 +130,27 @@ fn missing_required_column() {
 #[test]
 fn duplicate_rpls() {
     let imp = lire("doublons.csv").unwrap();
-    assert_eq!(comptes(&imp), (6, 6, 0, 3));
-    assert_eq!(
-        motifs(&imp.avertissements),
-        [
-            (4, "rpls", "identifiant RPLS « D1 » en double (déjà ligne 2)"),
-            (6, "rpls", "identifiant RPLS « D1 » en double (déjà ligne 2)"),
-            (7, "rpls", "identifiant RPLS « D2 » en double (déjà ligne 3)"),
-        ]
+    verifier(
+        &imp,
+        (6, 6, 0, 3),
+        &[],
+        &[
+            (
+                4,
+                "rpls",
+                "identifiant RPLS « D1 » en double (déjà ligne 2)",
+            ),
+            (
+                6,
+                "rpls",
+                "identifiant RPLS « D1 » en double (déjà ligne 2)",
+            ),
+            (
+                7,
+                "rpls",
+                "identifiant RPLS « D2 » en double (déjà ligne 3)",
+            ),
+        ],
     );
 }
 
@@ -139,79 +161,167 @@ fn invalid_dates_are_rejected() {
         &imp,
         (8, 2, 6, 0),
         &[
-                (2, "date_fin", "date « 31/02/2024 » inexistante : le mois 02/2024 n'a pas de jour 31"),
-                (4, "date_fin", "date « 12/13/2024 » inexistante : il n'y a pas de mois 13 (JJ/MM/AAAA attendu)"),
-                (5, "date_fin", "date « demain » illisible (JJ/MM/AAAA, AAAA-MM-JJ ou AAAA)"),
-                (6, "date_fin", "date « 2040-02-30 » inexistante : le mois 02/2040 n'a pas de jour 30"),
-                (7, "date_fin", "date « 31/12/20400 » illisible (JJ/MM/AAAA, AAAA-MM-JJ ou AAAA)"),
-                (9, "date_fin", "date « 00/01/2030 » inexistante : le mois 01/2030 n'a pas de jour 0"),
-            ]
-        );
-        let fins: Vec<i32> = imp.dataset.fin.clone();
-        assert_eq!(fins.len(), 2, "29/02/2024 et 2040 retenus");
-    }
+            (
+                2,
+                "date_fin",
+                "date « 31/02/2024 » inexistante : le mois 02/2024 n'a pas de jour 31",
+            ),
+            (
+                4,
+                "date_fin",
+                "date « 12/13/2024 » inexistante : il n'y a pas de mois 13 (JJ/MM/AAAA attendu)",
+            ),
+            (
+                5,
+                "date_fin",
+                "date « demain » illisible (JJ/MM/AAAA, AAAA-MM-JJ ou AAAA)",
+            ),
+            (
+                6,
+                "date_fin",
+                "date « 2040-02-30 » inexistante : le mois 02/2040 n'a pas de jour 30",
+            ),
+            (
+                7,
+                "date_fin",
+                "date « 31/12/20400 » illisible (JJ/MM/AAAA, AAAA-MM-JJ ou AAAA)",
+            ),
+            (
+                9,
+                "date_fin",
+                "date « 00/01/2030 » inexistante : le mois 01/2030 n'a pas de jour 0",
+            ),
+        ],
+        &[],
+    );
+    assert_eq!(imp.dataset.fin.len(), 2, "29/02/2024 et 2040 retenus");
+}
 
-    #[test]
-    fn rates_outside_0_100_are_ignored_with_a_warning() {
-        let imp = lire("taux.csv").unwrap();
-        assert_eq!(comptes(&imp), (9, 9, 0, 6));
-        assert_eq!(
-            motifs(&imp.avertissements),
-            [
-                (4, "taux_rotation", "taux lu comme un pourcentage : 7 %"),
-                (5, "taux_rotation", "taux de rotation « -0,05 » hors de 0 à 100 % : valeur ignorée"),
-                (6, "taux_rotation", "taux de rotation « 150 % » hors de 0 à 100 % : valeur ignorée"),
-                (7, "taux_rotation", "taux de rotation « 250 » hors de 0 à 100 % : valeur ignorée"),
-                (8, "taux_rotation", "taux de rotation « abc » illisible : valeur ignorée"),
-                (9, "taux_rotation", "taux de rotation « -5 % » hors de 0 à 100 % : valeur ignorée"),
-            ]
-        );
-        let t = &imp.dataset.taux;
-        assert_eq!((t[0], t[1], t[2], t[8]), (0.063, 0.063, 0.07, 1.0));
-        assert!(t[3..8].iter().all(|x| x.is_nan()), "{t:?}: taux ignoré = inconnu");
-    }
+#[test]
+fn rates_outside_0_100_are_ignored_with_a_warning() {
+    let imp = lire("taux.csv").unwrap();
+    verifier(
+        &imp,
+        (9, 9, 0, 6),
+        &[],
+        &[
+            (4, "taux_rotation", "taux lu comme un pourcentage : 7 %"),
+            (
+                5,
+                "taux_rotation",
+                "taux de rotation « -0,05 » hors de 0 à 100 % : valeur ignorée",
+            ),
+            (
+                6,
+                "taux_rotation",
+                "taux de rotation « 150 % » hors de 0 à 100 % : valeur ignorée",
+            ),
+            (
+                7,
+                "taux_rotation",
+                "taux de rotation « 250 » hors de 0 à 100 % : valeur ignorée",
+            ),
+            (
+                8,
+                "taux_rotation",
+                "taux de rotation « abc » illisible : valeur ignorée",
+            ),
+            (
+                9,
+                "taux_rotation",
+                "taux de rotation « -5 % » hors de 0 à 100 % : valeur ignorée",
+            ),
+        ],
+    );
+    let t = &imp.dataset.taux;
+    assert_eq!((t[0], t[1], t[2], t[8]), (0.063, 0.063, 0.07, 1.0));
+    assert!(
+        t[3..8].iter().all(|x| x.is_nan()),
+        "{t:?}: taux ignoré = inconnu"
+    );
+}
 
-    #[test]
-    fn unknown_codes() {
-        let mut imp = lire("codes_inconnus.csv").unwrap();
-        let geo = Geographie::officielle();
-        import::signaler_communes_inconnues(&mut imp, |c| geo.commune(c).is_some());
-        assert_eq!(comptes(&imp), (8, 6, 2, 5));
-        assert_eq!(
-            motifs(&imp.rejets),
-            [
-                (5, "type_droit", "type de droit « perpetuel » inconnu (suite ou simple)"),
-                (6, "commune", "code commune « ABCDE » invalide (5 caractères INSEE attendus)"),
+#[test]
+fn unknown_codes() {
+    let mut imp = lire("codes_inconnus.csv").unwrap();
+    let geo = Geographie::officielle();
+    import::signaler_communes_inconnues(&mut imp, |c| geo.commune(c).is_some());
+    verifier(
+        &imp,
+        (8, 6, 2, 5),
+        &[
+            (
+                5,
+                "type_droit",
+                "type de droit « perpetuel » inconnu (suite ou simple)",
+            ),
+            (
+                6,
+                "commune",
+                "code commune « ABCDE » invalide (5 caractères INSEE attendus)",
+            ),
         ],
         &[
-                (2, "categorie", "catégorie de réservataire « martien » inconnue : classée « autre »"),
-                (3, "financement", "financement « PLUS CD » inconnu : classé « Autre »"),
-                (4, "hors_assiette", "motif hors assiette « plage » inconnu : classé « autre » (hors assiette)"),
-                (7, "commune", "code commune « 99999 » inconnu de la géographie officielle"),
-                (9, "commune", "code commune complété par un zéro initial : 01053"),
+            (
+                2,
+                "categorie",
+                "catégorie de réservataire « martien » inconnue : classée « autre »",
+            ),
+            (
+                3,
+                "financement",
+                "financement « PLUS CD » inconnu : classé « Autre »",
+            ),
+            (
+                4,
+                "hors_assiette",
+                "motif hors assiette « plage » inconnu : classé « autre » (hors assiette)",
+            ),
+            (
+                7,
+                "commune",
+                "code commune « 99999 » inconnu de la géographie officielle",
+            ),
+            (
+                9,
+                "commune",
+                "code commune complété par un zéro initial : 01053",
+            ),
         ],
     );
     let ds = &imp.dataset;
     assert_eq!(ds.reservataires[0].categorie, Categorie::Autre);
     assert_eq!(ds.financement[..2], [2, 5]);
     assert_eq!(ds.motif[2], Motif::Autre as u8 + 1);
-    assert_eq!(ds.financement[4], 5, "code RPLS 99 → Autre sans avertissement");
+    assert_eq!(
+        ds.financement[4], 5,
+        "code RPLS 99 → Autre sans avertissement"
+    );
 }
 
 #[test]
 fn negative_numbers() {
     let imp = lire("negatifs.csv").unwrap();
-    assert_eq!(comptes(&imp), (3, 3, 0, 6));
-    assert_eq!(
-        motifs(&imp.avertissements),
-        [
+    verifier(
+        &imp,
+        (3, 3, 0, 6),
+        &[],
+        &[
             (2, "typologie", "typologie « -3 » inconnue : valeur ignorée"),
             (2, "surface", "« -45 » est négatif : valeur ignorée"),
             (2, "loyer", "« -310 » est négatif : valeur ignorée"),
-            (2, "annee_construction", "année de construction « -1975 » invraisemblable : valeur ignorée"),
+            (
+                2,
+                "annee_construction",
+                "année de construction « -1975 » invraisemblable : valeur ignorée",
+            ),
             (4, "typologie", "typologie « 0 » inconnue : valeur ignorée"),
-            (4, "annee_construction", "année de construction « 0 » invraisemblable : valeur ignorée"),
-        ]
+            (
+                4,
+                "annee_construction",
+                "année de construction « 0 » invraisemblable : valeur ignorée",
+            ),
+        ],
     );
     assert_eq!(imp.dataset.typologie, [0, 3, 0]);
 }
@@ -235,7 +345,8 @@ fn huge_cell_and_unclosed_quote() {
     // The quote opened on line 3 swallows lines 4 and 5 into one cell: kept, but warned.
     let imp = lire("guillemet_ouvert.csv").unwrap();
     assert_eq!(comptes(&imp), (2, 2, 0, 3));
-    let sans_fin = "droit de suite sans date de fin : la durée sans terme (duree_sans_terme_ans) s'applique";
+    let sans_fin =
+        "droit de suite sans date de fin : la durée sans terme (duree_sans_terme_ans) s'applique";
     assert_eq!(
         motifs(&imp.avertissements),
         [
@@ -244,7 +355,9 @@ fn huge_cell_and_unclosed_quote() {
             (3, "date_fin", sans_fin),
         ]
     );
-    assert!(imp.dataset.reservataires[1].nom.starts_with("Action Logement\nQ3;93048;Ville\n"));
+    assert!(imp.dataset.reservataires[1]
+        .nom
+        .starts_with("Action Logement\nQ3;93048;Ville\n"));
 }
 
 #[test]
@@ -262,41 +375,83 @@ fn spreadsheet_error_values_in_a_csv() {
     let imp = lire("erreurs_tableur.csv").unwrap();
     verifier(
         &imp,
-        (4, 1, 3, 3),
+        (5, 1, 4, 4),
         &[
-                (3, "commune", "cellule en erreur « #N/A » : formule à corriger dans le tableur"),
-                (4, "categorie", "cellule en erreur « #REF! » : formule à corriger dans le tableur"),
-                (5, "date_fin", "cellule en erreur « #NOM? » : formule à corriger dans le tableur"),
+            (
+                3,
+                "commune",
+                "cellule en erreur « #N/A » : formule à corriger dans le tableur",
+            ),
+            (
+                4,
+                "categorie",
+                "cellule en erreur « #REF! » : formule à corriger dans le tableur",
+            ),
+            (
+                5,
+                "date_fin",
+                "cellule en erreur « #NOM? » : formule à corriger dans le tableur",
+            ),
+            (
+                6,
+                "reservataire",
+                "cellule en erreur « #N/A » : formule à corriger dans le tableur",
+            ),
         ],
         &[
-                (2, "typologie", "cellule en erreur « #N/A » : valeur ignorée"),
-                (2, "surface", "cellule en erreur « #DIV/0! » : valeur ignorée"),
-                (2, "taux_rotation", "cellule en erreur « #VALEUR! » : valeur ignorée"),
+            (
+                2,
+                "typologie",
+                "cellule en erreur « #N/A » : valeur ignorée",
+            ),
+            (2, "qpv", "cellule en erreur « #N/A » : valeur ignorée"),
+            (
+                2,
+                "surface",
+                "cellule en erreur « #DIV/0! » : valeur ignorée",
+            ),
+            (
+                2,
+                "taux_rotation",
+                "cellule en erreur « #VALEUR! » : valeur ignorée",
+            ),
         ],
     );
+    assert_eq!(imp.dataset.qpv, [0], "#N/A n'est pas un code QPV");
 }
 
 #[test]
 fn xlsx_with_formulas_merged_cells_dates_and_errors() {
     let imp = lire("formules_fusions.xlsx").unwrap();
-    assert_eq!((imp.format, imp.feuille.as_deref()), (import::Format::Xlsx, Some("Parc")));
+    assert_eq!(
+        (imp.format, imp.feuille.as_deref()),
+        (import::Format::Xlsx, Some("Parc"))
+    );
     verifier(
         &imp,
         (8, 6, 2, 3),
         &[
-                (6, "commune", "cellule en erreur « #N/A » : formule à corriger dans le tableur"),
-                (9, "date_fin", "date « 31/02/2024 » inexistante : le mois 02/2024 n'a pas de jour 31"),
+            (6, "commune", "cellule en erreur « #N/A » : formule à corriger dans le tableur"),
+            (9, "date_fin", "date « 31/02/2024 » inexistante : le mois 02/2024 n'a pas de jour 31"),
         ],
         &[
-                (2, "bailleur", "cellule fusionnée sur les lignes 2 à 4 : sa valeur « Seine Habitat » vaut pour chacune"),
-                (4, "date_fin", "nombre 47483 lu comme une date du tableur : 31/12/2029"),
-                (7, "surface", "cellule en erreur « #DIV/0! » : valeur ignorée"),
+            (2, "bailleur", "cellule fusionnée sur les lignes 2 à 4 : sa valeur « Seine Habitat » vaut pour chacune"),
+            (4, "date_fin", "nombre 47483 lu comme une date du tableur : 31/12/2029"),
+            (7, "surface", "cellule en erreur « #DIV/0! » : valeur ignorée"),
         ],
     );
-    assert_eq!(imp.lignes, [2, 3, 4, 7, 8, 10], "numéros de ligne du tableur");
+    assert_eq!(
+        imp.lignes,
+        [2, 3, 4, 7, 8, 10],
+        "numéros de ligne du tableur"
+    );
     let ds = &imp.dataset;
     let rpls: Vec<&str> = (0..ds.len()).map(|i| ds.rpls.get(i)).collect();
-    assert_eq!(rpls, ["F1", "F2", "F3", "F5", "F6", "F8"], "formule texte = F8");
+    assert_eq!(
+        rpls,
+        ["F1", "F2", "F3", "F5", "F6", "F8"],
+        "formule texte = F8"
+    );
     assert_eq!(ds.bailleurs, ["Seine Habitat", "Autre Bailleur"]);
     assert_eq!(ds.typologie, [3, 2, 4, 2, 1, 2]);
     assert_eq!(ds.qpv[..3], [1, 2, 0], "booléens VRAI / FAUX");
@@ -310,8 +465,12 @@ fn xlsx_with_formulas_merged_cells_dates_and_errors() {
         categories.contains(&("Ministère des Armées", Categorie::Ministere)),
         "fusion horizontale : catégorie vide, déduite du nom ; {categories:?}"
     );
-    let imp_csv = import::lire(&octets("formules_fusions.csv"), &OptionsLecture::default()).unwrap();
-    assert_eq!(imp_csv.rejets, imp.rejets, "mêmes rejets que le même tableau en CSV");
+    let imp_csv =
+        import::lire(&octets("formules_fusions.csv"), &OptionsLecture::default()).unwrap();
+    assert_eq!(
+        imp_csv.rejets, imp.rejets,
+        "mêmes rejets que le même tableau en CSV"
+    );
 }
 
 /// A stray cell in XFD1048576: calamine's `worksheet_range` would allocate the whole 17 billion
@@ -334,7 +493,11 @@ fn several_sheets() {
     );
     for nom in ["Parc", "parc", " PARC ", "2"] {
         let imp = import::lire(&f, &options(nom)).unwrap();
-        assert_eq!((imp.feuille.as_deref(), comptes(&imp)), (Some("Parc"), (2, 2, 0, 0)), "{nom}");
+        assert_eq!(
+            (imp.feuille.as_deref(), comptes(&imp)),
+            (Some("Parc"), (2, 2, 0, 0)),
+            "{nom}"
+        );
         assert_eq!(imp.feuilles, ["Lisez-moi", "Parc", "Vide"]);
     }
     let e = import::lire(&f, &options("Stock")).unwrap_err();
@@ -345,12 +508,20 @@ fn several_sheets() {
     let e = import::lire(&f, &options("Vide")).unwrap_err();
     assert_eq!(e.to_string(), "la feuille « Vide » est vide");
     let imp = import::lire(&octets("bom.csv"), &options("Parc")).unwrap();
-    assert_eq!((imp.feuille.as_deref(), comptes(&imp)), (None, (2, 2, 0, 0)), "--feuille ignorée en CSV");
+    assert_eq!(
+        (imp.feuille.as_deref(), comptes(&imp)),
+        (None, (2, 2, 0, 0)),
+        "--feuille ignorée en CSV"
+    );
 }
 
 #[test]
 fn damaged_workbooks() {
-    for (fichier, format) in [("tronque.xlsx", "XLSX"), ("pas_un_classeur.zip", "XLSX"), ("tronque.ods", "ODS")] {
+    for (fichier, format) in [
+        ("tronque.xlsx", "XLSX"),
+        ("pas_un_classeur.zip", "XLSX"),
+        ("tronque.ods", "ODS"),
+    ] {
         let e = lire(fichier).unwrap_err();
         let ImportError::ClasseurIllisible { format: f, detail } = &e else {
             panic!("{fichier} : {e:?}");
@@ -358,7 +529,9 @@ fn damaged_workbooks() {
         assert_eq!(*f, format);
         assert!(!detail.is_empty());
         assert!(
-            e.to_string().starts_with(&format!("classeur {format} illisible, endommagé ou protégé par un mot de passe (")),
+            e.to_string().starts_with(&format!(
+                "classeur {format} illisible, endommagé ou protégé par un mot de passe ("
+            )),
             "{e}"
         );
         assert!(import::feuilles(&octets(fichier)).is_err());
@@ -369,12 +542,21 @@ fn damaged_workbooks() {
 fn ods_file() {
     let imp = lire("classeur.ods").unwrap();
     assert_eq!((imp.format, imp.encodage), (import::Format::Ods, "ODS"));
-    assert_eq!(comptes(&imp), (4, 3, 1, 0));
-    assert_eq!(
-        motifs(&imp.rejets),
-        [(6, "commune", "cellule en erreur « #N/A » : formule à corriger dans le tableur")]
+    verifier(
+        &imp,
+        (4, 3, 1, 0),
+        &[(
+            6,
+            "commune",
+            "cellule en erreur « #N/A » : formule à corriger dans le tableur",
+        )],
+        &[],
     );
-    assert_eq!(imp.lignes, [2, 3, 7], "lignes vides répétées comptées dans la numérotation");
+    assert_eq!(
+        imp.lignes,
+        [2, 3, 7],
+        "lignes vides répétées comptées dans la numérotation"
+    );
     let ds = &imp.dataset;
     assert_eq!(ds.typologie, [3, 2, 1]);
     assert_eq!(ds.qpv, [1, 2, 0]);
@@ -392,7 +574,10 @@ fn xls_and_encrypted_workbooks_are_refused() {
         e.to_string(),
         "les classeurs Excel 97-2003 (.xls) et les classeurs protégés par un mot de passe ne sont pas pris en charge : enregistrez le fichier au format .xlsx (sans mot de passe) ou CSV"
     );
-    assert_eq!(import::feuilles(&octets("ancien.xls")).unwrap_err(), ImportError::Xls);
+    assert_eq!(
+        import::feuilles(&octets("ancien.xls")).unwrap_err(),
+        ImportError::Xls
+    );
 }
 
 /// Rewrites the generated fixtures (see the module documentation).
@@ -405,7 +590,10 @@ fn ecrire_corpus() {
         W2;93066;Ville de Saint-Denis;commune;31/12/2035;\r\n\
         W3;93066;Conseil départemental;département;2040;\r\n\
         W4;93066;;;;sécurité intérieure\r\n";
-    ecrire("windows1252.csv", &encoding_rs::WINDOWS_1252.encode(texte).0);
+    ecrire(
+        "windows1252.csv",
+        &encoding_rs::WINDOWS_1252.encode(texte).0,
+    );
     let mut u = vec![0xFF, 0xFE];
     let texte = "rpls\tcommune\treservataire\r\nU1\t93048\tPréfecture 93\r\nU2\t93066\t\r\n";
     u.extend(texte.encode_utf16().flat_map(u16::to_le_bytes));
@@ -418,7 +606,10 @@ fn ecrire_corpus() {
         })
         .collect();
     ecrire("binaire.bin", &bruit);
-    let geante = format!("rpls;commune;reservataire\nG1;93048;{}\nG2;93048;Action Logement Services\n", "x".repeat(10_000));
+    let geante = format!(
+        "rpls;commune;reservataire\nG1;93048;{}\nG2;93048;Action Logement Services\n",
+        "x".repeat(10_000)
+    );
     ecrire("cellule_geante.csv", geante.as_bytes());
     ecrire(
         "guillemet_ouvert.csv",
@@ -433,14 +624,20 @@ fn ecrire_corpus() {
     let d = ExcelDateTime::from_ymd(2026, 1, 1).unwrap();
     w.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&d));
     let f = w.add_worksheet().set_name("Parc").unwrap();
-    for (i, l) in [["rpls", "commune"], ["L1", "93048"], ["L2", "93066"]].iter().enumerate() {
+    for (i, l) in [["rpls", "commune"], ["L1", "93048"], ["L2", "93066"]]
+        .iter()
+        .enumerate()
+    {
         f.write(i as u32, 0, l[0]).unwrap();
         f.write(i as u32, 1, l[1]).unwrap();
     }
     f.write(1_048_575, 16_383, "note égarée").unwrap();
     f.write(9, 1500, "hors colonnes").unwrap();
     ecrire("cellule_lointaine.xlsx", &w.save_to_buffer().unwrap());
-    ecrire("pas_un_classeur.zip", &outils::zip(&[("etat.csv", b"rpls;commune\nA;93048\n")]));
+    ecrire(
+        "pas_un_classeur.zip",
+        &outils::zip(&[("etat.csv", b"rpls;commune\nA;93048\n")]),
+    );
     let ods = classeur_ods();
     ecrire("classeur.ods", &ods);
     ecrire("tronque.ods", &ods[..ods.len() - 40]);
@@ -455,14 +652,25 @@ fn formules_fusions() -> Vec<u8> {
     let date = Format::new().set_num_format("dd/mm/yyyy");
     let pourcent = Format::new().set_num_format("0.0%");
     let entetes = [
-        "rpls", "bailleur", "commune", "typologie", "surface", "loyer", "reservataire", "categorie",
-        "type_droit", "date_fin", "taux_rotation", "qpv",
+        "rpls",
+        "bailleur",
+        "commune",
+        "typologie",
+        "surface",
+        "loyer",
+        "reservataire",
+        "categorie",
+        "type_droit",
+        "date_fin",
+        "taux_rotation",
+        "qpv",
     ];
     for (j, e) in entetes.iter().enumerate() {
         f.write(0, j as u16, *e).unwrap();
     }
     // Row 2–4: one bailleur merged down B2:B4; typed numbers, formulas, a date, a percentage.
-    f.merge_range(1, 1, 3, 1, "Seine Habitat", &Format::new()).unwrap();
+    f.merge_range(1, 1, 3, 1, "Seine Habitat", &Format::new())
+        .unwrap();
     let ligne = |f: &mut rust_xlsxwriter::Worksheet, r: u32, rpls: &str, valeurs: [&str; 6]| {
         f.write(r, 0, rpls).unwrap();
         for (j, v) in valeurs.iter().enumerate() {
@@ -471,49 +679,87 @@ fn formules_fusions() -> Vec<u8> {
             }
         }
     };
-    ligne(f, 1, "F1", ["Action Logement Services", "action_logement", "suite", "", "", ""]);
+    ligne(
+        f,
+        1,
+        "F1",
+        [
+            "Action Logement Services",
+            "action_logement",
+            "suite",
+            "",
+            "",
+            "",
+        ],
+    );
     f.write(1, 2, 93048).unwrap();
     f.write(1, 3, 3).unwrap();
     f.write(1, 4, 65.5).unwrap();
-    f.write_formula(1, 5, Formula::new("=E2*6.4").set_result("419.2")).unwrap();
-    f.write_datetime_with_format(1, 9, &ExcelDateTime::from_ymd(2040, 12, 31).unwrap(), &date).unwrap();
+    f.write_formula(1, 5, Formula::new("=E2*6.4").set_result("419.2"))
+        .unwrap();
+    f.write_datetime_with_format(1, 9, ExcelDateTime::from_ymd(2040, 12, 31).unwrap(), &date)
+        .unwrap();
     f.write_number_with_format(1, 10, 0.063, &pourcent).unwrap();
     f.write(1, 11, true).unwrap();
-    ligne(f, 2, "F2", ["Préfecture 93", "etat_prioritaires", "suite", "", "", ""]);
+    ligne(
+        f,
+        2,
+        "F2",
+        ["Préfecture 93", "etat_prioritaires", "suite", "", "", ""],
+    );
     f.write(2, 2, "93048").unwrap();
     f.write(2, 3, "T2").unwrap();
     f.write(2, 4, 45).unwrap();
-    f.write_formula(2, 5, Formula::new("=E3*6.4").set_result("288")).unwrap();
+    f.write_formula(2, 5, Formula::new("=E3*6.4").set_result("288"))
+        .unwrap();
     f.write(2, 11, false).unwrap();
-    ligne(f, 3, "F3", ["Ville de Saint-Denis", "commune", "simple", "", "", ""]);
+    ligne(
+        f,
+        3,
+        "F3",
+        ["Ville de Saint-Denis", "commune", "simple", "", "", ""],
+    );
     f.write(3, 2, 93066).unwrap();
     f.write(3, 3, 4).unwrap();
     f.write(3, 4, 80).unwrap();
     f.write(3, 5, 510).unwrap();
     f.write(3, 9, 47483).unwrap(); // a date that lost its format: an Excel serial number
-    // Row 5 is empty. Row 6: a lookup that failed in the commune column.
+                                   // Row 5 is empty. Row 6: a lookup that failed in the commune column.
     ligne(f, 5, "F4", ["", "", "", "", "", ""]);
     f.write(5, 1, "Autre Bailleur").unwrap();
-    f.write_formula(5, 2, Formula::new("=VLOOKUP(\"x\",Z1:Z2,1,FALSE)").set_result("#N/A")).unwrap();
+    f.write_formula(
+        5,
+        2,
+        Formula::new("=VLOOKUP(\"x\",Z1:Z2,1,FALSE)").set_result("#N/A"),
+    )
+    .unwrap();
     f.write(5, 3, "T1").unwrap();
     ligne(f, 6, "F5", ["", "", "", "", "", ""]);
     f.write(6, 1, "Autre Bailleur").unwrap();
     f.write(6, 2, 93066).unwrap();
     f.write(6, 3, "T2").unwrap();
-    f.write_formula(6, 4, Formula::new("=1/0").set_result("#DIV/0!")).unwrap();
+    f.write_formula(6, 4, Formula::new("=1/0").set_result("#DIV/0!"))
+        .unwrap();
     f.write(6, 5, 300).unwrap();
     // Row 8: réservataire merged across réservataire and catégorie (horizontal).
     ligne(f, 7, "F6", ["", "", "suite", "", "", ""]);
     f.write(7, 1, "Autre Bailleur").unwrap();
     f.write(7, 2, 93066).unwrap();
     f.write(7, 3, 1).unwrap();
-    f.merge_range(7, 6, 7, 7, "Ministère des Armées", &Format::new()).unwrap();
+    f.merge_range(7, 6, 7, 7, "Ministère des Armées", &Format::new())
+        .unwrap();
     f.write(7, 9, 2045).unwrap();
-    ligne(f, 8, "F7", ["AL", "action_logement", "suite", "31/02/2024", "", ""]);
+    ligne(
+        f,
+        8,
+        "F7",
+        ["AL", "action_logement", "suite", "31/02/2024", "", ""],
+    );
     f.write(8, 1, "Autre Bailleur").unwrap();
     f.write(8, 2, 93066).unwrap();
     f.write(8, 3, 2).unwrap();
-    f.write_formula(9, 0, Formula::new("=\"F\"&8").set_result("F8")).unwrap();
+    f.write_formula(9, 0, Formula::new("=\"F\"&8").set_result("F8"))
+        .unwrap();
     f.write(9, 1, "Autre Bailleur").unwrap();
     f.write(9, 2, 93066).unwrap();
     f.write(9, 3, 2).unwrap();
@@ -528,10 +774,18 @@ fn plusieurs_feuilles() -> Vec<u8> {
     let d = ExcelDateTime::from_ymd(2026, 1, 1).unwrap();
     w.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&d));
     let f = w.add_worksheet().set_name("Lisez-moi").unwrap();
-    f.write(0, 0, "Ce classeur contient l'état des lieux dans la feuille Parc.").unwrap();
+    f.write(
+        0,
+        0,
+        "Ce classeur contient l'état des lieux dans la feuille Parc.",
+    )
+    .unwrap();
     f.write(1, 0, "Mise à jour : janvier 2026").unwrap();
     let f = w.add_worksheet().set_name("Parc").unwrap();
-    for (i, l) in [["rpls", "commune"], ["P1", "93048"], ["P2", "93066"]].iter().enumerate() {
+    for (i, l) in [["rpls", "commune"], ["P1", "93048"], ["P2", "93066"]]
+        .iter()
+        .enumerate()
+    {
         f.write(i as u32, 0, l[0]).unwrap();
         f.write(i as u32, 1, l[1]).unwrap();
     }
@@ -542,26 +796,58 @@ fn plusieurs_feuilles() -> Vec<u8> {
 fn classeur_ods() -> Vec<u8> {
     use Cellule::*;
     let entetes = [
-        "rpls", "bailleur", "commune", "typologie", "surface", "loyer", "reservataire", "categorie",
-        "date_fin", "taux_rotation", "qpv",
+        "rpls",
+        "bailleur",
+        "commune",
+        "typologie",
+        "surface",
+        "loyer",
+        "reservataire",
+        "categorie",
+        "date_fin",
+        "taux_rotation",
+        "qpv",
     ];
     let lignes = vec![
         entetes.iter().map(|e| Texte(e)).collect(),
         vec![
-            Texte("O1"), Fusion(2, "Seine Habitat"), Nombre(93048.0), Nombre(3.0), Nombre(65.5),
-            Formule("of:=[.E2]*6.4", 419.2), Texte("Action Logement Services"),
-            Texte("action_logement"), Date("2040-12-31"), Pourcent(0.063), Booleen(true),
+            Texte("O1"),
+            Fusion(2, "Seine Habitat"),
+            Nombre(93048.0),
+            Nombre(3.0),
+            Nombre(65.5),
+            Formule("of:=[.E2]*6.4", 419.2),
+            Texte("Action Logement Services"),
+            Texte("action_logement"),
+            Date("2040-12-31"),
+            Pourcent(0.063),
+            Booleen(true),
         ],
         vec![
-            Texte("O2"), Couverte, Texte("93048"), Texte("T2"), Nombre(45.0),
-            Formule("of:=[.E3]*6.4", 288.0), Texte("Préfecture 93"), Texte("etat_prioritaires"),
-            Vide, Vide, Booleen(false),
+            Texte("O2"),
+            Couverte,
+            Texte("93048"),
+            Texte("T2"),
+            Nombre(45.0),
+            Formule("of:=[.E3]*6.4", 288.0),
+            Texte("Préfecture 93"),
+            Texte("etat_prioritaires"),
+            Vide,
+            Vide,
+            Booleen(false),
         ],
         vec![],
         vec![Texte("O3"), Texte("Autre"), Erreur("#N/A"), Texte("T1")],
         vec![
-            Texte("O4"), Texte("Autre"), Nombre(93066.0), Texte("T1"), Nombre(30.0), Nombre(250.0),
-            Texte("AL"), Texte("action_logement"), Date("2024-02-29"),
+            Texte("O4"),
+            Texte("Autre"),
+            Nombre(93066.0),
+            Texte("T1"),
+            Nombre(30.0),
+            Nombre(250.0),
+            Texte("AL"),
+            Texte("action_logement"),
+            Date("2024-02-29"),
         ],
     ];
     outils::ods(&[("Parc", lignes), ("Notes", vec![vec![Texte("à jour")]])])

@@ -75,7 +75,11 @@ fn virgule(x: f64) -> String {
 
 fn pourcent(t: f64) -> String {
     let texte = format!("{} %", virgule(t * 100.0));
-    assert_eq!(values::nombre(&texte).unwrap(), Some(t), "{texte} doit valoir exactement {t}");
+    assert_eq!(
+        values::nombre(&texte).unwrap(),
+        Some(t),
+        "{texte} doit valoir exactement {t}"
+    );
     texte
 }
 
@@ -86,14 +90,28 @@ fn date_fr((a, m, j): (u16, u8, u8)) -> String {
 fn canonique() -> Vec<u8> {
     let mut s = String::from("rpls;bailleur;commune;typologie;financement;qpv;surface;loyer;annee_construction;hors_assiette;reservataire;categorie;type_droit;date_fin;droit_utilise;taux_rotation\n");
     for l in &PARC {
-        let t = if l.pieces >= 6 { "T6+".to_owned() } else { format!("T{}", l.pieces) };
+        let t = if l.pieces >= 6 {
+            "T6+".to_owned()
+        } else {
+            format!("T{}", l.pieces)
+        };
         let champs = [
-            l.rpls.to_owned(), l.bailleur.into(), l.commune.into(), t, FINANCEMENTS[l.fin].0.into(),
-            (if l.qpv { "oui" } else { "non" }).into(), virgule(l.surface), virgule(l.loyer),
-            l.annee.to_string(), l.motif.into(), l.reservataire.into(),
+            l.rpls.to_owned(),
+            l.bailleur.into(),
+            l.commune.into(),
+            t,
+            FINANCEMENTS[l.fin].0.into(),
+            (if l.qpv { "oui" } else { "non" }).into(),
+            virgule(l.surface),
+            virgule(l.loyer),
+            l.annee.to_string(),
+            l.motif.into(),
+            l.reservataire.into(),
             CATEGORIES[l.contreslog as usize].0.into(),
-            (if l.simple { "simple" } else { "suite" }).into(), l.date_fin.map(date_fr).unwrap_or_default(),
-            (if l.utilise { "oui" } else { "" }).into(), l.taux.map(virgule).unwrap_or_default(),
+            (if l.simple { "simple" } else { "suite" }).into(),
+            l.date_fin.map(date_fr).unwrap_or_default(),
+            (if l.utilise { "oui" } else { "" }).into(),
+            l.taux.map(virgule).unwrap_or_default(),
         ];
         s += &champs.join(";");
         s += "\n";
@@ -111,14 +129,33 @@ fn rpls_1252() -> Vec<u8> {
             m => m,
         };
         let champs = [
-            l.rpls.to_owned(), l.bailleur.into(), l.commune.into(), l.pieces.to_string(),
-            FINANCEMENTS[l.fin].1.into(), (if l.qpv { "1" } else { "2" }).into(),
-            virgule(l.surface), virgule(l.loyer), l.annee.to_string(), motif.into(),
+            l.rpls.to_owned(),
+            l.bailleur.into(),
+            l.commune.into(),
+            l.pieces.to_string(),
+            FINANCEMENTS[l.fin].1.into(),
+            (if l.qpv { "1" } else { "2" }).into(),
+            virgule(l.surface),
+            virgule(l.loyer),
+            l.annee.to_string(),
+            motif.into(),
             l.reservataire.into(),
-            if l.contreslog == 0 { String::new() } else { l.contreslog.to_string() },
-            (if l.simple { "droit unique" } else { "droit de suite" }).into(),
-            l.date_fin.map(|(a, m, j)| format!("{a}-{m:02}-{j:02}")).unwrap_or_default(),
-            (if l.utilise { "o" } else { "n" }).into(), l.taux.map(pourcent).unwrap_or_default(),
+            if l.contreslog == 0 {
+                String::new()
+            } else {
+                l.contreslog.to_string()
+            },
+            (if l.simple {
+                "droit unique"
+            } else {
+                "droit de suite"
+            })
+            .into(),
+            l.date_fin
+                .map(|(a, m, j)| format!("{a}-{m:02}-{j:02}"))
+                .unwrap_or_default(),
+            (if l.utilise { "o" } else { "n" }).into(),
+            l.taux.map(pourcent).unwrap_or_default(),
         ];
         s += &champs.join("\t");
         s += "\r\n";
@@ -131,10 +168,26 @@ fn rpls_1252() -> Vec<u8> {
 fn sdes() -> Vec<u8> {
     let mut w = csv::WriterBuilder::new().from_writer(b"\xEF\xBB\xBF".to_vec());
     w.write_record([
-        "IDENT_REP", "IDENT_ORG", "DEPCOM_LIBELLE", "DEPCOM_CODE", "NBPIECE_CODE", "FINAN_LIBELLE",
-        "FINAN_CODE", "QPV_CODE", "QPV_LIBELLE", "SURFHAB", "LOYERPRINC", "CONSTRUCT",
-        "hors_assiette", "reservataire", "CONTRESLOG_CODE", "CONTRESLOG_LIBELLE", "type_droit",
-        "date_fin", "droit_utilise", "taux_rotation",
+        "IDENT_REP",
+        "IDENT_ORG",
+        "DEPCOM_LIBELLE",
+        "DEPCOM_CODE",
+        "NBPIECE_CODE",
+        "FINAN_LIBELLE",
+        "FINAN_CODE",
+        "QPV_CODE",
+        "QPV_LIBELLE",
+        "SURFHAB",
+        "LOYERPRINC",
+        "CONSTRUCT",
+        "hors_assiette",
+        "reservataire",
+        "CONTRESLOG_CODE",
+        "CONTRESLOG_LIBELLE",
+        "type_droit",
+        "date_fin",
+        "droit_utilise",
+        "taux_rotation",
     ])
     .unwrap();
     for l in &PARC {
@@ -143,15 +196,28 @@ fn sdes() -> Vec<u8> {
             _ => format!("{a}-{m:02}-{j:02}"),
         });
         w.write_record([
-            l.rpls.to_owned(), l.bailleur.into(), l.nom_commune.into(), l.commune.into(),
-            l.pieces.to_string(), FINANCEMENTS[l.fin].2.into(), FINANCEMENTS[l.fin].1.into(),
+            l.rpls.to_owned(),
+            l.bailleur.into(),
+            l.nom_commune.into(),
+            l.commune.into(),
+            l.pieces.to_string(),
+            FINANCEMENTS[l.fin].2.into(),
+            FINANCEMENTS[l.fin].1.into(),
             (if l.qpv { "1" } else { "2" }).into(),
             (if l.qpv { "Logement en QPV" } else { "Hors QPV" }).into(),
-            l.surface.to_string(), l.loyer.to_string(), l.annee.to_string(), l.motif.into(),
+            l.surface.to_string(),
+            l.loyer.to_string(),
+            l.annee.to_string(),
+            l.motif.into(),
             l.reservataire.into(),
-            if l.contreslog == 0 { String::new() } else { l.contreslog.to_string() },
+            if l.contreslog == 0 {
+                String::new()
+            } else {
+                l.contreslog.to_string()
+            },
             CATEGORIES[l.contreslog as usize].1.into(),
-            (if l.simple { "simple" } else { "suite" }).into(), date.unwrap_or_default(),
+            (if l.simple { "simple" } else { "suite" }).into(),
+            date.unwrap_or_default(),
             (if l.utilise { "true" } else { "false" }).into(),
             l.taux.map(|t| t.to_string()).unwrap_or_default(),
         ])
@@ -161,9 +227,22 @@ fn sdes() -> Vec<u8> {
 }
 
 const ENTETES_CLASSEUR: [&str; 16] = [
-    "rpls", "bailleur", "commune", "typologie", "financement", "qpv", "surface", "loyer",
-    "annee_construction", "hors_assiette", "reservataire", "categorie", "type_droit", "date_fin",
-    "droit_utilise", "taux_rotation",
+    "rpls",
+    "bailleur",
+    "commune",
+    "typologie",
+    "financement",
+    "qpv",
+    "surface",
+    "loyer",
+    "annee_construction",
+    "hors_assiette",
+    "reservataire",
+    "categorie",
+    "type_droit",
+    "date_fin",
+    "droit_utilise",
+    "taux_rotation",
 ];
 
 /// An XLSX with typed cells: numbers (the commune too), booleans, real dates, percentages, and
@@ -185,13 +264,15 @@ fn xlsx() -> Vec<u8> {
         f.write(r, 4, FINANCEMENTS[l.fin].0).unwrap();
         f.write(r, 5, l.qpv).unwrap();
         f.write(r, 6, l.surface).unwrap();
-        let loyer = Formula::new(format!("=G{}*0+{}", r + 1, l.loyer)).set_result(l.loyer.to_string());
+        let loyer =
+            Formula::new(format!("=G{}*0+{}", r + 1, l.loyer)).set_result(l.loyer.to_string());
         f.write_formula(r, 7, loyer).unwrap();
         f.write(r, 8, l.annee).unwrap();
         f.write(r, 9, l.motif).unwrap();
         f.write(r, 10, l.reservataire).unwrap();
         f.write(r, 11, CATEGORIES[l.contreslog as usize].0).unwrap();
-        f.write(r, 12, if l.simple { "simple" } else { "suite" }).unwrap();
+        f.write(r, 12, if l.simple { "simple" } else { "suite" })
+            .unwrap();
         if let Some((a, m, j)) = l.date_fin {
             let d = ExcelDateTime::from_ymd(a, m, j).unwrap();
             f.write_datetime_with_format(r, 13, &d, &date).unwrap();
@@ -213,12 +294,22 @@ fn ods() -> Vec<u8> {
         .collect();
     for (l, date) in PARC.iter().zip(&dates) {
         lignes.push(vec![
-            Texte(l.rpls), Texte(l.bailleur), Nombre(l.commune.parse().unwrap()),
-            Nombre(l.pieces.into()), Texte(FINANCEMENTS[l.fin].0), Booleen(l.qpv), Nombre(l.surface),
-            Formule("of:=[.G2]*0", l.loyer), Nombre(l.annee.into()), Texte(l.motif),
-            Texte(l.reservataire), Texte(CATEGORIES[l.contreslog as usize].0),
+            Texte(l.rpls),
+            Texte(l.bailleur),
+            Nombre(l.commune.parse().unwrap()),
+            Nombre(l.pieces.into()),
+            Texte(FINANCEMENTS[l.fin].0),
+            Booleen(l.qpv),
+            Nombre(l.surface),
+            Formule("of:=[.G2]*0", l.loyer),
+            Nombre(l.annee.into()),
+            Texte(l.motif),
+            Texte(l.reservataire),
+            Texte(CATEGORIES[l.contreslog as usize].0),
             Texte(if l.simple { "simple" } else { "suite" }),
-            date.as_deref().map_or(Vide, Date), Booleen(l.utilise), l.taux.map_or(Vide, Pourcent),
+            date.as_deref().map_or(Vide, Date),
+            Booleen(l.utilise),
+            l.taux.map_or(Vide, Pourcent),
         ]);
     }
     outils::ods(&[("Parc", lignes)])
@@ -251,9 +342,17 @@ fn every_dialect_gives_the_same_results() {
     ];
     let imports: Vec<(&str, Import)> = dialectes
         .iter()
-        .map(|(nom, octets)| (*nom, import::lire(octets, &OptionsLecture::default()).unwrap()))
+        .map(|(nom, octets)| {
+            (
+                *nom,
+                import::lire(octets, &OptionsLecture::default()).unwrap(),
+            )
+        })
         .collect();
-    let attendus: Vec<_> = parametres.iter().map(|p| resultats(&imports[0].1, p)).collect();
+    let attendus: Vec<_> = parametres
+        .iter()
+        .map(|p| resultats(&imports[0].1, p))
+        .collect();
     assert_eq!(imports[1].1.encodage, "Windows-1252");
     for (nom, imp) in &imports {
         assert_eq!(
@@ -267,7 +366,10 @@ fn every_dialect_gives_the_same_results() {
         assert_eq!(ds.qpv, imports[0].1.dataset.qpv, "{nom}");
         assert_eq!(ds.fin, imports[0].1.dataset.fin, "{nom}");
         for (p, attendu) in parametres.iter().zip(&attendus) {
-            assert!(resultats(imp, p) == *attendu, "{nom} differs from the canonical dialect");
+            assert!(
+                resultats(imp, p) == *attendu,
+                "{nom} differs from the canonical dialect"
+            );
         }
     }
     // The results are not trivial: several perimeters, réservataires with volumes.
@@ -275,4 +377,3 @@ fn every_dialect_gives_the_same_results() {
     assert_eq!(r.perimetres.len(), 2);
     assert!(r.perimetres.iter().all(|p| p.parts.len() > 3));
 }
-

@@ -21,14 +21,22 @@ fn lire(octets: &[u8]) -> import::Import {
 fn csv_template_follows_the_french_conventions_and_reads_back() {
     let octets = modele::modele_csv();
     let texte = std::str::from_utf8(&octets).unwrap();
-    let entete = texte.strip_prefix('\u{feff}').unwrap().lines().next().unwrap();
+    let entete = texte
+        .strip_prefix('\u{feff}')
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap();
     let canoniques: Vec<&str> = Champ::TOUS.iter().map(|c| c.nom()).collect();
     assert_eq!(entete, canoniques.join(";"));
     assert!(texte.contains("\r\n"), "CRLF");
     assert_eq!(texte.lines().count(), 7, "en-tête, notice, 5 exemples");
 
     let imp = lire(&octets);
-    assert_eq!((imp.format, imp.separateur, imp.encodage), (Format::Csv, b';', "UTF-8 (BOM)"));
+    assert_eq!(
+        (imp.format, imp.separateur, imp.encodage),
+        (Format::Csv, b';', "UTF-8 (BOM)")
+    );
     assert_eq!(outils::comptes(&imp), (5, 5, 0, 0), "notice ignorée");
     assert_eq!(imp.lignes, [3, 4, 5, 6, 7]);
     assert!(imp.correspondance.manquants().is_empty());
@@ -37,17 +45,36 @@ fn csv_template_follows_the_french_conventions_and_reads_back() {
 #[test]
 fn xlsx_template_reads_like_the_csv_one() {
     let octets = modele::modele_xlsx();
-    assert_eq!(octets, modele::modele_xlsx(), "même fichier à chaque téléchargement");
+    assert_eq!(
+        octets,
+        modele::modele_xlsx(),
+        "même fichier à chaque téléchargement"
+    );
     let imp = lire(&octets);
-    assert_eq!((imp.format, imp.feuille.as_deref()), (Format::Xlsx, Some("Etat des lieux")));
+    assert_eq!(
+        (imp.format, imp.feuille.as_deref()),
+        (Format::Xlsx, Some("Etat des lieux"))
+    );
     assert_eq!(imp.entetes, Champ::TOUS.map(|c| c.nom()));
-    assert_eq!(outils::comptes(&imp), (5, 5, 0, 0), "{:?}", imp.avertissements);
+    assert_eq!(
+        outils::comptes(&imp),
+        (5, 5, 0, 0),
+        "{:?}",
+        imp.avertissements
+    );
     let csv = lire(&modele::modele_csv());
     let sortie = |imp: &import::Import| {
         let r = calculer(&imp.dataset, &Parametres::default());
-        (export::synthese_json(Comptage::default(), &r), export::etalement_csv(&r))
+        (
+            export::synthese_json(Comptage::default(), &r),
+            export::etalement_csv(&r),
+        )
     };
-    assert_eq!(sortie(&imp), sortie(&csv), "dates, pourcentages et nombres typés");
+    assert_eq!(
+        sortie(&imp),
+        sortie(&csv),
+        "dates, pourcentages et nombres typés"
+    );
     assert_eq!(imp.dataset.typologie, csv.dataset.typologie);
     assert_eq!(imp.dataset.fin, csv.dataset.fin);
 }

@@ -30,6 +30,9 @@ fn verifier(octets: &[u8]) {
     let r = calculer(&imp.dataset, &Parametres::default());
     for p in &r.perimetres {
         let somme: f64 = p.parts.iter().map(|x| x.part).sum();
-        assert!((somme - 1.0).abs() < 1e-9 || p.parts.is_empty(), "parts {somme}");
+        assert!(
+            (somme - 1.0).abs() < 1e-9 || p.parts.is_empty(),
+            "parts {somme}"
+        );
     }
 }

@@ -32,8 +32,8 @@ fn modele() -> &'static Vec<(String, Vec<u8>)> {
 /// A stored (uncompressed) ZIP of `entrees`, `remplace` swapped in for the entry of that name.
 fn archive<'a>(entrees: impl Iterator<Item = (&'a str, &'a [u8])>) -> Vec<u8> {
     let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored);
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for (nom, contenu) in entrees {
         z.start_file(nom, options).unwrap();
         z.write_all(contenu).unwrap();
@@ -43,7 +43,11 @@ fn archive<'a>(entrees: impl Iterator<Item = (&'a str, &'a [u8])>) -> Vec<u8> {
 
 fn xlsx(remplace: &str, contenu: &[u8]) -> Vec<u8> {
     archive(modele().iter().map(|(nom, c)| {
-        let c = if nom == remplace { contenu } else { c.as_slice() };
+        let c = if nom == remplace {
+            contenu
+        } else {
+            c.as_slice()
+        };
         (nom.as_str(), c)
     }))
 }
@@ -51,7 +55,10 @@ fn xlsx(remplace: &str, contenu: &[u8]) -> Vec<u8> {
 fn ods(contenu: &[u8]) -> Vec<u8> {
     archive(
         [
-            ("mimetype", &b"application/vnd.oasis.opendocument.spreadsheet"[..]),
+            (
+                "mimetype",
+                &b"application/vnd.oasis.opendocument.spreadsheet"[..],
+            ),
             ("content.xml", contenu),
         ]
         .into_iter(),

@@ -136,7 +136,15 @@ fn classeur() -> Result<Workbook, XlsxError> {
             f.set_column_format(j, &texte)?;
         }
         for (i, ligne) in EXEMPLES.iter().enumerate() {
-            cellule(f, i as u32 + 2, j, champ, ligne[champ as usize], &date_fr, &pourcent)?;
+            cellule(
+                f,
+                i as u32 + 2,
+                j,
+                champ,
+                ligne[champ as usize],
+                &date_fr,
+                &pourcent,
+            )?;
         }
         if let Some(codes) = liste(champ) {
             let v = DataValidation::new()
@@ -170,7 +178,10 @@ fn cellule(
             f.write_number_with_format(ligne, j, x, pourcent)?;
         }
         (Champ::DateFin, _) if v.contains('/') => {
-            let d = values::date(v).ok().flatten().expect("date d'exemple valide");
+            let d = values::date(v)
+                .ok()
+                .flatten()
+                .expect("date d'exemple valide");
             use chrono::Datelike;
             let d = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
             f.write_datetime_with_format(ligne, j, &d, date_fr)?;
@@ -199,7 +210,12 @@ mod tests {
                 continue;
             };
             for s in synonymes.trim_end_matches('.').split(", ") {
-                assert_eq!(detecter([s]).colonne(champ), Some(0), "{s} → {}", champ.nom());
+                assert_eq!(
+                    detecter([s]).colonne(champ),
+                    Some(0),
+                    "{s} → {}",
+                    champ.nom()
+                );
             }
         }
         assert!(notice(Champ::Rpls).starts_with(crate::import::MARQUE_NOTICE));

@@ -311,7 +311,9 @@ impl Correspondance {
     }
     /// The field read from column `j`, if any.
     pub fn champ(&self, j: usize) -> Option<Champ> {
-        Champ::TOUS.into_iter().find(|c| self.colonne(*c) == Some(j))
+        Champ::TOUS
+            .into_iter()
+            .find(|c| self.colonne(*c) == Some(j))
     }
     /// Required fields that no column provides.
     pub fn manquants(&self) -> Vec<Champ> {
@@ -395,13 +397,24 @@ mod tests {
             "DEP_CODE",
         ]);
         assert_eq!(m.colonne(Champ::Commune), Some(2), "le code, pas le nom");
-        assert_eq!(m.colonne(Champ::TypeDroit), None, "DROIT = droit réel du bailleur");
-        assert_eq!(m.colonne(Champ::Financement), Some(5), "code préféré au libellé");
+        assert_eq!(
+            m.colonne(Champ::TypeDroit),
+            None,
+            "DROIT = droit réel du bailleur"
+        );
+        assert_eq!(
+            m.colonne(Champ::Financement),
+            Some(5),
+            "code préféré au libellé"
+        );
         assert_eq!(m.colonne(Champ::Qpv), Some(6), "libellé faute de code");
         assert_eq!(m.colonne(Champ::Categorie), Some(7));
         assert_eq!(m.colonne(Champ::Typologie), Some(8));
         assert_eq!(m.champ(8), Some(Champ::Typologie));
-        assert_eq!(detecter(["DEPCOM_LIBELLE", "rpls"]).colonne(Champ::Commune), None);
+        assert_eq!(
+            detecter(["DEPCOM_LIBELLE", "rpls"]).colonne(Champ::Commune),
+            None
+        );
     }
 
     #[test]

@@ -96,9 +96,16 @@ impl Partiel {
     }
 }
 
-/// A spreadsheet error value (#N/A…) left in a cell.
+/// A spreadsheet error value (#N/A…) left in a cell. Inlined first-byte test: it runs on a few
+/// fields of every row.
+#[inline]
 fn erreur_tableur(v: &str) -> bool {
-    v.starts_with('#') && ERREURS_TABLEUR.iter().any(|e| v.eq_ignore_ascii_case(e))
+    #[cold]
+    #[inline(never)]
+    fn liste(v: &str) -> bool {
+        ERREURS_TABLEUR.iter().any(|e| v.eq_ignore_ascii_case(e))
+    }
+    v.as_bytes().first() == Some(&b'#') && liste(v)
 }
 
 /// Why a record gives no logement.
@@ -141,11 +148,18 @@ fn convertir<'r>(
         )
             .into());
     }
-    let champ = |c: Champ| -> &'r str { map.colonne(c).and_then(|i| rec.get(i)).unwrap_or("").trim() };
+    let champ =
+        |c: Champ| -> &'r str { map.colonne(c).and_then(|i| rec.get(i)).unwrap_or("").trim() };
     let en_erreur = |c: Champ| erreur_tableur(champ(c));
     let rejet = |c: Champ| {
         move |m: String| match en_erreur(c) {
-            true => (c.nom(), format!("cellule en erreur « {} » : formule à corriger dans le tableur", champ(c))),
+            true => (
+                c.nom(),
+                format!(
+                    "cellule en erreur « {} » : formule à corriger dans le tableur",
+                    champ(c)
+                ),
+            ),
             false => (c.nom(), m),
         }
     };
@@ -160,16 +174,6 @@ fn convertir<'r>(
     );
     if rpls.starts_with(MARQUE_NOTICE) {
         return Err(Refus::Ignoree);
-    }
-    // Free text takes anything: an error value there is refused explicitly.
-    for (c, v) in [
-        (Champ::Rpls, rpls),
-        (Champ::Bailleur, bailleur),
-        (Champ::Reservataire, reservataire),
-    ] {
-        if erreur_tableur(v) {
-            return Err(rejet(c)(String::new()).into());
-        }
     }
     if rpls.is_empty() {
         if rec.iter().all(|c| c.trim().is_empty()) {
@@ -279,14 +283,23 @@ fn convertir<'r>(
         }
     };
     // Any QPV code means "en QPV": an error value must not.
-    let qpv = match en_erreur(Champ::Qpv) {
+    let qpv = champ(Champ::Qpv);
+    let qpv = match erreur_tableur(qpv) {
         true => {
             avertir(Champ::Qpv, ignore(Champ::Qpv, String::new()));
             0
         }
-        false => values::qpv(champ(Champ::Qpv)),
+        false => values::qpv(qpv),
     };
 
+    // Free text takes anything: an error value there is refused explicitly.
+    if erreur_tableur(rpls) || erreur_tableur(bailleur) || erreur_tableur(reservataire) {
+        let c = [Champ::Rpls, Champ::Bailleur, Champ::Reservataire]
+            .into_iter()
+            .find(|&c| en_erreur(c))
+            .unwrap_or(Champ::Rpls);
+        return Err(rejet(c)(String::new()).into());
+    }
     let reserve = categorie.is_some_and(|c| c != Categorie::NonReserve);
     if reserve
         && !categorie.is_some_and(Categorie::est_etat)

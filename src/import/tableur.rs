@@ -21,10 +21,14 @@ use std::fmt::Write as _;
 use std::io::Cursor;
 
 use ::csv::StringRecord;
-use calamine::{Data, DataRef, Dimensions, ExcelDateTime, ExcelDateTimeType, Ods, Reader, SheetType, Xlsx};
+use calamine::{
+    Data, DataRef, Dimensions, ExcelDateTime, ExcelDateTimeType, Ods, Reader, SheetType, Xlsx,
+};
 
 use super::columns::{normaliser, Champ, Correspondance};
-use super::{assembler, correspondance_verifiee, Format, Import, ImportError, OptionsLecture, Partiel};
+use super::{
+    assembler, correspondance_verifiee, Format, Import, ImportError, OptionsLecture, Partiel,
+};
 
 type Source<'a> = Cursor<&'a [u8]>;
 
@@ -51,6 +55,8 @@ pub fn format(bytes: &[u8]) -> Result<Format, ImportError> {
     })
 }
 
+/// Opened once per reading: the size difference between the two readers does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Classeur<'a> {
     Xlsx(Xlsx<Source<'a>>),
     Ods(Ods<Source<'a>>),
@@ -68,7 +74,9 @@ impl<'a> Classeur<'a> {
     fn ouvrir(bytes: &'a [u8], format: Format) -> Result<Classeur<'a>, ImportError> {
         let source = Cursor::new(bytes);
         match format {
-            Format::Ods => Ods::new(source).map(Classeur::Ods).map_err(|e| illisible(format, e)),
+            Format::Ods => Ods::new(source)
+                .map(Classeur::Ods)
+                .map_err(|e| illisible(format, e)),
             _ => match Xlsx::new(source.clone()) {
                 Ok(x) => Ok(Classeur::Xlsx(x)),
                 Err(e) => Ods::new(source)
@@ -110,7 +118,9 @@ impl<'a> Classeur<'a> {
         let mut ligne: Vec<DataRef> = Vec::new();
         match self {
             Classeur::Xlsx(c) => {
-                let mut cellules = c.worksheet_cells_reader(nom).map_err(|e| illisible(format, e))?;
+                let mut cellules = c
+                    .worksheet_cells_reader(nom)
+                    .map_err(|e| illisible(format, e))?;
                 let mut courante = None;
                 while let Some(c) = cellules.next_cell().map_err(|e| illisible(format, e))? {
                     let (r, j) = c.get_position();
@@ -194,7 +204,10 @@ fn choisir(feuilles: &[(String, bool)], voulue: Option<&str>) -> Result<String, 
     let cle = normaliser(voulue);
     noms.iter()
         .find(|n| n.as_str() == voulue)
-        .or_else(|| noms.iter().find(|n| !cle.is_empty() && normaliser(n) == cle))
+        .or_else(|| {
+            noms.iter()
+                .find(|n| !cle.is_empty() && normaliser(n) == cle)
+        })
         .or_else(|| {
             let rang: usize = voulue.trim().parse().ok()?;
             noms.get(rang.checked_sub(1)?)
@@ -210,7 +223,11 @@ fn choisir(feuilles: &[(String, bool)], voulue: Option<&str>) -> Result<String, 
 const COLONNES_MAX: usize = 1024;
 
 /// Reads a workbook état des lieux (see the module documentation).
-pub(super) fn lire(bytes: &[u8], format: Format, options: &OptionsLecture) -> Result<Import, ImportError> {
+pub(super) fn lire(
+    bytes: &[u8],
+    format: Format,
+    options: &OptionsLecture,
+) -> Result<Import, ImportError> {
     let mut classeur = Classeur::ouvrir(bytes, format)?;
     let format = classeur.format();
     let feuilles = classeur.feuilles();
@@ -298,8 +315,9 @@ impl Lecture<'_> {
             let c = cellules.get(j).unwrap_or(&DataRef::Empty);
             match serie(c).filter(|_| col_date == Some(j)) {
                 Some(v) => {
-                    let (a, m, d, ..) = ExcelDateTime::new(v, ExcelDateTimeType::DateTime, self.epoque_1904)
-                        .to_ymd_hms_milli();
+                    let (a, m, d, ..) =
+                        ExcelDateTime::new(v, ExcelDateTimeType::DateTime, self.epoque_1904)
+                            .to_ymd_hms_milli();
                     self.cellule.clear();
                     let _ = write!(self.cellule, "{a:04}-{m:02}-{d:02}");
                     self.p.avertir(
@@ -315,16 +333,22 @@ impl Lecture<'_> {
                 .iter()
                 .find(|f| f.colonne == j && f.de < n && n <= f.a)
                 .filter(|_| self.cellule.trim().is_empty());
-            self.rec.push_field(rempli.map_or(self.cellule.as_str(), |f| f.texte.as_str()));
+            self.rec
+                .push_field(rempli.map_or(self.cellule.as_str(), |f| f.texte.as_str()));
         }
-        self.p.ligne(n, &self.rec, &mut self.tampon, &map, nb_colonnes);
+        self.p
+            .ligne(n, &self.rec, &mut self.tampon, &map, nb_colonnes);
         Ok(())
     }
 
     /// Merged blocks whose top-left cell is on data row `r` and that span several rows: their
     /// value will fill the empty cells below (one warning per block, on a mapped column).
     fn retenir_fusions(&mut self, r: u32, entete: u32, cellules: &[DataRef], map: &Correspondance) {
-        for d in self.fusions.iter().filter(|d| d.start.0 == r && d.end.0 > r && r > entete) {
+        for d in self
+            .fusions
+            .iter()
+            .filter(|d| d.start.0 == r && d.end.0 > r && r > entete)
+        {
             let colonne = d.start.1 as usize;
             let Some(c) = cellules.get(colonne) else {
                 continue;
@@ -396,8 +420,9 @@ fn texte(c: &DataRef, epoque_1904: bool, sortie: &mut String) {
             Ok(())
         }
         DataRef::DateTime(d) if d.is_datetime() => {
-            let (a, m, j, ..) = ExcelDateTime::new(d.as_f64(), ExcelDateTimeType::DateTime, epoque_1904)
-                .to_ymd_hms_milli();
+            let (a, m, j, ..) =
+                ExcelDateTime::new(d.as_f64(), ExcelDateTimeType::DateTime, epoque_1904)
+                    .to_ymd_hms_milli();
             write!(sortie, "{a:04}-{m:02}-{j:02}")
         }
         DataRef::DateTime(d) => write!(sortie, "{}", d.as_f64()),
@@ -442,9 +467,16 @@ mod tests {
 
     #[test]
     fn sheet_choice() {
-        let f = vec![("Cachée".to_owned(), false), ("État des lieux".to_owned(), true), ("Notes".to_owned(), true)];
+        let f = vec![
+            ("Cachée".to_owned(), false),
+            ("État des lieux".to_owned(), true),
+            ("Notes".to_owned(), true),
+        ];
         assert_eq!(choisir(&f, None).unwrap(), "État des lieux");
-        assert_eq!(choisir(&f, Some("etat des LIEUX")).unwrap(), "État des lieux");
+        assert_eq!(
+            choisir(&f, Some("etat des LIEUX")).unwrap(),
+            "État des lieux"
+        );
         assert_eq!(choisir(&f, Some("3")).unwrap(), "Notes");
         let e = choisir(&f, Some("Parc")).unwrap_err();
         assert_eq!(

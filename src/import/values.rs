@@ -352,7 +352,11 @@ mod tests {
             );
         }
         assert_eq!(decimal_simple("1,2,3"), None);
-        assert_eq!(decimal_simple("99999999999999999999999"), None, "found by cargo fuzz");
+        assert_eq!(
+            decimal_simple("99999999999999999999999"),
+            None,
+            "found by cargo fuzz"
+        );
         assert_eq!(nombre("99999999999999999999999").unwrap(), Some(1e23));
         assert_eq!(nombre("6,3 %").unwrap(), Some(0.063));
         assert_eq!(nombre("").unwrap(), None);

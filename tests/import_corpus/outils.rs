@@ -54,7 +54,11 @@ pub fn verifier(
     avertissements: &[(u64, &str, &str)],
 ) {
     assert_eq!(motifs(&imp.rejets), rejets, "rejets");
-    assert_eq!(motifs(&imp.avertissements), avertissements, "avertissements");
+    assert_eq!(
+        motifs(&imp.avertissements),
+        avertissements,
+        "avertissements"
+    );
     assert_eq!(comptes(imp), attendus);
 }
 
@@ -88,14 +92,39 @@ fn cellule_ods(c: &Cellule) -> String {
     use Cellule::*;
     let p = |t: &str| format!("<text:p>{}</text:p>", echapper(t));
     match c {
-        Texte(t) => format!(r#"<table:table-cell office:value-type="string">{}</table:table-cell>"#, p(t)),
-        Nombre(x) => format!(r#"<table:table-cell office:value-type="float" office:value="{x}">{}</table:table-cell>"#, p(&x.to_string())),
-        Pourcent(x) => format!(r#"<table:table-cell office:value-type="percentage" office:value="{x}">{}</table:table-cell>"#, p(&format!("{} %", x * 100.0))),
-        Date(d) => format!(r#"<table:table-cell office:value-type="date" office:date-value="{d}">{}</table:table-cell>"#, p(d)),
-        Booleen(b) => format!(r#"<table:table-cell office:value-type="boolean" office:boolean-value="{b}">{}</table:table-cell>"#, p(if *b { "VRAI" } else { "FAUX" })),
-        Formule(f, x) => format!(r#"<table:table-cell table:formula="{}" office:value-type="float" office:value="{x}">{}</table:table-cell>"#, echapper(f), p(&x.to_string())),
-        Erreur(e) => format!(r#"<table:table-cell table:formula="of:=NA()" office:value-type="string" office:string-value="" calcext:value-type="error">{}</table:table-cell>"#, p(e)),
-        Fusion(n, t) => format!(r#"<table:table-cell table:number-rows-spanned="{n}" table:number-columns-spanned="1" office:value-type="string">{}</table:table-cell>"#, p(t)),
+        Texte(t) => format!(
+            r#"<table:table-cell office:value-type="string">{}</table:table-cell>"#,
+            p(t)
+        ),
+        Nombre(x) => format!(
+            r#"<table:table-cell office:value-type="float" office:value="{x}">{}</table:table-cell>"#,
+            p(&x.to_string())
+        ),
+        Pourcent(x) => format!(
+            r#"<table:table-cell office:value-type="percentage" office:value="{x}">{}</table:table-cell>"#,
+            p(&format!("{} %", x * 100.0))
+        ),
+        Date(d) => format!(
+            r#"<table:table-cell office:value-type="date" office:date-value="{d}">{}</table:table-cell>"#,
+            p(d)
+        ),
+        Booleen(b) => format!(
+            r#"<table:table-cell office:value-type="boolean" office:boolean-value="{b}">{}</table:table-cell>"#,
+            p(if *b { "VRAI" } else { "FAUX" })
+        ),
+        Formule(f, x) => format!(
+            r#"<table:table-cell table:formula="{}" office:value-type="float" office:value="{x}">{}</table:table-cell>"#,
+            echapper(f),
+            p(&x.to_string())
+        ),
+        Erreur(e) => format!(
+            r#"<table:table-cell table:formula="of:=NA()" office:value-type="string" office:string-value="" calcext:value-type="error">{}</table:table-cell>"#,
+            p(e)
+        ),
+        Fusion(n, t) => format!(
+            r#"<table:table-cell table:number-rows-spanned="{n}" table:number-columns-spanned="1" office:value-type="string">{}</table:table-cell>"#,
+            p(t)
+        ),
         Couverte => "<table:covered-table-cell/>".into(),
         Vide => "<table:table-cell/>".into(),
     }
@@ -140,8 +169,8 @@ pub fn ods(feuilles: &[(&str, Vec<Vec<Cellule>>)]) -> Vec<u8> {
 /// A ZIP archive holding `fichiers` (name, content): not a workbook.
 pub fn zip(fichiers: &[(&str, &[u8])]) -> Vec<u8> {
     let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .last_modified_time(zip::DateTime::default());
+    let options =
+        zip::write::SimpleFileOptions::default().last_modified_time(zip::DateTime::default());
     for (nom, contenu) in fichiers {
         z.start_file(*nom, options).unwrap();
         z.write_all(contenu).unwrap();
