@@ -1,5 +1,5 @@
 //! Page « Assiette »: logements, hors assiette by motif (with the switches), assiette, per
-//! convention perimeter and per commune.
+//! convention perimeter, per département and per commune.
 
 use leptos::prelude::*;
 
@@ -7,7 +7,22 @@ use super::parametres::Exclusions;
 use super::state::Session;
 use super::{libelle_motif, Pagination, SansResultats, PAR_PAGE};
 use crate::domain::model::Motif;
-use crate::format::integer;
+use crate::domain::Agregat;
+use crate::format::{decimal, integer};
+
+/// One row of an assiette table: its two first cells, then the counts.
+struct Ligne {
+    cles: [String; 2],
+    logements: u32,
+    hors_assiette: [u32; Motif::N],
+    assiette: u32,
+}
+
+impl Ligne {
+    fn depuis(cles: [String; 2], a: &Agregat) -> Ligne {
+        Ligne { cles, logements: a.logements, hors_assiette: a.hors_assiette, assiette: a.assiette }
+    }
+}
 
 #[component]
 pub fn PageAssiette() -> impl IntoView {
@@ -20,39 +35,20 @@ pub fn PageAssiette() -> impl IntoView {
         {move || match s.resultats_ok() {
             None => view! { <SansResultats/> }.into_any(),
             Some(r) => {
-                let motifs: Vec<Motif> = Motif::TOUS.to_vec();
-                let entetes = motifs.iter().map(|m| view! { <th scope="col">{libelle_motif(*m)}</th> }).collect_view();
-                let entetes2 = motifs.iter().map(|m| view! { <th scope="col">{libelle_motif(*m)}</th> }).collect_view();
-                let total = r.communes.total.clone();
+                let perimetres = r.perimetres.iter().map(|p| Ligne {
+                    cles: [p.bailleur.clone(), p.departement.clone()],
+                    logements: p.logements,
+                    hors_assiette: p.hors_assiette,
+                    assiette: p.assiette,
+                }).collect();
+                let total = Ligne::depuis(["Total".into(), String::new()], &r.communes.total);
                 let pages = r.communes.communes.len().div_ceil(PAR_PAGE).max(1);
                 let numero = page.get().min(pages - 1);
+                let communes = r.communes.communes.iter().skip(numero * PAR_PAGE).take(PAR_PAGE)
+                    .map(|c| Ligne::depuis([c.code.clone(), c.nom.clone()], &c.agregat)).collect();
                 view! {
-                    <div class="fr-table fr-table--sm" data-testid="assiette-perimetres">
-                        <table>
-                            <caption>"Par convention (bailleur × département)"</caption>
-                            <thead><tr>
-                                <th scope="col">"Bailleur"</th><th scope="col">"Dép."</th><th scope="col">"Logements"</th>
-                                {entetes}
-                                <th scope="col">"Assiette"</th>
-                            </tr></thead>
-                            <tbody>
-                                {r.perimetres.iter().map(|p| view! {
-                                    <tr>
-                                        <td>{p.bailleur.clone()}</td><td>{p.departement.clone()}</td>
-                                        <td class="nombre">{integer(p.logements as i64)}</td>
-                                        {p.hors_assiette.iter().map(|n| view! { <td class="nombre">{integer(*n as i64)}</td> }).collect_view()}
-                                        <td class="nombre"><strong>{integer(p.assiette as i64)}</strong></td>
-                                    </tr>
-                                }).collect_view()}
-                                <tr class="total">
-                                    <th scope="row" colspan="2">"Total"</th>
-                                    <td class="nombre" data-testid="total-logements">{integer(total.logements as i64)}</td>
-                                    {total.hors_assiette.iter().map(|n| view! { <td class="nombre">{integer(*n as i64)}</td> }).collect_view()}
-                                    <td class="nombre" data-testid="total-assiette"><strong>{integer(total.assiette as i64)}</strong></td>
-                                </tr>
-                            </tbody>
-                        </table>
-                    </div>
+                    <Tableau legende="Par convention (bailleur × département)" testid="assiette-perimetres"
+                        colonnes=["Bailleur", "Dép."] lignes=perimetres total=Some(total)/>
                     <div class="fr-table fr-table--sm" data-testid="assiette-departements">
                         <table>
                             <caption>"Par département (tous bailleurs)"</caption>
@@ -67,35 +63,54 @@ pub fn PageAssiette() -> impl IntoView {
                                         <td class="nombre">{integer(d.agregat.logements as i64)}</td>
                                         <td class="nombre">{integer(d.agregat.hors_assiette.iter().sum::<u32>() as i64)}</td>
                                         <td class="nombre">{integer(d.agregat.assiette as i64)}</td>
-                                        <td class="nombre">{crate::format::decimal(d.agregat.liberations, 1)}</td>
+                                        <td class="nombre">{decimal(d.agregat.liberations, 1)}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>
                         </table>
                     </div>
-                    <div class="fr-table fr-table--sm" data-testid="assiette-communes">
-                        <table>
-                            <caption>"Par commune (tous bailleurs)"</caption>
-                            <thead><tr>
-                                <th scope="col">"Commune"</th><th scope="col">"Nom"</th><th scope="col">"Logements"</th>
-                                {entetes2}
-                                <th scope="col">"Assiette"</th>
-                            </tr></thead>
-                            <tbody>
-                                {r.communes.communes.iter().skip(numero * PAR_PAGE).take(PAR_PAGE).map(|c| view! {
-                                    <tr>
-                                        <td>{c.code.clone()}</td><td>{c.nom.clone()}</td>
-                                        <td class="nombre">{integer(c.agregat.logements as i64)}</td>
-                                        {c.agregat.hors_assiette.iter().map(|n| view! { <td class="nombre">{integer(*n as i64)}</td> }).collect_view()}
-                                        <td class="nombre"><strong>{integer(c.agregat.assiette as i64)}</strong></td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    <Tableau legende="Par commune (tous bailleurs)" testid="assiette-communes"
+                        colonnes=["Commune", "Nom"] lignes=communes total=None/>
                     <Pagination page pages numero/>
                 }.into_any()
             }
         }}
+    }
+}
+
+/// Logements, hors assiette by motif and assiette, one row per `lignes`, and an optional total.
+#[component]
+fn Tableau(legende: &'static str, testid: &'static str, colonnes: [&'static str; 2], lignes: Vec<Ligne>, total: Option<Ligne>) -> impl IntoView {
+    // The total row's cells carry test ids (`total-logements`, `total-assiette`).
+    let cellules = |l: &Ligne, total: bool| {
+        let id = move |nom: &'static str| total.then_some(nom);
+        view! {
+            <td class="nombre" data-testid=id("total-logements")>{integer(l.logements as i64)}</td>
+            {l.hors_assiette.iter().map(|n| view! { <td class="nombre">{integer(*n as i64)}</td> }).collect_view()}
+            <td class="nombre" data-testid=id("total-assiette")><strong>{integer(l.assiette as i64)}</strong></td>
+        }
+    };
+    view! {
+        <div class="fr-table fr-table--sm" data-testid=testid>
+            <table>
+                <caption>{legende}</caption>
+                <thead><tr>
+                    <th scope="col">{colonnes[0]}</th><th scope="col">{colonnes[1]}</th><th scope="col">"Logements"</th>
+                    {Motif::TOUS.iter().map(|m| view! { <th scope="col">{libelle_motif(*m)}</th> }).collect_view()}
+                    <th scope="col">"Assiette"</th>
+                </tr></thead>
+                <tbody>
+                    {lignes.iter().map(|l| view! {
+                        <tr><td>{l.cles[0].clone()}</td><td>{l.cles[1].clone()}</td>{cellules(l, false)}</tr>
+                    }).collect_view()}
+                    {total.map(|t| view! {
+                        <tr class="total">
+                            <th scope="row" colspan="2">{t.cles[0].clone()}</th>
+                            {cellules(&t, true)}
+                        </tr>
+                    })}
+                </tbody>
+            </table>
+        </div>
     }
 }

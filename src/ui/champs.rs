@@ -2,6 +2,16 @@
 
 use leptos::prelude::*;
 
+/// The label of a control, with its help text (DSFR `fr-hint-text`) when there is one.
+#[component]
+fn Libelle(pour: String, texte: String, aide: String) -> impl IntoView {
+    view! {
+        <label class="fr-label" for=pour>{texte}
+            {(!aide.is_empty()).then(|| view! { <span class="fr-hint-text">{aide}</span> })}
+        </label>
+    }
+}
+
 /// A number input shown in percent while the model holds a fraction (6,3 % ↔ 0.063).
 #[component]
 pub fn ChampPourcent(
@@ -14,9 +24,7 @@ pub fn ChampPourcent(
 ) -> impl IntoView {
     view! {
         <div class="fr-input-group">
-            <label class="fr-label" for=id.clone()>{label}
-                {(!aide.is_empty()).then(|| view! { <span class="fr-hint-text">{aide}</span> })}
-            </label>
+            <Libelle pour=id.clone() texte=label aide/>
             <div class="champ-unite">
                 <input class="fr-input" type="number" id=id min="0" max="100" step="0.1" inputmode="decimal"
                     placeholder=placeholder
@@ -41,9 +49,7 @@ pub fn ChampNombre(
 ) -> impl IntoView {
     view! {
         <div class="fr-input-group">
-            <label class="fr-label" for=id.clone()>{label}
-                {(!aide.is_empty()).then(|| view! { <span class="fr-hint-text">{aide}</span> })}
-            </label>
+            <Libelle pour=id.clone() texte=label aide/>
             <div class="champ-unite">
                 <input class="fr-input" type="number" id=id min="0" step=pas inputmode="decimal"
                     prop:value=move || format_saisie(valeur.get())
@@ -105,9 +111,7 @@ pub fn Case(
             <input type="checkbox" id=id.clone()
                 prop:checked=move || valeur.get()
                 on:change=move |ev| regler.run(event_target_checked(&ev))/>
-            <label class="fr-label" for=id>{label}
-                {(!aide.is_empty()).then(|| view! { <span class="fr-hint-text">{aide}</span> })}
-            </label>
+            <Libelle pour=id texte=label aide/>
         </div>
     }
 }
