@@ -71,12 +71,13 @@ pub fn PageCommunes() -> impl IntoView {
     let groupe = RwSignal::new(Groupe::Assiette);
     let recherche = RwSignal::new(String::new());
     let departement = RwSignal::new(String::new());
+    let epci = RwSignal::new(String::new());
     let tri = RwSignal::new(Indicateur::Logements);
     let publication = RwSignal::new(true);
     let page = RwSignal::new(0usize);
     // Any change of the selection goes back to the first page.
     Effect::new(move |_| {
-        (niveau.track(), recherche.track(), departement.track(), tri.track());
+        (niveau.track(), recherche.track(), departement.track(), epci.track(), tri.track());
         page.set(0);
     });
 
@@ -95,11 +96,15 @@ pub fn PageCommunes() -> impl IntoView {
                     Niveau::Departements => vue.departements.clone(),
                 };
                 let departements: Vec<(String, String)> = vue.departements.iter().map(|d| (d.code.clone(), d.nom.clone())).collect();
+                let epcis: Vec<(String, String)> = vue.epci.iter().map(|e| (e.code.clone(), e.nom.clone())).collect();
+                let filtre_epci = epci.get();
                 let q = recherche.get().to_lowercase();
                 let dep = departement.get();
                 let mut choisies: Vec<LigneCommunale> = lignes
                     .into_iter()
                     .filter(|l| dep.is_empty() || l.departement == dep)
+                    // The EPCI/EPT filter applies to communes (their `epci`) and to EPCI rows (their code).
+                    .filter(|l| filtre_epci.is_empty() || l.epci == filtre_epci || l.code == filtre_epci)
                     .filter(|l| q.is_empty() || l.code.to_lowercase().contains(&q) || l.nom.to_lowercase().contains(&q))
                     .collect();
                 let indicateur = tri.get();
@@ -115,7 +120,7 @@ pub fn PageCommunes() -> impl IntoView {
                 let niveau_nom = match niveau.get() { Niveau::Communes => "commune", Niveau::Epci => "epci", Niveau::Departements => "departement" };
                 let export = choisies.clone();
                 view! {
-                    <Filtres niveau groupe recherche departement tri publication departements seuil/>
+                    <Filtres niveau groupe recherche departement epci tri publication departements epcis seuil/>
                     <p>
                         <button class="fr-btn fr-btn--secondary" type="button" data-testid="exporter-communes-csv"
                             on:click=move |_| telecharger(&format!("vue-{niveau_nom}.csv"), "text/csv;charset=utf-8", &crate::export::vue_csv(&export, niveau_nom, masque))>
@@ -139,9 +144,11 @@ fn Filtres(
     groupe: RwSignal<Groupe>,
     recherche: RwSignal<String>,
     departement: RwSignal<String>,
+    epci: RwSignal<String>,
     tri: RwSignal<Indicateur>,
     publication: RwSignal<bool>,
     departements: Vec<(String, String)>,
+    epcis: Vec<(String, String)>,
     seuil: u32,
 ) -> impl IntoView {
     let niveaux = [(Niveau::Communes, "Communes"), (Niveau::Epci, "EPCI / EPT"), (Niveau::Departements, "Départements")];
@@ -182,6 +189,16 @@ fn Filtres(
                     {departements.into_iter().map(|(code, nom)| {
                         let c = code.clone();
                         view! { <option value=code.clone() selected=move || departement.get() == c>{format!("{code} {nom}")}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="fr-col-12 fr-col-md-4 fr-select-group">
+                <label class="fr-label" for="filtre-epci">"EPCI / EPT"</label>
+                <select class="fr-select" id="filtre-epci" on:change=move |ev| epci.set(event_target_value(&ev))>
+                    <option value="" selected=move || epci.get().is_empty()>"Tous"</option>
+                    {epcis.into_iter().map(|(code, nom)| {
+                        let c = code.clone();
+                        view! { <option value=code selected=move || epci.get() == c>{nom}</option> }
                     }).collect_view()}
                 </select>
             </div>

@@ -45,6 +45,11 @@ test('search and département filter narrow the rows; the view downloads as CSV'
   const rows = await app.page.locator('[data-testid=vue-communale] tbody tr').allTextContents();
   assert.ok(rows.every((r) => /montreuil/i.test(r)), rows.join('|'));
   await app.page.fill('#recherche-commune', '');
+  // The EPCI/EPT filter keeps only that territory's communes.
+  await app.page.selectOption('#filtre-epci', { label: 'Est Ensemble' });
+  const epciRows = await app.page.locator('[data-testid=vue-communale] tbody tr').allTextContents();
+  assert.ok(epciRows.length >= 1 && epciRows.every((r) => /Est Ensemble/.test(r)), epciRows.join('|'));
+  await app.page.selectOption('#filtre-epci', { label: 'Tous' });
   const [download] = await Promise.all([
     app.page.waitForEvent('download'),
     app.page.click('[data-testid=exporter-communes-csv]'),
