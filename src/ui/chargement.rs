@@ -19,7 +19,7 @@ pub async fn charger(s: Session, fichier: web_sys::File) -> Result<(), String> {
     let taille = fichier.size();
     if taille > TAILLE_MAX {
         return Err(format!(
-            "Le fichier « {} » fait {} Mo : au-delà de {} Mo, le navigateur ne peut pas le traiter sans risque. Utilisez la commande `flux` (voir la documentation), ou découpez le fichier par département.",
+            "Le fichier « {} » fait {} Mo : au-delà de {} Mo, le navigateur ne peut pas le traiter sans risque. Utilisez la commande « flux » (voir la documentation), ou découpez le fichier par département.",
             fichier.name(),
             decimal(taille / 1_048_576.0, 0),
             decimal(TAILLE_MAX / 1_048_576.0, 0)

@@ -22,7 +22,7 @@ pub fn PageDonnees() -> impl IntoView {
     view! {
         <h1 class="fr-h2">"Données : l'état des lieux des réservations"</h1>
         <p>
-            "Un fichier CSV, une ligne par logement (colonnes au format RPLS ou au format du modèle). "
+            "Un fichier CSV, XLSX ou ODS, une ligne par logement (colonnes au format RPLS ou au format du modèle). "
             "Le fichier est lu dans votre navigateur et n'est envoyé nulle part."
         </p>
         <Depot/>
