@@ -128,11 +128,6 @@ impl Geographie {
     }
 }
 
-/// Département of an INSEE commune code: its first two characters, three for overseas (97x).
-pub fn departement_du_code(code: &str) -> &str {
-    let n = if code.starts_with("97") { 3 } else { 2 };
-    code.get(..n).unwrap_or(code)
-}
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
@@ -169,6 +164,11 @@ mod tests {
         assert_eq!(geo().ville("69381"), "69123");
         assert_eq!(geo().ville("13201"), "13055");
         assert_eq!(geo().ville("93048"), "93048");
+        // The engine's fixed roll-up rule (`model::commune_plm`) agrees with the official data for
+        // every code of the COG.
+        for code in geo().communes.keys() {
+            assert_eq!(crate::domain::model::commune_plm(code), geo().ville(code), "{code}");
+        }
     }
 
     #[test]
@@ -178,12 +178,6 @@ mod tests {
         assert!(!geo().est_actuelle("01018"));
     }
 
-    #[test]
-    fn departement_of_a_code() {
-        assert_eq!(departement_du_code("93048"), "93");
-        assert_eq!(departement_du_code("97411"), "974");
-        assert_eq!(departement_du_code("2A004"), "2A");
-    }
 }
 
 /// The engine's lookup for the communal view (names, EPCI/EPT level).
