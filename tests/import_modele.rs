@@ -95,3 +95,16 @@ fn notice_line_documents_every_column() {
     assert_eq!(outils::comptes(&deplacee), (5, 5, 0, 0));
     assert_eq!(deplacee.lignes, [2, 3, 4, 6, 7]);
 }
+
+/// The web app offers the XLSX template as a static file (so that the XLSX writer is not part of
+/// the page's module): it must be exactly the template of the code. `FLUX_MODELE_MAJ=1` rewrites it.
+#[test]
+fn published_xlsx_template_is_up_to_date() {
+    let chemin = concat!(env!("CARGO_MANIFEST_DIR"), "/public/modele/modele-etat-des-lieux.xlsx");
+    let attendu = modele::modele_xlsx();
+    if std::env::var_os("FLUX_MODELE_MAJ").is_some() {
+        std::fs::write(chemin, &attendu).unwrap();
+    }
+    let publie = std::fs::read(chemin).expect("public/modele/modele-etat-des-lieux.xlsx (FLUX_MODELE_MAJ=1 to write it)");
+    assert!(publie == attendu, "{chemin} is stale: run FLUX_MODELE_MAJ=1 cargo test --test import_modele");
+}

@@ -1,110 +1,143 @@
 //! The results as one XLSX workbook (SPEC §5 « Exports … XLSX »): typed numeric cells, percent
 //! formats, one sheet per table — Paramètres, Conventions, Étalement, Vue communale, EPCI-EPT,
-//! Départements. Built with `rust_xlsxwriter` (its `wasm` feature in the browser).
+//! Départements.
+//!
+//! Two halves: [`feuilles`] lays the results out as plain tables (no XLSX code), and
+//! [`ecrire_xlsx`] writes any tables with `rust_xlsxwriter`. In the browser the second half runs in
+//! a Web Worker (`src/bin/classeur.rs`), so that the XLSX writer stays out of the page's module.
 
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
+use serde::{Deserialize, Serialize};
 
 use super::{cellules_vue, conventions, entetes_vue, Cellule};
 use crate::domain::agregation::LigneCommunale;
 use crate::domain::{Parametres, Resultats};
 
-/// The workbook's bytes; the communal sheets apply `secret_statistique`.
-pub fn classeur_xlsx(r: &Resultats, p: &Parametres) -> Vec<u8> {
-    construire(r, p).and_then(|mut w| w.save_to_buffer()).expect("classeur XLSX constructible")
+/// One sheet: a name, a header row, typed rows, and the rows/columns kept visible when scrolling.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Feuille {
+    pub nom: String,
+    pub entetes: Vec<String>,
+    pub lignes: Vec<Vec<Cellule>>,
+    pub colonnes_figees: u16,
 }
 
-fn construire(r: &Resultats, p: &Parametres) -> Result<Workbook, XlsxError> {
+/// The workbook's bytes (native callers: the CLI and the tests).
+pub fn classeur_xlsx(r: &Resultats, p: &Parametres) -> Vec<u8> {
+    ecrire_xlsx(&feuilles(r, p))
+}
+
+/// The results as tables; the communal sheets apply `secret_statistique`.
+pub fn feuilles(r: &Resultats, p: &Parametres) -> Vec<Feuille> {
+    let texte = |s: &str| Cellule::Texte(s.to_owned());
+    let mut parametres = Vec::new();
+    aplatir("", &serde_json::to_value(p).unwrap_or_default(), &mut parametres);
+    let parametres = parametres
+        .into_iter()
+        .map(|(cle, v)| {
+            let valeur = match v {
+                serde_json::Value::Number(n) => Cellule::Nombre(n.as_f64().unwrap_or(0.0), 6),
+                serde_json::Value::String(s) => Cellule::Texte(s),
+                v => Cellule::Texte(v.to_string()),
+            };
+            vec![Cellule::Texte(cle), valeur]
+        })
+        .collect();
+    let conventions = r
+        .perimetres
+        .iter()
+        .flat_map(|per| {
+            per.parts.iter().map(move |x| {
+                vec![
+                    texte(&per.bailleur),
+                    texte(&per.departement),
+                    Cellule::Nombre(per.flux_annuel, 3),
+                    Cellule::Entier(per.assiette as u64),
+                    texte(&x.reservataire),
+                    texte(x.categorie.code()),
+                    Cellule::Entier(x.logements_reserves as u64),
+                    Cellule::Nombre(x.volume_droits, 3),
+                    Cellule::Pourcent(x.part),
+                    Cellule::Nombre(x.logements_par_an, 3),
+                    x.annees_epuisement.map_or(Cellule::Texte(String::new()), |a| Cellule::Nombre(a, 2)),
+                ]
+            })
+        })
+        .collect();
+    let etalement = r
+        .perimetres
+        .iter()
+        .flat_map(|per| {
+            per.etalement.lignes.iter().map(move |l| {
+                vec![
+                    texte(&per.bailleur),
+                    texte(&per.departement),
+                    Cellule::Entier(l.annee as u64),
+                    texte(&per.parts[l.partie as usize].reservataire),
+                    Cellule::Nombre(l.offerts, 3),
+                    l.volume_restant.map_or(Cellule::Texte(String::new()), |v| Cellule::Nombre(v, 3)),
+                ]
+            })
+        })
+        .collect();
+    let vue = |nom: &str, premiere: &str, lignes: &[LigneCommunale]| Feuille {
+        nom: nom.into(),
+        entetes: entetes_vue(premiere),
+        lignes: lignes.iter().map(|l| cellules_vue(l, p.secret_statistique)).collect(),
+        colonnes_figees: 2,
+    };
+    vec![
+        Feuille { nom: "Paramètres".into(), entetes: vec!["parametre".into(), "valeur".into()], lignes: parametres, colonnes_figees: 1 },
+        Feuille { nom: "Conventions".into(), entetes: conventions::ENTETES.map(String::from).to_vec(), lignes: conventions, colonnes_figees: 0 },
+        Feuille {
+            nom: "Étalement".into(),
+            entetes: ["bailleur", "departement", "annee", "reservataire", "logements_offerts", "volume_restant"].map(String::from).to_vec(),
+            lignes: etalement,
+            colonnes_figees: 0,
+        },
+        vue("Vue communale", "commune", &r.communes.communes),
+        vue("EPCI-EPT", "epci", &r.communes.epci),
+        vue("Départements", "departement", &r.communes.departements),
+    ]
+}
+
+/// Writes tables as an XLSX workbook: bold headers, numbers as numbers (2 decimals shown),
+/// percentages with a percent format, text as text (never evaluated as a formula).
+pub fn ecrire_xlsx(feuilles: &[Feuille]) -> Vec<u8> {
+    construire(feuilles).and_then(|mut w| w.save_to_buffer()).expect("classeur XLSX constructible")
+}
+
+fn construire(feuilles: &[Feuille]) -> Result<Workbook, XlsxError> {
     let mut w = Workbook::new();
     // A fixed creation date: the same results give the same file.
-    w.set_properties(&rust_xlsxwriter::DocProperties::new()
-        .set_title("Conversion des réservations du stock au flux")
-        .set_creation_datetime(&ExcelDateTime::from_ymd(2026, 1, 1)?));
+    w.set_properties(
+        &rust_xlsxwriter::DocProperties::new()
+            .set_title("Conversion des réservations du stock au flux")
+            .set_creation_datetime(&ExcelDateTime::from_ymd(2026, 1, 1)?),
+    );
     let gras = Format::new().set_bold();
     let pourcent = Format::new().set_num_format("0.00%");
     let decimal = Format::new().set_num_format("#,##0.00");
-
-    let f = w.add_worksheet().set_name("Paramètres")?;
-    entete(f, &["parametre", "valeur"], &gras)?;
-    let json = serde_json::to_value(p).unwrap_or_default();
-    let mut lignes = Vec::new();
-    aplatir("", &json, &mut lignes);
-    for (i, (cle, valeur)) in lignes.iter().enumerate() {
-        let i = i as u32 + 1;
-        f.write_string(i, 0, cle)?;
-        match valeur {
-            serde_json::Value::Number(n) => f.write_number(i, 1, n.as_f64().unwrap_or(0.0))?,
-            serde_json::Value::Bool(b) => f.write_boolean(i, 1, *b)?,
-            v => f.write_string(i, 1, v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))?,
-        };
-    }
-    f.set_column_width(0, 42)?.set_column_width(1, 24)?;
-
-    let f = w.add_worksheet().set_name("Conventions")?;
-    entete(f, &conventions::ENTETES, &gras)?;
-    let mut i = 1;
-    for per in &r.perimetres {
-        for x in &per.parts {
-            f.write_string(i, 0, &per.bailleur)?.write_string(i, 1, &per.departement)?;
-            f.write_number_with_format(i, 2, per.flux_annuel, &decimal)?.write_number(i, 3, per.assiette)?;
-            f.write_string(i, 4, &x.reservataire)?.write_string(i, 5, x.categorie.code())?;
-            f.write_number(i, 6, x.logements_reserves)?.write_number_with_format(i, 7, x.volume_droits, &decimal)?;
-            f.write_number_with_format(i, 8, x.part, &pourcent)?.write_number_with_format(i, 9, x.logements_par_an, &decimal)?;
-            if let Some(a) = x.annees_epuisement {
-                f.write_number_with_format(i, 10, a, &decimal)?;
-            }
-            i += 1;
+    for f in feuilles {
+        let ws = w.add_worksheet().set_name(&f.nom)?;
+        for (j, e) in f.entetes.iter().enumerate() {
+            ws.write_string_with_format(0, j as u16, e, &gras)?;
         }
-    }
-    f.set_freeze_panes(1, 0)?;
-
-    let f = w.add_worksheet().set_name("Étalement")?;
-    entete(f, &["bailleur", "departement", "annee", "reservataire", "logements_offerts", "volume_restant"], &gras)?;
-    let mut i = 1;
-    for per in &r.perimetres {
-        for l in &per.etalement.lignes {
-            f.write_string(i, 0, &per.bailleur)?.write_string(i, 1, &per.departement)?.write_number(i, 2, l.annee)?;
-            f.write_string(i, 3, &per.parts[l.partie as usize].reservataire)?.write_number(i, 4, l.offerts)?;
-            if let Some(v) = l.volume_restant {
-                f.write_number_with_format(i, 5, v, &decimal)?;
+        for (i, ligne) in f.lignes.iter().enumerate() {
+            for (j, c) in ligne.iter().enumerate() {
+                let (i, j) = (i as u32 + 1, j as u16);
+                match c {
+                    Cellule::Texte(t) if t.is_empty() => continue,
+                    Cellule::Texte(t) => ws.write_string(i, j, t)?,
+                    Cellule::Entier(n) => ws.write_number(i, j, *n as f64)?,
+                    Cellule::Nombre(x, _) => ws.write_number_with_format(i, j, *x, &decimal)?,
+                    Cellule::Pourcent(x) => ws.write_number_with_format(i, j, *x, &pourcent)?,
+                };
             }
-            i += 1;
         }
-    }
-    f.set_freeze_panes(1, 0)?;
-
-    let seuil = p.secret_statistique;
-    for (nom, premiere, lignes) in [
-        ("Vue communale", "commune", &r.communes.communes),
-        ("EPCI-EPT", "epci", &r.communes.epci),
-        ("Départements", "departement", &r.communes.departements),
-    ] {
-        vue(w.add_worksheet().set_name(nom)?, premiere, lignes, seuil, &gras, &decimal)?;
+        ws.set_freeze_panes(1, f.colonnes_figees)?;
     }
     Ok(w)
-}
-
-fn entete(f: &mut Worksheet, noms: &[&str], gras: &Format) -> Result<(), XlsxError> {
-    for (j, n) in noms.iter().enumerate() {
-        f.write_string_with_format(0, j as u16, *n, gras)?;
-    }
-    Ok(())
-}
-
-fn vue(f: &mut Worksheet, premiere: &str, lignes: &[LigneCommunale], seuil: u32, gras: &Format, decimal: &Format) -> Result<(), XlsxError> {
-    let noms = entetes_vue(premiere);
-    entete(f, &noms.iter().map(String::as_str).collect::<Vec<_>>(), gras)?;
-    for (i, l) in lignes.iter().enumerate() {
-        for (j, c) in cellules_vue(l, seuil).into_iter().enumerate() {
-            let (i, j) = (i as u32 + 1, j as u16);
-            match c {
-                Cellule::Texte(t) => f.write_string(i, j, t)?,
-                Cellule::Entier(n) => f.write_number(i, j, n as f64)?,
-                Cellule::Nombre(x, _) => f.write_number_with_format(i, j, x, decimal)?,
-            };
-        }
-    }
-    f.set_freeze_panes(1, 2)?;
-    Ok(())
 }
 
 /// `{"rotation": {"mode": "unique"}}` → `("rotation.mode", "unique")` (SPEC §3 names).
@@ -116,9 +149,12 @@ fn aplatir(prefixe: &str, v: &serde_json::Value, sortie: &mut Vec<(String, serde
                 aplatir(&cle, x, sortie);
             }
         }
-        serde_json::Value::Array(a) => sortie.push((prefixe.to_owned(), serde_json::Value::String(
-            a.iter().map(|x| x.as_str().map(str::to_owned).unwrap_or_else(|| x.to_string())).collect::<Vec<_>>().join(", "),
-        ))),
+        serde_json::Value::Array(a) => sortie.push((
+            prefixe.to_owned(),
+            serde_json::Value::String(
+                a.iter().map(|x| x.as_str().map(str::to_owned).unwrap_or_else(|| x.to_string())).collect::<Vec<_>>().join(", "),
+            ),
+        )),
         x => sortie.push((prefixe.to_owned(), x.clone())),
     }
 }
@@ -135,7 +171,12 @@ mod tests {
         let csv = "rpls;bailleur;commune;reservataire;categorie;type_droit;date_fin\nA;B;93048;AL;action_logement;suite;31/12/2040\nC;B;93048;;;;\nD;B;93066;=X;commune;suite;31/12/2030\n";
         let p = Parametres::default();
         let r = calculer(&lire_csv(csv.as_bytes()).unwrap().dataset, &p);
-        let octets = classeur_xlsx(&r, &p);
+        // The tables survive the trip to the worker (JSON) unchanged.
+        let tables = feuilles(&r, &p);
+        let json = serde_json::to_string(&tables).unwrap();
+        assert_eq!(serde_json::from_str::<Vec<Feuille>>(&json).unwrap(), tables);
+        let octets = ecrire_xlsx(&tables);
+        assert_eq!(octets, classeur_xlsx(&r, &p));
         let mut x: Xlsx<_> = Xlsx::new(std::io::Cursor::new(octets)).unwrap();
         assert_eq!(x.sheet_names(), ["Paramètres", "Conventions", "Étalement", "Vue communale", "EPCI-EPT", "Départements"]);
         let conv = x.worksheet_range("Conventions").unwrap();

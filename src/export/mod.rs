@@ -175,6 +175,7 @@ pub fn vue_csv(lignes: &[LigneCommunale], premiere: &str, seuil: u32) -> Vec<u8>
                 Cellule::Texte(t) => c.texte(&t),
                 Cellule::Entier(n) => c.entier(n),
                 Cellule::Nombre(x, d) => c.nombre(x, d),
+                Cellule::Pourcent(x) => c.nombre(x, 6),
             };
         }
         c.fin();
@@ -183,12 +184,14 @@ pub fn vue_csv(lignes: &[LigneCommunale], premiere: &str, seuil: u32) -> Vec<u8>
 }
 
 /// A typed cell of an export table: the CSV writes it in French, the XLSX keeps its type.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub enum Cellule {
     Texte(String),
     Entier(u64),
     /// A decimal number and the digits the CSV keeps.
     Nombre(f64, usize),
+    /// A fraction shown as a percentage (0.25 → 25 %).
+    Pourcent(f64),
 }
 
 /// One row of the communal view, in the order of [`entetes_vue`]; counts from 1 to seuil − 1 are

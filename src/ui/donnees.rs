@@ -13,6 +13,8 @@ use crate::import::{Format, OptionsLecture, Rejet};
 
 /// Relative URL of the demo file (copied into `dist/demo/` by Trunk).
 pub const DEMO_URL: &str = "demo/etat-des-lieux-demo.csv";
+/// The XLSX template, published as a static file so that the page needs no XLSX writer.
+const MODELE_XLSX: &str = "modele/modele-etat-des-lieux.xlsx";
 pub const DEMO_NOM: &str = "etat-des-lieux-demo.csv";
 /// Rejects and warnings shown on screen; the download has them all.
 const LIGNES_AFFICHEES: usize = 50;
@@ -101,7 +103,13 @@ fn Depot() -> impl IntoView {
                     "Modèle à remplir (CSV)"
                 </button></li>
                 <li><button class="fr-btn fr-btn--tertiary" type="button" data-testid="modele-xlsx"
-                    on:click=|_| telecharger("modele-etat-des-lieux.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &crate::export::modele::modele_xlsx())>
+                    on:click=move |_| spawn_local(async move {
+                        // A static file (public/modele/, kept equal to export::modele by a test).
+                        match lire_url(MODELE_XLSX).await {
+                            Ok(octets) => telecharger("modele-etat-des-lieux.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &octets),
+                            Err(e) => erreur.set(Some(e)),
+                        }
+                    })>
                     "Modèle à remplir (XLSX)"
                 </button></li>
             </ul>

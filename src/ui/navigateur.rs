@@ -133,3 +133,34 @@ pub fn ancre_initiale() -> String {
 pub fn aujourdhui() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
+
+/// Writes an XLSX workbook in the `classeur` Web Worker (the XLSX writer lives only there): waits
+/// for the worker to be ready, sends the tables as JSON, receives the file's bytes.
+pub async fn ecrire_xlsx(feuilles: &[crate::export::classeur::Feuille]) -> Result<Vec<u8>, String> {
+    let echec = |e: wasm_bindgen::JsValue| format!("Écriture du classeur impossible : {e:?}");
+    let json = serde_json::to_string(feuilles).map_err(|e| format!("Écriture du classeur impossible : {e}"))?;
+    let worker = web_sys::Worker::new("./classeur_loader.js").map_err(echec)?;
+    let pret = prochain_message(&worker);
+    pret.await.map_err(echec)?;
+    let reponse = prochain_message(&worker);
+    worker.post_message(&wasm_bindgen::JsValue::from_str(&json)).map_err(echec)?;
+    let octets = reponse.await.map_err(echec)?;
+    worker.terminate();
+    Ok(js_sys::Uint8Array::new(&octets).to_vec())
+}
+
+/// The data of the worker's next message (or its error).
+fn prochain_message(worker: &web_sys::Worker) -> wasm_bindgen_futures::JsFuture {
+    use wasm_bindgen::closure::Closure;
+    let promesse = js_sys::Promise::new(&mut |resoudre, rejeter| {
+        let ok = Closure::once_into_js(move |e: web_sys::MessageEvent| {
+            let _ = resoudre.call1(&wasm_bindgen::JsValue::NULL, &e.data());
+        });
+        let ko = Closure::once_into_js(move |e: wasm_bindgen::JsValue| {
+            let _ = rejeter.call1(&wasm_bindgen::JsValue::NULL, &e);
+        });
+        worker.set_onmessage(Some(ok.unchecked_ref()));
+        worker.set_onerror(Some(ko.unchecked_ref()));
+    });
+    wasm_bindgen_futures::JsFuture::from(promesse)
+}

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::graphiques::BarresParts;
-use super::navigateur::telecharger;
+use super::navigateur::{ecrire_xlsx, telecharger};
 use super::state::Session;
 use super::{libelle_motif, libelle_partie, SansResultats};
 use crate::domain::model::Motif;
@@ -98,6 +98,7 @@ pub fn PageRapport() -> impl IntoView {
 #[component]
 fn Exports() -> impl IntoView {
     let s = expect_context::<Session>();
+    let erreur = RwSignal::new(None::<String>);
     
     let avec = move |f: fn(&Session, &crate::domain::Resultats) -> (String, &'static str, Vec<u8>)| {
         move |_| {
@@ -112,10 +113,16 @@ fn Exports() -> impl IntoView {
             <h2 class="fr-h4">"Exports"</h2>
             <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm">
                 <li><button class="fr-btn" type="button" data-testid="export-xlsx"
-                    on:click=avec(|s, r| {
-                        let octets = s.parametres.with_untracked(|p| crate::export::classeur::classeur_xlsx(r, p));
-                        ("resultats-gestion-flux.xlsx".into(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", octets)
-                    })>
+                    on:click=move |_| {
+                        let Some(r) = s.resultats_ok() else { return };
+                        let tables = s.parametres.with_untracked(|p| crate::export::classeur::feuilles(&r, p));
+                        leptos::task::spawn_local(async move {
+                            match ecrire_xlsx(&tables).await {
+                                Ok(octets) => telecharger("resultats-gestion-flux.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &octets),
+                                Err(e) => erreur.set(Some(e)),
+                            }
+                        });
+                    }>
                     "Classeur complet (XLSX)"</button></li>
                 <li><button class="fr-btn fr-btn--secondary" type="button" data-testid="export-conventions"
                     on:click=avec(|_, r| ("conventions.csv".into(), "text/csv;charset=utf-8", crate::export::conventions::conventions_csv(r)))>
@@ -144,6 +151,7 @@ fn Exports() -> impl IntoView {
                     on:click=move |_| telecharger("parametres.json", "application/json", s.parametres.with_untracked(|p| p.vers_json()).as_bytes())>
                     "Paramètres (JSON)"</button></li>
             </ul>
+            {move || erreur.get().map(|e| view! { <div class="fr-alert fr-alert--error fr-mb-2w" role="alert"><p>{e}</p></div> })}
             <p class="fr-text--sm">"Les fichiers CSV suivent les conventions françaises : séparateur « ; », virgule décimale, UTF-8 avec BOM pour Excel ; les cellules commençant par =, +, - ou @ sont neutralisées."</p>
         </section>
     }

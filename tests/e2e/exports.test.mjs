@@ -55,11 +55,16 @@ test('the conventions table has one row per party, French conventions', async ()
   assert.match(rows[1], /;\d+,\d+;/, 'decimal comma');
 });
 
-test('the XLSX workbook downloads (its content is checked natively, read back with calamine)', async () => {
+test('the XLSX workbook is written by the worker and downloads (content checked natively with calamine)', async () => {
   const [d] = await Promise.all([app.page.waitForEvent('download'), app.page.click('[data-testid=export-xlsx]')]);
   assert.equal(d.suggestedFilename(), 'resultats-gestion-flux.xlsx');
   const bytes = readFileSync(await d.path());
   assert.equal(bytes.subarray(0, 2).toString(), 'PK');
   assert.ok(bytes.length > 10_000);
+  // Six sheets (Paramètres … Départements); zip entry names are stored in clear.
+  const text = bytes.toString('latin1');
+  assert.ok(text.includes('xl/workbook.xml') && text.includes('xl/worksheets/sheet6.xml'));
+  assert.ok(app.requests.some((u) => u.endsWith('/classeur_bg.wasm')), 'the XLSX worker was loaded');
+  assert.ok(!app.requests.slice(0, 5).some((u) => u.includes('classeur')), 'not at page load');
   await app.screenshot('exports');
 });
