@@ -87,6 +87,12 @@ pub struct Logement<'a> {
     pub date_fin: Option<NaiveDate>,
     pub droit_utilise: bool,
     pub taux_rotation: Option<f64>,
+    /// Building or programme (SPEC §2 v2 `programme`); empty when unknown. Used by the orientation
+    /// aid (SPEC §8: never tie a programme to a réservataire).
+    pub programme: &'a str,
+    /// Number of identical logements this row stands for (SPEC §2 v2 `nb`: RPLS open-data files
+    /// are aggregated); 0 and 1 both mean one.
+    pub nb: u32,
 }
 
 /// Concatenated texts (no allocation per row).
@@ -145,10 +151,15 @@ pub struct Dataset {
     pub loyer: Vec<u8>,
     /// 0 when unknown.
     pub annee_construction: Vec<u16>,
+    /// Programme id (index into [`Dataset::programmes`]), or [`AUCUN`].
+    pub programme: Vec<u32>,
+    /// Interned `programme` names.
+    pub programmes: Vec<String>,
 
-    /// Parties of category `commune` and the cellules where they hold reservations:
-    /// their territory for territorial objectives (SPEC §1, §4.10).
-    pub territoires: Vec<(u32, u32)>,
+    /// Logements reserved by a party of category `commune` (indices, ascending): the engine
+    /// sums their τ per (partie, cellule) to place a commune's objective on its own reserved
+    /// logements (SPEC §4.10 v2), without a second pass over the whole file.
+    pub logements_communaux: Vec<u32>,
     /// Per cellule and motif byte (0 = none): counts that no parameter changes.
     pub fixes: Vec<[CompteFixe; Motif::N + 1]>,
     /// Rows rejected and warnings raised by the import (for alerts).
@@ -192,6 +203,7 @@ pub struct DatasetBuilder {
     perimetres: FxHashMap<(u32, String), u32>,
     cellules: FxHashMap<(u32, u32), u32>,
     parties: FxHashMap<(u32, u32), u32>,
+    programmes: FxHashMap<String, u32>,
     derniere_cellule: Option<(u32, u32, u32)>,
 }
 
@@ -294,8 +306,15 @@ impl DatasetBuilder {
         i
     }
 
-    /// Appends one logement. The commune code must be a valid INSEE code (checked by the import).
+    /// Appends one logement, or `l.nb` identical ones (SPEC §2 v2: the row stands for that many
+    /// logements everywhere). The commune code must be a valid INSEE code (checked by the import).
     pub fn push(&mut self, l: &Logement) {
+        for _ in 0..l.nb.max(1) {
+            self.push_un(l);
+        }
+    }
+
+    fn push_un(&mut self, l: &Logement) {
         let b = self.bailleur(l.bailleur);
         let c = interner(&mut self.communes, &mut self.ds.communes, l.commune);
         let cellule = self.cellule(b, c);
@@ -336,6 +355,12 @@ impl DatasetBuilder {
         ds.loyer.push(tranche(l.loyer, &BORNES_LOYER));
         ds.annee_construction
             .push(l.annee_construction.unwrap_or(0));
+        let programme = if l.programme.is_empty() {
+            AUCUN
+        } else {
+            interner(&mut self.programmes, &mut self.ds.programmes, l.programme)
+        };
+        self.ds.programme.push(programme);
     }
 
     /// Appends another dataset (e.g. the second half of a file parsed on another thread),
@@ -375,6 +400,11 @@ impl DatasetBuilder {
                 )
             })
             .collect();
+        let programmes: Vec<u32> = autre
+            .programmes
+            .iter()
+            .map(|n| interner(&mut self.programmes, &mut self.ds.programmes, n))
+            .collect();
         let ds = &mut self.ds;
         ds.rpls.octets.reserve(autre.rpls.octets.len());
         for i in 0..autre.rpls.len() {
@@ -400,6 +430,12 @@ impl DatasetBuilder {
         ds.loyer.extend_from_slice(&autre.loyer);
         ds.annee_construction
             .extend_from_slice(&autre.annee_construction);
+        ds.programme.extend(
+            autre
+                .programme
+                .iter()
+                .map(|&p| if p == AUCUN { AUCUN } else { programmes[p as usize] }),
+        );
     }
 
     /// The rows and tables as appended, not indexed (to be [`DatasetBuilder::ajouter`]-ed elsewhere).
@@ -420,21 +456,17 @@ impl DatasetBuilder {
         for (i, p) in ds.parties.iter().enumerate() {
             ds.perimetres[p.perimetre as usize].parties.push(i as u32);
         }
-        let locale: Vec<bool> = ds
+        let communale: Vec<bool> = ds
             .parties
             .iter()
             .map(|p| ds.reservataires[p.reservataire as usize].categorie == Categorie::Commune)
             .collect();
-        let mut territoires: Vec<(u32, u32)> = ds
-            .partie
-            .iter()
-            .zip(&ds.cellule)
-            .filter(|(&p, _)| p != AUCUN && locale[p as usize])
-            .map(|(&p, &c)| (p, c))
+        ds.logements_communaux = (0..ds.len() as u32)
+            .filter(|&i| {
+                let p = ds.partie[i as usize];
+                p != AUCUN && communale[p as usize]
+            })
             .collect();
-        territoires.sort_unstable();
-        territoires.dedup();
-        ds.territoires = territoires;
         ds.fixes = vec![[CompteFixe::default(); Motif::N + 1]; ds.cellules.len()];
         for i in 0..ds.len() {
             let f = &mut ds.fixes[ds.cellule[i] as usize][ds.motif[i] as usize];

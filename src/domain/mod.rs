@@ -479,10 +479,16 @@ fn perimetre(
 /// Positions (in the perimeter's cellule list) of the communes where commune partie `q` holds
 /// reservations.
 fn territoire_de(ds: &Dataset, per: &dataset::Perimetre, q: u32) -> Vec<usize> {
-    let debut = ds.territoires.partition_point(|&(x, _)| x < q);
-    ds.territoires[debut..]
+    let mut cellules: Vec<u32> = ds
+        .logements_communaux
         .iter()
-        .take_while(|&&(x, _)| x == q)
-        .filter_map(|&(_, c)| per.cellules.iter().position(|&k| k == c))
+        .filter(|&&i| ds.partie[i as usize] == q)
+        .map(|&i| ds.cellule[i as usize])
+        .collect();
+    cellules.sort_unstable();
+    cellules.dedup();
+    cellules
+        .iter()
+        .filter_map(|&c| per.cellules.iter().position(|&k| k == c))
         .collect()
 }

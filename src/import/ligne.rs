@@ -326,5 +326,7 @@ fn convertir<'r>(
         date_fin,
         droit_utilise: droit_utilise.unwrap_or(false),
         taux_rotation,
+        programme: "",
+        nb: 1,
     })
 }
