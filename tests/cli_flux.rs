@@ -1,7 +1,6 @@
-//! The `flux` command line (SPEC §6): golden files on a small fixture, exit codes, `generer`.
-//!
-//! Golden files live in `tests/fixtures/golden/attendu/`. After an intended change of the outputs,
-//! regenerate them with `FLUX_GOLDEN_MAJ=1 cargo test --test cli_flux` and review the diff.
+//! The `flux` command line (SPEC §6): keys and columns of the outputs, exit codes, `generer`. The
+//! golden files of the small fixture are a case of `tests/cas/`, run by `tests/cas.rs` (after an
+//! intended change of the outputs: `FLUX_GOLDEN_MAJ=1 cargo test --test cas`, review the diff).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -9,7 +8,7 @@ use std::process::{Command, Output};
 const FLUX: &str = env!("CARGO_BIN_EXE_flux");
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/golden")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cas/golden")
 }
 
 /// A fresh scratch directory under the target directory.
@@ -25,48 +24,6 @@ fn flux(args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("flux exécutable")
-}
-
-#[test]
-fn golden_outputs_on_the_small_fixture() {
-    let sortie = scratch("golden");
-    let out = flux(&[
-        fixtures().join("etat_des_lieux.csv").to_str().unwrap(),
-        "--parametres",
-        fixtures().join("parametres.json").to_str().unwrap(),
-        "--sortie",
-        sortie.to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let attendu = fixtures().join("attendu");
-    let maj = std::env::var_os("FLUX_GOLDEN_MAJ").is_some();
-    for nom in [
-        "synthese.json",
-        "communes.csv",
-        "epci.csv",
-        "departements.csv",
-        "etalement.csv",
-        "objectifs.csv",
-        "rejets.csv",
-        "avertissements.csv",
-    ] {
-        let produit = std::fs::read(sortie.join(nom)).unwrap();
-        if maj {
-            std::fs::create_dir_all(&attendu).unwrap();
-            std::fs::write(attendu.join(nom), &produit).unwrap();
-            continue;
-        }
-        let reference = std::fs::read(attendu.join(nom)).unwrap_or_default();
-        assert!(
-            produit == reference,
-            "{nom} differs from tests/fixtures/golden/attendu/{nom} (FLUX_GOLDEN_MAJ=1 to update):\n{}",
-            String::from_utf8_lossy(&produit)
-        );
-    }
 }
 
 #[test]
@@ -118,13 +75,18 @@ fn synthese_has_the_keys_of_the_spec() {
         "part",
         "logements_par_an",
         "annees_epuisement",
+        "annees_nommees",
     ] {
         assert!(parts[0].get(k).is_some(), "{k}");
     }
+    // SPEC §6 v2: calendar years, the category next to the name, the exact amounts.
     let etalement = std::fs::read_to_string(sortie.join("etalement.csv")).unwrap();
     assert!(etalement.starts_with(
-        "\u{feff}bailleur;departement;annee;reservataire;logements_offerts;volume_restant\r\n"
-    ));
+        "\u{feff}bailleur;departement;annee;reservataire;categorie;logements_offerts;volume_restant;logements_exacts\r\n"
+    ), "{}", etalement.lines().next().unwrap());
+    let annee = v["premiere_annee"].as_i64().unwrap();
+    let deuxieme = etalement.lines().nth(1).unwrap();
+    assert!(deuxieme.contains(&format!(";{annee};Etat - prioritaires;etat_prioritaires;")), "{deuxieme}");
     let communes = std::fs::read_to_string(sortie.join("communes.csv")).unwrap();
     let entete = communes.lines().next().unwrap();
     for k in [

@@ -1,12 +1,13 @@
 //! Property tests of the invariants of SPEC §4, over random états des lieux and parameters:
 //! shares of a perimeter sum to exactly 100 % and none is negative; no volume is negative; the
 //! communal view's totals equal the detailed totals; rows read = kept + rejected; whole-logement
-//! yearly targets sum to the rounded flux.
+//! yearly targets sum to T(k) − T(k−1), the rounded cumulated flux (SPEC §4.9 v2). The v2 rounding
+//! itself (`cumul`) is tested on random perimeters in `etalement_proprietes.rs`.
 
 use chrono::{Duration, NaiveDate};
 use gestion_flux::domain::model::{Motif, Segment, TypeDroit};
 use gestion_flux::domain::parametres::{
-    Arrondi, Depassement, MethodePart, ModeRotation, ParPerimetre,
+    Arrondi, Cohorte, Depassement, MethodePart, ModeRotation, MisesEnService, ParPerimetre,
 };
 use gestion_flux::domain::{calculer, Categorie, Dataset, Logement, Parametres, Resultats};
 use gestion_flux::import;
@@ -122,7 +123,7 @@ fn parametres() -> impl Strategy<Value = Parametres> {
             proptest::collection::vec(0..NOMS.len(), 0..4),
         ),
         (
-            0usize..3,
+            0usize..4,
             proptest::collection::vec(any::<bool>(), Motif::N),
             any::<bool>(),
             0.0..40.0f64,
@@ -174,7 +175,11 @@ fn parametres() -> impl Strategy<Value = Parametres> {
                 p.etat.part_totale = etat;
                 p.etat.part_agents = (agents * 0.05).min(etat);
                 p.prelevements_annuels = ParPerimetre::Uniforme(prel);
-                p.mises_en_service_annuelles = ParPerimetre::Uniforme(mises);
+                // New logements: one cohort in 2024 (already in F_1) and one in 2026 (from F_3).
+                p.mises_en_service = MisesEnService::Liste(vec![
+                    Cohorte { annee: 2024, logements: (mises * 3.0).floor() },
+                    Cohorte { annee: 2026, logements: (mises * 7.0).floor() },
+                ]);
                 p.depassement = if priorite {
                     Depassement::Priorite
                 } else {
@@ -190,7 +195,7 @@ fn parametres() -> impl Strategy<Value = Parametres> {
                         }
                     })
                     .collect();
-                p.arrondi = [Arrondi::PlusFortsRestes, Arrondi::Report, Arrondi::Aucun][arrondi];
+                p.arrondi = [Arrondi::Cumul, Arrondi::PlusFortsRestes, Arrondi::Report, Arrondi::Aucun][arrondi];
                 p.exclusions = Motif::TOUS.into_iter().zip(excl).collect();
                 p.regroupement_plm = plm;
                 p.duree_sans_terme_ans = sans_terme;
@@ -290,29 +295,28 @@ fn verifier_vue_communale(r: &Resultats) -> Result<(), TestCaseError> {
 
 fn verifier_arrondis(r: &Resultats, arrondi: Arrondi) -> Result<(), TestCaseError> {
     for per in &r.perimetres {
-        let f = per.flux_annuel;
-        for annee in 1..=per.etalement.annees {
-            let lignes = per.etalement.lignes.iter().filter(|l| l.annee == annee);
-            let (entiers, exacts): (f64, f64) =
-                lignes.fold((0.0, 0.0), |(a, b), l| (a + l.offerts, b + l.exact));
-            // SPEC §4 invariant: whole-logement yearly targets sum to the rounded flux, every year.
+        let e = &per.etalement;
+        prop_assert_eq!(e.premiere_annee, 2025);
+        let mut cumul = 0.0;
+        for (k, a) in e.grille(per.parts.len()).iter().enumerate() {
+            let f = e.flux[k];
+            prop_assert_eq!(a.annee, 2025 + k as i32);
+            let avant = (cumul + 0.5 + 1e-9f64).floor();
+            cumul += f;
+            let t = (cumul + 0.5 + 1e-9f64).floor();
+            let entiers: f64 = a.offerts.iter().sum();
+            let exacts: f64 = e.lignes.iter().filter(|l| l.annee == a.annee).map(|l| l.exact).sum();
+            // SPEC §4 invariant: whole-logement yearly targets sum to T(k) − T(k−1), every year.
             match arrondi {
-                Arrondi::PlusFortsRestes | Arrondi::Report => {
-                    prop_assert_eq!(entiers, (f + 1e-9).round(), "année {}", annee)
-                }
                 Arrondi::Aucun => prop_assert!(egal(entiers, f)),
+                _ => {
+                    prop_assert_eq!(entiers, t - avant, "année {}", a.annee);
+                    prop_assert!(a.offerts.iter().all(|x| x.fract() == 0.0 && *x >= 0.0));
+                }
             }
             prop_assert!(egal(exacts, f), "Σ exacts {exacts} ≠ F {f}");
-            if arrondi != Arrondi::Aucun {
-                let entiers = per
-                    .etalement
-                    .lignes
-                    .iter()
-                    .filter(|l| l.annee == annee)
-                    .all(|l| l.offerts.fract() == 0.0);
-                prop_assert!(entiers);
-            }
         }
+        prop_assert_eq!(per.flux_annuel, e.flux[0]);
     }
     Ok(())
 }
@@ -432,9 +436,10 @@ fn verifier_reference(ls: &[L], p: &Parametres, r: &Resultats) -> Result<(), Tes
         let (n, assiette, taux, parts) =
             &perimetres[&(per.bailleur.clone(), per.departement.clone())];
         prop_assert_eq!((*n, *assiette), (per.logements, per.assiette));
-        let f = (taux + p.mises_en_service_annuelles.valeur("", "")
-            - p.prelevements_annuels.valeur("", ""))
-        .max(0.0);
+        // F_1 = Σ τ + τ̄ × (new logements let before 2025) − prélèvements (SPEC §4.5 v2).
+        let moyen = if *assiette > 0 { taux / *assiette as f64 } else { p.rotation.taux_unique };
+        let avant: f64 = p.mises_en_service.cohortes("", "").iter().filter(|c| c.annee < 2025).map(|c| c.logements).sum();
+        let f = (taux + moyen * avant - p.prelevements_annuels.valeur("", "")).max(0.0);
         prop_assert!(egal(per.flux_annuel, f), "F {} ≠ {}", per.flux_annuel, f);
         for x in per
             .parts

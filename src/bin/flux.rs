@@ -80,6 +80,16 @@ fn convertir(args: &[String]) -> Result<(), String> {
         }
         None => Parametres::default(),
     };
+    // The default date is 1 January of this year: say which one was used (it is also written into
+    // parametres.json), so that a run can be reproduced next year.
+    eprintln!(
+        "flux : date de conversion {} (étalement à partir de {})",
+        parametres.date_conversion.format("%d/%m/%Y"),
+        chrono::Datelike::year(&parametres.date_conversion)
+    );
+    for a in &parametres.avertissements {
+        eprintln!("flux : paramètres : {a}");
+    }
     let chrono = Chrono::new();
     let octets = std::fs::read(entree).map_err(|e| format!("{entree} illisible : {e}"))?;
     chrono.etape("lecture du fichier");

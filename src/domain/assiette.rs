@@ -20,9 +20,10 @@ mod tests {
     #[test]
     fn switching_a_motif_off_puts_logements_back() {
         let mut p = Parametres::default();
+        // SPEC §3 v2: every legal motif out, `autre` kept in the assiette.
         assert_eq!(
             exclusions(&p),
-            [false, true, true, true, true, true, true, true, true, true]
+            [false, true, true, true, true, true, true, true, true, false]
         );
         p.exclusions.insert(Motif::Vente, false);
         let t = exclusions(&p);

@@ -156,7 +156,7 @@ pub struct Dataset {
     /// Interned `programme` names.
     pub programmes: Vec<String>,
 
-    /// Logements reserved by a party of category `commune` (indices, ascending): the engine
+    /// Logements reserved by a commune, EPCI or EPT party (indices, ascending): the engine
     /// sums their τ per (partie, cellule) to place a commune's objective on its own reserved
     /// logements (SPEC §4.10 v2), without a second pass over the whole file.
     pub logements_communaux: Vec<u32>,
@@ -222,7 +222,7 @@ fn interner(map: &mut FxHashMap<String, u32>, table: &mut Vec<String>, s: &str) 
 pub fn nom_par_defaut(categorie: Categorie, commune: &str) -> String {
     match categorie {
         Categorie::Commune => format!("Commune {commune}"),
-        c => c.libelle().to_owned(),
+        c => c.nom_sortie().to_owned(),
     }
 }
 
@@ -459,7 +459,7 @@ impl DatasetBuilder {
         let communale: Vec<bool> = ds
             .parties
             .iter()
-            .map(|p| ds.reservataires[p.reservataire as usize].categorie == Categorie::Commune)
+            .map(|p| ds.reservataires[p.reservataire as usize].categorie.territoriale())
             .collect();
         ds.logements_communaux = (0..ds.len() as u32)
             .filter(|&i| {

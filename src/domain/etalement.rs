@@ -6,15 +6,12 @@
 
 use serde::Serialize;
 
+use super::flux::FluxAnnuels;
 use super::parametres::Arrondi;
+use super::regles::{ANNEES_MAX, TOLERANCE};
 
-/// At most 50 years of étalement (SPEC §4.9).
-pub const ANNEES_MAX: u16 = 50;
-/// Tolerance of the floating-point arithmetic (a volume below it is used up).
-pub const EPS: f64 = 1e-9;
-
-/// A party of the convention, in tie-break order (État prioritaires, État agents, réservataires by
-/// name); the bailleur is added last by [`etaler`].
+/// A party of the convention other than the bailleur, in tie-break order (État prioritaires, État
+/// agents, réservataires by name); the bailleur is added last by [`etaler`].
 #[derive(Clone, Copy, Debug)]
 pub struct PartEtalement {
     /// Share of the flux p.
@@ -25,28 +22,94 @@ pub struct PartEtalement {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LigneEtalement {
-    pub annee: u16,
+    /// Calendar year A_k (SPEC §4.9 v2).
+    pub annee: i32,
     /// Index of the party; `parties.len()` is the bailleur.
     pub partie: u32,
-    /// Logements offered: whole (per `arrondi`) or exact (`aucun`).
+    /// Whole logements W(k) of the rounding mode (exact amounts with `aucun`).
     pub offerts: f64,
     /// offered_r(k) before rounding.
     pub exact: f64,
+    /// Whole logements this party deferred to the next year (`cumul` only, when the bailleur had
+    /// no room).
+    pub differes: u32,
     /// Remaining V_r after the year; `None` for the État and the bailleur.
     pub volume_restant: Option<f64>,
 }
 
+/// The year-by-year table of one perimeter.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Etalement {
+    /// A_1, the calendar year of `date_conversion`.
+    pub premiere_annee: i32,
+    /// Number of years of the table.
     pub annees: u16,
+    /// F_k of each year of the table.
+    pub flux: Vec<f64>,
+    /// Whole logements of each year, T(k) − T(k−1) with T(k) = ⌊Σ_{j≤k} F_j + 0.5⌋ (exact F_k
+    /// with `aucun`).
+    pub logements_annee: Vec<f64>,
     pub lignes: Vec<LigneEtalement>,
+    /// Per party (bailleur last): whole logements over the whole table.
+    pub totaux: Vec<f64>,
+    /// Per party (bailleur last): years to use V_r up, simulated with the F_k (`None` when nothing
+    /// is consumed).
+    pub annees_epuisement: Vec<Option<f64>>,
+    /// Per party (bailleur last): calendar years in which it receives a whole logement, for the
+    /// parties under one logement a year (p × F_1 < 1); empty otherwise and for the bailleur.
+    pub annees_nommees: Vec<Vec<i32>>,
+}
+
+impl Etalement {
+    /// Calendar years of the table.
+    pub fn annees_civiles(&self) -> impl Iterator<Item = i32> + '_ {
+        (0..i32::from(self.annees)).map(|k| self.premiere_annee + k)
+    }
+
+    /// Whole logements per party (`n` parties, bailleur included) for each year: the table as a
+    /// grid, with the year's total.
+    pub fn grille(&self, n: usize) -> Vec<AnneeEtalement> {
+        let mut g: Vec<AnneeEtalement> = self
+            .annees_civiles()
+            .zip(&self.logements_annee)
+            .map(|(annee, &total)| AnneeEtalement {
+                annee,
+                offerts: vec![0.0; n],
+                total,
+            })
+            .collect();
+        for l in &self.lignes {
+            let k = (l.annee - self.premiere_annee) as usize;
+            if let Some(x) = g.get_mut(k).and_then(|a| a.offerts.get_mut(l.partie as usize)) {
+                *x += l.offerts;
+            }
+        }
+        g
+    }
+}
+
+/// One year of [`Etalement::grille`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct AnneeEtalement {
+    pub annee: i32,
+    /// Whole logements per party (bailleur last).
+    pub offerts: Vec<f64>,
+    pub total: f64,
+}
+
+/// ⌊x + 0.5⌋: the nearest whole number, halves up (SPEC §4.9 v2), robust to the noise of sums.
+fn arrondi_demi(x: f64) -> f64 {
+    (x + 0.5 + TOLERANCE).floor()
 }
 
 /// Largest remainder (méthode des plus forts restes): floors of the exact amounts, then one more
 /// logement to the largest remainders until `total` is reached; ties go to the earlier party
 /// (the party order is the tie-break order of the issue).
 pub fn plus_forts_restes(exacts: &[f64], total: f64) -> Vec<f64> {
-    let mut entiers: Vec<f64> = exacts.iter().map(|a| (a + EPS).floor().max(0.0)).collect();
+    let mut entiers: Vec<f64> = exacts
+        .iter()
+        .map(|a| (a + TOLERANCE).floor().max(0.0))
+        .collect();
     let manque = (total - entiers.iter().sum::<f64>()).round() as i64;
     // Remainders are compared on a 1e-9 grid so that floating-point noise (0.3 − 0.05 ≠ 0.25)
     // never breaks a tie that is exact on paper; ties go to the lower index.
@@ -54,7 +117,7 @@ pub fn plus_forts_restes(exacts: &[f64], total: f64) -> Vec<f64> {
         .iter()
         .zip(&entiers)
         .enumerate()
-        .map(|(i, (a, e))| (std::cmp::Reverse(((a - e) / EPS).round() as i64), i))
+        .map(|(i, (a, e))| (std::cmp::Reverse(((a - e) / TOLERANCE).round() as i64), i))
         .collect();
     let k = manque.unsigned_abs() as usize;
     if manque > 0 && k < ordre.len() {
@@ -69,7 +132,7 @@ pub fn plus_forts_restes(exacts: &[f64], total: f64) -> Vec<f64> {
             entiers[i] += 1.0;
         }
     } else {
-        // Only reachable through floating-point noise: take back from the smallest remainders.
+        // The year's total is below the sum of the floors: take back from the smallest remainders.
         for _ in 0..k {
             if let Some(&(_, j)) = ordre.iter().rev().find(|&&(_, j)| entiers[j] >= 1.0) {
                 entiers[j] -= 1.0;
@@ -79,114 +142,231 @@ pub fn plus_forts_restes(exacts: &[f64], total: f64) -> Vec<f64> {
     entiers
 }
 
-/// Year-by-year étalement of one perimeter with annual flux `flux`.
+/// State of one party across the years.
+#[derive(Clone, Copy, Debug)]
+struct Compte {
+    par_an_1: f64,
+    part: f64,
+    /// Remaining V_r (∞ for the État).
+    restant: f64,
+    /// Q_r(k): exact cumulated entitlement.
+    q: f64,
+    /// A_r(k): whole logements received.
+    a: f64,
+    /// Years to use V_r up, once known.
+    epuisement: Option<f64>,
+}
+
+impl Compte {
+    /// Whole logements still owed under `cumul` (deferred ones included).
+    fn du_cumul(&self) -> f64 {
+        arrondi_demi(self.q) - self.a
+    }
+    /// Whole logements still owed under `report` (floor of the cumulated entitlement).
+    fn du_report(&self) -> f64 {
+        (self.q + TOLERANCE).floor() - self.a
+    }
+}
+
+/// Year-by-year étalement of one perimeter whose flux is `flux` year by year.
 ///
-/// offered_r(k) = min(p_r × F, remaining V_r); remaining V_r −= offered_r(k). A réservataire whose
-/// volume is used up leaves the table and its part returns to the bailleur, whose row is the
-/// residual F − Σ offered. Stops when every volume is used (and, with `report`, every carried
-/// logement delivered), after at most [`ANNEES_MAX`] years. Réservataires with a zero share never
-/// consume and are not listed.
-pub fn etaler(flux: f64, parties: &[PartEtalement], arrondi: Arrondi) -> Etalement {
+/// offered_r(k) = min(p_r × F_k, remaining V_r); remaining V_r −= offered_r(k). A réservataire whose
+/// volume is used up leaves the table and its part returns to the bailleur, whose exact amount is
+/// the residual F_k − Σ offered. Whole logements follow `arrondi`; every year they sum to
+/// T(k) − T(k−1). Stops when every volume is used and every logement owed delivered, after at most
+/// [`ANNEES_MAX`] years. Réservataires with a zero share never consume and are not listed.
+pub fn etaler(flux: &FluxAnnuels, parties: &[PartEtalement], arrondi: Arrondi) -> Etalement {
     let n = parties.len();
-    let par_an: Vec<f64> = parties.iter().map(|p| p.part * flux).collect();
-    let mut restant: Vec<f64> = parties
+    let f1 = flux.flux(1);
+    let mut comptes: Vec<Compte> = parties
         .iter()
-        .map(|p| p.volume.unwrap_or(f64::INFINITY))
+        .map(|p| Compte {
+            par_an_1: p.part * f1,
+            part: p.part,
+            restant: p.volume.unwrap_or(f64::INFINITY),
+            q: 0.0,
+            a: 0.0,
+            epuisement: None,
+        })
         .collect();
-    let mut cumul = vec![0.0; n];
-    let mut donne = vec![0.0; n];
-    let du = |cumul: &[f64], donne: &[f64], i: usize| (cumul[i] + EPS).floor() - donne[i];
-    let mut res = Etalement::default();
-    let mut actifs = Vec::with_capacity(n + 1);
-    let mut exacts = Vec::with_capacity(n + 1);
-    for annee in 1..=ANNEES_MAX {
+    let consomme = |i: usize| parties[i].volume.is_some();
+    let mut res = Etalement {
+        premiere_annee: flux.annee(1),
+        totaux: vec![0.0; n + 1],
+        annees_nommees: vec![Vec::new(); n + 1],
+        ..Default::default()
+    };
+    let (mut cumul_flux, mut t_avant) = (0.0, 0.0);
+    let mut actifs: Vec<usize> = Vec::with_capacity(n + 1);
+    let mut exacts: Vec<f64> = Vec::with_capacity(n + 1);
+    for k in 1..=ANNEES_MAX {
+        let annee = flux.annee(k);
+        let fk = flux.flux(k);
+        cumul_flux += fk;
+        let t = arrondi_demi(cumul_flux);
+        let budget = t - t_avant;
+        t_avant = t;
         actifs.clear();
         exacts.clear();
-        for i in 0..n {
-            if par_an[i] <= 0.0 {
+        for (i, c) in comptes.iter_mut().enumerate() {
+            if c.part <= 0.0 {
                 continue;
             }
-            let e = match parties[i].volume {
-                None => par_an[i],
-                Some(_) if restant[i] <= EPS => 0.0,
-                Some(_) if restant[i] - par_an[i] <= EPS => restant[i],
-                Some(_) => par_an[i],
+            let par_an = c.part * fk;
+            let e = if !consomme(i) {
+                par_an
+            } else if c.restant <= TOLERANCE {
+                0.0
+            } else if c.restant - par_an <= TOLERANCE {
+                // Used up this year: the fraction of the year it took, for `annees_epuisement`.
+                if par_an > 0.0 {
+                    c.epuisement = Some(f64::from(k - 1) + c.restant / par_an);
+                }
+                c.restant
+            } else {
+                par_an
             };
-            // With `report`, a party keeps its row while carried logements are still due to it.
-            let en_attente = arrondi == Arrondi::Report && du(&cumul, &donne, i) >= 1.0;
-            if e > 0.0 || en_attente {
+            let du = match arrondi {
+                Arrondi::Cumul => c.du_cumul() >= 1.0,
+                Arrondi::Report => c.du_report() >= 1.0,
+                _ => false,
+            };
+            if e > 0.0 || du {
+                if consomme(i) {
+                    c.restant = if c.restant - e <= TOLERANCE { 0.0 } else { c.restant - e };
+                }
+                c.q += e;
                 actifs.push(i);
                 exacts.push(e);
-                if parties[i].volume.is_some() {
-                    restant[i] = if restant[i] - e <= EPS {
-                        0.0
-                    } else {
-                        restant[i] - e
-                    };
-                }
             }
         }
         actifs.push(n);
-        exacts.push((flux - exacts.iter().sum::<f64>()).max(0.0));
-        let offerts = match arrondi {
+        exacts.push((fk - exacts.iter().sum::<f64>()).max(0.0));
+        let mut differes = vec![0u32; actifs.len()];
+        let offerts: Vec<f64> = match arrondi {
             Arrondi::Aucun => exacts.clone(),
-            Arrondi::PlusFortsRestes => plus_forts_restes(&exacts, (flux + EPS).round()),
+            Arrondi::PlusFortsRestes => plus_forts_restes(&exacts, budget),
             Arrondi::Report => {
-                // SPEC §4 invariant: every year's whole logements sum to the rounded flux.
-                let mut budget = (flux + EPS).round();
-                let mut o = Vec::with_capacity(actifs.len());
-                for (&i, &e) in actifs.iter().zip(&exacts).take(actifs.len() - 1) {
-                    cumul[i] += e;
-                    let x = du(&cumul, &donne, i).min(budget).max(0.0);
-                    donne[i] += x;
-                    budget -= x;
-                    o.push(x);
-                }
-                o.push(budget);
+                let mut reste = budget;
+                let mut o: Vec<f64> = actifs[..actifs.len() - 1]
+                    .iter()
+                    .map(|&i| {
+                        let x = comptes[i].du_report().min(reste).max(0.0);
+                        reste -= x;
+                        x
+                    })
+                    .collect();
+                o.push(reste);
                 o
             }
+            Arrondi::Cumul => {
+                let mut w: Vec<f64> = actifs[..actifs.len() - 1]
+                    .iter()
+                    .map(|&i| comptes[i].du_cumul().max(0.0))
+                    .collect();
+                let mut bailleur = budget - w.iter().sum::<f64>();
+                // The bailleur has no room: the parties furthest ahead of their entitlement
+                // (largest A_r(k) − Q_r(k), then larger share, then party order) each defer one
+                // logement, which stays owed and comes back by the same formula.
+                while bailleur < 0.0 {
+                    let Some(j) = (0..w.len()).filter(|&j| w[j] >= 1.0).max_by(|&x, &y| {
+                        let (cx, cy) = (&comptes[actifs[x]], &comptes[actifs[y]]);
+                        let avance = |c: &Compte, w: f64| ((c.a + w - c.q) / TOLERANCE).round() as i64;
+                        avance(cx, w[x])
+                            .cmp(&avance(cy, w[y]))
+                            .then(cx.part.total_cmp(&cy.part))
+                            .then(y.cmp(&x))
+                    }) else {
+                        break;
+                    };
+                    w[j] -= 1.0;
+                    differes[j] += 1;
+                    bailleur += 1.0;
+                }
+                w.push(bailleur.max(0.0));
+                w
+            }
         };
-        for ((&i, &exact), offerts) in actifs.iter().zip(&exacts).zip(offerts) {
-            let volume_restant = (i < n)
-                .then(|| parties[i].volume.map(|_| restant[i]))
-                .flatten();
+        res.flux.push(fk);
+        res.logements_annee.push(if arrondi == Arrondi::Aucun { fk } else { budget });
+        for (j, (&i, &x)) in actifs.iter().zip(&offerts).enumerate() {
+            if i < n {
+                comptes[i].a += x;
+            }
+            res.totaux[i] += x;
+            if i < n && x >= 1.0 - TOLERANCE && comptes[i].par_an_1 < 1.0 {
+                res.annees_nommees[i].push(annee);
+            }
             res.lignes.push(LigneEtalement {
                 annee,
                 partie: i as u32,
-                offerts,
-                exact,
-                volume_restant,
+                offerts: x,
+                exact: exacts[j],
+                differes: differes[j],
+                volume_restant: (i < n && consomme(i)).then(|| comptes[i].restant),
             });
         }
-        res.annees = annee;
-        let continuer = (0..n).any(|i| {
-            parties[i].volume.is_some()
-                && par_an[i] > 0.0
-                && (restant[i] > EPS
-                    || (arrondi == Arrondi::Report && du(&cumul, &donne, i) >= 1.0))
+        res.annees = k;
+        let continuer = comptes.iter().enumerate().any(|(i, c)| {
+            c.part > 0.0
+                && ((consomme(i) && c.restant > TOLERANCE)
+                    || match arrondi {
+                        Arrondi::Cumul => c.du_cumul() >= 1.0,
+                        Arrondi::Report => consomme(i) && c.du_report() >= 1.0,
+                        _ => false,
+                    })
         });
         if !continuer {
             break;
         }
     }
+    // Volumes not used up within the table: the rest at the last year's pace.
+    let fk = res.flux.last().copied().unwrap_or(0.0);
+    res.annees_epuisement = comptes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            (consomme(i) && parties[i].volume.is_some_and(|v| v > 0.0) && c.part > 0.0)
+                .then(|| {
+                    c.epuisement.or_else(|| {
+                        (c.part * fk > 0.0)
+                            .then(|| f64::from(res.annees) + c.restant / (c.part * fk))
+                    })
+                })
+                .flatten()
+        })
+        .chain([None])
+        .collect();
+    if arrondi == Arrondi::Aucun {
+        // Named years are decided at conversion whatever the rounding (SPEC §4.9 v2): without
+        // rounding, they are those of the default rule, `cumul`.
+        res.annees_nommees = etaler(flux, parties, Arrondi::Cumul).annees_nommees;
+    }
     res
-}
-
-/// Years to exhaust V_r at p_r × F a year (reported, SPEC §4.9); `None` when nothing is consumed.
-pub fn annees_epuisement(volume: f64, par_an: f64) -> Option<f64> {
-    (volume > 0.0 && par_an > 0.0).then(|| volume / par_an)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn offerts(e: &Etalement, partie: u32) -> Vec<(u16, f64)> {
+    fn constant(f: f64) -> FluxAnnuels {
+        FluxAnnuels::new(2026, f, 0.063, 0.0, &[])
+    }
+
+    fn offerts(e: &Etalement, partie: u32) -> Vec<(i32, f64)> {
         e.lignes
             .iter()
             .filter(|l| l.partie == partie && l.offerts > 0.0)
             .map(|l| (l.annee, l.offerts))
             .collect()
+    }
+
+    fn etat(part: f64) -> PartEtalement {
+        PartEtalement { part, volume: None }
+    }
+
+    fn reservataire(part: f64, volume: f64) -> PartEtalement {
+        PartEtalement { part, volume: Some(volume) }
     }
 
     /// Issue worked example 5.
@@ -196,84 +376,100 @@ mod tests {
         assert_eq!(r, vec![188.0, 37.0, 10.0, 20.0, 495.0]);
     }
 
-    /// Issue worked example 4: 0.15 logement a year, volume 3 → years 7, 14, 20, then it leaves.
+    /// The issue's case: F = 100, 3 droits de suite × 12 years at 6,3 % → V = 2.268, 0.2 logement
+    /// a year. Under the v1 largest remainder it never wins a logement; under `cumul` it gets
+    /// ⌊V + 0.5⌋ = 2, in named years.
+    #[test]
+    fn small_reservataire_is_not_drowned_under_cumul() {
+        let v = 3.0 * 12.0 * 0.063;
+        let parties = [etat(0.25), etat(0.05), reservataire(0.002, v)];
+        let pfr = etaler(&constant(100.0), &parties, Arrondi::PlusFortsRestes);
+        assert_eq!(pfr.totaux[2], 0.0, "v1: noyé dans le flux");
+        let c = etaler(&constant(100.0), &parties, Arrondi::Cumul);
+        assert_eq!(c.totaux[2], 2.0);
+        // 0.2 a year: the cumulated entitlement crosses 0.5 in year 3 and 1.5 in year 8.
+        assert_eq!(offerts(&c, 2), vec![(2028, 1.0), (2033, 1.0)]);
+        assert_eq!(c.annees_nommees[2], vec![2028, 2033]);
+        assert_eq!(pfr.annees_nommees[2], Vec::<i32>::new());
+    }
+
+    /// Issue worked example 4 (v1 `report`): 0.15 logement a year, volume 3 → years 7, 14, 20.
     #[test]
     fn report_names_years_for_small_reservataires() {
-        let parties = [
-            PartEtalement {
-                part: 0.3,
-                volume: None,
-            },
-            PartEtalement {
-                part: 0.0015,
-                volume: Some(3.0),
-            },
-        ];
-        let e = etaler(100.0, &parties, Arrondi::Report);
-        assert_eq!(offerts(&e, 1), vec![(7, 1.0), (14, 1.0), (20, 1.0)]);
+        let parties = [etat(0.3), reservataire(0.0015, 3.0)];
+        let e = etaler(&constant(100.0), &parties, Arrondi::Report);
+        assert_eq!(offerts(&e, 1), vec![(2032, 1.0), (2039, 1.0), (2045, 1.0)]);
+        assert_eq!(e.annees_nommees[1], vec![2032, 2039, 2045]);
         assert_eq!(e.annees, 20);
-        assert_eq!(e.lignes.iter().filter(|l| l.partie == 1).count(), 20);
-        for annee in 1..=20 {
-            let total: f64 = e
-                .lignes
-                .iter()
-                .filter(|l| l.annee == annee)
-                .map(|l| l.offerts)
-                .sum();
-            assert_eq!(total, 100.0);
+        assert_eq!(e.premiere_annee, 2026);
+        for a in e.grille(3) {
+            assert_eq!(a.offerts.iter().sum::<f64>(), 100.0);
         }
+        let c = etaler(&constant(100.0), &parties, Arrondi::Cumul);
+        assert_eq!(offerts(&c, 1), vec![(2029, 1.0), (2035, 1.0), (2042, 1.0)]);
     }
 
     #[test]
     fn reservataire_leaves_and_part_returns_to_bailleur() {
-        let parties = [
-            PartEtalement {
-                part: 0.3,
-                volume: None,
-            },
-            PartEtalement {
-                part: 0.1,
-                volume: Some(25.0),
-            },
-        ];
-        let e = etaler(100.0, &parties, Arrondi::PlusFortsRestes);
-        assert_eq!(offerts(&e, 1), vec![(1, 10.0), (2, 10.0), (3, 5.0)]);
-        assert_eq!(e.annees, 3);
-        let bailleur: Vec<f64> = e
-            .lignes
-            .iter()
-            .filter(|l| l.partie == 2)
-            .map(|l| l.offerts)
-            .collect();
-        assert_eq!(bailleur, vec![60.0, 60.0, 65.0]);
-        assert_eq!(
-            e.lignes
-                .iter()
-                .find(|l| l.annee == 3 && l.partie == 1)
-                .unwrap()
-                .volume_restant,
-            Some(0.0)
-        );
+        let parties = [etat(0.3), reservataire(0.1, 25.0)];
+        for arrondi in [Arrondi::PlusFortsRestes, Arrondi::Cumul] {
+            let e = etaler(&constant(100.0), &parties, arrondi);
+            assert_eq!(offerts(&e, 1), vec![(2026, 10.0), (2027, 10.0), (2028, 5.0)]);
+            assert_eq!(e.annees, 3);
+            let bailleur: Vec<f64> = e.lignes.iter().filter(|l| l.partie == 2).map(|l| l.offerts).collect();
+            assert_eq!(bailleur, vec![60.0, 60.0, 65.0]);
+            assert_eq!(e.annees_epuisement[1], Some(2.5));
+            let fin = e.lignes.iter().find(|l| l.annee == 2028 && l.partie == 1).unwrap();
+            assert_eq!(fin.volume_restant, Some(0.0));
+        }
+    }
+
+    /// With a fractional flux the yearly totals follow T(k) − T(k−1), so that the cumulated
+    /// whole logements never drift from the cumulated flux.
+    #[test]
+    fn yearly_totals_follow_the_rounded_cumulated_flux() {
+        let parties = [etat(0.25), etat(0.05), reservataire(0.2, 40.0)];
+        for arrondi in [Arrondi::Cumul, Arrondi::PlusFortsRestes, Arrondi::Report] {
+            let e = etaler(&constant(10.5), &parties, arrondi);
+            let totaux: Vec<f64> = e.grille(4).iter().map(|a| a.offerts.iter().sum()).collect();
+            assert_eq!(&totaux[..4], &[11.0, 10.0, 11.0, 10.0], "{arrondi:?}");
+            assert_eq!(totaux, e.logements_annee);
+        }
+    }
+
+    /// No room for the bailleur (shares sum to 100 %): parties furthest ahead defer one logement.
+    #[test]
+    fn deferral_when_the_bailleur_has_no_room() {
+        let parties = [etat(0.25), etat(0.05), reservataire(0.35, 10.0), reservataire(0.35, 10.0)];
+        let e = etaler(&constant(3.0), &parties, Arrondi::Cumul);
+        for a in e.grille(5) {
+            assert!(a.offerts.iter().all(|&x| x >= 0.0));
+            assert_eq!(a.offerts.iter().sum::<f64>(), a.total);
+        }
+        assert!(e.lignes.iter().any(|l| l.differes > 0), "some year defers");
+        assert_eq!((e.totaux[2], e.totaux[3]), (10.0, 10.0));
     }
 
     #[test]
     fn report_keeps_yearly_sums_with_many_small_parties() {
-        let parties = [PartEtalement {
-            part: 0.2,
-            volume: Some(5.0),
-        }; 5];
-        let e = etaler(1.0, &parties, Arrondi::Report);
-        for annee in 1..=e.annees {
-            let l: Vec<&LigneEtalement> = e.lignes.iter().filter(|l| l.annee == annee).collect();
-            assert_eq!(l.iter().map(|l| l.offerts).sum::<f64>(), 1.0);
-            assert!(l.iter().all(|l| l.offerts >= 0.0));
+        let parties = [reservataire(0.2, 5.0); 5];
+        let e = etaler(&constant(1.0), &parties, Arrondi::Report);
+        for a in e.grille(6) {
+            assert_eq!(a.offerts.iter().sum::<f64>(), 1.0);
+            assert!(a.offerts.iter().all(|&x| x >= 0.0));
         }
-        let total: f64 = e
-            .lignes
-            .iter()
-            .filter(|l| l.partie < 5)
-            .map(|l| l.offerts)
-            .sum();
-        assert_eq!(total, 25.0);
+        assert_eq!(e.totaux[..5].iter().sum::<f64>(), 25.0);
+    }
+
+    /// New logements change F_k, and `annees_epuisement` is simulated with the F_k.
+    #[test]
+    fn exhaustion_is_simulated_with_the_yearly_flux() {
+        let c = [super::super::parametres::Cohorte { annee: 2026, logements: 1000.0 }];
+        let f = FluxAnnuels::new(2026, 100.0, 0.1, 0.0, &c);
+        assert_eq!((f.flux(1), f.flux(2)), (100.0, 200.0));
+        let e = etaler(&f, &[reservataire(0.1, 25.0)], Arrondi::Aucun);
+        // 10 in 2026, then 20 a year: the last 15 take three quarters of 2027.
+        assert!((e.annees_epuisement[0].unwrap() - 1.75).abs() < 1e-12);
+        assert_eq!(e.flux, [100.0, 200.0]);
     }
 }

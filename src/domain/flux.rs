@@ -1,8 +1,68 @@
-//! Step 5 (SPEC §4.5): the annual flux of a perimeter, and its split per commune (SPEC §4.10).
+//! Step 5 (SPEC §4.5): the annual flux of a perimeter, year by year, and its split per commune
+//! (SPEC §4.10).
 
-/// F = Σ_{l ∈ assiette} τ_l + mises_en_service_annuelles − prelevements_annuels, never below 0.
-pub fn flux_annuel(somme_taux: f64, mises_en_service: f64, prelevements: f64) -> f64 {
-    (somme_taux + mises_en_service - prelevements).max(0.0)
+use super::parametres::Cohorte;
+
+/// τ̄ = Σ τ_l / N_assiette, the perimeter's mean rate at which new logements rotate once they join
+/// the flux. With an empty assiette there is no mean: `defaut` (the single rate) is used.
+pub fn taux_moyen(somme_taux: f64, n_assiette: u32, defaut: f64) -> f64 {
+    if n_assiette > 0 {
+        somme_taux / n_assiette as f64
+    } else {
+        defaut
+    }
+}
+
+/// The yearly flux F_k of one perimeter (SPEC §4.5 v2). Year k = 1, 2, … is the calendar year
+/// A_k = `debut` + k − 1, and F_k = Σ τ_l + τ̄ × M_k − prélèvements (never below 0), where M_k
+/// counts the new logements first let *before* A_k: « les logements intégreraient le flux à leur
+/// libération » — a new logement is let in stock the year it is delivered and joins the flux from
+/// the next year.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FluxAnnuels {
+    pub debut: i32,
+    pub somme_taux: f64,
+    pub taux_moyen: f64,
+    pub prelevements: f64,
+    cohortes: Vec<(i32, f64)>,
+}
+
+impl FluxAnnuels {
+    pub fn new(
+        debut: i32,
+        somme_taux: f64,
+        taux_moyen: f64,
+        prelevements: f64,
+        cohortes: &[Cohorte],
+    ) -> FluxAnnuels {
+        FluxAnnuels {
+            debut,
+            somme_taux,
+            taux_moyen,
+            prelevements,
+            cohortes: cohortes.iter().map(|c| (c.annee, c.logements)).collect(),
+        }
+    }
+
+    /// Calendar year A_k of year k (k ≥ 1).
+    pub fn annee(&self, k: u16) -> i32 {
+        self.debut + i32::from(k) - 1
+    }
+
+    /// M_k: new logements first let before A_k.
+    pub fn nouveaux(&self, k: u16) -> f64 {
+        let a = self.annee(k);
+        self.cohortes
+            .iter()
+            .filter(|(annee, _)| *annee < a)
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    /// F_k.
+    pub fn flux(&self, k: u16) -> f64 {
+        (self.somme_taux + self.taux_moyen * self.nouveaux(k) - self.prelevements).max(0.0)
+    }
 }
 
 /// F_c = F × Σ_{l ∈ assiette, commune c} τ_l / Σ_{l ∈ assiette} τ_l, so that the F_c of a perimeter
@@ -42,8 +102,27 @@ mod tests {
 
     #[test]
     fn flux_is_never_negative() {
-        assert_eq!(flux_annuel(800.0, 10.0, 20.0), 790.0);
-        assert_eq!(flux_annuel(5.0, 0.0, 20.0), 0.0);
+        let f = FluxAnnuels::new(2026, 5.0, 0.05, 20.0, &[]);
+        assert_eq!(f.flux(1), 0.0);
+        let f = FluxAnnuels::new(2026, 800.0, 0.08, 20.0, &[]);
+        assert_eq!((f.flux(1), f.flux(7)), (780.0, 780.0));
+    }
+
+    /// SPEC §4.5 v2: 120 logements delivered in 2027 are let in stock in 2027 and join the flux
+    /// in 2028 at the perimeter's mean rate.
+    #[test]
+    fn new_logements_join_the_flux_the_year_after_their_first_letting() {
+        let c = [
+            Cohorte { annee: 2027, logements: 120.0 },
+            Cohorte { annee: 2029, logements: 50.0 },
+        ];
+        let f = FluxAnnuels::new(2026, 630.0, taux_moyen(630.0, 10_000, 0.063), 0.0, &c);
+        assert_eq!((f.annee(1), f.annee(3)), (2026, 2028));
+        assert_eq!(f.flux(1), 630.0);
+        assert_eq!(f.flux(2), 630.0, "2027: delivered, let in stock");
+        assert!((f.flux(3) - (630.0 + 0.063 * 120.0)).abs() < 1e-9, "2028: in the flux");
+        assert!((f.flux(5) - (630.0 + 0.063 * 170.0)).abs() < 1e-9);
+        assert_eq!(taux_moyen(0.0, 0, 0.063), 0.063);
     }
 
     #[test]

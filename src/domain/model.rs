@@ -75,13 +75,25 @@ impl Categorie {
         }
     }
 
-    /// Human label, also the default name of a réservataire given only by its category.
-    pub fn libelle(self) -> &'static str {
+    /// Name of the party in the outputs of SPEC §6 (`Etat - prioritaires`, `Etat - agents`), and the
+    /// default name of a réservataire given only by its category. Plain ASCII for the État, as the
+    /// spec writes it; never shown as a label (see [`Categorie::libelle`]).
+    pub fn nom_sortie(self) -> &'static str {
         match self {
             Categorie::EtatPrioritaires => "Etat - prioritaires",
             Categorie::EtatAgents => "Etat - agents",
-            Categorie::Commune => "Commune",
             Categorie::Epci => "EPCI",
+            c => c.libelle(),
+        }
+    }
+
+    /// Label shown to people (pages, report, workbook headings).
+    pub fn libelle(self) -> &'static str {
+        match self {
+            Categorie::EtatPrioritaires => "État — prioritaires",
+            Categorie::EtatAgents => "État — agents",
+            Categorie::Commune => "Commune",
+            Categorie::Epci => "EPCI / EPT",
             Categorie::Departement => "Département",
             Categorie::Region => "Région",
             Categorie::ActionLogement => "Action Logement",
@@ -102,9 +114,15 @@ impl Categorie {
         matches!(self, Categorie::EtatPrioritaires | Categorie::EtatAgents)
     }
 
+    /// Réservataires whose convention is on their own territory (SPEC §1: a commune, an EPCI, an
+    /// EPT): their objective is placed on the communes of their own reservations (SPEC §4.10 v2).
+    pub fn territoriale(self) -> bool {
+        matches!(self, Categorie::Commune | Categorie::Epci)
+    }
+
     /// Objectives expressed per commune (SPEC §4.10, CCH R. 441-5: État and communes).
     pub fn objectif_communal(self) -> bool {
-        self.est_etat() || self == Categorie::Commune
+        self.est_etat() || self.territoriale()
     }
 }
 

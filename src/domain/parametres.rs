@@ -8,6 +8,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::model::{Categorie, Motif, Segment};
+use super::regles::{PART_AGENTS_MAX, PART_ETAT_MAX};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -29,9 +30,14 @@ pub struct Parametres {
     /// Logements per year taken from the flux before the split (mutations, relogements), per
     /// bailleur × département. Default 0.
     pub prelevements_annuels: ParPerimetre,
-    /// New logements per year joining the flux (mises en service), per bailleur × département.
-    /// Default 0.
-    pub mises_en_service_annuelles: ParPerimetre,
+    /// New logements by calendar year of first letting (SPEC §3 v2, §4.5): let first in stock,
+    /// they join the flux from the next year at the perimeter's mean rate (seed: « les logements
+    /// intégreraient le flux à leur libération »). Default: none.
+    pub mises_en_service: MisesEnService,
+    /// v1 key (a constant yearly number added to F), still read: turned into `mises_en_service`
+    /// with that number every year, and a warning explaining the change. Never written back.
+    #[serde(skip_serializing)]
+    pub mises_en_service_annuelles: Option<ParPerimetre>,
     /// What to do when shares exceed 100 % (SPEC §4.8).
     pub depassement: Depassement,
     /// Order used by `depassement = priorite`: réservataire names or category codes
@@ -40,13 +46,130 @@ pub struct Parametres {
     /// How yearly logements become whole numbers (SPEC §4.9).
     pub arrondi: Arrondi,
     /// Which `hors_assiette` motifs are taken out of the assiette (CCH R. 441-5 II); switching one
-    /// off puts those logements back. Default: all on.
+    /// off puts those logements back. Default: every legal motif on, `autre` off (SPEC §3 v2: the
+    /// seed insists that exclusions are not extended beyond the texts). A list of the excluded
+    /// motifs is accepted too.
+    #[serde(deserialize_with = "exclusions_map_ou_liste")]
     pub exclusions: BTreeMap<Motif, bool>,
     /// Statistical secrecy of published aggregates: counts 1..seuil−1 are shown as « < seuil »;
     /// 0 disables. Default 5.
     pub secret_statistique: u32,
     /// Roll Paris/Lyon/Marseille arrondissements up to the city in the communal view. Default true.
     pub regroupement_plm: bool,
+    /// Notes raised while reading the parameters (an old key converted…), in French; shown as
+    /// alerts, never saved.
+    #[serde(skip)]
+    pub avertissements: Vec<String>,
+}
+
+/// `exclusions` as a map `{motif: true/false}` or as the list of excluded motifs.
+fn exclusions_map_ou_liste<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<Motif, bool>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(
+        untagged,
+        expecting = "exclusions : {\"motif\": true/false} ou une liste de motifs"
+    )]
+    enum Forme {
+        Carte(BTreeMap<Motif, bool>),
+        Liste(Vec<Motif>),
+    }
+    Ok(match Forme::deserialize(d)? {
+        Forme::Carte(m) => m,
+        Forme::Liste(l) => Motif::TOUS.iter().map(|&m| (m, l.contains(&m))).collect(),
+    })
+}
+
+/// One cohort of new logements: `logements` first let in calendar year `annee`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cohorte {
+    pub annee: i32,
+    pub logements: f64,
+}
+
+/// `mises_en_service`: a list of cohorts for every perimeter, or a default list plus lists for
+/// named perimeters (`"BAILLEUR|93"`, the key form of `prelevements_annuels`); a perimeter's own
+/// list replaces the default.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(
+    untagged,
+    expecting = "mises_en_service : une liste [{\"annee\": 2027, \"logements\": 120}], ou {\"defaut\": [...], \"par_perimetre\": {\"BAILLEUR|93\": [...]}}"
+)]
+pub enum MisesEnService {
+    Liste(Vec<Cohorte>),
+    Detaille(MisesEnServiceDetaille),
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MisesEnServiceDetaille {
+    #[serde(default)]
+    pub defaut: Vec<Cohorte>,
+    #[serde(default)]
+    pub par_perimetre: BTreeMap<String, Vec<Cohorte>>,
+}
+
+impl Default for MisesEnService {
+    fn default() -> Self {
+        MisesEnService::Liste(Vec::new())
+    }
+}
+
+impl MisesEnService {
+    /// The cohorts of the perimeter (bailleur, département).
+    pub fn cohortes(&self, bailleur: &str, departement: &str) -> &[Cohorte] {
+        match self {
+            MisesEnService::Liste(l) => l,
+            MisesEnService::Detaille(d) => d
+                .par_perimetre
+                .get(&cle_perimetre(bailleur, departement))
+                .unwrap_or(&d.defaut),
+        }
+    }
+
+    fn toutes(&self) -> impl Iterator<Item = &Cohorte> {
+        let (defaut, autres): (&[Cohorte], Vec<&Vec<Cohorte>>) = match self {
+            MisesEnService::Liste(l) => (l, Vec::new()),
+            MisesEnService::Detaille(d) => (&d.defaut, d.par_perimetre.values().collect()),
+        };
+        defaut.iter().chain(autres.into_iter().flatten())
+    }
+
+    /// Named perimeters (`"BAILLEUR|93"`), to check them against the file.
+    pub fn perimetres(&self) -> Vec<&str> {
+        match self {
+            MisesEnService::Liste(_) => Vec::new(),
+            MisesEnService::Detaille(d) => d.par_perimetre.keys().map(String::as_str).collect(),
+        }
+    }
+
+    /// v1 `mises_en_service_annuelles` (a constant added to F every year) as cohorts: that number
+    /// of new logements every year of the étalement from `debut`.
+    fn depuis_annuelles(v1: &ParPerimetre, debut: i32) -> MisesEnService {
+        let liste = |n: f64| -> Vec<Cohorte> {
+            if n > 0.0 {
+                (0..i32::from(super::regles::ANNEES_MAX))
+                    .map(|k| Cohorte { annee: debut + k, logements: n })
+                    .collect()
+            } else {
+                Vec::new()
+            }
+        };
+        match v1 {
+            ParPerimetre::Uniforme(n) => MisesEnService::Liste(liste(*n)),
+            ParPerimetre::Detaille(d) => MisesEnService::Detaille(MisesEnServiceDetaille {
+                defaut: liste(d.defaut),
+                par_perimetre: d.par_perimetre.iter().map(|(k, n)| (k.clone(), liste(*n))).collect(),
+            }),
+        }
+    }
+}
+
+/// Key of a convention perimeter in the per-perimeter parameters: `"BAILLEUR|93"`.
+pub fn cle_perimetre(bailleur: &str, departement: &str) -> String {
+    format!("{bailleur}|{departement}")
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -133,8 +256,11 @@ pub enum Depassement {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Arrondi {
-    /// Largest remainder over all parties of one convention-year, summing to the rounded flux.
+    /// SPEC §4.9 v2 (default): each party's cumulated entitlement rounded to the nearest whole
+    /// logement, the bailleur absorbing the rounding — no small réservataire is « noyé dans le flux ».
     #[default]
+    Cumul,
+    /// v1: largest remainder year by year over all parties of one convention-year.
     PlusFortsRestes,
     /// Each party carries its fraction to the next year (small réservataires get named years).
     Report,
@@ -177,9 +303,17 @@ impl ParPerimetre {
         match self {
             ParPerimetre::Uniforme(v) => *v,
             ParPerimetre::Detaille(ParPerimetreDetaille { defaut, par_perimetre }) => par_perimetre
-                .get(&format!("{bailleur}|{departement}"))
+                .get(&cle_perimetre(bailleur, departement))
                 .copied()
                 .unwrap_or(*defaut),
+        }
+    }
+
+    /// Named perimeters (`"BAILLEUR|93"`), to check them against the file.
+    pub fn perimetres(&self) -> Vec<&str> {
+        match self {
+            ParPerimetre::Uniforme(_) => Vec::new(),
+            ParPerimetre::Detaille(d) => d.par_perimetre.keys().map(String::as_str).collect(),
         }
     }
 
@@ -215,22 +349,45 @@ impl Default for Parametres {
             horizon_ans: 10.0,
             etat: Etat::default(),
             prelevements_annuels: ParPerimetre::default(),
-            mises_en_service_annuelles: ParPerimetre::default(),
+            mises_en_service: MisesEnService::default(),
+            mises_en_service_annuelles: None,
             depassement: Depassement::Proportionnel,
             priorite: Vec::new(),
-            arrondi: Arrondi::PlusFortsRestes,
-            exclusions: Motif::TOUS.into_iter().map(|m| (m, true)).collect(),
+            arrondi: Arrondi::Cumul,
+            exclusions: Motif::TOUS
+                .into_iter()
+                .map(|m| (m, exclu_par_defaut(m)))
+                .collect(),
             secret_statistique: 5,
             regroupement_plm: true,
+            avertissements: Vec::new(),
         }
     }
 }
 
+/// Default of a motif in `exclusions`: every legal motif of CCH R. 441-5 II is taken out; `autre`
+/// stays in the assiette (SPEC §3 v2).
+pub fn exclu_par_defaut(m: Motif) -> bool {
+    m != Motif::Autre
+}
+
 impl Parametres {
-    /// Reads a parameters JSON; missing keys take their default. Errors are in French and name the key.
+    /// Reads a parameters JSON; missing keys take their default. Errors are in French and name the
+    /// key. The v1 key `mises_en_service_annuelles` is converted, with a note in `avertissements`.
     pub fn depuis_json(texte: &str) -> Result<Parametres, String> {
-        let p: Parametres = serde_json::from_str(texte)
+        let mut p: Parametres = serde_json::from_str(texte)
             .map_err(|e| format!("fichier de paramètres illisible : {e}"))?;
+        if let Some(v1) = p.mises_en_service_annuelles.take() {
+            p.mises_en_service =
+                MisesEnService::depuis_annuelles(&v1, p.date_conversion.year());
+            p.avertissements.push(
+                "mises_en_service_annuelles (v1) est remplacé par mises_en_service : le nombre donné \
+                 est lu comme autant de logements neufs mis en service chaque année ; loués d'abord \
+                 hors flux, ils rejoignent le flux l'année suivante au taux de rotation moyen du \
+                 périmètre (ils ne s'ajoutent plus directement au flux)."
+                    .to_owned(),
+            );
+        }
         p.valider()?;
         Ok(p)
     }
@@ -239,9 +396,13 @@ impl Parametres {
         serde_json::to_string_pretty(self).expect("paramètres sérialisables")
     }
 
-    /// Is this motif taken out of the assiette? (a motif missing from `exclusions` is on)
+    /// Is this motif taken out of the assiette? (a motif missing from `exclusions` keeps its
+    /// default, [`exclu_par_defaut`])
     pub fn exclut(&self, motif: Motif) -> bool {
-        self.exclusions.get(&motif).copied().unwrap_or(true)
+        self.exclusions
+            .get(&motif)
+            .copied()
+            .unwrap_or_else(|| exclu_par_defaut(motif))
     }
 
     /// Checks the legal and arithmetic bounds; every message names the parameter.
@@ -262,13 +423,13 @@ impl Parametres {
             taux(&format!("rotation.par_segment.taux.{k}"), *v);
         }
         let e = &self.etat;
-        if !(0.0..=0.30).contains(&e.part_totale) {
+        if !(0.0..=PART_ETAT_MAX).contains(&e.part_totale) {
             erreurs.push(format!(
                 "etat.part_totale = {} : la part de l'État est au plus de 30 % du flux (0,30)",
                 e.part_totale
             ));
         }
-        if !(0.0..=0.05).contains(&e.part_agents) {
+        if !(0.0..=PART_AGENTS_MAX).contains(&e.part_agents) {
             erreurs.push(format!(
                 "etat.part_agents = {} : la part des agents de l'État est au plus de 5 % (0,05)",
                 e.part_agents
@@ -291,18 +452,26 @@ impl Parametres {
                 self.horizon_ans
             ));
         }
-        for (nom, pp) in [
-            ("prelevements_annuels", &self.prelevements_annuels),
-            (
-                "mises_en_service_annuelles",
-                &self.mises_en_service_annuelles,
-            ),
-        ] {
-            if pp.valeurs().iter().any(|v| !(v.is_finite() && *v >= 0.0)) {
-                erreurs.push(format!(
-                    "{nom} : un nombre de logements par an doit être positif ou nul"
-                ));
-            }
+        if self
+            .prelevements_annuels
+            .valeurs()
+            .iter()
+            .any(|v| !(v.is_finite() && *v >= 0.0))
+        {
+            erreurs.push(
+                "prelevements_annuels : un nombre de logements par an doit être positif ou nul"
+                    .to_owned(),
+            );
+        }
+        if let Some(c) = self
+            .mises_en_service
+            .toutes()
+            .find(|c| !(c.logements.is_finite() && c.logements >= 0.0) || !(1900..=2200).contains(&c.annee))
+        {
+            erreurs.push(format!(
+                "mises_en_service : {} logements en {} — un nombre de logements positif ou nul et une année entre 1900 et 2200 sont attendus",
+                c.logements, c.annee
+            ));
         }
         if erreurs.is_empty() {
             Ok(())
@@ -326,8 +495,10 @@ mod tests {
         assert_eq!(p.horizon_ans, 10.0);
         assert_eq!((p.etat.part_totale, p.etat.part_agents), (0.30, 0.05));
         assert_eq!(p.depassement, Depassement::Proportionnel);
-        assert_eq!(p.arrondi, Arrondi::PlusFortsRestes);
-        assert!(Motif::TOUS.iter().all(|m| p.exclut(*m)));
+        assert_eq!(p.arrondi, Arrondi::Cumul, "SPEC §3 v2");
+        assert!(Motif::TOUS.iter().filter(|m| **m != Motif::Autre).all(|m| p.exclut(*m)));
+        assert!(!p.exclut(Motif::Autre), "SPEC §3 v2: autre off by default");
+        assert_eq!(p.mises_en_service, MisesEnService::Liste(Vec::new()));
         assert_eq!(p.secret_statistique, 5);
         assert!(p.regroupement_plm);
         assert_eq!(p.date_conversion.ordinal(), 1);
@@ -339,7 +510,8 @@ mod tests {
         let p = Parametres::depuis_json(
             r#"{"date_conversion":"2025-01-01","rotation":{"mode":"par_segment",
             "par_segment":{"cle":"typologie","taux":{"T1":0.09}}},"etat":{"part_totale":0.25},
-            "prelevements_annuels":3,"mises_en_service_annuelles":{"defaut":1,"par_perimetre":{"B|93":4}},
+            "prelevements_annuels":3,
+            "mises_en_service":{"defaut":[{"annee":2026,"logements":10}],"par_perimetre":{"B|93":[{"annee":2027,"logements":120}]}},
             "exclusions":{"vente":false}}"#,
         )
         .unwrap();
@@ -347,10 +519,37 @@ mod tests {
         assert_eq!(p.rotation.taux_unique, 0.063);
         assert_eq!(p.etat.part_agents, 0.05);
         assert_eq!(p.prelevements_annuels.valeur("X", "75"), 3.0);
-        assert_eq!(p.mises_en_service_annuelles.valeur("B", "93"), 4.0);
-        assert_eq!(p.mises_en_service_annuelles.valeur("B", "94"), 1.0);
-        assert!(!p.exclut(Motif::Vente) && p.exclut(Motif::Lhi));
+        assert_eq!(p.mises_en_service.cohortes("B", "93"), [Cohorte { annee: 2027, logements: 120.0 }]);
+        assert_eq!(p.mises_en_service.cohortes("B", "94"), [Cohorte { annee: 2026, logements: 10.0 }]);
+        assert!(!p.exclut(Motif::Vente) && p.exclut(Motif::Lhi) && !p.exclut(Motif::Autre));
+        assert!(p.avertissements.is_empty());
         assert_eq!(Parametres::depuis_json(&p.vers_json()).unwrap(), p);
+        let liste = Parametres::depuis_json(r#"{"mises_en_service":[{"annee":2027,"logements":120}]}"#).unwrap();
+        assert_eq!(liste.mises_en_service.cohortes("Z", "75").len(), 1);
+    }
+
+    #[test]
+    fn exclusions_as_a_list_of_motifs() {
+        let p = Parametres::depuis_json(r#"{"exclusions":["vente","autre"]}"#).unwrap();
+        assert!(p.exclut(Motif::Vente) && p.exclut(Motif::Autre) && !p.exclut(Motif::Lhi));
+    }
+
+    /// The v1 key is read as new logements every year, with a note explaining the change.
+    #[test]
+    fn v1_mises_en_service_annuelles_is_converted_with_a_warning() {
+        let p = Parametres::depuis_json(
+            r#"{"date_conversion":"2026-01-01","mises_en_service_annuelles":{"defaut":2,"par_perimetre":{"B|93":40}}}"#,
+        )
+        .unwrap();
+        let c = p.mises_en_service.cohortes("B", "93");
+        assert_eq!(c.len(), 50);
+        assert_eq!((c[0].annee, c[0].logements, c[49].annee), (2026, 40.0, 2075));
+        assert_eq!(p.mises_en_service.cohortes("B", "94")[0].logements, 2.0);
+        assert_eq!(p.avertissements.len(), 1);
+        assert!(p.avertissements[0].contains("mises_en_service_annuelles (v1)"), "{:?}", p.avertissements);
+        assert!(!p.vers_json().contains("mises_en_service_annuelles"), "never written back");
+        let p = Parametres::depuis_json(r#"{"mises_en_service_annuelles":0}"#).unwrap();
+        assert_eq!(p.mises_en_service.cohortes("B", "93").len(), 0);
     }
 
     #[test]
@@ -363,14 +562,18 @@ mod tests {
         let e = Parametres::depuis_json(r#"{"horizon":10}"#).unwrap_err();
         assert!(e.contains("horizon"), "{e}");
         assert!(Parametres::depuis_json(r#"{"rotation":{"taux_unique":1.5}}"#).is_err());
+        let e = Parametres::depuis_json(r#"{"mises_en_service":[{"annee":2027,"logements":-3}]}"#).unwrap_err();
+        assert!(e.starts_with("mises_en_service : -3 logements en 2027"), "{e}");
+        let e = Parametres::depuis_json(r#"{"mises_en_service":[{"an":2027,"logements":3}]}"#).unwrap_err();
+        assert!(e.contains("mises_en_service : une liste"), "{e}");
     }
 
     #[test]
     fn per_perimeter_values_refuse_unknown_keys() {
-        let ok = Parametres::depuis_json(r#"{"mises_en_service_annuelles": {"defaut": 2, "par_perimetre": {"B|93": 40}}}"#).unwrap();
-        assert_eq!(ok.mises_en_service_annuelles.valeur("B", "93"), 40.0);
-        assert_eq!(ok.mises_en_service_annuelles.valeur("B", "94"), 2.0);
-        let e = Parametres::depuis_json(r#"{"mises_en_service_annuelles": {"B|93": 40}}"#).unwrap_err();
+        let ok = Parametres::depuis_json(r#"{"prelevements_annuels": {"defaut": 2, "par_perimetre": {"B|93": 40}}}"#).unwrap();
+        assert_eq!(ok.prelevements_annuels.valeur("B", "93"), 40.0);
+        assert_eq!(ok.prelevements_annuels.valeur("B", "94"), 2.0);
+        let e = Parametres::depuis_json(r#"{"prelevements_annuels": {"B|93": 40}}"#).unwrap_err();
         assert!(e.contains("mises en service : un nombre, ou"), "{e}");
     }
 }

@@ -19,14 +19,17 @@ pub struct Repartition {
     pub etat_agents: f64,
     /// Shares of the réservataires, in the order of the demandes.
     pub reservataires: Vec<f64>,
+    /// Their shares before the overflow rule.
+    pub brutes: Vec<f64>,
     pub bailleur: f64,
     /// p_État + Σ p_r before overflow (an alert above 1).
     pub somme_avant_depassement: f64,
 }
 
 impl Repartition {
+    /// p_État + Σ p_r > 1 (SPEC §4.8), beyond the noise of the arithmetic.
     pub fn depasse(&self) -> bool {
-        self.somme_avant_depassement > 1.0 + 1e-12
+        super::regles::depasse(self.somme_avant_depassement, 1.0)
     }
 }
 
@@ -69,7 +72,7 @@ pub fn reduire(
     priorite: &[String],
 ) {
     let somme: f64 = parts.iter().sum();
-    if somme <= disponible {
+    if !super::regles::depasse(somme, disponible) {
         return;
     }
     match mode {
@@ -107,6 +110,7 @@ pub fn repartir(demandes: &[Demande], n_assiette: u32, flux: f64, p: &Parametres
         .map(|d| part_brute(p.methode_part, d, n_assiette, flux, p.horizon_ans))
         .collect();
     let somme_avant_depassement = etat + parts.iter().sum::<f64>();
+    let brutes = parts.clone();
     reduire(
         &mut parts,
         demandes,
@@ -120,6 +124,7 @@ pub fn repartir(demandes: &[Demande], n_assiette: u32, flux: f64, p: &Parametres
         etat_prioritaires: etat - agents,
         etat_agents: agents,
         reservataires: parts,
+        brutes,
         bailleur,
         somme_avant_depassement,
     }

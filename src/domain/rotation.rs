@@ -6,7 +6,7 @@
 //! is resolved once into a small lookup table so that the per-logement cost is one load.
 
 use super::dataset::{Dataset, AUCUN};
-use super::model::{libelles_segment, Categorie, Segment};
+use super::model::{commune_plm, libelles_segment, Categorie, Segment};
 use super::parametres::{ModeRotation, Rotation};
 
 /// Resolved rotation rates for one dataset and one parameter set.
@@ -35,8 +35,18 @@ impl<'a> Taux<'a> {
             ModeRotation::ParSegment => {
                 let taux = |cle: &str| r.par_segment.taux.get(cle).copied().unwrap_or(unique);
                 match segment {
+                    // An arrondissement's own key first, else its city's (75056, 69123, 13055:
+                    // SPEC §4 v2, a city key applies to its arrondissements).
                     Segment::Commune => (0..ds.cellules.len())
-                        .map(|c| taux(ds.code_commune(c)))
+                        .map(|c| {
+                            let code = ds.code_commune(c);
+                            r.par_segment
+                                .taux
+                                .get(code)
+                                .or_else(|| r.par_segment.taux.get(commune_plm(code)))
+                                .copied()
+                                .unwrap_or(unique)
+                        })
                         .collect(),
                     s => libelles_segment(s).iter().map(|l| taux(l)).collect(),
                 }
@@ -162,6 +172,7 @@ mod tests {
         for (cle, valeur) in [
             (Segment::Typologie, "T3"),
             (Segment::Commune, "75112"),
+            (Segment::Commune, "75056"),
             (Segment::Surface, "50_70"),
         ] {
             r.par_segment = TauxParSegment {

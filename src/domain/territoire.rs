@@ -3,10 +3,10 @@
 //! niveau de chacun des départements").
 //!
 //! - État (both parties): share × F_c in every commune c of the perimeter.
-//! - A commune réservataire: its yearly logements are placed in the communes of its own territory
-//!   (SPEC §1: its convention is "× the réservataire's own territory"), i.e. the communes where it
-//!   holds reservations, split in proportion to F_c. On a single-commune territory this is its
-//!   whole share × F in that commune.
+//! - A commune, EPCI or EPT réservataire (v2): its yearly logements are split over the communes of
+//!   *its own* reserved logements, in proportion to Σ τ_l over its reserved assiette logements
+//!   (v_l > 0) in each commune — never over communes where it only has hors-assiette or expired
+//!   rows. (When none of them rotates, Σ τ = 0, the split is by number of reserved logements.)
 //! - Every other réservataire, and the bailleur: one objective for the département.
 
 use serde::Serialize;
@@ -20,12 +20,23 @@ pub struct Objectif {
     pub logements_par_an: f64,
 }
 
+/// One commune of a local réservataire's territory: its reserved assiette logements there.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Implantation {
+    /// Commune id in the dataset.
+    pub commune: u32,
+    /// Σ τ_l over its reserved assiette logements in that commune.
+    pub somme_taux: f64,
+    /// Number of those logements.
+    pub logements: u32,
+}
+
 /// What the territorial step needs of a party.
 pub struct PartieTerritoire<'a> {
     pub par_an: f64,
     pub etat: bool,
-    /// Communes of its territory (indices into `communes`) for a commune réservataire, else empty.
-    pub territoire: &'a [usize],
+    /// For a commune, EPCI or EPT réservataire: where its reserved logements are; else empty.
+    pub territoire: &'a [Implantation],
 }
 
 /// Objectives of one perimeter; `communes` are (commune id, F_c) with Σ F_c = F.
@@ -44,17 +55,21 @@ pub fn objectifs(
                 logements_par_an: part * fc,
             }));
         } else if !p.territoire.is_empty() {
-            let total: f64 = p.territoire.iter().map(|&c| communes[c].1).sum();
-            let n = p.territoire.len() as f64;
-            res.extend(p.territoire.iter().map(|&c| Objectif {
-                partie: i,
-                commune: Some(communes[c].0),
-                logements_par_an: p.par_an
-                    * if total > 0.0 {
-                        communes[c].1 / total
-                    } else {
-                        1.0 / n
-                    },
+            let taux: f64 = p.territoire.iter().map(|t| t.somme_taux).sum();
+            let logements: u32 = p.territoire.iter().map(|t| t.logements).sum();
+            res.extend(p.territoire.iter().map(|t| {
+                let poids = if taux > 0.0 {
+                    t.somme_taux / taux
+                } else if logements > 0 {
+                    f64::from(t.logements) / f64::from(logements)
+                } else {
+                    1.0 / p.territoire.len() as f64
+                };
+                Objectif {
+                    partie: i,
+                    commune: Some(t.commune),
+                    logements_par_an: p.par_an * poids,
+                }
             }));
         } else {
             res.push(Objectif {
@@ -72,30 +87,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn etat_per_commune_commune_on_its_territory_others_per_departement() {
+    fn etat_per_commune_commune_on_its_own_reservations_others_per_departement() {
         let communes = vec![(7, 60.0), (9, 40.0)];
-        let territoire = [1usize];
+        // The commune réservataire holds 3 logements in commune 9 (τ 0.1 each) and 1 in commune 7
+        // (τ 0.1): its objective follows its own reservations, 3/4 and 1/4, not F_c (60/40).
+        let territoire = [
+            Implantation { commune: 7, somme_taux: 0.1, logements: 1 },
+            Implantation { commune: 9, somme_taux: 0.3, logements: 3 },
+        ];
         let parties = [
-            PartieTerritoire {
-                par_an: 25.0,
-                etat: true,
-                territoire: &[],
-            },
-            PartieTerritoire {
-                par_an: 12.0,
-                etat: false,
-                territoire: &territoire,
-            },
-            PartieTerritoire {
-                par_an: 30.0,
-                etat: false,
-                territoire: &[],
-            },
+            PartieTerritoire { par_an: 25.0, etat: true, territoire: &[] },
+            PartieTerritoire { par_an: 12.0, etat: false, territoire: &territoire },
+            PartieTerritoire { par_an: 30.0, etat: false, territoire: &[] },
         ];
         let o = objectifs(&parties, &communes, 100.0);
-        assert_eq!(o.len(), 4);
+        assert_eq!(o.len(), 5);
         assert_eq!((o[0].logements_par_an, o[1].logements_par_an), (15.0, 10.0));
-        assert_eq!((o[2].commune, o[2].logements_par_an), (Some(9), 12.0));
-        assert_eq!((o[3].commune, o[3].logements_par_an), (None, 30.0));
+        assert_eq!(o[2].commune, Some(7));
+        assert!((o[2].logements_par_an - 3.0).abs() < 1e-12);
+        assert!((o[3].logements_par_an - 9.0).abs() < 1e-12);
+        assert_eq!((o[4].commune, o[4].logements_par_an), (None, 30.0));
+    }
+
+    #[test]
+    fn without_rotation_the_split_follows_reserved_logements() {
+        let territoire = [
+            Implantation { commune: 1, somme_taux: 0.0, logements: 1 },
+            Implantation { commune: 2, somme_taux: 0.0, logements: 3 },
+        ];
+        let parties = [PartieTerritoire { par_an: 4.0, etat: false, territoire: &territoire }];
+        let o = objectifs(&parties, &[(1, 1.0), (2, 1.0)], 2.0);
+        assert_eq!((o[0].logements_par_an, o[1].logements_par_an), (1.0, 3.0));
     }
 }

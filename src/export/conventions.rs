@@ -4,7 +4,7 @@
 use super::csv_fr::CsvFr;
 use crate::domain::Resultats;
 
-pub const ENTETES: [&str; 11] = [
+pub const ENTETES: [&str; 12] = [
     "bailleur",
     "departement",
     "flux_annuel",
@@ -16,7 +16,13 @@ pub const ENTETES: [&str; 11] = [
     "part",
     "logements_par_an",
     "annees_epuisement",
+    "annees_nommees",
 ];
+
+/// Named years as one cell: « 2028 2033 ».
+pub fn annees(a: &[i32]) -> String {
+    a.iter().map(i32::to_string).collect::<Vec<_>>().join(" ")
+}
 
 pub fn conventions_csv(r: &Resultats) -> Vec<u8> {
     let mut c = CsvFr::new();
@@ -30,7 +36,7 @@ pub fn conventions_csv(r: &Resultats) -> Vec<u8> {
                 Some(a) => c.nombre(a, 2),
                 None => c.vide(),
             };
-            c.fin();
+            c.texte(&annees(&p.annees_nommees)).fin();
         }
     }
     c.octets()

@@ -36,6 +36,8 @@ struct Synthese<'a> {
     lignes_retenues: usize,
     lignes_rejetees: usize,
     avertissements: usize,
+    /// The calendar year A_1 of `date_conversion`: étalement years start there (SPEC §4.9 v2).
+    premiere_annee: i32,
     perimetres: Vec<PerimetreJson<'a>>,
     alertes: &'a [Alerte],
 }
@@ -74,6 +76,7 @@ struct PartJson<'a> {
     part: f64,
     logements_par_an: f64,
     annees_epuisement: Option<f64>,
+    annees_nommees: &'a [i32],
 }
 
 /// `synthese.json` (SPEC §6), pretty-printed; `part` is a fraction.
@@ -99,6 +102,7 @@ pub fn synthese_json(c: Comptage, r: &Resultats) -> String {
                     part: r9(x.part),
                     logements_par_an: r9(x.logements_par_an),
                     annees_epuisement: x.annees_epuisement.map(r9),
+                    annees_nommees: &x.annees_nommees,
                 })
                 .collect(),
         })
@@ -108,6 +112,7 @@ pub fn synthese_json(c: Comptage, r: &Resultats) -> String {
         lignes_retenues: c.lignes_retenues,
         lignes_rejetees: c.lignes_rejetees,
         avertissements: c.avertissements,
+        premiere_annee: r.premiere_annee,
         perimetres,
         alertes: &r.alertes,
     };
@@ -213,7 +218,9 @@ pub(crate) fn cellules_vue(l: &LigneCommunale, seuil: u32) -> Vec<Cellule> {
     v
 }
 
-/// `etalement.csv`: `bailleur;departement;annee;reservataire;logements_offerts;volume_restant`.
+/// `etalement.csv` (SPEC §6 v2): `bailleur;departement;annee;reservataire;categorie;
+/// logements_offerts;volume_restant;logements_exacts` — `annee` is the calendar year,
+/// `logements_offerts` the whole logements of the rounding mode, `logements_exacts` offered_r(k).
 pub fn etalement_csv(r: &Resultats) -> Vec<u8> {
     let mut c = CsvFr::new();
     c.entetes([
@@ -221,20 +228,24 @@ pub fn etalement_csv(r: &Resultats) -> Vec<u8> {
         "departement",
         "annee",
         "reservataire",
+        "categorie",
         "logements_offerts",
         "volume_restant",
+        "logements_exacts",
     ]);
     for p in &r.perimetres {
         let (bailleur, departement) = (echapper(&p.bailleur), echapper(&p.departement));
         let noms: Vec<_> = p.parts.iter().map(|x| echapper(&x.reservataire)).collect();
         for l in &p.etalement.lignes {
+            let partie = &p.parts[l.partie as usize];
             c.echappe(&bailleur).echappe(&departement).entier(l.annee);
-            c.echappe(&noms[l.partie as usize]).nombre(l.offerts, 3);
+            c.echappe(&noms[l.partie as usize]).texte(partie.categorie.code());
+            c.nombre(l.offerts, 3);
             match l.volume_restant {
                 Some(v) => c.nombre(v, 3),
                 None => c.vide(),
             };
-            c.fin();
+            c.nombre(l.exact, 6).fin();
         }
     }
     c.octets()

@@ -1,0 +1,142 @@
+//! What the engine returns: every number and every verdict a page, an export or the command line
+//! shows. Views format these; they never derive a total, a cap check or a year from them.
+
+use serde::Serialize;
+
+use super::agregation::{Agregat, VueCommunale};
+use super::alertes::Alerte;
+use super::etalement::Etalement;
+use super::model::{self, Categorie};
+use super::regles::ControleEtat;
+use super::territoire::Objectif;
+
+/// The role of a party in a convention, explicit (never inferred from its position in a list).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The préfet's share for priority households (CCH L. 441-1).
+    EtatPrioritaires,
+    /// The préfet's share for agents civils et militaires de l'État.
+    EtatAgents,
+    /// A réservataire whose droits are converted into a volume.
+    Reservataire,
+    /// The bailleur's residual share; it orients the logements and absorbs the rounding.
+    Bailleur,
+}
+
+impl Role {
+    pub fn de(categorie: Categorie) -> Role {
+        match categorie {
+            Categorie::EtatPrioritaires => Role::EtatPrioritaires,
+            Categorie::EtatAgents => Role::EtatAgents,
+            Categorie::Bailleur => Role::Bailleur,
+            _ => Role::Reservataire,
+        }
+    }
+
+    pub fn est_etat(self) -> bool {
+        matches!(self, Role::EtatPrioritaires | Role::EtatAgents)
+    }
+}
+
+/// One party of a convention: État prioritaires, État agents, a réservataire, or the bailleur.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ResultatPartie {
+    /// Name in the outputs of SPEC §6 (`Etat - prioritaires` for the État, the bailleur's name).
+    pub reservataire: String,
+    pub categorie: Categorie,
+    pub role: Role,
+    /// L_r: logements with v_l > 0 in the assiette.
+    pub logements_reserves: u32,
+    /// V_r = Σ v_l (for the État: for information, not converted).
+    pub volume_droits: f64,
+    /// Share of the flux, a fraction, after overflow.
+    pub part: f64,
+    /// Share before the overflow rule (SPEC §4.8).
+    pub part_avant_depassement: f64,
+    /// p × F_1: the convention's yearly figure at signature.
+    pub logements_par_an: f64,
+    /// Years to use V_r up, simulated with the F_k; `None` for the État, the bailleur, or when
+    /// nothing is consumed.
+    pub annees_epuisement: Option<f64>,
+    /// Calendar years in which a party under one logement a year receives a whole logement
+    /// (SPEC §4.9 v2); empty otherwise.
+    pub annees_nommees: Vec<i32>,
+    /// Whole logements over the whole étalement.
+    pub logements_etalement: f64,
+    /// Under the v1 roundings: its whole logements fall short of its volume by one or more.
+    pub noye: bool,
+}
+
+impl ResultatPartie {
+    /// Label shown to people: « État — prioritaires », else the name.
+    pub fn libelle(&self) -> String {
+        if self.role.est_etat() {
+            self.categorie.libelle().to_owned()
+        } else {
+            self.reservataire.clone()
+        }
+    }
+
+    /// Less than one logement a year: it gets named years.
+    pub fn petite(&self) -> bool {
+        self.role != Role::Bailleur && self.logements_par_an < 1.0 && self.part > 0.0
+    }
+}
+
+/// Results of one convention perimeter (bailleur, département).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ResultatPerimetre {
+    pub bailleur: String,
+    pub departement: String,
+    pub logements: u32,
+    pub assiette: u32,
+    /// Logements out of the assiette per active motif (index `Motif as usize`).
+    pub hors_assiette: [u32; model::Motif::N],
+    pub hors_assiette_total: u32,
+    /// Logements with motif `autre` kept in the assiette (SPEC §3 v2 alert).
+    pub autre_dans_assiette: u32,
+    /// Σ τ_l over the assiette (estimated yearly liberations).
+    pub liberations: f64,
+    /// τ̄: the rate at which new logements rotate once in the flux.
+    pub taux_moyen: f64,
+    /// F_1, the flux of the conversion year (SPEC §4.5 v2).
+    pub flux_annuel: f64,
+    /// p_État + Σ p_r before overflow.
+    pub somme_parts_avant_depassement: f64,
+    /// The shares exceeded 100 % and were reduced (SPEC §4.8).
+    pub depassement: bool,
+    /// The État's shares of the flux against the legal caps.
+    pub controle_etat: ControleEtat,
+    /// The État's stock of reservations against the same caps (share of the assiette).
+    pub controle_stock_etat: ControleEtat,
+    /// Σ of the shares (exactly 1) and of the yearly logements (F_1).
+    pub total_parts: f64,
+    pub total_logements_par_an: f64,
+    /// État prioritaires, État agents, réservataires by name, bailleur (the tie-break order).
+    pub parts: Vec<ResultatPartie>,
+    pub etalement: Etalement,
+    pub objectifs: Vec<Objectif>,
+}
+
+impl ResultatPerimetre {
+    pub fn partie(&self, role: Role) -> Option<&ResultatPartie> {
+        self.parts.iter().find(|p| p.role == role)
+    }
+
+    /// `BAILLEUR|DEP`, the key of per-perimeter parameters.
+    pub fn cle(&self) -> String {
+        super::parametres::cle_perimetre(&self.bailleur, &self.departement)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Resultats {
+    pub perimetres: Vec<ResultatPerimetre>,
+    /// Counters per cellule (bailleur × commune), `Dataset::cellules` order.
+    pub cellules: Vec<Agregat>,
+    pub communes: VueCommunale,
+    pub alertes: Vec<Alerte>,
+    /// The calendar year A_1 of `date_conversion`.
+    pub premiere_annee: i32,
+}

@@ -1,0 +1,254 @@
+//! Worked examples as data (the way OpenFisca-France writes its YAML tests): every file of
+//! `tests/cas/` is one case — input logements, parameters, expected outputs — and this one test runs
+//! them all. A `.json` file is a worked example; a directory is a golden case of the command line
+//! (input file, parameters, expected files byte for byte).
+//!
+//! A JSON case:
+//! ```json
+//! { "titre": "…", "source": "where the numbers come from",
+//!   "parametres": { …SPEC §3… },
+//!   "logements": [ {"n": 2500, "reservataire": "Action Logement", "categorie": "action_logement",
+//!                   "annees_restantes": 25}, {"n": 4000} ],        // or "csv": "rpls;…\n…"
+//!   "tolerance": 5e-4,                                            // relative, on numbers
+//!   "attendu": { "perimetres": [ { "flux_annuel": 800, "parts": [ {"reservataire": "…", "part": 0.25} ] } ],
+//!                "alertes": [ {"code": "depassement"} ] },
+//!   "alertes_absentes": ["noye_dans_le_flux"] }
+//! ```
+//! `attendu` is matched as a subset of the results: every key given must be there with that value
+//! (numbers within the tolerance); in a list, an expected object is matched to the element whose
+//! text fields are all equal (its identity), else by position. The results are those of
+//! `synthese.json`, plus per perimeter `categories` (party order), `etalement` (whole logements per
+//! party and calendar year), `annees` (per year: flux, logements, and per party [exact, whole]),
+//! `objectifs` and `communes_objectif` (per party, the communes of its objectives, in full).
+//!
+//! To see what a case computes: `FLUX_CAS_MONTRER=1 cargo test --test cas -- --nocapture`.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{Duration, NaiveDate};
+use gestion_flux::domain::{calculer, Parametres, Resultats};
+use gestion_flux::{export, import};
+use serde_json::{json, Map, Value};
+
+fn cas() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cas"))
+        .expect("tests/cas")
+        .map(|e| e.unwrap().path())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_case_of_tests_cas() {
+    let cas = cas();
+    assert!(cas.len() >= 10, "{} cas", cas.len());
+    let mut echecs = Vec::new();
+    for chemin in &cas {
+        let nom = chemin.file_name().unwrap().to_string_lossy().into_owned();
+        let r = if chemin.is_dir() { cas_dore(chemin) } else { cas_json(chemin) };
+        if let Err(e) = r {
+            echecs.push(format!("{nom} : {e}"));
+        }
+    }
+    assert!(echecs.is_empty(), "\n{}", echecs.join("\n\n"));
+}
+
+/// The CSV of a case: given as text, or built from blocks of identical logements.
+fn etat_des_lieux(c: &Value, conversion: NaiveDate) -> String {
+    if let Some(csv) = c["csv"].as_str() {
+        return csv.to_owned();
+    }
+    let mut s = String::from(
+        "rpls;bailleur;commune;reservataire;categorie;type_droit;date_fin;droit_utilise;financement;typologie;taux_rotation;hors_assiette\n",
+    );
+    let mut k = 0;
+    for b in c["logements"].as_array().expect("logements ou csv") {
+        let texte = |cle: &str, defaut: &str| b[cle].as_str().unwrap_or(defaut).to_owned();
+        let fin = match &b["annees_restantes"] {
+            Value::Number(a) => {
+                let jours = (a.as_f64().unwrap() * 365.25).round() as i64;
+                (conversion + Duration::days(jours)).format("%d/%m/%Y").to_string()
+            }
+            _ => String::new(),
+        };
+        let taux = b["taux_rotation"].as_f64().map(|t| t.to_string()).unwrap_or_default();
+        for _ in 0..b["n"].as_u64().unwrap_or(1) {
+            k += 1;
+            s.push_str(&[
+                format!("L{k}"),
+                texte("bailleur", "Bailleur A"),
+                texte("commune", "93048"),
+                texte("reservataire", ""),
+                texte("categorie", ""),
+                texte("type_droit", ""),
+                fin.clone(),
+                texte("droit_utilise", ""),
+                texte("financement", ""),
+                texte("typologie", ""),
+                taux.clone(),
+                texte("hors_assiette", ""),
+            ]
+            .join(";"));
+            s.push('\n');
+        }
+    }
+    s
+}
+
+/// The results as JSON: `synthese.json` plus per-perimeter detail.
+fn resultats_json(imp: &import::Import, r: &Resultats) -> Value {
+    let comptage = export::Comptage {
+        lignes_lues: imp.lignes_lues,
+        lignes_retenues: imp.lignes_retenues,
+        lignes_rejetees: imp.rejets.len(),
+        avertissements: imp.avertissements.len(),
+    };
+    let mut v: Value = serde_json::from_str(&export::synthese_json(comptage, r)).unwrap();
+    for (per, j) in r.perimetres.iter().zip(v["perimetres"].as_array_mut().unwrap()) {
+        let j = j.as_object_mut().unwrap();
+        j.insert("categories".into(), json!(per.parts.iter().map(|p| p.categorie.code()).collect::<Vec<_>>()));
+        let mut etalement = Map::new();
+        for (k, p) in per.parts.iter().enumerate() {
+            let annees: Vec<Value> = per
+                .etalement
+                .lignes
+                .iter()
+                .filter(|l| l.partie as usize == k && l.offerts > 0.0)
+                .map(|l| json!([l.annee, l.offerts]))
+                .collect();
+            etalement.insert(p.reservataire.clone(), Value::Array(annees));
+        }
+        j.insert("etalement".into(), Value::Object(etalement));
+        let annees: Vec<Value> = per
+            .etalement
+            .grille(per.parts.len())
+            .iter()
+            .enumerate()
+            .map(|(k, a)| {
+                let parties: Map<String, Value> = per
+                    .parts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| {
+                        let exact: f64 = per.etalement.lignes.iter().filter(|l| l.annee == a.annee && l.partie as usize == i).map(|l| l.exact).sum();
+                        (p.reservataire.clone(), json!([exact, a.offerts[i]]))
+                    })
+                    .collect();
+                json!({"annee": a.annee, "flux": per.etalement.flux[k], "logements": a.total, "parties": parties})
+            })
+            .collect();
+        j.insert("annees".into(), Value::Array(annees));
+        let objectifs: Vec<Value> = per
+            .objectifs
+            .iter()
+            .map(|o| {
+                json!({
+                    "reservataire": per.parts[o.partie].reservataire,
+                    "commune": o.commune.map_or(String::new(), |c| imp.dataset.communes[c as usize].clone()),
+                    "logements_par_an": o.logements_par_an,
+                })
+            })
+            .collect();
+        j.insert("objectifs".into(), Value::Array(objectifs));
+        let mut communes = Map::new();
+        for o in &per.objectifs {
+            let e = communes.entry(per.parts[o.partie].reservataire.clone()).or_insert_with(|| json!([]));
+            if let Some(c) = o.commune {
+                e.as_array_mut().unwrap().push(json!(imp.dataset.communes[c as usize]));
+            }
+        }
+        j.insert("communes_objectif".into(), Value::Object(communes));
+    }
+    v
+}
+
+fn cas_json(chemin: &Path) -> Result<(), String> {
+    let c: Value = serde_json::from_str(&std::fs::read_to_string(chemin).unwrap()).map_err(|e| format!("JSON : {e}"))?;
+    let p = Parametres::depuis_json(&c["parametres"].to_string()).map_err(|e| format!("paramètres : {e}"))?;
+    let csv = etat_des_lieux(&c, p.date_conversion);
+    let imp = import::lire_csv(csv.as_bytes()).map_err(|e| format!("import : {e}"))?;
+    let r = calculer(&imp.dataset, &p);
+    let obtenu = resultats_json(&imp, &r);
+    if std::env::var_os("FLUX_CAS_MONTRER").is_some() {
+        println!("{} :\n{}", chemin.display(), serde_json::to_string_pretty(&obtenu).unwrap());
+    }
+    let tolerance = c["tolerance"].as_f64().unwrap_or(1e-9);
+    let mut ecarts = Vec::new();
+    comparer(&c["attendu"], &obtenu, "", tolerance, &mut ecarts);
+    for code in c["alertes_absentes"].as_array().into_iter().flatten() {
+        if r.alertes.iter().any(|a| Some(a.code) == code.as_str()) {
+            ecarts.push(format!("alerte {code} présente"));
+        }
+    }
+    if ecarts.is_empty() { Ok(()) } else { Err(ecarts.join("\n")) }
+}
+
+/// Is `attendu` a subset of `obtenu`? Differences are pushed to `ecarts` with their path.
+fn comparer(attendu: &Value, obtenu: &Value, chemin: &str, tolerance: f64, ecarts: &mut Vec<String>) {
+    match (attendu, obtenu) {
+        (Value::Object(a), Value::Object(o)) => {
+            for (k, v) in a {
+                match o.get(k) {
+                    Some(x) => comparer(v, x, &format!("{chemin}.{k}"), tolerance, ecarts),
+                    None => ecarts.push(format!("{chemin}.{k} absent")),
+                }
+            }
+        }
+        (Value::Array(a), Value::Array(o)) => {
+            for (i, v) in a.iter().enumerate() {
+                let identite: Vec<(&String, &Value)> = v.as_object().map(|m| m.iter().filter(|(_, x)| x.is_string()).collect()).unwrap_or_default();
+                let x = if identite.is_empty() {
+                    o.get(i)
+                } else {
+                    o.iter().find(|x| identite.iter().all(|(k, s)| x.get(k.as_str()) == Some(*s)))
+                };
+                match x {
+                    Some(x) => comparer(v, x, &format!("{chemin}[{i}]"), tolerance, ecarts),
+                    None => ecarts.push(format!("{chemin}[{i}] introuvable : {v}")),
+                }
+            }
+            if a.iter().all(|v| !v.is_object()) && a.len() != o.len() {
+                ecarts.push(format!("{chemin} : {} éléments attendus, {} obtenus ({obtenu})", a.len(), o.len()));
+            }
+        }
+        (Value::Number(a), Value::Number(o)) => {
+            let (a, o) = (a.as_f64().unwrap(), o.as_f64().unwrap());
+            if (a - o).abs() > tolerance * a.abs().max(1.0) {
+                ecarts.push(format!("{chemin} : attendu {a}, obtenu {o}"));
+            }
+        }
+        (a, o) if a == o => {}
+        (a, o) => ecarts.push(format!("{chemin} : attendu {a}, obtenu {o}")),
+    }
+}
+
+/// A golden case of the command line: `etat_des_lieux.csv`, `parametres.json`, and the expected
+/// files in `attendu/`, compared byte for byte. Update with `FLUX_GOLDEN_MAJ=1` and review the diff.
+fn cas_dore(dossier: &Path) -> Result<(), String> {
+    let sortie = std::env::temp_dir().join(format!("flux-cas-{}-{}", std::process::id(), dossier.file_name().unwrap().to_string_lossy()));
+    let _ = std::fs::remove_dir_all(&sortie);
+    let statut = std::process::Command::new(env!("CARGO_BIN_EXE_flux"))
+        .arg(dossier.join("etat_des_lieux.csv"))
+        .args(["--parametres".as_ref(), dossier.join("parametres.json").as_os_str()])
+        .args(["--sortie".as_ref(), sortie.as_os_str()])
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !statut.status.success() {
+        return Err(String::from_utf8_lossy(&statut.stderr).into_owned());
+    }
+    let attendu = dossier.join("attendu");
+    let mut ecarts = Vec::new();
+    for e in std::fs::read_dir(&sortie).unwrap() {
+        let nom = e.unwrap().file_name();
+        let obtenu = std::fs::read(sortie.join(&nom)).unwrap();
+        if std::env::var_os("FLUX_GOLDEN_MAJ").is_some() {
+            std::fs::create_dir_all(&attendu).unwrap();
+            std::fs::write(attendu.join(&nom), &obtenu).unwrap();
+        } else if std::fs::read(attendu.join(&nom)).ok().as_deref() != Some(&obtenu[..]) {
+            ecarts.push(format!("{} diffère de attendu/ (FLUX_GOLDEN_MAJ=1 pour mettre à jour)", nom.to_string_lossy()));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&sortie);
+    if ecarts.is_empty() { Ok(()) } else { Err(ecarts.join("\n")) }
+}
