@@ -145,7 +145,7 @@ fn resultats_json(imp: &import::Import, r: &Resultats) -> Value {
             .map(|o| {
                 json!({
                     "reservataire": per.parts[o.partie].reservataire,
-                    "commune": o.commune.map_or(String::new(), |c| imp.dataset.communes[c as usize].clone()),
+                    "commune": o.commune.clone().unwrap_or_default(),
                     "logements_par_an": o.logements_par_an,
                 })
             })
@@ -154,8 +154,8 @@ fn resultats_json(imp: &import::Import, r: &Resultats) -> Value {
         let mut communes = Map::new();
         for o in &per.objectifs {
             let e = communes.entry(per.parts[o.partie].reservataire.clone()).or_insert_with(|| json!([]));
-            if let Some(c) = o.commune {
-                e.as_array_mut().unwrap().push(json!(imp.dataset.communes[c as usize]));
+            if let Some(c) = &o.commune {
+                e.as_array_mut().unwrap().push(json!(c));
             }
         }
         j.insert("communes_objectif".into(), Value::Object(communes));

@@ -138,7 +138,7 @@ fn convertir(args: &[String]) -> Result<(), String> {
         }),
         ("etalement.csv", &|| export::etalement_csv(&resultats)),
         ("objectifs.csv", &|| {
-            export::objectifs_csv(&import.dataset, &resultats)
+            export::objectifs_csv(&resultats)
         }),
         ("rejets.csv", &|| export::rejets_csv(&import.rejets)),
         ("avertissements.csv", &|| {

@@ -64,10 +64,10 @@ pub fn calculer_avec(ds: &Dataset, p: &Parametres, geo: Option<&dyn Geographie>)
         // Communal view: F_c and the expected logements of each category (share × F_c). Local
         // réservataires (communes, EPCI, EPT) are the exception: their objectives sit on their own
         // reservations (territoire.rs), and the communal view shows those same numbers.
-        let mut locales: Vec<(u32, Categorie, f64)> = Vec::new();
+        let mut locales: Vec<(&str, Categorie, f64)> = Vec::new();
         for o in &r.objectifs {
             let categorie = r.parts[o.partie].categorie;
-            if let (true, Some(commune)) = (categorie.territoriale(), o.commune) {
+            if let (true, Some(commune)) = (categorie.territoriale(), o.commune.as_deref()) {
                 match locales.iter_mut().find(|(c, k, _)| *c == commune && *k == categorie) {
                     Some((_, _, v)) => *v += o.logements_par_an,
                     None => locales.push((commune, categorie, o.logements_par_an)),
@@ -75,7 +75,7 @@ pub fn calculer_avec(ds: &Dataset, p: &Parametres, geo: Option<&dyn Geographie>)
             }
         }
         for (&c, &fc) in per.cellules.iter().zip(&vue.flux_communes) {
-            let commune = ds.cellules[c as usize].commune;
+            let commune = ds.code_commune(c as usize);
             let a = &mut cellules[c as usize];
             a.flux = fc;
             a.attendus = vue.part_categorie.map(|part| part * fc);

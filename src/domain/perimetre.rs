@@ -145,11 +145,11 @@ pub(crate) fn calculer_perimetre(
     for x in &liste {
         part_categorie[x.categorie as usize] += x.part;
     }
-    let communes: Vec<(u32, f64)> = per
+    let communes: Vec<(&str, f64)> = per
         .cellules
         .iter()
         .zip(&fc)
-        .map(|(&c, &fc)| (ds.cellules[c as usize].commune, fc))
+        .map(|(&c, &fc)| (ds.code_commune(c as usize), fc))
         .collect();
     let vide: Vec<Implantation> = Vec::new();
     let territoires: Vec<Vec<Implantation>> = autres
@@ -208,7 +208,7 @@ fn implantations(ds: &Dataset, comptes: &Comptes, q: u32) -> Vec<Implantation> {
         .iter()
         .take_while(|x| x.0 == q)
         .map(|&(_, c, somme_taux, logements)| Implantation {
-            commune: ds.cellules[c as usize].commune,
+            commune: ds.code_commune(c as usize).to_owned(),
             somme_taux,
             logements,
         })

@@ -15,16 +15,16 @@ use serde::Serialize;
 pub struct Objectif {
     /// Index of the party in the perimeter's `parts`.
     pub partie: usize,
-    /// Commune id in the dataset (`Dataset::communes`), or `None` for the département.
-    pub commune: Option<u32>,
+    /// INSEE code of the commune, or `None` for the département.
+    pub commune: Option<String>,
     pub logements_par_an: f64,
 }
 
 /// One commune of a local réservataire's territory: its reserved assiette logements there.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Implantation {
-    /// Commune id in the dataset.
-    pub commune: u32,
+    /// INSEE code of the commune.
+    pub commune: String,
     /// Σ τ_l over its reserved assiette logements in that commune.
     pub somme_taux: f64,
     /// Number of those logements.
@@ -39,10 +39,10 @@ pub struct PartieTerritoire<'a> {
     pub territoire: &'a [Implantation],
 }
 
-/// Objectives of one perimeter; `communes` are (commune id, F_c) with Σ F_c = F.
+/// Objectives of one perimeter; `communes` are (INSEE code, F_c) with Σ F_c = F.
 pub fn objectifs(
     parties: &[PartieTerritoire],
-    communes: &[(u32, f64)],
+    communes: &[(&str, f64)],
     flux: f64,
 ) -> Vec<Objectif> {
     let mut res = Vec::new();
@@ -51,7 +51,7 @@ pub fn objectifs(
             let part = if flux > 0.0 { p.par_an / flux } else { 0.0 };
             res.extend(communes.iter().map(|(code, fc)| Objectif {
                 partie: i,
-                commune: Some(*code),
+                commune: Some((*code).to_owned()),
                 logements_par_an: part * fc,
             }));
         } else if !p.territoire.is_empty() {
@@ -67,7 +67,7 @@ pub fn objectifs(
                 };
                 Objectif {
                     partie: i,
-                    commune: Some(t.commune),
+                    commune: Some(t.commune.clone()),
                     logements_par_an: p.par_an * poids,
                 }
             }));
@@ -88,12 +88,12 @@ mod tests {
 
     #[test]
     fn etat_per_commune_commune_on_its_own_reservations_others_per_departement() {
-        let communes = vec![(7, 60.0), (9, 40.0)];
+        let communes = vec![("93007", 60.0), ("93009", 40.0)];
         // The commune réservataire holds 3 logements in commune 9 (τ 0.1 each) and 1 in commune 7
         // (τ 0.1): its objective follows its own reservations, 3/4 and 1/4, not F_c (60/40).
         let territoire = [
-            Implantation { commune: 7, somme_taux: 0.1, logements: 1 },
-            Implantation { commune: 9, somme_taux: 0.3, logements: 3 },
+            Implantation { commune: "93007".into(), somme_taux: 0.1, logements: 1 },
+            Implantation { commune: "93009".into(), somme_taux: 0.3, logements: 3 },
         ];
         let parties = [
             PartieTerritoire { par_an: 25.0, etat: true, territoire: &[] },
@@ -103,20 +103,20 @@ mod tests {
         let o = objectifs(&parties, &communes, 100.0);
         assert_eq!(o.len(), 5);
         assert_eq!((o[0].logements_par_an, o[1].logements_par_an), (15.0, 10.0));
-        assert_eq!(o[2].commune, Some(7));
+        assert_eq!(o[2].commune.as_deref(), Some("93007"));
         assert!((o[2].logements_par_an - 3.0).abs() < 1e-12);
         assert!((o[3].logements_par_an - 9.0).abs() < 1e-12);
-        assert_eq!((o[4].commune, o[4].logements_par_an), (None, 30.0));
+        assert_eq!((o[4].commune.as_deref(), o[4].logements_par_an), (None, 30.0));
     }
 
     #[test]
     fn without_rotation_the_split_follows_reserved_logements() {
         let territoire = [
-            Implantation { commune: 1, somme_taux: 0.0, logements: 1 },
-            Implantation { commune: 2, somme_taux: 0.0, logements: 3 },
+            Implantation { commune: "1".into(), somme_taux: 0.0, logements: 1 },
+            Implantation { commune: "2".into(), somme_taux: 0.0, logements: 3 },
         ];
         let parties = [PartieTerritoire { par_an: 4.0, etat: false, territoire: &territoire }];
-        let o = objectifs(&parties, &[(1, 1.0), (2, 1.0)], 2.0);
+        let o = objectifs(&parties, &[("1", 1.0), ("2", 1.0)], 2.0);
         assert_eq!((o[0].logements_par_an, o[1].logements_par_an), (1.0, 3.0));
     }
 }

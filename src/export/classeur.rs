@@ -1,6 +1,6 @@
 //! The results as one XLSX workbook (SPEC §5 « Exports … XLSX »): typed numeric cells, percent
-//! formats, one sheet per table — Paramètres, Conventions, Étalement, Vue communale, EPCI-EPT,
-//! Départements.
+//! formats, one sheet per table — Paramètres, Conventions, Étalement, Objectifs, Vue communale,
+//! EPCI-EPT, Départements.
 //!
 //! Two halves: [`feuilles`] lays the results out as plain tables (no XLSX code), and
 //! [`ecrire_xlsx`] writes any tables with `rust_xlsxwriter`. In the browser the second half runs in
@@ -60,6 +60,7 @@ pub fn feuilles(r: &Resultats, p: &Parametres) -> Vec<Feuille> {
                     Cellule::Pourcent(x.part),
                     Cellule::Nombre(x.logements_par_an, 3),
                     x.annees_epuisement.map_or(Cellule::Texte(String::new()), |a| Cellule::Nombre(a, 2)),
+                    texte(&conventions::annees(&x.annees_nommees)),
                 ]
             })
         })
@@ -69,13 +70,33 @@ pub fn feuilles(r: &Resultats, p: &Parametres) -> Vec<Feuille> {
         .iter()
         .flat_map(|per| {
             per.etalement.lignes.iter().map(move |l| {
+                let partie = &per.parts[l.partie as usize];
                 vec![
                     texte(&per.bailleur),
                     texte(&per.departement),
                     Cellule::Entier(l.annee as u64),
-                    texte(&per.parts[l.partie as usize].reservataire),
+                    texte(&partie.reservataire),
+                    texte(partie.categorie.code()),
                     Cellule::Nombre(l.offerts, 3),
                     l.volume_restant.map_or(Cellule::Texte(String::new()), |v| Cellule::Nombre(v, 3)),
+                    Cellule::Nombre(l.exact, 6),
+                ]
+            })
+        })
+        .collect();
+    let objectifs = r
+        .perimetres
+        .iter()
+        .flat_map(|per| {
+            per.objectifs.iter().map(move |o| {
+                let partie = &per.parts[o.partie];
+                vec![
+                    texte(&per.bailleur),
+                    texte(&per.departement),
+                    texte(&partie.reservataire),
+                    texte(partie.categorie.code()),
+                    texte(o.commune.as_deref().unwrap_or("")),
+                    Cellule::Nombre(o.logements_par_an, 3),
                 ]
             })
         })
@@ -91,10 +112,11 @@ pub fn feuilles(r: &Resultats, p: &Parametres) -> Vec<Feuille> {
         Feuille { nom: "Conventions".into(), entetes: conventions::ENTETES.map(String::from).to_vec(), lignes: conventions, colonnes_figees: 0 },
         Feuille {
             nom: "Étalement".into(),
-            entetes: ["bailleur", "departement", "annee", "reservataire", "logements_offerts", "volume_restant"].map(String::from).to_vec(),
+            entetes: super::ENTETES_ETALEMENT.map(String::from).to_vec(),
             lignes: etalement,
             colonnes_figees: 0,
         },
+        Feuille { nom: "Objectifs".into(), entetes: super::ENTETES_OBJECTIFS.map(String::from).to_vec(), lignes: objectifs, colonnes_figees: 0 },
         vue("Vue communale", "commune", &r.communes.communes),
         vue("EPCI-EPT", "epci", &r.communes.epci),
         vue("Départements", "departement", &r.communes.departements),
@@ -165,6 +187,7 @@ mod tests {
     use crate::domain::calculer;
     use crate::import::lire_csv;
     use calamine::{Data, Reader, Xlsx};
+    use chrono::Datelike;
 
     #[test]
     fn numbers_are_numbers_and_every_table_has_its_sheet() {
@@ -178,7 +201,7 @@ mod tests {
         let octets = ecrire_xlsx(&tables);
         assert_eq!(octets, classeur_xlsx(&r, &p));
         let mut x: Xlsx<_> = Xlsx::new(std::io::Cursor::new(octets)).unwrap();
-        assert_eq!(x.sheet_names(), ["Paramètres", "Conventions", "Étalement", "Vue communale", "EPCI-EPT", "Départements"]);
+        assert_eq!(x.sheet_names(), ["Paramètres", "Conventions", "Étalement", "Objectifs", "Vue communale", "EPCI-EPT", "Départements"]);
         let conv = x.worksheet_range("Conventions").unwrap();
         let al = conv.rows().find(|l| l[4] == Data::String("AL".into())).unwrap();
         // part_du_parc: 1 reserved logement of 3 in the 93 assiette, a number, not text.
@@ -186,6 +209,13 @@ mod tests {
         assert!(matches!(al[2], Data::Float(_)));
         // Text that looks like a formula stays text (never evaluated).
         assert!(conv.rows().any(|l| l[4] == Data::String("=X".into())));
+        // Étalement in calendar years with the category (SPEC §6 v2); objectives per commune.
+        let annee = f64::from(p.date_conversion.year());
+        let et = x.worksheet_range("Étalement").unwrap();
+        assert_eq!(et.get((1, 2)), Some(&Data::Float(annee)));
+        assert_eq!(et.get((1, 4)), Some(&Data::String("etat_prioritaires".into())));
+        let obj = x.worksheet_range("Objectifs").unwrap();
+        assert!(obj.rows().any(|l| l[2] == Data::String("=X".into()) && l[4] == Data::String("93066".into())));
         let params = x.worksheet_range("Paramètres").unwrap();
         assert!(params.rows().any(|l| l[0] == Data::String("rotation.taux_unique".into()) && l[1] == Data::Float(0.063)));
         let vue = x.worksheet_range("Vue communale").unwrap();

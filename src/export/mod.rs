@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::domain::agregation::{secret, LigneCommunale};
 use crate::domain::model::{Categorie, Motif, FINANCEMENTS, QPV, TYPOLOGIES};
-use crate::domain::{Alerte, Dataset, Resultats};
+use crate::domain::{Alerte, Resultats};
 use crate::import::Rejet;
 use csv_fr::{echapper, CsvFr};
 
@@ -218,21 +218,34 @@ pub(crate) fn cellules_vue(l: &LigneCommunale, seuil: u32) -> Vec<Cellule> {
     v
 }
 
+/// Columns of `etalement.csv` and of the workbook's « Étalement » sheet.
+pub const ENTETES_ETALEMENT: [&str; 8] = [
+    "bailleur",
+    "departement",
+    "annee",
+    "reservataire",
+    "categorie",
+    "logements_offerts",
+    "volume_restant",
+    "logements_exacts",
+];
+
+/// Columns of `objectifs.csv` and of the workbook's « Objectifs » sheet.
+pub const ENTETES_OBJECTIFS: [&str; 6] = [
+    "bailleur",
+    "departement",
+    "reservataire",
+    "categorie",
+    "commune",
+    "logements_par_an",
+];
+
 /// `etalement.csv` (SPEC §6 v2): `bailleur;departement;annee;reservataire;categorie;
 /// logements_offerts;volume_restant;logements_exacts` — `annee` is the calendar year,
 /// `logements_offerts` the whole logements of the rounding mode, `logements_exacts` offered_r(k).
 pub fn etalement_csv(r: &Resultats) -> Vec<u8> {
     let mut c = CsvFr::new();
-    c.entetes([
-        "bailleur",
-        "departement",
-        "annee",
-        "reservataire",
-        "categorie",
-        "logements_offerts",
-        "volume_restant",
-        "logements_exacts",
-    ]);
+    c.entetes(ENTETES_ETALEMENT);
     for p in &r.perimetres {
         let (bailleur, departement) = (echapper(&p.bailleur), echapper(&p.departement));
         let noms: Vec<_> = p.parts.iter().map(|x| echapper(&x.reservataire)).collect();
@@ -253,16 +266,9 @@ pub fn etalement_csv(r: &Resultats) -> Vec<u8> {
 
 /// `objectifs.csv` (SPEC §4.10): yearly logements per party, per commune for the État and the
 /// communes, per département (empty `commune`) for the others.
-pub fn objectifs_csv(ds: &Dataset, r: &Resultats) -> Vec<u8> {
+pub fn objectifs_csv(r: &Resultats) -> Vec<u8> {
     let mut c = CsvFr::new();
-    c.entetes([
-        "bailleur",
-        "departement",
-        "reservataire",
-        "categorie",
-        "commune",
-        "logements_par_an",
-    ]);
+    c.entetes(ENTETES_OBJECTIFS);
     for p in &r.perimetres {
         for o in &p.objectifs {
             let partie = &p.parts[o.partie];
@@ -270,7 +276,7 @@ pub fn objectifs_csv(ds: &Dataset, r: &Resultats) -> Vec<u8> {
                 .texte(&p.departement)
                 .texte(&partie.reservataire)
                 .texte(partie.categorie.code());
-            c.texte(o.commune.map_or("", |k| ds.communes[k as usize].as_str()));
+            c.texte(o.commune.as_deref().unwrap_or(""));
             c.nombre(o.logements_par_an, 3).fin();
         }
     }
