@@ -42,7 +42,7 @@ fn wrong_separator() {
     let e = lire("mauvais_separateur.csv").unwrap_err();
     assert_eq!(
         e.to_string(),
-        "colonne(s) obligatoire(s) introuvable(s) : rpls, commune (en-têtes lus : rpls|commune|typologie) ; une seule colonne lue : vérifiez le séparateur (« ; », « , » ou tabulation) ou la feuille choisie"
+        "colonne(s) obligatoire(s) introuvable(s) : commune (en-têtes lus : rpls|commune|typologie) ; une seule colonne lue : vérifiez le séparateur (« ; », « , » ou tabulation) ou la feuille choisie"
     );
     let imp = lire("separateur_incoherent.csv").unwrap();
     verifier(
