@@ -666,6 +666,9 @@ fn rpls_open_data_extract() {
     let mut imp = lire("donnees_ouvertes_rpls.csv").unwrap();
     let geo = Geographie::officielle();
     import::signaler_communes_inconnues(&mut imp, |c| geo.commune(c).is_some());
+    for (code, _, nom) in COMMUNES_IDF {
+        assert_eq!(geo.commune(code).map(|c| c.nom.as_str()), Some(nom), "{code}");
+    }
     verifier(
         &imp,
         (300, 297, 3, 1),
@@ -833,7 +836,7 @@ const COMMUNES_IDF: [(&str, &str, &str); 24] = [
     ("75113", "75013", "Paris 13e Arrondissement"),
     ("75119", "75019", "Paris 19e Arrondissement"),
     ("75120", "75020", "Paris 20e Arrondissement"),
-    ("77288", "77100", "Meaux"),
+    ("77288", "77000", "Melun"),
     ("78361", "78200", "Mantes-la-Jolie"),
     ("78621", "78190", "Trappes"),
     ("78646", "78000", "Versailles"),
