@@ -120,9 +120,7 @@ impl Partiel {
             Err(Refus::Rejet(colonne, motif)) => self.rejets.push(rejet(ligne, colonne, motif)),
         }
     }
-}
 
-impl Partiel {
     /// Notes that réservataire `nom` has category `c` on line `ligne`.
     fn categorie_vue(&mut self, nom: &str, c: Categorie, ligne: u64) {
         match self.categories.get_mut(nom) {
