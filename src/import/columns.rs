@@ -374,9 +374,7 @@ impl Correspondance {
     }
     /// The field read from column `j`, if any.
     pub fn champ(&self, j: usize) -> Option<Champ> {
-        Champ::LUS
-            .into_iter()
-            .find(|c| self.colonne(*c) == Some(j))
+        Champ::LUS.into_iter().find(|c| self.colonne(*c) == Some(j))
     }
     /// Required fields that no column provides.
     pub fn manquants(&self) -> Vec<Champ> {

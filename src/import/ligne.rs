@@ -105,12 +105,18 @@ impl Partiel {
         let mut signaler = |champ: Champ, motif: String| {
             self.avertissements.push(rejet(ligne, champ.nom(), motif))
         };
-        match convertir(dans_le_fichier, rec, tampons, map, nb_colonnes, &mut signaler) {
+        match convertir(
+            dans_le_fichier,
+            rec,
+            tampons,
+            map,
+            nb_colonnes,
+            &mut signaler,
+        ) {
             Ok(l) => {
                 self.builder.push(&l);
                 let n = l.nb.max(1) as usize;
-                self.lignes
-                    .extend(std::iter::repeat_n(ligne as u32, n));
+                self.lignes.extend(std::iter::repeat_n(ligne as u32, n));
                 self.retenues += 1;
                 if let (false, Some(c)) = (l.reservataire.is_empty(), l.categorie) {
                     self.categorie_vue(l.reservataire, c, ligne);

@@ -380,11 +380,26 @@ mod tests {
         assert_eq!(nb("1 200"), Ok(Some(1200)));
         assert_eq!(nb("100000"), Ok(Some(NB_MAX)));
         let erreur = |s: &str| nb(s).unwrap_err();
-        assert_eq!(erreur("0"), "nombre de logements « 0 » invalide : au moins 1 attendu");
-        assert_eq!(erreur("-3"), "nombre de logements « -3 » invalide : au moins 1 attendu");
-        assert_eq!(erreur("2,5"), "nombre de logements « 2,5 » invalide : nombre entier attendu");
-        assert_eq!(erreur("abc"), "nombre de logements « abc » illisible (nombre entier attendu)");
-        assert_eq!(erreur("40 %"), "nombre de logements « 40 % » illisible (nombre entier attendu)");
+        assert_eq!(
+            erreur("0"),
+            "nombre de logements « 0 » invalide : au moins 1 attendu"
+        );
+        assert_eq!(
+            erreur("-3"),
+            "nombre de logements « -3 » invalide : au moins 1 attendu"
+        );
+        assert_eq!(
+            erreur("2,5"),
+            "nombre de logements « 2,5 » invalide : nombre entier attendu"
+        );
+        assert_eq!(
+            erreur("abc"),
+            "nombre de logements « abc » illisible (nombre entier attendu)"
+        );
+        assert_eq!(
+            erreur("40 %"),
+            "nombre de logements « 40 % » illisible (nombre entier attendu)"
+        );
         assert_eq!(
             erreur("100001"),
             "nombre de logements « 100001 » invraisemblable (100\u{202f}000 au plus) : faute de frappe ?"
