@@ -222,7 +222,7 @@ fn workbooks_and_sheet_choice() {
         &[&feuilles, "--feuille", "Stock", "--sortie", s],
         "feuille « Stock » introuvable ; feuilles du classeur : « Lisez-moi », « Parc », « Vide »",
     );
-    echoue(&[&feuilles, "--sortie", s], "colonne(s) obligatoire(s) introuvable(s) : rpls, commune");
+    echoue(&[&feuilles, "--sortie", s], "colonne(s) obligatoire(s) introuvable(s) : commune");
     echoue(&[&feuilles, "--feuille", "Vide", "--sortie", s], "la feuille « Vide » est vide");
 
     // A renamed file is read by its content; --feuille on a CSV is ignored with a note.

@@ -9,10 +9,12 @@
 #[path = "import_corpus/outils.rs"]
 mod outils;
 
+use gestion_flux::domain::dataset::AUCUN;
 use gestion_flux::domain::model::Motif;
-use gestion_flux::domain::Categorie;
+use gestion_flux::domain::{calculer, Categorie, Parametres};
 use gestion_flux::geo::Geographie;
-use gestion_flux::import::{self, ImportError, OptionsLecture};
+use gestion_flux::import::progressif::LectureProgressive;
+use gestion_flux::import::{self, Import, ImportError, OptionsLecture};
 use outils::{comptes, lire, motifs, octets, verifier, Cellule};
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
 
@@ -42,7 +44,7 @@ fn wrong_separator() {
     let e = lire("mauvais_separateur.csv").unwrap_err();
     assert_eq!(
         e.to_string(),
-        "colonne(s) obligatoire(s) introuvable(s) : rpls, commune (en-têtes lus : rpls|commune|typologie) ; une seule colonne lue : vérifiez le séparateur (« ; », « , » ou tabulation) ou la feuille choisie"
+        "colonne(s) obligatoire(s) introuvable(s) : commune (en-têtes lus : rpls|commune|typologie) ; une seule colonne lue : vérifiez le séparateur (« ; », « , » ou tabulation) ou la feuille choisie"
     );
     let imp = lire("separateur_incoherent.csv").unwrap();
     verifier(
@@ -580,6 +582,190 @@ fn xls_and_encrypted_workbooks_are_refused() {
     );
 }
 
+/// `nb`: a whole number from 1 to 100 000, else the row is rejected with its reason; the row
+/// stands for `nb` logements (its line repeated in `Import::lignes`) but counts as one row, and a
+/// duplicated `rpls` or an unknown commune is warned once per row, not per logement. `programme`
+/// is trimmed; an error value there is ignored.
+#[test]
+fn nb_and_programme_columns() {
+    let mut imp = lire("nb_invalides.csv").unwrap();
+    let geo = Geographie::officielle();
+    import::signaler_communes_inconnues(&mut imp, |c| geo.commune(c).is_some());
+    verifier(
+        &imp,
+        (12, 6, 6, 3),
+        &[
+            (4, "nb", "nombre de logements « 0 » invalide : au moins 1 attendu"),
+            (5, "nb", "nombre de logements « -3 » invalide : au moins 1 attendu"),
+            (6, "nb", "nombre de logements « 2,5 » invalide : nombre entier attendu"),
+            (7, "nb", "nombre de logements « beaucoup » illisible (nombre entier attendu)"),
+            (9, "nb", &*format!("nombre de logements « 250000 » invraisemblable (100{MILLE}000 au plus) : faute de frappe ?")),
+            (11, "nb", "cellule en erreur « #N/A » : formule à corriger dans le tableur"),
+        ],
+        &[
+            (8, "programme", "cellule en erreur « #N/A » : valeur ignorée"),
+            (12, "rpls", "identifiant RPLS « N1 » en double (déjà ligne 2)"),
+            (13, "commune", "code commune « 99999 » inconnu de la géographie officielle"),
+        ],
+    );
+    let ds = &imp.dataset;
+    assert_eq!(ds.len(), 40 + 1 + 3 + 1200 + 2 + 5);
+    let attendues: Vec<u32> = [(2, 40), (3, 1), (8, 3), (10, 1200), (12, 2), (13, 5)]
+        .iter()
+        .flat_map(|&(l, n)| std::iter::repeat_n(l, n))
+        .collect();
+    assert_eq!(imp.lignes, attendues);
+    assert_eq!(ds.programmes, ["Résidence Les Tilleuls", "Îlot Daumesnil"]);
+    assert_eq!(ds.programme[..42], [0; 41].iter().copied().chain([AUCUN]).collect::<Vec<_>>());
+    assert_eq!(ds.programme[44], 1);
+    assert_eq!(ds.rpls.get(39), "N1", "les 40 logements de la ligne 2 gardent son identifiant");
+    let r = calculer(ds, &Parametres::default());
+    assert_eq!(r.perimetres.iter().map(|p| p.logements).sum::<u32>(), 1251);
+}
+
+/// One réservataire name with several categories: one warning per extra category, at the line
+/// where it first appears, naming both (a CONTRESLOG code or a category deduced from the name
+/// count as what they mean; names are compared exactly). Same in every reading schedule.
+#[test]
+fn same_reservataire_with_two_categories() {
+    let imp = lire("categories_incoherentes.csv").unwrap();
+    let msg = |nom: &str, ici: &str, premiere: &str, ligne: u32| {
+        format!("le réservataire « {nom} » a ici la catégorie {ici} mais apparaît aussi avec la catégorie {premiere} (ligne {ligne}) : vérifier le codage")
+    };
+    let (m4, m7, m8, m10) = (
+        msg("Ville de Montreuil", "epci", "commune", 2),
+        msg("Action Logement Services", "employeur", "action_logement", 6),
+        msg("Ville de Montreuil", "departement", "commune", 2),
+        msg("Ville de Montreuil", "autre", "commune", 2),
+    );
+    verifier(
+        &imp,
+        (9, 9, 0, 5),
+        &[],
+        &[
+            (4, "categorie", &m4),
+            (7, "categorie", &m7),
+            (8, "categorie", &m8),
+            (10, "categorie", "catégorie de réservataire « martien » inconnue : classée « autre »"),
+            (10, "categorie", &m10),
+        ],
+    );
+    let pas_a_pas = LectureProgressive::commencer(&octets("categories_incoherentes.csv"), None)
+        .unwrap()
+        .finir();
+    assert_eq!(pas_a_pas.avertissements, imp.avertissements);
+}
+
+/// The RPLS open-data extract (generated, `donnees_ouvertes()`): read without `rpls` column, each
+/// row standing for `nb` logements, unreserved; the engine sees Σ nb logements. Its XLSX and ODS
+/// twins (typed numbers) and the step-by-step reading give the same import.
+#[test]
+fn rpls_open_data_extract() {
+    let octets_csv = octets("donnees_ouvertes_rpls.csv");
+    assert_eq!(octets_csv, donnees_ouvertes().as_bytes(), "fichier généré à jour");
+    let mut imp = lire("donnees_ouvertes_rpls.csv").unwrap();
+    let geo = Geographie::officielle();
+    import::signaler_communes_inconnues(&mut imp, |c| geo.commune(c).is_some());
+    for (code, _, nom) in COMMUNES_IDF {
+        assert_eq!(geo.commune(code).map(|c| c.nom.as_str()), Some(nom), "{code}");
+    }
+    verifier(
+        &imp,
+        (300, 297, 3, 1),
+        &[
+            (59, "nb", "nombre de logements « 0 » invalide : au moins 1 attendu"),
+            (145, "nb", "nombre de logements « 12,5 » invalide : nombre entier attendu"),
+            (253, "nb", &*format!("nombre de logements « 1000000 » invraisemblable (100{MILLE}000 au plus) : faute de frappe ?")),
+        ],
+        &[(1, "rpls", "pas de colonne d'identifiant RPLS : chaque ligne est identifiée par son numéro (L2 pour la ligne 2, etc.)")],
+    );
+    // Σ nb of the rows kept, from the file itself.
+    let texte = String::from_utf8(octets_csv.clone()).unwrap();
+    let nb: Vec<(u32, u32)> = texte
+        .lines()
+        .enumerate()
+        .skip(1)
+        .filter_map(|(i, l)| Some((i as u32 + 1, l.rsplit(';').next()?.parse().ok()?)))
+        .filter(|&(_, n)| n <= 100_000 && n > 0)
+        .collect();
+    let somme: u32 = nb.iter().map(|x| x.1).sum();
+    assert_eq!((nb.len(), somme), (297, 3467));
+    let ds = &imp.dataset;
+    assert_eq!(ds.len(), 3467);
+    let attendues: Vec<u32> = nb
+        .iter()
+        .flat_map(|&(l, n)| std::iter::repeat_n(l, n as usize))
+        .collect();
+    assert_eq!(imp.lignes, attendues);
+    assert_eq!((ds.rpls.get(0), ds.rpls.get(ds.len() - 1)), ("L2", "L301"));
+    assert!(ds.reservataires.is_empty() && ds.partie.iter().all(|&p| p == AUCUN), "non réservés");
+    assert_eq!(ds.communes.len(), 24);
+    assert_eq!(ds.programmes.len(), 60, "IMMEU → programme");
+    assert!(ds.typologie.iter().all(|&t| (1..=6).contains(&t)));
+    assert!(ds.financement.iter().all(|&f| (1..=4).contains(&f)), "codes FINAN connus");
+    let r = calculer(ds, &Parametres::default());
+    assert_eq!(r.perimetres.len(), 8, "un bailleur × 8 départements");
+    assert_eq!(r.perimetres.iter().map(|p| p.logements).sum::<u32>(), 3467);
+    assert_eq!(r.perimetres.iter().map(|p| p.assiette).sum::<u32>(), 3467);
+
+    let pas_a_pas = LectureProgressive::commencer(&octets_csv, None).unwrap().finir();
+    let (xlsx, ods) = jumeaux_classeurs(&texte);
+    for (nom, autre) in [
+        ("pas à pas", pas_a_pas),
+        ("XLSX", import::lire(&xlsx, &OptionsLecture::default()).unwrap()),
+        ("ODS", import::lire(&ods, &OptionsLecture::default()).unwrap()),
+    ] {
+        assert_eq!(comptes(&autre), (300, 297, 3, 1), "{nom}");
+        assert_eq!(autre.rejets, imp.rejets, "{nom}");
+        assert_eq!(autre.avertissements, imp.avertissements, "{nom}");
+        assert_eq!(autre.lignes, imp.lignes, "{nom}");
+        memes_logements(&autre, &imp, nom);
+    }
+}
+
+/// The same logements, field by field (identifier, commune, descriptive fields, programme).
+fn memes_logements(a: &Import, b: &Import, nom: &str) {
+    let (x, y) = (&a.dataset, &b.dataset);
+    assert_eq!(x.len(), y.len(), "{nom}");
+    for i in 0..x.len() {
+        assert_eq!(x.rpls.get(i), y.rpls.get(i), "{nom} {i}");
+        assert_eq!(x.code_commune(x.cellule[i] as usize), y.code_commune(y.cellule[i] as usize));
+    }
+    assert_eq!(x.typologie, y.typologie, "{nom}");
+    assert_eq!(x.financement, y.financement, "{nom}");
+    assert_eq!(x.qpv, y.qpv, "{nom}");
+    assert_eq!(x.surface, y.surface, "{nom}");
+    assert_eq!(x.annee_construction, y.annee_construction, "{nom}");
+    assert_eq!(x.programmes, y.programmes, "{nom}");
+    assert_eq!(x.programme, y.programme, "{nom}");
+}
+
+/// A CSV (`;`) as an XLSX and an ODS sheet: numbers typed as numbers (when Rust reads them and
+/// they have no leading zero, like a code), the rest as text.
+fn jumeaux_classeurs(texte: &str) -> (Vec<u8>, Vec<u8>) {
+    let mut w = Workbook::new();
+    let f = w.add_worksheet();
+    let mut lignes_ods = Vec::new();
+    for (i, ligne) in texte.lines().enumerate() {
+        let mut cellules = Vec::new();
+        for (j, v) in ligne.split(';').enumerate() {
+            match v.parse::<f64>() {
+                Ok(x) if !(v.len() > 1 && v.starts_with('0')) => {
+                    f.write(i as u32, j as u16, x).unwrap();
+                    cellules.push(Cellule::Nombre(x));
+                }
+                _ if v.is_empty() => cellules.push(Cellule::Vide),
+                _ => {
+                    f.write(i as u32, j as u16, v).unwrap();
+                    cellules.push(Cellule::Texte(v));
+                }
+            }
+        }
+        lignes_ods.push(cellules);
+    }
+    (w.save_to_buffer().unwrap(), outils::ods(&[("Parc", lignes_ods)]))
+}
+
 /// Rewrites the generated fixtures (see the module documentation).
 #[test]
 #[ignore]
@@ -641,6 +827,123 @@ fn ecrire_corpus() {
     let ods = classeur_ods();
     ecrire("classeur.ods", &ods);
     ecrire("tronque.ods", &ods[..ods.len() - 40]);
+    ecrire("donnees_ouvertes_rpls.csv", donnees_ouvertes().as_bytes());
+}
+
+/// Île-de-France communes of the open-data fixture: INSEE code, postal code, name.
+const COMMUNES_IDF: [(&str, &str, &str); 24] = [
+    ("75111", "75011", "Paris 11e Arrondissement"),
+    ("75113", "75013", "Paris 13e Arrondissement"),
+    ("75119", "75019", "Paris 19e Arrondissement"),
+    ("75120", "75020", "Paris 20e Arrondissement"),
+    ("77288", "77000", "Melun"),
+    ("78361", "78200", "Mantes-la-Jolie"),
+    ("78621", "78190", "Trappes"),
+    ("78646", "78000", "Versailles"),
+    ("91228", "91000", "Évry-Courcouronnes"),
+    ("91286", "91350", "Grigny"),
+    ("92012", "92100", "Boulogne-Billancourt"),
+    ("92036", "92230", "Gennevilliers"),
+    ("92050", "92000", "Nanterre"),
+    ("93001", "93300", "Aubervilliers"),
+    ("93008", "93000", "Bobigny"),
+    ("93027", "93120", "La Courneuve"),
+    ("93048", "93100", "Montreuil"),
+    ("93066", "93200", "Saint-Denis"),
+    ("94017", "94500", "Champigny-sur-Marne"),
+    ("94028", "94000", "Créteil"),
+    ("94081", "94400", "Vitry-sur-Seine"),
+    ("95018", "95100", "Argenteuil"),
+    ("95127", "95000", "Cergy"),
+    ("95585", "95200", "Sarcelles"),
+];
+
+/// Rows of the open-data fixture with a typo in `nb` (0-based row, value).
+const FAUTES_NB: [(usize, &str); 3] = [(57, "0"), (143, "12,5"), (251, "1000000")];
+
+/// An RPLS open-data extract as published (SPEC §2 v2: no identifier, no reservation, one row
+/// per group of identical logements counted in `nb`): 300 rows over 24 Île-de-France communes,
+/// CRLF, UTF-8, three typos in `nb` ([`FAUTES_NB`]). Pseudo-random but fixed.
+fn donnees_ouvertes() -> String {
+    const DEPARTEMENTS: [(&str, &str); 8] = [
+        ("75", "Paris"),
+        ("77", "Seine-et-Marne"),
+        ("78", "Yvelines"),
+        ("91", "Essonne"),
+        ("92", "Hauts-de-Seine"),
+        ("93", "Seine-Saint-Denis"),
+        ("94", "Val-de-Marne"),
+        ("95", "Val-d'Oise"),
+    ];
+    const VOIES: [(&str, &str); 8] = [
+        ("RUE", "DE LA REPUBLIQUE"),
+        ("AV", "JEAN JAURES"),
+        ("BD", "VICTOR HUGO"),
+        ("RUE", "PAUL ELUARD"),
+        ("ALL", "DES TILLEULS"),
+        ("PL", "DU MARCHE"),
+        ("RUE", "GABRIEL PERI"),
+        ("AV", "DE LA LIBERATION"),
+    ];
+    const FINANCEMENTS: [&str; 12] = [
+        "10", "11", "12", "13", "14", "16", "50", "51", "52", "53", "54", "55",
+    ];
+    let mut x: u32 = 2027;
+    let mut alea = |n: u32| {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        (x >> 16) % n
+    };
+    let mut s = String::from("REG;DEP;LIBDEP;DEPCOM;CODEPOSTAL;LIBCOM;NUMVOIE;TYPVOIE;NOMVOIE;IMMEU;QPV;TYPECONST;NBPIECE;SURFHAB;CONSTRUCT;LOCAT;PATRIMOINE;ORIGINE;FINAN;FINANAUTRE;CONV;DPEENERGIE;nb\r\n");
+    for i in 0..300 {
+        let (depcom, cp, libcom) = COMMUNES_IDF[alea(24) as usize];
+        let dep = &depcom[..2];
+        let libdep = DEPARTEMENTS.iter().find(|d| d.0 == dep).unwrap().1;
+        let (typvoie, nomvoie) = VOIES[alea(8) as usize];
+        let pieces = 1 + alea(6);
+        let surface = 16 + pieces * 14 + alea(12);
+        let surface = match alea(3) {
+            0 => format!("{surface},5"),
+            _ => surface.to_string(),
+        };
+        let construct = 1950 + alea(73);
+        let nb = match FAUTES_NB.iter().find(|f| f.0 == i) {
+            Some(f) => f.1.to_owned(),
+            None => match alea(10) {
+                0..=5 => 1 + alea(4),
+                6..=8 => 5 + alea(20),
+                _ => 25 + alea(60),
+            }
+            .to_string(),
+        };
+        let champs = [
+            "11".to_owned(),
+            dep.into(),
+            libdep.into(),
+            depcom.into(),
+            cp.into(),
+            libcom.into(),
+            (1 + alea(120)).to_string(),
+            typvoie.into(),
+            nomvoie.into(),
+            format!("{:06}", 100 + alea(60)),
+            (if alea(4) == 0 { "1" } else { "2" }).into(),
+            (if alea(10) == 0 { "I" } else { "C" }).into(),
+            pieces.to_string(),
+            surface,
+            construct.to_string(),
+            (construct + alea(3)).to_string(),
+            "1".into(),
+            (1 + alea(3)).to_string(),
+            FINANCEMENTS[alea(12) as usize].into(),
+            String::new(),
+            "1".into(),
+            ["A", "B", "C", "D", "E", "F", "G"][alea(7) as usize].into(),
+            nb,
+        ];
+        s += &champs.join(";");
+        s += "\r\n";
+    }
+    s
 }
 
 /// The sheet of `formules_fusions.xlsx` (and `formules_fusions.csv`, its hand-written CSV twin).

@@ -1,13 +1,17 @@
 //! The same logements written in every dialect the reader accepts give identical results
 //! (issue 4): our canonical CSV, a legacy RPLS export (Windows-1252, tabs, RPLS codes), a current
 //! SDES export (`_CODE` / `_LIBELLE` columns, UTF-8 with BOM, commas, decimal points), an XLSX
-//! and an ODS workbook with typed cells.
+//! and an ODS workbook with typed cells. (v2) Every dialect carries `programme` and `nb` under
+//! one of their names; the same parc written one row per logement, or without `rpls` column, and
+//! the canonical CSV read step by step as in the browser give the same results too.
 
 #[path = "import_corpus/outils.rs"]
 mod outils;
 
 use gestion_flux::domain::{calculer, Parametres};
 use gestion_flux::export::{self, Comptage};
+use gestion_flux::domain::dataset::AUCUN;
+use gestion_flux::import::progressif::LectureProgressive;
 use gestion_flux::import::{self, values, Import, OptionsLecture};
 use outils::Cellule;
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
@@ -33,6 +37,9 @@ struct L {
     date_fin: Option<(u16, u8, u8)>,
     utilise: bool,
     taux: Option<f64>,
+    programme: &'static str,
+    /// Identical logements this row stands for (SPEC §2 v2).
+    nb: u32,
 }
 
 const FINANCEMENTS: [(&str, &str, &str); 5] = [
@@ -55,18 +62,18 @@ const CATEGORIES: [(&str, &str); 8] = [
 
 #[rustfmt::skip]
 const PARC: [L; 12] = [
-    L { rpls: "E01", bailleur: "Seine Habitat", commune: "93048", nom_commune: "Montreuil", pieces: 3, fin: 1, qpv: true, surface: 65.5, loyer: 420.1, annee: 1975, motif: "", reservataire: "Action Logement Services", contreslog: 3, simple: false, date_fin: Some((2040, 12, 31)), utilise: false, taux: Some(0.063) },
-    L { rpls: "E02", bailleur: "Seine Habitat", commune: "93048", nom_commune: "Montreuil", pieces: 2, fin: 0, qpv: false, surface: 45.0, loyer: 310.0, annee: 1975, motif: "", reservataire: "Préfecture 93", contreslog: 2, simple: false, date_fin: None, utilise: false, taux: Some(0.08) },
-    L { rpls: "E03", bailleur: "Seine Habitat", commune: "93048", nom_commune: "Montreuil", pieces: 1, fin: 0, qpv: false, surface: 30.0, loyer: 250.5, annee: 1990, motif: "", reservataire: "Préfecture 93 - fonctionnaires", contreslog: 1, simple: false, date_fin: Some((2031, 6, 30)), utilise: false, taux: None },
-    L { rpls: "E04", bailleur: "Seine Habitat", commune: "93066", nom_commune: "Saint-Denis", pieces: 4, fin: 1, qpv: true, surface: 80.0, loyer: 510.0, annee: 1968, motif: "", reservataire: "Ville de Saint-Denis", contreslog: 4, simple: false, date_fin: Some((2035, 12, 31)), utilise: false, taux: Some(0.05) },
-    L { rpls: "E05", bailleur: "Seine Habitat", commune: "93066", nom_commune: "Saint-Denis", pieces: 5, fin: 2, qpv: false, surface: 95.25, loyer: 700.0, annee: 2005, motif: "", reservataire: "Ville de Saint-Denis", contreslog: 4, simple: true, date_fin: Some((2030, 12, 31)), utilise: false, taux: None },
-    L { rpls: "E06", bailleur: "Seine Habitat", commune: "93066", nom_commune: "Saint-Denis", pieces: 7, fin: 2, qpv: false, surface: 120.0, loyer: 900.0, annee: 2005, motif: "", reservataire: "Ville de Saint-Denis", contreslog: 4, simple: true, date_fin: None, utilise: true, taux: None },
-    L { rpls: "E07", bailleur: "Seine Habitat", commune: "93066", nom_commune: "Saint-Denis", pieces: 3, fin: 4, qpv: true, surface: 62.0, loyer: 400.0, annee: 1968, motif: "renouvellement_urbain", reservataire: "", contreslog: 0, simple: false, date_fin: None, utilise: false, taux: Some(0.1) },
-    L { rpls: "E08", bailleur: "Seine Habitat", commune: "93066", nom_commune: "Saint-Denis", pieces: 2, fin: 1, qpv: false, surface: 48.0, loyer: 330.0, annee: 1999, motif: "", reservataire: "", contreslog: 7, simple: false, date_fin: None, utilise: false, taux: Some(0.045) },
-    L { rpls: "P01", bailleur: "Paris Logement", commune: "75112", nom_commune: "Paris 12e Arrondissement", pieces: 2, fin: 3, qpv: false, surface: 50.0, loyer: 800.0, annee: 2010, motif: "", reservataire: "Ministère des Armées", contreslog: 5, simple: false, date_fin: Some((2045, 1, 15)), utilise: false, taux: Some(0.05) },
-    L { rpls: "P02", bailleur: "Paris Logement", commune: "75112", nom_commune: "Paris 12e Arrondissement", pieces: 3, fin: 1, qpv: false, surface: 70.0, loyer: 600.0, annee: 2010, motif: "", reservataire: "Fondation Logement Jeunes", contreslog: 6, simple: false, date_fin: Some((2038, 12, 31)), utilise: false, taux: None },
-    L { rpls: "P03", bailleur: "Paris Logement", commune: "75112", nom_commune: "Paris 12e Arrondissement", pieces: 1, fin: 0, qpv: true, surface: 25.0, loyer: 280.0, annee: 1930, motif: "vente", reservataire: "Action Logement Services", contreslog: 3, simple: false, date_fin: Some((2033, 12, 31)), utilise: false, taux: Some(0.08) },
-    L { rpls: "P04", bailleur: "Paris Logement", commune: "75112", nom_commune: "Paris 12e Arrondissement", pieces: 4, fin: 1, qpv: false, surface: 85.0, loyer: 720.0, annee: 1930, motif: "", reservataire: "Action Logement Services", contreslog: 3, simple: false, date_fin: Some((2036, 12, 31)), utilise: false, taux: Some(0.063) },
+    L { rpls: "E01", bailleur: "Seine Habitat", commune: "93048", nom_commune: "Montreuil", pieces: 3, fin: 1, qpv: true, surface: 65.5, loyer: 420.1, annee: 1975, motif: "", reservataire: "Action Logement Services", contreslog: 3, simple: false, date_fin: Some((2040, 12, 31)), utilise: false, taux: Some(0.063), programme: "Résidence Croix de Chavaux", nb: 3 },
+    L { rpls: "E02", bailleur: "Seine Habitat", commune: "93048", nom_commune: "Montreuil", pieces: 2, fin: 0, qpv: false, surface: 45.0, loyer: 310.0, annee: 1975, motif: "", reservataire: "Préfecture 93", contreslog: 2, simple: false, date_fin: None, utilise: false, taux: Some(0.08), programme: "Résidence Croix de Chavaux", nb: 1 },
+    L { rpls: "E03", bailleur: "Seine Habitat", commune: "93048", nom_commune: "Montreuil", pieces: 1, fin: 0, qpv: false, surface: 30.0, loyer: 250.5, annee: 1990, motif: "", reservataire: "Préfecture 93 - fonctionnaires", contreslog: 1, simple: false, date_fin: Some((2031, 6, 30)), utilise: false, taux: None, programme: "Résidence Croix de Chavaux", nb: 1 },
+    L { rpls: "E04", bailleur: "Seine Habitat", commune: "93066", nom_commune: "Saint-Denis", pieces: 4, fin: 1, qpv: true, surface: 80.0, loyer: 510.0, annee: 1968, motif: "", reservataire: "Ville de Saint-Denis", contreslog: 4, simple: false, date_fin: Some((2035, 12, 31)), utilise: false, taux: Some(0.05), programme: "Cité Floréal", nb: 2 },
+    L { rpls: "E05", bailleur: "Seine Habitat", commune: "93066", nom_commune: "Saint-Denis", pieces: 5, fin: 2, qpv: false, surface: 95.25, loyer: 700.0, annee: 2005, motif: "", reservataire: "Ville de Saint-Denis", contreslog: 4, simple: true, date_fin: Some((2030, 12, 31)), utilise: false, taux: None, programme: "Cité Floréal", nb: 2 },
+    L { rpls: "E06", bailleur: "Seine Habitat", commune: "93066", nom_commune: "Saint-Denis", pieces: 7, fin: 2, qpv: false, surface: 120.0, loyer: 900.0, annee: 2005, motif: "", reservataire: "Ville de Saint-Denis", contreslog: 4, simple: true, date_fin: None, utilise: true, taux: None, programme: "Cité Floréal", nb: 1 },
+    L { rpls: "E07", bailleur: "Seine Habitat", commune: "93066", nom_commune: "Saint-Denis", pieces: 3, fin: 4, qpv: true, surface: 62.0, loyer: 400.0, annee: 1968, motif: "renouvellement_urbain", reservataire: "", contreslog: 0, simple: false, date_fin: None, utilise: false, taux: Some(0.1), programme: "Cité Floréal", nb: 4 },
+    L { rpls: "E08", bailleur: "Seine Habitat", commune: "93066", nom_commune: "Saint-Denis", pieces: 2, fin: 1, qpv: false, surface: 48.0, loyer: 330.0, annee: 1999, motif: "", reservataire: "", contreslog: 7, simple: false, date_fin: None, utilise: false, taux: Some(0.045), programme: "Cité Floréal", nb: 5 },
+    L { rpls: "P01", bailleur: "Paris Logement", commune: "75112", nom_commune: "Paris 12e Arrondissement", pieces: 2, fin: 3, qpv: false, surface: 50.0, loyer: 800.0, annee: 2010, motif: "", reservataire: "Ministère des Armées", contreslog: 5, simple: false, date_fin: Some((2045, 1, 15)), utilise: false, taux: Some(0.05), programme: "Îlot Daumesnil", nb: 1 },
+    L { rpls: "P02", bailleur: "Paris Logement", commune: "75112", nom_commune: "Paris 12e Arrondissement", pieces: 3, fin: 1, qpv: false, surface: 70.0, loyer: 600.0, annee: 2010, motif: "", reservataire: "Fondation Logement Jeunes", contreslog: 6, simple: false, date_fin: Some((2038, 12, 31)), utilise: false, taux: None, programme: "Îlot Daumesnil", nb: 1 },
+    L { rpls: "P03", bailleur: "Paris Logement", commune: "75112", nom_commune: "Paris 12e Arrondissement", pieces: 1, fin: 0, qpv: true, surface: 25.0, loyer: 280.0, annee: 1930, motif: "vente", reservataire: "Action Logement Services", contreslog: 3, simple: false, date_fin: Some((2033, 12, 31)), utilise: false, taux: Some(0.08), programme: "", nb: 1 },
+    L { rpls: "P04", bailleur: "Paris Logement", commune: "75112", nom_commune: "Paris 12e Arrondissement", pieces: 4, fin: 1, qpv: false, surface: 85.0, loyer: 720.0, annee: 1930, motif: "", reservataire: "Action Logement Services", contreslog: 3, simple: false, date_fin: Some((2036, 12, 31)), utilise: false, taux: Some(0.063), programme: "Îlot Daumesnil", nb: 2 },
 ];
 
 fn virgule(x: f64) -> String {
@@ -88,40 +95,63 @@ fn date_fr((a, m, j): (u16, u8, u8)) -> String {
 }
 
 fn canonique() -> Vec<u8> {
-    let mut s = String::from("rpls;bailleur;commune;typologie;financement;qpv;surface;loyer;annee_construction;hors_assiette;reservataire;categorie;type_droit;date_fin;droit_utilise;taux_rotation\n");
+    canonique_avec(true, false)
+}
+
+/// Our canonical CSV; `rpls`: with the identifier column; `detaille`: one row per logement
+/// (identifiers E01-1, E01-2…) instead of one row per group with its `nb`.
+fn canonique_avec(rpls: bool, detaille: bool) -> Vec<u8> {
+    let mut s = String::new();
+    if rpls {
+        s += "rpls;";
+    }
+    s += "bailleur;commune;typologie;financement;qpv;surface;loyer;annee_construction;hors_assiette;reservataire;categorie;type_droit;date_fin;droit_utilise;taux_rotation;programme";
+    s += if detaille { "\n" } else { ";nb\n" };
     for l in &PARC {
         let t = if l.pieces >= 6 {
             "T6+".to_owned()
         } else {
             format!("T{}", l.pieces)
         };
-        let champs = [
-            l.rpls.to_owned(),
-            l.bailleur.into(),
-            l.commune.into(),
-            t,
-            FINANCEMENTS[l.fin].0.into(),
-            (if l.qpv { "oui" } else { "non" }).into(),
-            virgule(l.surface),
-            virgule(l.loyer),
-            l.annee.to_string(),
-            l.motif.into(),
-            l.reservataire.into(),
-            CATEGORIES[l.contreslog as usize].0.into(),
-            (if l.simple { "simple" } else { "suite" }).into(),
-            l.date_fin.map(date_fr).unwrap_or_default(),
-            (if l.utilise { "oui" } else { "" }).into(),
-            l.taux.map(virgule).unwrap_or_default(),
-        ];
-        s += &champs.join(";");
-        s += "\n";
+        for k in 1..=(if detaille { l.nb } else { 1 }) {
+            let mut champs = Vec::new();
+            if rpls {
+                champs.push(match detaille && l.nb > 1 {
+                    true => format!("{}-{k}", l.rpls),
+                    false => l.rpls.to_owned(),
+                });
+            }
+            champs.extend([
+                l.bailleur.into(),
+                l.commune.into(),
+                t.clone(),
+                FINANCEMENTS[l.fin].0.into(),
+                (if l.qpv { "oui" } else { "non" }).into(),
+                virgule(l.surface),
+                virgule(l.loyer),
+                l.annee.to_string(),
+                l.motif.into(),
+                l.reservataire.into(),
+                CATEGORIES[l.contreslog as usize].0.into(),
+                (if l.simple { "simple" } else { "suite" }).into(),
+                l.date_fin.map(date_fr).unwrap_or_default(),
+                (if l.utilise { "oui" } else { "" }).into(),
+                l.taux.map(virgule).unwrap_or_default(),
+                l.programme.into(),
+            ]);
+            if !detaille {
+                champs.push(l.nb.to_string());
+            }
+            s += &champs.join(";");
+            s += "\n";
+        }
     }
     s.into_bytes()
 }
 
 /// A legacy RPLS extract: Windows-1252, tab-separated, CRLF, RPLS names and codes.
 fn rpls_1252() -> Vec<u8> {
-    let mut s = String::from("IDENT_REP\tRS\tDEPCOM\tNBPIECE\tFINAN\tQPV\tSURFHAB\tLOYERPRINC\tCONSTRUCT\tMotif d'exclusion\tRéservataire\tCONTRESLOG\tDroit\tFin de réservation\tDroit utilisé\tTaux de rotation\r\n");
+    let mut s = String::from("IDENT_REP\tRS\tDEPCOM\tNBPIECE\tFINAN\tQPV\tSURFHAB\tLOYERPRINC\tCONSTRUCT\tMotif d'exclusion\tRéservataire\tCONTRESLOG\tDroit\tFin de réservation\tDroit utilisé\tTaux de rotation\tRésidence\tNombre de logements\r\n");
     for l in &PARC {
         let motif = match l.motif {
             "renouvellement_urbain" => "Renouvellement urbain",
@@ -156,6 +186,8 @@ fn rpls_1252() -> Vec<u8> {
                 .unwrap_or_default(),
             (if l.utilise { "o" } else { "n" }).into(),
             l.taux.map(pourcent).unwrap_or_default(),
+            format!(" {} ", l.programme),
+            l.nb.to_string(),
         ];
         s += &champs.join("\t");
         s += "\r\n";
@@ -188,6 +220,8 @@ fn sdes() -> Vec<u8> {
         "date_fin",
         "droit_utilise",
         "taux_rotation",
+        "IMMEU",
+        "NB_LOGEMENTS",
     ])
     .unwrap();
     for l in &PARC {
@@ -220,13 +254,15 @@ fn sdes() -> Vec<u8> {
             date.unwrap_or_default(),
             (if l.utilise { "true" } else { "false" }).into(),
             l.taux.map(|t| t.to_string()).unwrap_or_default(),
+            l.programme.into(),
+            l.nb.to_string(),
         ])
         .unwrap();
     }
     w.into_inner().unwrap()
 }
 
-const ENTETES_CLASSEUR: [&str; 16] = [
+const ENTETES_CLASSEUR: [&str; 18] = [
     "rpls",
     "bailleur",
     "commune",
@@ -243,6 +279,8 @@ const ENTETES_CLASSEUR: [&str; 16] = [
     "date_fin",
     "droit_utilise",
     "taux_rotation",
+    "Ensemble",
+    "nb_logements",
 ];
 
 /// An XLSX with typed cells: numbers (the commune too), booleans, real dates, percentages, and
@@ -281,6 +319,8 @@ fn xlsx() -> Vec<u8> {
         if let Some(t) = l.taux {
             f.write_number_with_format(r, 15, t, &pct).unwrap();
         }
+        f.write(r, 16, l.programme).unwrap();
+        f.write(r, 17, l.nb).unwrap();
     }
     w.save_to_buffer().unwrap()
 }
@@ -310,6 +350,8 @@ fn ods() -> Vec<u8> {
             date.as_deref().map_or(Vide, Date),
             Booleen(l.utilise),
             l.taux.map_or(Vide, Pourcent),
+            Texte(l.programme),
+            Nombre(l.nb.into()),
         ]);
     }
     outils::ods(&[("Parc", lignes)])
@@ -326,6 +368,15 @@ fn resultats(imp: &Import, p: &Parametres) -> Vec<Vec<u8>> {
     ]
 }
 
+/// Per logement: its programme name (`None`: none).
+fn programmes(imp: &Import) -> Vec<Option<&str>> {
+    let ds = &imp.dataset;
+    ds.programme
+        .iter()
+        .map(|&p| (p != AUCUN).then(|| ds.programmes[p as usize].as_str()))
+        .collect()
+}
+
 #[test]
 fn every_dialect_gives_the_same_results() {
     let dialectes = [
@@ -334,13 +385,15 @@ fn every_dialect_gives_the_same_results() {
         ("SDES", sdes()),
         ("XLSX", xlsx()),
         ("ODS", ods()),
+        ("sans rpls", canonique_avec(false, false)),
+        ("un logement par ligne", canonique_avec(true, true)),
     ];
     let parametres = [
         Parametres::default(),
         Parametres::depuis_json(r#"{"rotation": {"mode": "observe"}, "arrondi": "report"}"#).unwrap(),
         Parametres::depuis_json(r#"{"rotation": {"mode": "par_segment", "par_segment": {"cle": "financement", "taux": {"PLAI": 0.09, "PLS": 0.04}}}}"#).unwrap(),
     ];
-    let imports: Vec<(&str, Import)> = dialectes
+    let mut imports: Vec<(&str, Import)> = dialectes
         .iter()
         .map(|(nom, octets)| {
             (
@@ -349,22 +402,52 @@ fn every_dialect_gives_the_same_results() {
             )
         })
         .collect();
+    imports.push((
+        "canonique pas à pas",
+        LectureProgressive::commencer(&canonique(), None).unwrap().finir(),
+    ));
+    // Without `rpls`, one warning names the fallback identifiers (it would add an alert).
+    let sans_rpls = &mut imports[5].1;
+    assert_eq!(
+        outils::motifs(&sans_rpls.avertissements),
+        [(1, "rpls", "pas de colonne d'identifiant RPLS : chaque ligne est identifiée par son numéro (L2 pour la ligne 2, etc.)")]
+    );
+    assert_eq!(sans_rpls.dataset.rpls.get(0), "L2");
+    assert_eq!(sans_rpls.dataset.rpls.get(3), "L3", "E01 : 3 logements, ligne 2");
+    sans_rpls.dataset.nb_avertissements -= 1;
     let attendus: Vec<_> = parametres
         .iter()
         .map(|p| resultats(&imports[0].1, p))
         .collect();
     assert_eq!(imports[1].1.encodage, "Windows-1252");
+    let logements: usize = PARC.iter().map(|l| l.nb as usize).sum();
+    assert_eq!(logements, 24);
+    let lignes_du_parc: Vec<u32> = PARC
+        .iter()
+        .enumerate()
+        .flat_map(|(i, l)| std::iter::repeat_n(i as u32 + 2, l.nb as usize))
+        .collect();
     for (nom, imp) in &imports {
+        let lignes = match *nom {
+            "un logement par ligne" => logements,
+            _ => PARC.len(),
+        };
         assert_eq!(
             (imp.lignes_lues, imp.lignes_retenues, imp.rejets.len()),
-            (PARC.len(), PARC.len(), 0),
+            (lignes, lignes, 0),
             "{nom}: {:?}",
             imp.rejets
         );
+        assert_eq!(imp.dataset.len(), logements, "{nom}: Σ nb logements");
+        if lignes == PARC.len() {
+            assert_eq!(imp.lignes, lignes_du_parc, "{nom}: la ligne de chaque logement");
+        }
         let ds = &imp.dataset;
         assert_eq!(ds.financement, imports[0].1.dataset.financement, "{nom}");
         assert_eq!(ds.qpv, imports[0].1.dataset.qpv, "{nom}");
         assert_eq!(ds.fin, imports[0].1.dataset.fin, "{nom}");
+        assert_eq!(ds.partie, imports[0].1.dataset.partie, "{nom}");
+        assert_eq!(programmes(imp), programmes(&imports[0].1), "{nom}");
         for (p, attendu) in parametres.iter().zip(&attendus) {
             assert!(
                 resultats(imp, p) == *attendu,
@@ -372,8 +455,22 @@ fn every_dialect_gives_the_same_results() {
             );
         }
     }
-    // The results are not trivial: several perimeters, réservataires with volumes.
-    let r = calculer(&imports[0].1.dataset, &parametres[0]);
+    let ds = &imports[0].1.dataset;
+    assert_eq!(
+        ds.programmes,
+        ["Résidence Croix de Chavaux", "Cité Floréal", "Îlot Daumesnil"]
+    );
+    assert_eq!(programmes(&imports[0].1)[21], None, "P03 sans programme");
+    // The results are not trivial: several perimeters, réservataires with volumes, and the
+    // logements of a row with nb > 1 all count (E01: 3 logements reserved by Action Logement).
+    let r = calculer(ds, &parametres[0]);
     assert_eq!(r.perimetres.len(), 2);
     assert!(r.perimetres.iter().all(|p| p.parts.len() > 3));
+    assert_eq!(r.perimetres.iter().map(|p| p.logements).sum::<u32>(), 24);
+    let al = r.perimetres[0]
+        .parts
+        .iter()
+        .find(|p| p.reservataire == "Action Logement Services")
+        .unwrap();
+    assert_eq!(al.logements_reserves, 3);
 }

@@ -23,10 +23,17 @@ pub enum Champ {
     DateFin,
     DroitUtilise,
     TauxRotation,
+    /// (v2) Building or programme: free text.
+    Programme,
+    /// (v2) Number of identical logements the row stands for (aggregated RPLS open data).
+    Nb,
 }
 
 impl Champ {
+    /// Fields of the template (`export::modele`): the v1 table of SPEC §2. The v2 columns
+    /// (`programme`, `nb`) are read when present ([`Champ::LUS`]) but are not template columns.
     pub const N: usize = 16;
+    /// The template's fields, in the order of SPEC §2.
     pub const TOUS: [Champ; 16] = [
         Champ::Rpls,
         Champ::Bailleur,
@@ -44,6 +51,30 @@ impl Champ {
         Champ::DateFin,
         Champ::DroitUtilise,
         Champ::TauxRotation,
+    ];
+    /// Number of fields the reader recognises.
+    pub const NB_LUS: usize = 18;
+    /// Every field the reader recognises, in the order of SPEC §2 (warnings of one line are
+    /// sorted this way).
+    pub const LUS: [Champ; 18] = [
+        Champ::Rpls,
+        Champ::Bailleur,
+        Champ::Commune,
+        Champ::Typologie,
+        Champ::Financement,
+        Champ::Qpv,
+        Champ::Surface,
+        Champ::Loyer,
+        Champ::AnneeConstruction,
+        Champ::HorsAssiette,
+        Champ::Reservataire,
+        Champ::Categorie,
+        Champ::TypeDroit,
+        Champ::DateFin,
+        Champ::DroitUtilise,
+        Champ::TauxRotation,
+        Champ::Programme,
+        Champ::Nb,
     ];
 
     /// Canonical column name.
@@ -65,11 +96,15 @@ impl Champ {
             Champ::DateFin => "date_fin",
             Champ::DroitUtilise => "droit_utilise",
             Champ::TauxRotation => "taux_rotation",
+            Champ::Programme => "programme",
+            Champ::Nb => "nb",
         }
     }
 
+    /// Only the commune is required (SPEC §2 v2): without an `rpls` column each row gets a
+    /// line-based identifier (`L` + line number, one warning; docs/import.md).
     pub fn requis(self) -> bool {
-        matches!(self, Champ::Rpls | Champ::Commune)
+        matches!(self, Champ::Commune)
     }
 
     /// Descriptive fields: they only feed the segments and splits, so an unreadable value is kept
@@ -176,6 +211,32 @@ impl Champ {
                 "tauxrotationobserve",
                 "tauxderotationobserve",
             ],
+            Champ::Programme => &[
+                "programme",
+                "residence",
+                "immeu",
+                "ensemble",
+                "nomprogramme",
+                "nomduprogramme",
+                "codeprogramme",
+                "programmeimmobilier",
+                "nomresidence",
+                "nomdelaresidence",
+                "ensembleimmobilier",
+                "immeuble",
+                "groupeimmobilier",
+            ],
+            Champ::Nb => &[
+                "nb",
+                "nombredelogements",
+                "nombrelogements",
+                "nblogements",
+                "nblogement",
+                "nbdelogements",
+                "nblog",
+                "nblogt",
+                "nblgt",
+            ],
         }
     }
 }
@@ -184,8 +245,9 @@ impl Champ {
 /// `_CODE` column is read like the legacy `X`. Deliberately absent: `DROIT` (the bailleur's real
 /// right on the building — propriété, usufruit —, not the reservation's `type_droit`) and `DEP`
 /// (the département, not the commune).
-const RACINES_RPLS: [&str; 10] = [
+const RACINES_RPLS: [&str; 11] = [
     "identrep",
+    "immeu",
     "identorg",
     "depcom",
     "nbpiece",
@@ -302,7 +364,8 @@ pub fn normaliser(s: &str) -> String {
 /// Which column (0-based) of the file holds each field.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Correspondance {
-    pub colonnes: [Option<usize>; Champ::N],
+    /// Indexed by `champ as usize`, for every field of [`Champ::LUS`].
+    pub colonnes: [Option<usize>; Champ::NB_LUS],
 }
 
 impl Correspondance {
@@ -311,13 +374,11 @@ impl Correspondance {
     }
     /// The field read from column `j`, if any.
     pub fn champ(&self, j: usize) -> Option<Champ> {
-        Champ::TOUS
-            .into_iter()
-            .find(|c| self.colonne(*c) == Some(j))
+        Champ::LUS.into_iter().find(|c| self.colonne(*c) == Some(j))
     }
     /// Required fields that no column provides.
     pub fn manquants(&self) -> Vec<Champ> {
-        Champ::TOUS
+        Champ::LUS
             .into_iter()
             .filter(|c| c.requis() && self.colonne(*c).is_none())
             .collect()
@@ -335,7 +396,7 @@ fn champ_de_l_entete(n: &str, libelle: bool) -> Option<Champ> {
             .filter(|r| RACINES_RPLS.contains(r))
             .unwrap_or(n)
     };
-    Champ::TOUS
+    Champ::LUS
         .into_iter()
         .find(|c| c.synonymes().contains(&nom))
 }

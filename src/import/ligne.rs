@@ -3,8 +3,10 @@
 //! reject or warning whatever the file format.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 use ::csv::StringRecord;
+use rustc_hash::FxHashMap;
 
 use super::columns::{Champ, Correspondance};
 use super::{values, Avertissement, Rejet};
@@ -30,14 +32,31 @@ const ERREURS_TABLEUR: [&str; 16] = [
 #[derive(Default)]
 pub(super) struct Partiel {
     pub builder: DatasetBuilder,
+    /// Rows read (not logements: a row with `nb` = 40 is one row).
     pub lues: usize,
+    /// Rows kept.
+    pub retenues: usize,
     pub rejets: Vec<Rejet>,
     pub avertissements: Vec<Avertissement>,
+    /// File line of each logement kept: a row standing for `nb` logements appears `nb` times.
     pub lignes: Vec<u32>,
+    /// Each named réservataire's categories, with the line where each first appears (in line
+    /// order): several categories for one name get a warning ([`Partiel::categories_multiples`]).
+    pub categories: FxHashMap<String, Vec<(Categorie, u64)>>,
     /// Line breaks of a CSV chunk.
     pub lignes_physiques: u64,
+    /// File lines before a CSV chunk, when known while parsing (line-based identifiers).
+    pub decalage: u64,
     /// A CSV record is not valid UTF-8: the file must be decoded as Windows-1252.
     pub pas_utf8: bool,
+}
+
+/// Buffers for the values a row does not hold as such (a padded commune code, a line-based
+/// identifier), reused from row to row.
+#[derive(Default)]
+pub(super) struct Tampons {
+    commune: String,
+    rpls: String,
 }
 
 fn rejet(ligne: u64, colonne: &str, motif: String) -> Rejet {
@@ -64,14 +83,14 @@ impl Partiel {
         &mut self,
         ligne: u64,
         rec: &StringRecord,
-        tampon: &mut String,
+        tampons: &mut Tampons,
         map: &Correspondance,
         nb_colonnes: usize,
     ) {
         let cellule = |c: Champ| map.colonne(c).and_then(|i| rec.get(i)).unwrap_or("");
         self.lues += 1;
         if rec.as_slice().len() > LONGUEUR_MAX {
-            if let Some(c) = Champ::TOUS
+            if let Some(c) = Champ::LUS
                 .into_iter()
                 .find(|&c| cellule(c).len() > LONGUEUR_MAX)
             {
@@ -82,16 +101,78 @@ impl Partiel {
                 return;
             }
         }
+        let dans_le_fichier = ligne + self.decalage;
         let mut signaler = |champ: Champ, motif: String| {
             self.avertissements.push(rejet(ligne, champ.nom(), motif))
         };
-        match convertir(rec, tampon, map, nb_colonnes, &mut signaler) {
+        match convertir(
+            dans_le_fichier,
+            rec,
+            tampons,
+            map,
+            nb_colonnes,
+            &mut signaler,
+        ) {
             Ok(l) => {
                 self.builder.push(&l);
-                self.lignes.push(ligne as u32);
+                let n = l.nb.max(1) as usize;
+                self.lignes.extend(std::iter::repeat_n(ligne as u32, n));
+                self.retenues += 1;
+                if let (false, Some(c)) = (l.reservataire.is_empty(), l.categorie) {
+                    self.categorie_vue(l.reservataire, c, ligne);
+                }
             }
             Err(Refus::Ignoree) => self.lues -= 1,
             Err(Refus::Rejet(colonne, motif)) => self.rejets.push(rejet(ligne, colonne, motif)),
+        }
+    }
+
+    /// Notes that réservataire `nom` has category `c` on line `ligne`.
+    fn categorie_vue(&mut self, nom: &str, c: Categorie, ligne: u64) {
+        match self.categories.get_mut(nom) {
+            Some(vues) if vues.iter().any(|&(v, _)| v == c) => {}
+            Some(vues) => vues.push((c, ligne)),
+            None => {
+                self.categories.insert(nom.to_owned(), vec![(c, ligne)]);
+            }
+        }
+    }
+
+    /// Appends the reading of the next part of the same file (a later CSV chunk): counts, rejects,
+    /// warnings, logements and lines (already in file numbering), categories met.
+    pub fn fusionner(&mut self, p: Partiel) {
+        self.builder.ajouter(p.builder.brut());
+        self.lues += p.lues;
+        self.retenues += p.retenues;
+        self.rejets.extend(p.rejets);
+        self.avertissements.extend(p.avertissements);
+        self.lignes.extend(p.lignes);
+        for (nom, vues) in p.categories {
+            for (c, ligne) in vues {
+                self.categorie_vue(&nom, c, ligne);
+            }
+        }
+    }
+
+    /// One warning per réservataire name met with more than one category, for each category after
+    /// the first (SPEC §4 v2: usually one réservataire coded inconsistently), at the line where
+    /// that category first appears.
+    pub fn categories_multiples(&mut self) {
+        for (nom, vues) in &self.categories {
+            let Some(((premiere, ligne), autres)) = vues.split_first() else {
+                continue;
+            };
+            for (c, l) in autres {
+                self.avertissements.push(rejet(
+                    *l,
+                    Champ::Categorie.nom(),
+                    format!(
+                        "le réservataire « {nom} » a ici la catégorie {} mais apparaît aussi avec la catégorie {} (ligne {ligne}) : vérifier le codage",
+                        c.code(),
+                        premiere.code()
+                    ),
+                ));
+            }
         }
     }
 }
@@ -129,8 +210,9 @@ impl From<(&'static str, String)> for Refus {
 /// parse or is free text (nothing to pay on the common row): ignored with a warning where an
 /// unreadable value is ignored (descriptive fields, `taux_rotation`), rejected elsewhere.
 fn convertir<'r>(
+    ligne: u64,
     rec: &'r StringRecord,
-    tampon: &'r mut String,
+    tampons: &'r mut Tampons,
     map: &Correspondance,
     nb_colonnes: usize,
     avertir: &mut impl FnMut(Champ, String),
@@ -175,12 +257,26 @@ fn convertir<'r>(
     if rpls.starts_with(MARQUE_NOTICE) {
         return Err(Refus::Ignoree);
     }
-    if rpls.is_empty() {
-        if rec.iter().all(|c| c.trim().is_empty()) {
-            return Err(Refus::Ignoree);
-        }
-        return Err((Champ::Rpls.nom(), "identifiant RPLS vide".into()).into());
+    if rpls.is_empty() && rec.iter().all(|c| c.trim().is_empty()) {
+        return Err(Refus::Ignoree);
     }
+    let Tampons {
+        commune: tampon_commune,
+        rpls: tampon_rpls,
+    } = tampons;
+    // Without an `rpls` column (RPLS open data), the row is identified by its line (one warning
+    // for the file, from `assembler`).
+    let rpls: &'r str = match map.colonne(Champ::Rpls) {
+        None => {
+            tampon_rpls.clear();
+            let _ = write!(tampon_rpls, "L{ligne}");
+            tampon_rpls
+        }
+        Some(_) if rpls.is_empty() => {
+            return Err((Champ::Rpls.nom(), "identifiant RPLS vide".into()).into())
+        }
+        Some(_) => rpls,
+    };
     let commune: &'r str =
         match values::commune(champ(Champ::Commune)).map_err(rejet(Champ::Commune))? {
             Cow::Borrowed(c) => c,
@@ -191,10 +287,11 @@ fn convertir<'r>(
                         format!("code commune complété par un zéro initial : {c}"),
                     );
                 }
-                *tampon = c;
-                tampon
+                *tampon_commune = c;
+                tampon_commune
             }
         };
+    let nb = values::nb(champ(Champ::Nb)).map_err(rejet(Champ::Nb))?;
     // Unknown codes of a known kind are classed `autre` (SPEC §2 lists it) rather than dropped.
     let hors_assiette = match values::motif(champ(Champ::HorsAssiette)) {
         Ok(m) => m,
@@ -292,6 +389,15 @@ fn convertir<'r>(
         false => values::qpv(qpv),
     };
 
+    // The programme is descriptive: an error value is not a programme name.
+    let programme = match en_erreur(Champ::Programme) {
+        true => {
+            avertir(Champ::Programme, ignore(Champ::Programme, String::new()));
+            ""
+        }
+        false => champ(Champ::Programme),
+    };
+
     // Free text takes anything: an error value there is refused explicitly.
     if erreur_tableur(rpls) || erreur_tableur(bailleur) || erreur_tableur(reservataire) {
         let c = [Champ::Rpls, Champ::Bailleur, Champ::Reservataire]
@@ -326,7 +432,7 @@ fn convertir<'r>(
         date_fin,
         droit_utilise: droit_utilise.unwrap_or(false),
         taux_rotation,
-        programme: "",
-        nb: 1,
+        programme,
+        nb: nb.unwrap_or(1),
     })
 }

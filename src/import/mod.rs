@@ -24,7 +24,7 @@ use serde::Serialize;
 
 use crate::domain::Dataset;
 use columns::{Champ, Correspondance};
-use ligne::Partiel;
+use ligne::{Partiel, Tampons};
 pub use ligne::{LONGUEUR_MAX, MARQUE_NOTICE};
 pub use tableur::feuilles;
 
@@ -60,11 +60,16 @@ impl Format {
 #[derive(Debug)]
 pub struct Import {
     pub dataset: Dataset,
+    /// Rows read (header, blank rows and the template's notice line excluded). Rows, not
+    /// logements: a row with `nb` = 40 counts once here and 40 times in the dataset.
     pub lignes_lues: usize,
+    /// Rows kept: `lignes_lues` = `lignes_retenues` + `rejets.len()`. The logements are
+    /// `dataset.len()`.
     pub lignes_retenues: usize,
     pub rejets: Vec<Rejet>,
     pub avertissements: Vec<Avertissement>,
-    /// File line of each kept logement (dataset order); for a workbook, the spreadsheet row.
+    /// File line of each kept logement (dataset order); for a workbook, the spreadsheet row. A
+    /// row standing for `nb` logements appears `nb` times.
     pub lignes: Vec<u32>,
     pub correspondance: Correspondance,
     pub entetes: Vec<String>,
@@ -261,8 +266,10 @@ fn lire_texte(
         parts.unwrap_or_else(|| paralleles(texte.len())),
         entete.guillemets,
     );
-    let partiels: Vec<Partiel> =
-        crate::domain::en_parallele(morceaux.len(), |i| entete.lire_morceau(texte, &morceaux[i]));
+    let decalages = entete.decalages(texte, &morceaux);
+    let partiels: Vec<Partiel> = crate::domain::en_parallele(morceaux.len(), |i| {
+        entete.lire_morceau(texte, &morceaux[i], decalages[i])
+    });
     if partiels.iter().any(|p| p.pas_utf8) {
         return Ok(None);
     }
@@ -304,8 +311,35 @@ impl Entete {
         Ok(Some(Entete { debut, sep, entetes, map, guillemets }))
     }
 
-    fn lire_morceau(&self, texte: &[u8], r: &std::ops::Range<usize>) -> Partiel {
-        lire_morceau(&texte[r.clone()], self.sep, &self.map, self.entetes.len(), self.guillemets)
+    /// Parses chunk `r`; `decalage`: the file lines before it (see [`Entete::decalages`]).
+    fn lire_morceau(&self, texte: &[u8], r: &std::ops::Range<usize>, decalage: u64) -> Partiel {
+        lire_morceau(
+            &texte[r.clone()],
+            decalage,
+            self.sep,
+            &self.map,
+            self.entetes.len(),
+            self.guillemets,
+        )
+    }
+
+    /// File lines before each chunk, when a chunk needs them while it is parsed: only for the
+    /// line-based identifiers of a file without `rpls` column (else zeros; line numbers of
+    /// rejects and warnings are shifted afterwards, in [`Entete::assembler`], so that the common
+    /// file pays no extra pass).
+    fn decalages(&self, texte: &[u8], morceaux: &[std::ops::Range<usize>]) -> Vec<u64> {
+        if self.map.colonne(Champ::Rpls).is_some() {
+            return vec![0; morceaux.len()];
+        }
+        let mut avant = csv::lignes(&texte[..self.debut]);
+        morceaux
+            .iter()
+            .map(|r| {
+                let d = avant;
+                avant += csv::lignes(&texte[r.clone()]);
+                d
+            })
+            .collect()
     }
 
     /// Joins the chunks (in file order) into the finished import.
@@ -319,18 +353,18 @@ impl Entete {
                 .chain(p.avertissements.iter_mut())
                 .for_each(|r| r.ligne += avant);
             p.lignes.iter_mut().for_each(|l| *l += avant as u32);
+            p.categories
+                .values_mut()
+                .flatten()
+                .for_each(|(_, l)| *l += avant);
             avant += p.lignes_physiques;
             if i == 0 {
                 total = p;
                 continue;
             }
-            total.builder.ajouter(p.builder.brut());
-            total.lues += p.lues;
-            total.rejets.extend(p.rejets);
-            total.avertissements.extend(p.avertissements);
-            total.lignes.extend(p.lignes);
+            total.fusionner(p);
         }
-        let mut import = assembler(total, self.map, self.entetes, Format::Csv, encodage);
+        let mut import = assembler(total, self.map, self.entetes, 1, Format::Csv, encodage);
         import.separateur = self.sep;
         import
     }
@@ -355,22 +389,32 @@ fn correspondance_verifiee(
     Ok(map)
 }
 
-/// The finished import of any format: duplicates warned, warnings sorted, counts set.
+/// The finished import of any format: duplicates and inconsistent categories warned, the missing
+/// `rpls` column too (on the header line `ligne_entete`), warnings sorted, counts set.
 fn assembler(
     mut p: Partiel,
     map: Correspondance,
     entetes: Vec<String>,
+    ligne_entete: u64,
     format: Format,
     encodage: &'static str,
 ) -> Import {
-    let mut dataset = p.builder.finir();
+    let mut dataset = std::mem::take(&mut p.builder).finir();
+    if map.colonne(Champ::Rpls).is_none() {
+        p.avertir(
+            ligne_entete,
+            Champ::Rpls.nom(),
+            "pas de colonne d'identifiant RPLS : chaque ligne est identifiée par son numéro (L2 pour la ligne 2, etc.)".into(),
+        );
+    }
     doublons(&dataset, &p.lignes, &mut p.avertissements);
+    p.categories_multiples();
     trier(&mut p.avertissements);
     p.rejets.sort_by_key(|r| r.ligne);
     dataset.nb_rejets = p.rejets.len();
     dataset.nb_avertissements = p.avertissements.len();
     Import {
-        lignes_retenues: dataset.len(),
+        lignes_retenues: p.retenues,
         dataset,
         lignes_lues: p.lues,
         rejets: p.rejets,
@@ -396,18 +440,23 @@ fn paralleles(taille: usize) -> usize {
     1
 }
 
-/// Parses one chunk; line numbers are relative to its start (first line = 1).
+/// Parses one chunk; line numbers are relative to its start (first line = 1). `decalage`: the
+/// file lines before the chunk, for line-based identifiers (0 when they are not needed).
 fn lire_morceau(
     morceau: &[u8],
+    decalage: u64,
     sep: u8,
     map: &Correspondance,
     nb_colonnes: usize,
     guillemets: bool,
 ) -> Partiel {
-    let mut p = Partiel::default();
+    let mut p = Partiel {
+        decalage,
+        ..Partiel::default()
+    };
     let mut lecteur = csv::lecteur(morceau, sep);
     let mut rec = StringRecord::new();
-    let mut tampon = String::new();
+    let mut tampons = Tampons::default();
     loop {
         let (ligne, derniere) = match lecteur.read_record(&mut rec) {
             Ok(false) => break,
@@ -430,21 +479,28 @@ fn lire_morceau(
                 format!("enregistrement étalé sur {} lignes du fichier (retour à la ligne entre guillemets) : vérifiez qu'aucun guillemet n'est resté ouvert", derniere - ligne + 1),
             );
         }
-        p.ligne(ligne, &rec, &mut tampon, map, nb_colonnes);
+        p.ligne(ligne, &rec, &mut tampons, map, nb_colonnes);
     }
     p.lignes_physiques = csv::lignes(morceau);
     p
 }
 
+/// Whether logement `i` is the first of its row (a row stands for `nb` consecutive logements of
+/// the same line).
+fn premier_de_sa_ligne(lignes: &[u32], i: usize) -> bool {
+    i == 0 || lignes[i] != lignes[i - 1]
+}
+
 /// Warns about every row whose commune code the official geography does not know (SPEC §2:
 /// "an unknown commune code" is a warning; the row is kept). `connue` is the geography lookup.
+/// One warning per row, not per logement of a row with `nb` > 1.
 pub fn signaler_communes_inconnues(imp: &mut Import, connue: impl Fn(&str) -> bool) {
     let ds = &imp.dataset;
     let inconnues: Vec<bool> = ds.communes.iter().map(|c| !connue(c)).collect();
     if !inconnues.contains(&true) {
         return;
     }
-    for i in 0..ds.len() {
+    for i in (0..ds.len()).filter(|&i| premier_de_sa_ligne(&imp.lignes, i)) {
         let commune = ds.cellules[ds.cellule[i] as usize].commune as usize;
         if inconnues[commune] {
             imp.avertissements.push(Rejet {
@@ -463,15 +519,17 @@ pub fn signaler_communes_inconnues(imp: &mut Import, connue: impl Fn(&str) -> bo
 
 /// Warnings in file order, then in the order of the fields of SPEC §2.
 fn trier(avertissements: &mut [Avertissement]) {
-    let rang = |c: &str| Champ::TOUS.iter().position(|x| x.nom() == c);
+    let rang = |c: &str| Champ::LUS.iter().position(|x| x.nom() == c);
     avertissements.sort_by_key(|a| (a.ligne, rang(&a.colonne)));
 }
 
-/// Warns about every `rpls` seen more than once (SPEC §2), naming the first line.
+/// Warns about every `rpls` seen on more than one row (SPEC §2), naming the first line. The
+/// logements of one row with `nb` > 1 share its identifier: not duplicates.
 fn doublons(ds: &Dataset, lignes: &[u32], avertissements: &mut Vec<Avertissement>) {
     use std::hash::{BuildHasher, BuildHasherDefault};
     let h = BuildHasherDefault::<rustc_hash::FxHasher>::default();
     let mut cles: Vec<(u64, u32)> = (0..ds.len())
+        .filter(|&i| premier_de_sa_ligne(lignes, i))
         .map(|i| (h.hash_one(ds.rpls.get(i)), i as u32))
         .collect();
     cles.sort_unstable();
@@ -496,8 +554,127 @@ fn doublons(ds: &Dataset, lignes: &[u32], avertissements: &mut Vec<Avertissement
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// A v2 état des lieux of `n` rows (no header counted): `nb` (with bad values), `programme`
+    /// (spaces to trim), réservataires coded with several categories, duplicated and invalid
+    /// rows, a quoted line break. Without `rpls`, the column is left out (open-data layout).
+    pub(crate) fn fichier_v2(n: usize, rpls: bool) -> Vec<u8> {
+        let mut s = String::new();
+        if rpls {
+            s += "rpls;";
+        }
+        s += "commune;reservataire;categorie;date_fin;programme;nb\n";
+        for i in 0..n {
+            if rpls {
+                let id = if i % 1000 == 999 { i - 500 } else { i };
+                s += &format!("R{id};");
+            }
+            let commune = match i % 997 {
+                996 => "9A048",
+                k if k % 3 == 0 => "93048",
+                k if k % 3 == 1 => "93066",
+                _ => "75112",
+            };
+            let (reservataire, categorie) = match i {
+                _ if i % 1500 == 1499 => ("Ville de Montreuil", "epci"),
+                _ if i % 4000 == 3999 => ("Action Logement", "autre"),
+                _ if i % 5003 == 5002 => ("\"Action\nLogement\"", "3"),
+                _ if i % 2 == 0 => ("Ville de Montreuil", "commune"),
+                _ if i % 5 == 1 => ("Action Logement", "3"),
+                _ => ("", ""),
+            };
+            let nb = match i {
+                _ if i % 1231 == 1230 => "0".to_owned(),
+                _ if i % 1733 == 1732 => "2,5".to_owned(),
+                _ if i % 2003 == 2002 => "250000".to_owned(),
+                _ if i % 11 == 0 => String::new(),
+                _ => (1 + i % 7).to_string(),
+            };
+            s += &format!(
+                "{commune};{reservataire};{categorie};31/12/{};  Résidence {}  ;{nb}\n",
+                2030 + i % 20,
+                i % 40
+            );
+        }
+        s.into_bytes()
+    }
+
+    /// Asserts that two imports of the same file are identical: counts, rejects, warnings, lines,
+    /// and every logement (identifier, commune, réservataire and its category, date, programme).
+    pub(crate) fn memes(a: &Import, b: &Import) {
+        assert_eq!(
+            (a.lignes_lues, a.lignes_retenues, a.dataset.len()),
+            (b.lignes_lues, b.lignes_retenues, b.dataset.len())
+        );
+        assert_eq!(a.rejets, b.rejets);
+        assert_eq!(a.avertissements, b.avertissements);
+        assert_eq!(a.lignes, b.lignes);
+        let cle = |i: &Import, k: usize| {
+            let ds = &i.dataset;
+            let q = ds.partie[k];
+            let r = (q != crate::domain::dataset::AUCUN)
+                .then(|| ds.reservataires[ds.parties[q as usize].reservataire as usize].clone());
+            let p = ds.programme[k];
+            (
+                ds.rpls.get(k).to_owned(),
+                ds.code_commune(ds.cellule[k] as usize).to_owned(),
+                r,
+                ds.fin[k],
+                ds.motif[k],
+                (p != crate::domain::dataset::AUCUN).then(|| ds.programmes[p as usize].clone()),
+            )
+        };
+        for k in 0..a.dataset.len() {
+            assert_eq!(cle(a, k), cle(b, k), "logement {k}");
+        }
+    }
+
+    /// `nb`, `programme`, the missing `rpls` column and the same name with two categories give
+    /// the same import whatever the number of chunks read in parallel.
+    #[test]
+    fn chunked_parse_of_v2_columns_equals_sequential_parse() {
+        for rpls in [true, false] {
+            let f = fichier_v2(12_000, rpls);
+            let a = lire_en(&f, None, Some(1)).unwrap();
+            for parts in [2, 3, 7] {
+                let b = lire_en(&f, None, Some(parts)).unwrap();
+                assert!(
+                    csv::decouper(&f, csv::fin_premiere_ligne(&f), parts, true).len() > 1,
+                    "{parts} morceaux"
+                );
+                memes(&a, &b);
+            }
+            assert_eq!(a.lignes_lues, 12_000);
+            assert_eq!(a.lignes_lues, a.lignes_retenues + a.rejets.len());
+            assert_eq!(a.lignes.len(), a.dataset.len());
+            assert!(a.dataset.len() > 3 * a.lignes_retenues, "nb développé");
+            let motifs: Vec<(u64, &str)> = a
+                .avertissements
+                .iter()
+                .filter(|w| w.colonne == "categorie")
+                .map(|w| (w.ligne, w.motif.as_str()))
+                .collect();
+            assert_eq!(
+                motifs,
+                [
+                    (1501, "le réservataire « Ville de Montreuil » a ici la catégorie epci mais apparaît aussi avec la catégorie commune (ligne 2) : vérifier le codage"),
+                    (4001, "le réservataire « Action Logement » a ici la catégorie autre mais apparaît aussi avec la catégorie action_logement (ligne 3) : vérifier le codage"),
+                ]
+            );
+            let sans_id: Vec<_> = a.avertissements.iter().filter(|w| w.colonne == "rpls").collect();
+            match rpls {
+                true => assert!(sans_id.iter().all(|w| w.motif.contains("en double"))),
+                false => {
+                    assert_eq!(sans_id.len(), 1);
+                    assert_eq!((sans_id[0].ligne, a.dataset.rpls.get(0)), (1, "L2"));
+                }
+            }
+            assert_eq!(a.dataset.programmes.len(), 40);
+            assert_eq!(a.dataset.programmes[0], "Résidence 0", "espaces retirés");
+        }
+    }
 
     #[test]
     fn chunked_parse_equals_sequential_parse() {

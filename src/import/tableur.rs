@@ -26,6 +26,7 @@ use calamine::{
 };
 
 use super::columns::{normaliser, Champ, Correspondance};
+use super::ligne::Tampons;
 use super::{
     assembler, correspondance_verifiee, Format, Import, ImportError, OptionsLecture, Partiel,
 };
@@ -243,14 +244,15 @@ pub(super) fn lire(
         p: Partiel::default(),
         remplir: Vec::new(),
         rec: StringRecord::new(),
-        tampon: String::new(),
+        tampons: Tampons::default(),
         cellule: String::new(),
     };
     classeur.parcourir(&feuille, |r, cellules| lecture.ligne(r, cellules))?;
-    let Some((_, entetes, map)) = lecture.entete else {
+    let Some((ligne_entete, entetes, map)) = lecture.entete else {
         return Err(ImportError::FeuilleVide { feuille });
     };
-    let mut import = assembler(lecture.p, map, entetes, format, format.nom());
+    let ligne_entete = ligne_entete as u64 + 1;
+    let mut import = assembler(lecture.p, map, entetes, ligne_entete, format, format.nom());
     import.feuille = Some(feuille);
     import.feuilles = feuilles.into_iter().map(|(n, _)| n).collect();
     Ok(import)
@@ -267,7 +269,7 @@ struct Lecture<'o> {
     /// Merged blocks met so far.
     remplir: Vec<Remplissage>,
     rec: StringRecord,
-    tampon: String,
+    tampons: Tampons,
     cellule: String,
 }
 
@@ -337,7 +339,7 @@ impl Lecture<'_> {
                 .push_field(rempli.map_or(self.cellule.as_str(), |f| f.texte.as_str()));
         }
         self.p
-            .ligne(n, &self.rec, &mut self.tampon, &map, nb_colonnes);
+            .ligne(n, &self.rec, &mut self.tampons, &map, nb_colonnes);
         Ok(())
     }
 

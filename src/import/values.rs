@@ -130,6 +130,44 @@ pub fn date(s: &str) -> Resultat<Option<NaiveDate>> {
     }
 }
 
+/// Largest `nb` of one row (SPEC §2 v2). No bailleur holds that many logements in one commune or
+/// arrondissement, let alone identical ones; a larger count is a typo (extra zeros, a shifted
+/// column) and would cost memory: every logement takes about 50 bytes once expanded.
+pub const NB_MAX: u32 = 100_000;
+
+/// `nb`: the number of identical logements a row stands for, a whole number from 1 to
+/// [`NB_MAX`]; `None` when the cell is empty (the row is one logement). "40", "40,0" and
+/// "1 200" are read; "2,5", 0, negatives and absurd values are errors.
+pub fn nb(s: &str) -> Resultat<Option<u32>> {
+    let t = s.trim();
+    let v = match nombre(t) {
+        Ok(None) => return Ok(None),
+        Ok(Some(v)) if !t.ends_with('%') => v,
+        _ => {
+            return Err(format!(
+                "nombre de logements « {t} » illisible (nombre entier attendu)"
+            ))
+        }
+    };
+    if v < 1.0 {
+        return Err(format!(
+            "nombre de logements « {t} » invalide : au moins 1 attendu"
+        ));
+    }
+    if v.fract() != 0.0 {
+        return Err(format!(
+            "nombre de logements « {t} » invalide : nombre entier attendu"
+        ));
+    }
+    if v > NB_MAX as f64 {
+        return Err(format!(
+            "nombre de logements « {t} » invraisemblable ({} au plus) : faute de frappe ?",
+            crate::format::integer(NB_MAX as i64)
+        ));
+    }
+    Ok(Some(v as u32))
+}
+
 /// oui/non, o/n, yes/no, true/false, vrai/faux, 1/0, x.
 pub fn oui_non(s: &str) -> Resultat<Option<bool>> {
     match cle(s).as_str() {
@@ -333,6 +371,41 @@ pub fn commune(s: &str) -> Resultat<Cow<'_, str>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nb_is_a_whole_number_from_1_to_the_cap() {
+        assert_eq!(nb(""), Ok(None));
+        assert_eq!(nb(" 40 "), Ok(Some(40)));
+        assert_eq!(nb("40,0"), Ok(Some(40)));
+        assert_eq!(nb("1 200"), Ok(Some(1200)));
+        assert_eq!(nb("100000"), Ok(Some(NB_MAX)));
+        let erreur = |s: &str| nb(s).unwrap_err();
+        assert_eq!(
+            erreur("0"),
+            "nombre de logements « 0 » invalide : au moins 1 attendu"
+        );
+        assert_eq!(
+            erreur("-3"),
+            "nombre de logements « -3 » invalide : au moins 1 attendu"
+        );
+        assert_eq!(
+            erreur("2,5"),
+            "nombre de logements « 2,5 » invalide : nombre entier attendu"
+        );
+        assert_eq!(
+            erreur("abc"),
+            "nombre de logements « abc » illisible (nombre entier attendu)"
+        );
+        assert_eq!(
+            erreur("40 %"),
+            "nombre de logements « 40 % » illisible (nombre entier attendu)"
+        );
+        assert_eq!(
+            erreur("100001"),
+            "nombre de logements « 100001 » invraisemblable (100\u{202f}000 au plus) : faute de frappe ?"
+        );
+        assert!(nb("1e9").is_err());
+    }
 
     #[test]
     fn numbers_and_rates() {

@@ -23,14 +23,19 @@ pub fn lire(nom: &str) -> Result<Import, import::ImportError> {
     import::lire(&octets(nom), &OptionsLecture::default())
 }
 
-/// (lines read, kept, rejected, warnings), after checking that read = kept + rejected.
+/// (rows read, kept, rejected, warnings), after checking that read = kept + rejected and that
+/// every logement has its line (a row standing for `nb` logements: `nb` times its line, so at
+/// least as many logements as rows kept).
 pub fn comptes(imp: &Import) -> (usize, usize, usize, usize) {
     assert_eq!(
         imp.lignes_lues,
         imp.lignes_retenues + imp.rejets.len(),
         "lues = retenues + rejetées"
     );
-    assert_eq!(imp.lignes_retenues, imp.dataset.len());
+    assert_eq!(imp.lignes.len(), imp.dataset.len());
+    let mut lignes = imp.lignes.clone();
+    lignes.dedup();
+    assert_eq!(lignes.len(), imp.lignes_retenues, "une ligne par ligne retenue");
     (
         imp.lignes_lues,
         imp.lignes_retenues,
