@@ -106,7 +106,7 @@ fn main() {
         }),
         ("etalement.csv", &|| export::etalement_csv(&r).len()),
         ("objectifs.csv", &|| {
-            export::objectifs_csv(&imp.dataset, &r).len()
+            export::objectifs_csv(&r).len()
         }),
     ];
     for (nom, f) in exports {

@@ -363,7 +363,7 @@ fn resultats(imp: &Import, p: &Parametres) -> Vec<Vec<u8>> {
     vec![
         export::synthese_json(Comptage::default(), &r).into_bytes(),
         export::etalement_csv(&r),
-        export::objectifs_csv(&imp.dataset, &r),
+        export::objectifs_csv(&r),
         export::vue_csv(&r.communes.communes, "commune", 0),
     ]
 }

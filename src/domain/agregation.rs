@@ -56,6 +56,26 @@ pub(crate) fn additionner<T: Copy + std::ops::AddAssign, const N: usize>(
 }
 
 impl Agregat {
+    /// Logements out of the assiette, all active motifs.
+    pub fn hors_assiette_total(&self) -> u32 {
+        self.hors_assiette.iter().sum()
+    }
+
+    /// Expected yearly logements of the État (prioritaires + agents).
+    pub fn etat_par_an(&self) -> f64 {
+        self.attendus[Categorie::EtatPrioritaires as usize] + self.attendus[Categorie::EtatAgents as usize]
+    }
+
+    /// The value of an indicator (to rank, chart or map rows).
+    pub fn valeur(&self, i: Indicateur) -> f64 {
+        match i {
+            Indicateur::Logements => f64::from(self.logements),
+            Indicateur::Assiette => f64::from(self.assiette),
+            Indicateur::Liberations => self.liberations,
+            Indicateur::EtatParAn => self.etat_par_an(),
+        }
+    }
+
     pub fn ajouter(&mut self, b: &Agregat) {
         self.logements += b.logements;
         additionner(&mut self.hors_assiette, &b.hors_assiette);
@@ -68,6 +88,36 @@ impl Agregat {
         additionner(&mut self.typologie, &b.typologie);
         additionner(&mut self.financement, &b.financement);
         additionner(&mut self.qpv, &b.qpv);
+    }
+}
+
+/// An indicator of a row of the communal view, to rank, chart or map it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Indicateur {
+    Logements,
+    Assiette,
+    Liberations,
+    EtatParAn,
+}
+
+impl Indicateur {
+    pub const TOUS: [Indicateur; 4] = [Indicateur::Logements, Indicateur::Assiette, Indicateur::Liberations, Indicateur::EtatParAn];
+
+    pub fn libelle(self) -> &'static str {
+        match self {
+            Indicateur::Logements => "Logements",
+            Indicateur::Assiette => "Assiette",
+            Indicateur::Liberations => "Libérations annuelles estimées",
+            Indicateur::EtatParAn => "Logements par an attendus pour l'État",
+        }
+    }
+
+    /// Counts are whole numbers; estimates have decimals.
+    pub fn decimales(self) -> usize {
+        match self {
+            Indicateur::Logements | Indicateur::Assiette => 0,
+            Indicateur::Liberations | Indicateur::EtatParAn => 1,
+        }
     }
 }
 

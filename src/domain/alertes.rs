@@ -30,6 +30,11 @@ pub struct Alerte {
 }
 
 impl Alerte {
+    /// About the parameters as set (shown on the parameters page too).
+    pub fn concerne_parametres(&self) -> bool {
+        matches!(self.code, "parametre_sans_effet" | "parametre_obsolete" | "homonymes")
+    }
+
     pub fn generale(code: &'static str, message: String) -> Alerte {
         Alerte { code, perimetre: None, message }
     }

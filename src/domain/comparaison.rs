@@ -31,6 +31,17 @@ impl PartieComparee {
     pub fn ecart_par_an(&self, scenario: usize) -> f64 {
         self.par_an[scenario] - self.par_an[0]
     }
+    /// Label shown to people.
+    pub fn libelle(&self) -> String {
+        super::resultats::libelle_partie(&self.reservataire, self.categorie)
+    }
+}
+
+impl CommuneComparee {
+    /// Difference of the État's yearly logements with the first scenario.
+    pub fn ecart_etat(&self, scenario: usize) -> f64 {
+        self.etat[scenario] - self.etat[0]
+    }
 }
 
 /// One commune across the scenarios.
@@ -85,7 +96,7 @@ pub fn comparer(scenarios: &[&Resultats]) -> Comparaison {
             });
             let a = &c.agregat;
             e.flux[k] = a.flux;
-            e.etat[k] = a.attendus[Categorie::EtatPrioritaires as usize] + a.attendus[Categorie::EtatAgents as usize];
+            e.etat[k] = a.etat_par_an();
             e.communes[k] = a.attendus[Categorie::Commune as usize];
         }
     }

@@ -181,6 +181,21 @@ impl Motif {
     pub fn depuis_code(code: &str) -> Option<Motif> {
         Motif::TOUS.into_iter().find(|m| m.code() == code)
     }
+
+    /// Label shown to people.
+    pub fn libelle(self) -> &'static str {
+        match self {
+            Motif::RenouvellementUrbain => "Renouvellement urbain",
+            Motif::Orcod => "ORCOD",
+            Motif::Lhi => "Habitat indigne",
+            Motif::Vente => "Vente",
+            Motif::Mutation => "Mutations internes",
+            Motif::Defense => "Défense",
+            Motif::SecuriteInterieure => "Sécurité intérieure",
+            Motif::Sante => "Santé",
+            Motif::Autre => "Autre (hors textes)",
+        }
+    }
 }
 
 /// Kind of reservation right (SPEC §1).

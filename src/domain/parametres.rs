@@ -137,6 +137,37 @@ impl MisesEnService {
         defaut.iter().chain(autres.into_iter().flatten())
     }
 
+    /// In words, for the report: « 120 en 2027, 50 en 2029 », and the conventions with their own list.
+    pub fn resume(&self) -> String {
+        let liste = |l: &[Cohorte]| {
+            if l.is_empty() {
+                "aucune".to_owned()
+            } else {
+                l.iter().map(|c| format!("{} en {}", crate::format::decimal(c.logements, 0), c.annee)).collect::<Vec<_>>().join(", ")
+            }
+        };
+        match self {
+            MisesEnService::Liste(l) => liste(l),
+            MisesEnService::Detaille(d) => format!("{} par défaut ; {} convention(s) avec leur propre liste", liste(&d.defaut), d.par_perimetre.len()),
+        }
+    }
+
+    /// The list that applies to every perimeter without its own (the editable one in the app).
+    pub fn defaut(&self) -> &[Cohorte] {
+        match self {
+            MisesEnService::Liste(l) => l,
+            MisesEnService::Detaille(d) => &d.defaut,
+        }
+    }
+
+    /// Replaces the default list, keeping per-perimeter lists.
+    pub fn regler_defaut(&mut self, l: Vec<Cohorte>) {
+        match self {
+            MisesEnService::Liste(x) => *x = l,
+            MisesEnService::Detaille(d) => d.defaut = l,
+        }
+    }
+
     /// Named perimeters (`"BAILLEUR|93"`), to check them against the file.
     pub fn perimetres(&self) -> Vec<&str> {
         match self {
@@ -268,6 +299,18 @@ pub enum Arrondi {
     Aucun,
 }
 
+impl Arrondi {
+    /// Label shown to people.
+    pub fn libelle(self) -> &'static str {
+        match self {
+            Arrondi::Cumul => "cumul arrondi (le bailleur absorbe l'arrondi)",
+            Arrondi::PlusFortsRestes => "plus forts restes (v1)",
+            Arrondi::Report => "report des fractions (v1)",
+            Arrondi::Aucun => "aucun (logements fractionnaires)",
+        }
+    }
+}
+
 /// A yearly number of logements per bailleur × département: one value for every perimeter, or a
 /// default plus values for named perimeters (`"BAILLEUR|93"`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -298,6 +341,29 @@ impl Default for ParPerimetre {
 }
 
 impl ParPerimetre {
+    /// In words, for the report.
+    pub fn resume(&self) -> String {
+        match self {
+            ParPerimetre::Uniforme(x) => format!("{} par convention", crate::format::decimal(*x, 1)),
+            ParPerimetre::Detaille(d) => format!("{} par défaut, {} valeur(s) par convention", crate::format::decimal(d.defaut, 1), d.par_perimetre.len()),
+        }
+    }
+
+    /// The value of every perimeter without its own (the editable one in the app).
+    pub fn defaut(&self) -> f64 {
+        match self {
+            ParPerimetre::Uniforme(x) => *x,
+            ParPerimetre::Detaille(d) => d.defaut,
+        }
+    }
+
+    pub fn regler_defaut(&mut self, v: f64) {
+        match self {
+            ParPerimetre::Uniforme(x) => *x = v,
+            ParPerimetre::Detaille(d) => d.defaut = v,
+        }
+    }
+
     /// Value for the perimeter (bailleur, département).
     pub fn valeur(&self, bailleur: &str, departement: &str) -> f64 {
         match self {

@@ -39,6 +39,16 @@ impl Role {
     }
 }
 
+/// Label shown to people for a party named `nom` of category `categorie`: the État parties by
+/// their category, the bailleur marked as such, a réservataire by its name.
+pub fn libelle_partie(nom: &str, categorie: Categorie) -> String {
+    match Role::de(categorie) {
+        Role::EtatPrioritaires | Role::EtatAgents => categorie.libelle().to_owned(),
+        Role::Bailleur => format!("{nom} (bailleur)"),
+        Role::Reservataire => nom.to_owned(),
+    }
+}
+
 /// One party of a convention: État prioritaires, État agents, a réservataire, or the bailleur.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ResultatPartie {
@@ -69,13 +79,9 @@ pub struct ResultatPartie {
 }
 
 impl ResultatPartie {
-    /// Label shown to people: « État — prioritaires », else the name.
+    /// Label shown to people (« État — prioritaires », « Seine Habitat (bailleur) », else the name).
     pub fn libelle(&self) -> String {
-        if self.role.est_etat() {
-            self.categorie.libelle().to_owned()
-        } else {
-            self.reservataire.clone()
-        }
+        libelle_partie(&self.reservataire, self.categorie)
     }
 
     /// Less than one logement a year: it gets named years.

@@ -82,6 +82,43 @@ pub fn objectifs(
     res
 }
 
+/// The objectives of a perimeter laid out for reading: one row per commune with a column per party
+/// holding communal objectives (the État, local réservataires), then the per-département ones.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TableauObjectifs {
+    /// Parties (indices in `parts`) with objectives per commune: the columns.
+    pub colonnes: Vec<usize>,
+    /// (INSEE code, objective of each column — `None` where the party has none in that commune).
+    pub communes: Vec<(String, Vec<Option<f64>>)>,
+    /// (party, objective for the whole département).
+    pub departement: Vec<(usize, f64)>,
+}
+
+/// Lays out `objectifs` (as computed by [`objectifs`]).
+pub fn tableau(objectifs: &[Objectif]) -> TableauObjectifs {
+    let mut t = TableauObjectifs::default();
+    for o in objectifs {
+        match &o.commune {
+            None => t.departement.push((o.partie, o.logements_par_an)),
+            Some(_) if !t.colonnes.contains(&o.partie) => t.colonnes.push(o.partie),
+            Some(_) => {}
+        }
+    }
+    for o in objectifs {
+        let (Some(code), Some(j)) = (&o.commune, t.colonnes.iter().position(|&c| c == o.partie)) else { continue };
+        let k = match t.communes.iter().position(|(c, _)| c == code) {
+            Some(k) => k,
+            None => {
+                t.communes.push((code.clone(), vec![None; t.colonnes.len()]));
+                t.communes.len() - 1
+            }
+        };
+        t.communes[k].1[j] = Some(o.logements_par_an);
+    }
+    t.communes.sort_by(|a, b| a.0.cmp(&b.0));
+    t
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,6 +144,15 @@ mod tests {
         assert!((o[2].logements_par_an - 3.0).abs() < 1e-12);
         assert!((o[3].logements_par_an - 9.0).abs() < 1e-12);
         assert_eq!((o[4].commune.as_deref(), o[4].logements_par_an), (None, 30.0));
+    }
+
+    #[test]
+    fn objectives_laid_out_by_commune() {
+        let o = |partie, commune: Option<&str>, v| Objectif { partie, commune: commune.map(str::to_owned), logements_par_an: v };
+        let t = tableau(&[o(0, Some("93066"), 1.0), o(0, Some("93048"), 2.0), o(3, Some("93048"), 0.5), o(2, None, 7.0)]);
+        assert_eq!(t.colonnes, [0, 3]);
+        assert_eq!(t.communes, [("93048".to_owned(), vec![Some(2.0), Some(0.5)]), ("93066".to_owned(), vec![Some(1.0), None])]);
+        assert_eq!(t.departement, [(2, 7.0)]);
     }
 
     #[test]

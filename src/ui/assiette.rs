@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::parametres::Exclusions;
 use super::state::Session;
-use super::{libelle_motif, Pagination, SansResultats, PAR_PAGE};
+use super::{Pagination, SansResultats, PAR_PAGE};
 use crate::domain::model::Motif;
 use crate::domain::Agregat;
 use crate::format::{decimal, integer};
@@ -61,7 +61,7 @@ pub fn PageAssiette() -> impl IntoView {
                                     <tr>
                                         <th scope="row">{format!("{} {}", d.code, d.nom)}</th>
                                         <td class="nombre">{integer(d.agregat.logements as i64)}</td>
-                                        <td class="nombre">{integer(d.agregat.hors_assiette.iter().sum::<u32>() as i64)}</td>
+                                        <td class="nombre">{integer(d.agregat.hors_assiette_total() as i64)}</td>
                                         <td class="nombre">{integer(d.agregat.assiette as i64)}</td>
                                         <td class="nombre">{decimal(d.agregat.liberations, 1)}</td>
                                     </tr>
@@ -96,7 +96,7 @@ fn Tableau(legende: &'static str, testid: &'static str, colonnes: [&'static str;
                 <caption>{legende}</caption>
                 <thead><tr>
                     <th scope="col">{colonnes[0]}</th><th scope="col">{colonnes[1]}</th><th scope="col">"Logements"</th>
-                    {Motif::TOUS.iter().map(|m| view! { <th scope="col">{libelle_motif(*m)}</th> }).collect_view()}
+                    {Motif::TOUS.iter().map(|m| view! { <th scope="col">{m.libelle()}</th> }).collect_view()}
                     <th scope="col">"Assiette"</th>
                 </tr></thead>
                 <tbody>

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::format::{lire_entier, lire_nombre, lire_pourcent, saisie, saisie_pourcent};
+
 /// The label of a control, with its help text (DSFR `fr-hint-text`) when there is one.
 #[component]
 fn Libelle(pour: String, texte: String, aide: String) -> impl IntoView {
@@ -28,8 +30,8 @@ pub fn ChampPourcent(
             <div class="champ-unite">
                 <input class="fr-input" type="number" id=id min="0" max="100" step="0.1" inputmode="decimal"
                     placeholder=placeholder
-                    prop:value=move || valeur.get().map(|v| format_saisie(v * 100.0)).unwrap_or_default()
-                    on:change=move |ev| regler.run(lire_nombre(&event_target_value(&ev)).map(|v| v / 100.0))/>
+                    prop:value=move || valeur.get().map(saisie_pourcent).unwrap_or_default()
+                    on:change=move |ev| regler.run(lire_pourcent(&event_target_value(&ev)))/>
                 <span class="champ-unite__unite" aria-hidden="true">"%"</span>
             </div>
         </div>
@@ -52,7 +54,7 @@ pub fn ChampNombre(
             <Libelle pour=id.clone() texte=label aide/>
             <div class="champ-unite">
                 <input class="fr-input" type="number" id=id min="0" step=pas inputmode="decimal"
-                    prop:value=move || format_saisie(valeur.get())
+                    prop:value=move || saisie(valeur.get())
                     on:change=move |ev| if let Some(v) = lire_nombre(&event_target_value(&ev)) { regler.run(v) }/>
                 {(!unite.is_empty()).then(|| view! { <span class="champ-unite__unite" aria-hidden="true">{unite}</span> })}
             </div>
@@ -116,14 +118,25 @@ pub fn Case(
     }
 }
 
-/// A number typed by a French user: decimal comma or point, spaces ignored; empty = none.
-pub fn lire_nombre(texte: &str) -> Option<f64> {
-    let t: String = texte.chars().filter(|c| !c.is_whitespace()).collect::<String>().replace(',', ".");
-    t.parse::<f64>().ok().filter(|v| v.is_finite())
-}
-
-/// The value of a number input (the browser wants a decimal point), without float noise.
-pub fn format_saisie(v: f64) -> String {
-    let s = format!("{:.6}", v);
-    s.trim_end_matches('0').trim_end_matches('.').to_owned()
+/// A whole-number input (counts, thresholds).
+#[component]
+pub fn ChampEntier(
+    id: String,
+    label: String,
+    #[prop(optional, into)] aide: String,
+    #[prop(into)] valeur: Signal<u32>,
+    #[prop(into)] regler: Callback<u32>,
+    #[prop(optional)] unite: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class="fr-input-group">
+            <Libelle pour=id.clone() texte=label aide/>
+            <div class="champ-unite">
+                <input class="fr-input" type="number" id=id min="0" step="1" inputmode="numeric"
+                    prop:value=move || valeur.get().to_string()
+                    on:change=move |ev| if let Some(v) = lire_entier(&event_target_value(&ev)) { regler.run(v) }/>
+                {(!unite.is_empty()).then(|| view! { <span class="champ-unite__unite" aria-hidden="true">{unite}</span> })}
+            </div>
+        </div>
+    }
 }

@@ -4,25 +4,25 @@
 
 use leptos::prelude::*;
 
-use super::navigateur::{ceder, lire_par_tranches, maintenant_ms};
+use super::navigateur::{ceder, lire_par_tranches, maintenant_ms, taille_octets};
 use super::state::{Chargement, Session};
-use crate::format::{decimal, integer};
+use crate::format::{decimal, integer, megaoctets};
 use crate::import::progressif::LectureProgressive;
 use crate::import::{tableur, Format};
 
 /// Largest file read in the browser (≈ 4 million logements; the tab then needs ≈ 1,5 Go). Above
 /// it, the command line `flux` reads any size.
-pub const TAILLE_MAX: f64 = 500.0 * 1024.0 * 1024.0;
+pub const TAILLE_MAX: u64 = 500 * 1024 * 1024;
 
 /// Reads `fichier` into the session. Errors are French messages for the page.
 pub async fn charger(s: Session, fichier: web_sys::File) -> Result<(), String> {
-    let taille = fichier.size();
+    let taille = taille_octets(&fichier);
     if taille > TAILLE_MAX {
         return Err(format!(
             "Le fichier « {} » fait {} Mo : au-delà de {} Mo, le navigateur ne peut pas le traiter sans risque. Utilisez la commande « flux » (voir la documentation), ou découpez le fichier par département.",
             fichier.name(),
-            decimal(taille / 1_048_576.0, 0),
-            decimal(TAILLE_MAX / 1_048_576.0, 0)
+            megaoctets(taille),
+            megaoctets(TAILLE_MAX)
         ));
     }
     let tache = s.nouvelle_tache();
@@ -34,8 +34,8 @@ pub async fn charger(s: Session, fichier: web_sys::File) -> Result<(), String> {
         }
     };
     let debut = maintenant_ms();
-    etape("Lecture du fichier", 0, taille as u64, 0, debut);
-    let Some(octets) = lire_par_tranches(&fichier, |n| etape("Lecture du fichier", n, taille as u64, 0, debut), actif).await? else {
+    etape("Lecture du fichier", 0, taille, 0, debut);
+    let Some(octets) = lire_par_tranches(&fichier, |n| etape("Lecture du fichier", n, taille, 0, debut), actif).await? else {
         return Ok(());
     };
     // Workbooks are small by nature (a spreadsheet holds at most 1 048 576 rows): read at once.
@@ -81,13 +81,13 @@ pub fn Progression() -> impl IntoView {
     let s = expect_context::<Session>();
     move || {
         s.chargement.get().map(|c| {
-            let pourcent = (c.fraction() * 100.0).round();
+            let (pourcent, reste) = c.avancement();
             let detail = format!(
                 "{} Mo sur {}{}{}",
-                decimal(c.fait as f64 / 1_048_576.0, 0),
-                decimal(c.total as f64 / 1_048_576.0, 0),
+                megaoctets(c.fait),
+                megaoctets(c.total),
                 if c.lignes > 0 { format!(" — {} lignes lues", integer(c.lignes as i64)) } else { String::new() },
-                c.reste_s().map(|r| format!(" — environ {} s restantes", decimal(r.ceil(), 0))).unwrap_or_default(),
+                reste.map(|r| format!(" — environ {} s restantes", decimal(r, 0))).unwrap_or_default(),
             );
             view! {
                 <div class="chargement fr-p-3w fr-mb-3w" role="status" aria-live="polite" data-testid="chargement">

@@ -11,8 +11,8 @@ use leptos::prelude::*;
 use super::graphiques::BarresValeurs;
 use super::navigateur::telecharger;
 use super::state::Session;
-use super::{libelle_motif, Pagination, SansResultats, PAR_PAGE};
-use crate::domain::agregation::{secret, LigneCommunale};
+use super::{Pagination, SansResultats, PAR_PAGE};
+use crate::domain::agregation::{secret, Indicateur, LigneCommunale};
 use crate::domain::model::{Motif, FINANCEMENTS, TYPOLOGIES};
 use crate::domain::{Agregat, Categorie};
 use crate::format::{decimal, integer};
@@ -33,35 +33,6 @@ enum Groupe {
     Volumes,
     Attendus,
     Composition,
-}
-
-/// A sortable indicator of a row.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Indicateur {
-    Logements,
-    Assiette,
-    Liberations,
-    EtatParAn,
-}
-
-impl Indicateur {
-    const TOUS: [Indicateur; 4] = [Indicateur::Logements, Indicateur::Assiette, Indicateur::Liberations, Indicateur::EtatParAn];
-    fn libelle(self) -> &'static str {
-        match self {
-            Indicateur::Logements => "Logements",
-            Indicateur::Assiette => "Assiette",
-            Indicateur::Liberations => "Libérations annuelles estimées",
-            Indicateur::EtatParAn => "Logements par an attendus pour l'État",
-        }
-    }
-    fn valeur(self, a: &Agregat) -> f64 {
-        match self {
-            Indicateur::Logements => a.logements as f64,
-            Indicateur::Assiette => a.assiette as f64,
-            Indicateur::Liberations => a.liberations,
-            Indicateur::EtatParAn => a.attendus[Categorie::EtatPrioritaires as usize] + a.attendus[Categorie::EtatAgents as usize],
-        }
-    }
 }
 
 #[component]
@@ -108,12 +79,12 @@ pub fn PageCommunes() -> impl IntoView {
                     .filter(|l| q.is_empty() || l.code.to_lowercase().contains(&q) || l.nom.to_lowercase().contains(&q))
                     .collect();
                 let indicateur = tri.get();
-                choisies.sort_by(|a, b| indicateur.valeur(&b.agregat).total_cmp(&indicateur.valeur(&a.agregat)).then(a.code.cmp(&b.code)));
+                choisies.sort_by(|a, b| b.agregat.valeur(indicateur).total_cmp(&a.agregat.valeur(indicateur)).then(a.code.cmp(&b.code)));
                 let total = choisies.len();
                 let pages = total.div_ceil(PAR_PAGE).max(1);
                 let numero = page.get().min(pages - 1);
                 let barres: Vec<(String, f64)> = choisies.iter().take(15)
-                    .map(|l| (if l.nom.is_empty() { l.code.clone() } else { l.nom.clone() }, indicateur.valeur(&l.agregat)))
+                    .map(|l| (if l.nom.is_empty() { l.code.clone() } else { l.nom.clone() }, l.agregat.valeur(indicateur)))
                     .collect();
                 let affichees: Vec<LigneCommunale> = choisies.iter().skip(numero * PAR_PAGE).take(PAR_PAGE).cloned().collect();
                 let masque = if publication.get() { seuil } else { 0 };
@@ -129,7 +100,7 @@ pub fn PageCommunes() -> impl IntoView {
                     </p>
                     <p class="fr-text--sm" data-testid="nombre-lignes">{format!("{} ligne(s)", integer(total as i64))}
                         {(masque > 0).then(|| format!(" — secret statistique : effectifs de 1 à {} affichés « < {masque} »", masque - 1))}</p>
-                    <BarresValeurs titre=format!("{} — les 15 premières lignes", indicateur.libelle()) barres/>
+                    <BarresValeurs titre=format!("{} — les 15 premières lignes", indicateur.libelle()) barres decimales=indicateur.decimales()/>
                     <Tableau lignes=affichees groupe=groupe.get() seuil=masque noms_epci niveau=niveau.get()/>
                     <Pagination page pages numero/>
                 }.into_any()
@@ -238,7 +209,7 @@ fn Tableau(lignes: Vec<LigneCommunale>, groupe: Groupe, seuil: u32, noms_epci: H
     let categories: Vec<Categorie> = Categorie::RESERVANTES.to_vec();
     let (entetes, cellules): (Vec<String>, Box<dyn Fn(&Agregat) -> Vec<String>>) = match groupe {
         Groupe::Assiette => (
-            Motif::TOUS.iter().map(|m| format!("Hors assiette : {}", libelle_motif(*m))).chain(["Assiette".into(), "Libérations / an".into(), "Flux / an".into()]).collect(),
+            Motif::TOUS.iter().map(|m| format!("Hors assiette : {}", m.libelle())).chain(["Assiette".into(), "Libérations / an".into(), "Flux / an".into()]).collect(),
             Box::new(move |a: &Agregat| a.hors_assiette.iter().map(|&n| compte(n)).chain([compte(a.assiette), decimal(a.liberations, 1), decimal(a.flux, 1)]).collect()),
         ),
         Groupe::Reserves => (

@@ -1,13 +1,15 @@
 //! Page « Étalement »: the year-by-year consumption of the volumes (SPEC §4.9), whole logements per
-//! `arrondi`, a stacked chart, and the named years of small réservataires.
+//! `arrondi`, in calendar years, a stacked chart, and the named years of the parties under one
+//! logement a year. Every figure comes from the engine's `Etalement`.
 
 use leptos::prelude::*;
 
 use super::graphiques::{classe_serie, ColonnesEmpilees};
 use super::state::Session;
-use super::{libelle_partie, ChoixPerimetre, SansResultats};
+use super::{ChoixPerimetre, SansResultats};
 use crate::domain::parametres::Arrondi;
 use crate::domain::ResultatPerimetre;
+use crate::export::conventions::annees;
 use crate::format::decimal;
 
 #[component]
@@ -26,11 +28,8 @@ pub fn PageEtalement() -> impl IntoView {
                 let decimales = if arrondi == Arrondi::Aucun { 2 } else { 0 };
                 view! {
                     <ChoixPerimetre resultats=r.clone() choix/>
-                    {if arrondi == Arrondi::Report {
-                        view! { <AnneesNommees per=per.clone()/> }.into_any()
-                    } else {
-                        view! { <p class="fr-text--sm">"Avec l'arrondi « report des fractions » (Paramètres), les réservataires de moins d'un logement par an obtiennent des années nommées."</p> }.into_any()
-                    }}
+                    <p class="fr-text--sm" data-testid="arrondi">{format!("Arrondi : {}.", arrondi.libelle())}</p>
+                    <AnneesNommees per=per.clone()/>
                     <Graphique per=per.clone()/>
                     <Tableau per decimales/>
                 }.into_any()
@@ -39,55 +38,37 @@ pub fn PageEtalement() -> impl IntoView {
     }
 }
 
-/// Logements offered per (year, party index); the bailleur is index `parts.len() - 1`.
-fn grille(per: &ResultatPerimetre) -> Vec<(u16, Vec<f64>)> {
-    let n = per.parts.len();
-    (1..=per.etalement.annees)
-        .map(|annee| {
-            let mut v = vec![0.0; n];
-            for l in per.etalement.lignes.iter().filter(|l| l.annee == annee) {
-                if let Some(x) = v.get_mut(l.partie as usize) {
-                    *x += l.offerts;
-                }
-            }
-            (annee, v)
-        })
-        .collect()
-}
-
 #[component]
 fn Graphique(per: ResultatPerimetre) -> impl IntoView {
+    let annees = per.etalement.grille(per.parts.len()).into_iter().map(|a| (a.annee, a.offerts)).collect();
     view! {
         <ColonnesEmpilees titre=format!("Logements proposés par an — {} ({})", per.bailleur, per.departement)
-            series=per.parts.iter().map(libelle_partie).collect() annees=grille(&per)/>
+            series=per.parts.iter().map(|p| p.libelle()).collect() annees/>
     }
 }
 
-/// Small réservataires (less than one logement a year) and the years in which they get one.
+/// Parties under one logement a year and the calendar years in which they get one (SPEC §4.9 v2:
+/// decided at conversion, whatever the rounding), and the parties « noyées dans le flux » under a
+/// v1 rounding.
 #[component]
 fn AnneesNommees(per: ResultatPerimetre) -> impl IntoView {
-    let petits: Vec<(String, Vec<u16>)> = per
-        .parts
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.volume_droits > 0.0 && p.logements_par_an > 0.0 && p.logements_par_an < 1.0 && !p.categorie.est_etat())
-        .map(|(i, p)| {
-            let annees = per.etalement.lignes.iter().filter(|l| l.partie as usize == i && l.offerts >= 1.0).map(|l| l.annee).collect();
-            (libelle_partie(p), annees)
-        })
-        .collect();
-    (!petits.is_empty()).then(|| view! {
+    let petites: Vec<_> = per.parts.iter().filter(|p| p.petite()).cloned().collect();
+    (!petites.is_empty()).then(|| view! {
         <div class="fr-callout fr-mb-3w" data-testid="annees-nommees">
-            <h2 class="fr-callout__title">"Années nommées des petits réservataires"</h2>
-            <p class="fr-text--sm">"Moins d'un logement par an : pour ne pas être « noyés dans le flux », ils connaissent dès la conversion les années où ils pourront faire valoir leurs droits (arrondi « report des fractions »)."</p>
+            <h2 class="fr-callout__title">"Années nommées des parties de moins d'un logement par an"</h2>
+            <p class="fr-text--sm">"Pour ne pas être « noyées dans le flux », elles connaissent dès la conversion les années où elles pourront faire valoir leurs droits."</p>
             <ul>
-                {petits.into_iter().map(|(nom, annees)| {
-                    let texte = if annees.is_empty() {
-                        "aucune année entière avec cet arrondi".to_owned()
+                {petites.into_iter().map(|p| {
+                    let texte = if p.annees_nommees.is_empty() {
+                        "aucune année avec un logement entier".to_owned()
                     } else {
-                        annees.iter().map(|a| format!("année {a}")).collect::<Vec<_>>().join(", ")
+                        annees(&p.annees_nommees).replace(' ', ", ")
                     };
-                    view! { <li><strong>{nom}</strong>" : "{texte}</li> }
+                    view! {
+                        <li data-partie=p.reservataire.clone()><strong>{p.libelle()}</strong>" : "{texte}
+                            {p.noye.then(|| view! { <span class="fr-badge fr-badge--error fr-badge--sm fr-ml-1w">"noyé dans le flux"</span> })}
+                        </li>
+                    }
                 }).collect_view()}
             </ul>
         </div>
@@ -96,28 +77,27 @@ fn AnneesNommees(per: ResultatPerimetre) -> impl IntoView {
 
 #[component]
 fn Tableau(per: ResultatPerimetre, decimales: usize) -> impl IntoView {
-    let lignes = grille(&per);
+    let lignes = per.etalement.grille(per.parts.len());
     view! {
         <div class="fr-table fr-table--sm fr-table--no-caption-sm" data-testid="etalement">
             <table>
                 <caption>"Logements proposés chaque année (tableau de données du graphique)"</caption>
                 <thead><tr>
                     <th scope="col">"Année"</th>
+                    <th scope="col">"Flux de l'année"</th>
                     {per.parts.iter().enumerate().map(|(i, p)| view! {
-                        <th scope="col"><svg width="10" height="10" aria-hidden="true"><rect width="10" height="10" class=classe_serie(i)/></svg>" "{libelle_partie(p)}</th>
+                        <th scope="col"><svg width="10" height="10" aria-hidden="true"><rect width="10" height="10" class=classe_serie(i)/></svg>" "{p.libelle()}</th>
                     }).collect_view()}
                     <th scope="col">"Total"</th>
                 </tr></thead>
                 <tbody>
-                    {lignes.into_iter().map(|(annee, v)| {
-                        let total: f64 = v.iter().sum();
-                        view! {
-                            <tr>
-                                <th scope="row">{annee}</th>
-                                {v.into_iter().map(|x| view! { <td class="nombre">{decimal(x, decimales)}</td> }).collect_view()}
-                                <td class="nombre">{decimal(total, decimales)}</td>
-                            </tr>
-                        }
+                    {lignes.into_iter().zip(per.etalement.flux.clone()).map(|(a, flux)| view! {
+                        <tr>
+                            <th scope="row">{a.annee}</th>
+                            <td class="nombre">{decimal(flux, 1)}</td>
+                            {a.offerts.into_iter().map(|x| view! { <td class="nombre">{decimal(x, decimales)}</td> }).collect_view()}
+                            <td class="nombre">{decimal(a.total, decimales)}</td>
+                        </tr>
                     }).collect_view()}
                 </tbody>
             </table>

@@ -24,8 +24,7 @@ use leptos::task::spawn_local;
 pub use layout::{Footer, Header};
 pub use state::{Page, Session};
 
-use crate::domain::model::Motif;
-use crate::domain::{Categorie, ResultatPartie, Resultats};
+use crate::domain::Resultats;
 
 /// Same-origin URL of the official geography (copied into `dist/geo/` by Trunk).
 const GEO_URL: &str = "geo/geographie.tsv";
@@ -125,7 +124,8 @@ fn Source() -> impl IntoView {
     let session = expect_context::<Session>();
     move || {
         let nom = session.fichier.with(|f| f.as_ref().map(|f| f.nom.clone()))?;
-        let n = session.import().map(|i| i.lignes_retenues);
+        // Logements, not rows: a row of an open-data file stands for `nb` logements.
+        let n = session.import().map(|i| i.dataset.len());
         Some(view! {
             <p class="fr-badge fr-badge--info fr-badge--no-icon fr-mb-2w" data-testid="source">
                 {format!("Fichier : {nom}")}
@@ -169,31 +169,6 @@ fn ChoixPerimetre(resultats: Arc<Resultats>, choix: RwSignal<usize>) -> impl Int
                 }).collect_view()}
             </select>
         </div>
-    }
-}
-
-/// Display name of a party: the État parties and the bailleur get readable labels.
-pub fn libelle_partie(p: &ResultatPartie) -> String {
-    match p.categorie {
-        Categorie::EtatPrioritaires => "État — prioritaires".into(),
-        Categorie::EtatAgents => "État — agents".into(),
-        Categorie::Bailleur => format!("{} (bailleur)", p.reservataire),
-        _ => p.reservataire.clone(),
-    }
-}
-
-/// French label of a motif hors assiette.
-pub fn libelle_motif(m: Motif) -> &'static str {
-    match m {
-        Motif::RenouvellementUrbain => "Renouvellement urbain",
-        Motif::Orcod => "ORCOD",
-        Motif::Lhi => "Habitat indigne",
-        Motif::Vente => "Vente",
-        Motif::Mutation => "Mutations internes",
-        Motif::Defense => "Défense",
-        Motif::SecuriteInterieure => "Sécurité intérieure",
-        Motif::Sante => "Santé",
-        Motif::Autre => "Autre",
     }
 }
 

@@ -54,6 +54,11 @@ pub async fn lire_par_tranches(
     Ok(Some(octets))
 }
 
+/// Size of a file in bytes (the File API gives a float).
+pub fn taille_octets(fichier: &web_sys::File) -> u64 {
+    fichier.size() as u64
+}
+
 /// Milliseconds since the page started (for the estimated time left).
 pub fn maintenant_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)

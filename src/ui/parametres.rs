@@ -5,12 +5,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use super::champs::{Case, ChampNombre, ChampPourcent, ChoixRadio};
+use chrono::Datelike;
+
+use super::champs::{Case, ChampEntier, ChampNombre, ChampPourcent, ChoixRadio};
 use super::navigateur::{lire_fichier, telecharger};
 use super::state::Session;
 use crate::domain::model::{libelles_segment, Categorie, Motif, Segment};
 use crate::domain::rotation::taux_observes;
-use crate::domain::parametres::{Arrondi, Depassement, MethodePart, ModeRotation, ParPerimetre, ParPerimetreDetaille};
+use crate::domain::parametres::{Arrondi, Cohorte, Depassement, MethodePart, ModeRotation};
 use crate::domain::Parametres;
 
 #[component]
@@ -24,6 +26,7 @@ pub fn PageParametres() -> impl IntoView {
             <div class="fr-alert fr-alert--error fr-mb-3w" role="alert" data-testid="parametres-erreur"><p>{e}</p></div>
         })}
         <Fichiers/>
+        <AlertesParametres/>
         <section class="fr-mb-4w"><h2 class="fr-h4">"Taux de rotation"</h2><Rotation/></section>
         <section class="fr-mb-4w"><h2 class="fr-h4">"Conversion des droits de suite"</h2><Conversion/></section>
         <section class="fr-mb-4w"><h2 class="fr-h4">"Part de l'État"</h2><Etat/></section>
@@ -31,6 +34,23 @@ pub fn PageParametres() -> impl IntoView {
         <section class="fr-mb-4w"><h2 class="fr-h4">"Dépassement et arrondi"</h2><Depassements/></section>
         <section class="fr-mb-4w"><h2 class="fr-h4">"Assiette : logements exclus"</h2><Exclusions/></section>
         <section class="fr-mb-4w"><h2 class="fr-h4">"Publication"</h2><Publication/></section>
+    }
+}
+
+/// The engine's checks of the parameters against the file (a key matching nothing, an old key, a
+/// name under two categories): a typo must not go unnoticed.
+#[component]
+fn AlertesParametres() -> impl IntoView {
+    let s = expect_context::<Session>();
+    move || {
+        let r = s.resultats_ok()?;
+        let messages: Vec<String> = r.alertes.iter().filter(|a| a.concerne_parametres()).map(|a| a.message.clone()).collect();
+        (!messages.is_empty()).then(|| view! {
+            <div class="fr-alert fr-alert--warning fr-mb-3w" data-testid="alertes-parametres">
+                <h2 class="fr-alert__title">"Paramètres à vérifier"</h2>
+                <ul>{messages.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul>
+            </div>
+        })
     }
 }
 
@@ -115,8 +135,8 @@ fn TauxParCategorie() -> impl IntoView {
         <div class="fr-grid-row fr-grid-row--gutters" data-testid="taux-par-categorie">
             {categories.map(|c| view! {
                 <div class="fr-col-12 fr-col-md-3">
-                    <ChampPourcent id=format!("taux-categorie-{}", c.code()) label=c.libelle().replace("Etat", "État")
-                        placeholder=s.parametres.with_untracked(|p| super::champs::format_saisie(p.rotation.taux_unique * 100.0))
+                    <ChampPourcent id=format!("taux-categorie-{}", c.code()) label=c.libelle().to_owned()
+                        placeholder=s.parametres.with_untracked(|p| crate::format::saisie_pourcent(p.rotation.taux_unique))
                         valeur=lire(s, move |p| p.rotation.par_categorie.get(&c).copied())
                         regler=ecrire(s, move |p, v: Option<f64>| match v {
                             Some(v) => { p.rotation.par_categorie.insert(c, v); }
@@ -246,34 +266,69 @@ fn Etat() -> impl IntoView {
     }
 }
 
-/// `prelevements_annuels` / `mises_en_service_annuelles`: one value for every perimeter here;
-/// per-perimeter values come from an imported parameters JSON and are then shown read-only.
+/// `prelevements_annuels` (one value for every perimeter here) and `mises_en_service` (the list of
+/// cohorts of new logements that applies to every perimeter); per-perimeter values come from an
+/// imported parameters JSON and are kept.
 #[component]
 fn Flux() -> impl IntoView {
     let s = expect_context::<Session>();
-    let uniforme = |v: &ParPerimetre| match v {
-        ParPerimetre::Uniforme(x) => *x,
-        ParPerimetre::Detaille(ParPerimetreDetaille { defaut, .. }) => *defaut,
-    };
-    let regler = |v: &mut ParPerimetre, x: f64| match v {
-        ParPerimetre::Uniforme(y) => *y = x,
-        ParPerimetre::Detaille(ParPerimetreDetaille { defaut, .. }) => *defaut = x,
+    let cohortes = lire(s, |p| p.mises_en_service.defaut().to_vec());
+    let regler_cohorte = move |k: usize, f: Box<dyn FnOnce(&mut Cohorte)>| {
+        s.regler(|p| {
+            let mut l = p.mises_en_service.defaut().to_vec();
+            if let Some(c) = l.get_mut(k) {
+                f(c);
+            }
+            p.mises_en_service.regler_defaut(l);
+        })
     };
     view! {
         <div class="fr-grid-row fr-grid-row--gutters">
             <div class="fr-col-12 fr-col-md-4">
                 <ChampNombre id="prelevements".into() label="Prélèvements annuels".into() unite="logements/an"
                     aide="Logements retirés du flux avant répartition (mutations internes, relogements), par bailleur et département (CCH R. 441-5)."
-                    valeur=lire(s, move |p| uniforme(&p.prelevements_annuels))
-                    regler=ecrire(s, move |p, v| regler(&mut p.prelevements_annuels, v))/>
-            </div>
-            <div class="fr-col-12 fr-col-md-4">
-                <ChampNombre id="mises-en-service".into() label="Mises en service annuelles".into() unite="logements/an"
-                    aide="Logements neufs entrant dans le flux chaque année, par bailleur et département."
-                    valeur=lire(s, move |p| uniforme(&p.mises_en_service_annuelles))
-                    regler=ecrire(s, move |p, v| regler(&mut p.mises_en_service_annuelles, v))/>
+                    valeur=lire(s, |p| p.prelevements_annuels.defaut())
+                    regler=ecrire(s, |p, v| p.prelevements_annuels.regler_defaut(v))/>
             </div>
         </div>
+        <fieldset class="fr-fieldset" data-testid="mises-en-service">
+            <legend class="fr-fieldset__legend fr-text--regular">"Mises en service de logements neufs"
+                <span class="fr-hint-text">"Par année de première location. Loués d'abord hors flux (commissions de coordination), ils rejoignent le flux à leur première libération, l'année suivante, au taux de rotation moyen de la convention (restitution DRIHL : « les logements intégreraient le flux à leur libération »)."</span>
+            </legend>
+            {move || cohortes.get().into_iter().enumerate().map(|(k, c)| view! {
+                <div class="fr-fieldset__element fr-grid-row fr-grid-row--gutters" data-testid="cohorte">
+                    <div class="fr-col-6 fr-col-md-3">
+                        <ChampEntier id=format!("cohorte-{k}-annee") label="Année de première location".into()
+                            valeur=Signal::derive(move || u32::try_from(c.annee).unwrap_or(0))
+                            regler=Callback::new(move |v: u32| regler_cohorte(k, Box::new(move |c| c.annee = i32::try_from(v).unwrap_or(c.annee))))/>
+                    </div>
+                    <div class="fr-col-6 fr-col-md-3">
+                        <ChampNombre id=format!("cohorte-{k}-logements") label="Logements".into() unite="logements"
+                            valeur=Signal::derive(move || c.logements)
+                            regler=Callback::new(move |v: f64| regler_cohorte(k, Box::new(move |c| c.logements = v)))/>
+                    </div>
+                    <div class="fr-col-12 fr-col-md-3">
+                        <button class="fr-btn fr-btn--tertiary fr-btn--sm fr-mt-4w" type="button"
+                            on:click=move |_| s.regler(|p| {
+                                let mut l = p.mises_en_service.defaut().to_vec();
+                                if k < l.len() { l.remove(k); }
+                                p.mises_en_service.regler_defaut(l);
+                            })>
+                            {format!("Retirer l'année {}", c.annee)}</button>
+                    </div>
+                </div>
+            }).collect_view()}
+            <div class="fr-fieldset__element">
+                <button class="fr-btn fr-btn--secondary fr-btn--sm" type="button" data-testid="ajouter-cohorte"
+                    on:click=move |_| s.regler(|p| {
+                        let mut l = p.mises_en_service.defaut().to_vec();
+                        let annee = l.last().map_or(p.date_conversion.year() + 1, |c| c.annee + 1);
+                        l.push(Cohorte { annee, logements: 0.0 });
+                        p.mises_en_service.regler_defaut(l);
+                    })>
+                    "Ajouter une année de mises en service"</button>
+            </div>
+        </fieldset>
         <p class="fr-text--sm">"Des valeurs différentes par bailleur et département se règlent dans le fichier de paramètres (JSON) : voir la documentation."</p>
     }
 }
@@ -301,8 +356,9 @@ fn Depassements() -> impl IntoView {
         </div>
         <ChoixRadio nom="arrondi" legende="Logements entiers par an".into()
             options=vec![
-                (Arrondi::PlusFortsRestes, "Plus forts restes", "Chaque année, les parts entières somment au flux arrondi."),
-                (Arrondi::Report, "Report des fractions", "Chaque partie reporte sa fraction : les petits réservataires obtiennent des années nommées."),
+                (Arrondi::Cumul, "Cumul arrondi (recommandé)", "Le droit cumulé de chaque partie est arrondi au logement le plus proche ; le bailleur, qui oriente, absorbe l'arrondi. Aucun petit réservataire n'est « noyé dans le flux »."),
+                (Arrondi::PlusFortsRestes, "Plus forts restes (v1)", "Chaque année, les plus grandes fractions l'emportent : un réservataire de moins d'un demi-logement par an peut ne jamais rien recevoir."),
+                (Arrondi::Report, "Report des fractions (v1)", "Chaque partie reporte sa fraction à l'année suivante ; une fraction finale inférieure à un logement n'est jamais livrée."),
                 (Arrondi::Aucun, "Aucun", "Logements fractionnaires."),
             ]
             valeur=lire(s, |p| p.arrondi) regler=ecrire(s, |p, v| p.arrondi = v)/>
@@ -320,7 +376,7 @@ pub fn Exclusions() -> impl IntoView {
             </legend>
             {Motif::TOUS.into_iter().map(|m| view! {
                 <div class="fr-fieldset__element fr-fieldset__element--inline">
-                    <Case id=format!("exclusion-{}", m.code()) label=super::libelle_motif(m).to_owned()
+                    <Case id=format!("exclusion-{}", m.code()) label=m.libelle().to_owned()
                         valeur=lire(s, move |p| p.exclut(m))
                         regler=ecrire(s, move |p, v| { p.exclusions.insert(m, v); })/>
                 </div>
@@ -335,10 +391,10 @@ fn Publication() -> impl IntoView {
     view! {
         <div class="fr-grid-row fr-grid-row--gutters">
             <div class="fr-col-12 fr-col-md-4">
-                <ChampNombre id="secret".into() label="Secret statistique".into()
-                    aide="Dans les vues publiées, les effectifs de 1 au seuil − 1 sont affichés « < seuil » (0 : désactivé)."
-                    valeur=lire(s, |p| p.secret_statistique as f64)
-                    regler=ecrire(s, |p, v: f64| p.secret_statistique = v.max(0.0).round() as u32)/>
+                <ChampEntier id="secret".into() label="Secret statistique".into()
+                    aide="Dans les vues publiées, les effectifs de 1 au seuil − 1 sont masqués (0 : désactivé)."
+                    valeur=lire(s, |p| p.secret_statistique)
+                    regler=ecrire(s, |p, v: u32| p.secret_statistique = v)/>
             </div>
             <div class="fr-col-12 fr-col-md-6">
                 <Case id="regroupement-plm".into() label="Regrouper les arrondissements de Paris, Lyon et Marseille".into()

@@ -1,15 +1,18 @@
 //! Page « Conversion et parts »: one convention perimeter (bailleur × département) at a time —
 //! its flux, each party's share and logements per year, the État checks, the alerts, a chart, and
-//! for each réservataire how its numbers are obtained (SPEC §4).
+//! for each réservataire how its numbers are obtained (SPEC §4), and the territorial objectives
+//! (SPEC §4.10: per commune for the État and the local réservataires, per département otherwise).
 
 use leptos::prelude::*;
 
 use super::graphiques::BarresParts;
 use super::state::Session;
-use super::{libelle_partie, ChoixPerimetre, SansResultats};
+use super::{ChoixPerimetre, SansResultats};
 use crate::domain::explication::expliquer;
 use crate::domain::parametres::MethodePart;
-use crate::domain::{Categorie, ResultatPartie, ResultatPerimetre};
+use crate::domain::territoire::tableau;
+use crate::domain::{ResultatPartie, ResultatPerimetre, Role};
+use crate::export::conventions::annees;
 use crate::format::{decimal, integer, percent};
 
 #[component]
@@ -37,7 +40,8 @@ pub fn PageParts() -> impl IntoView {
                     })}
                     <TableParts per=per.clone()/>
                     <BarresParts titre=format!("Parts du flux annuel — {} ({})", per.bailleur, per.departement)
-                        barres=per.parts.iter().map(|p| (libelle_partie(p), p.part)).collect()/>
+                        barres=per.parts.iter().map(|p| (p.libelle(), p.part)).collect()/>
+                    <Objectifs per=per.clone()/>
                     <Explications per indice=i/>
                 }.into_any()
             }
@@ -47,21 +51,20 @@ pub fn PageParts() -> impl IntoView {
 
 #[component]
 fn Synthese(per: ResultatPerimetre) -> impl IntoView {
-    let etat: f64 = per.parts.iter().filter(|p| p.categorie.est_etat()).map(|p| p.part).sum();
-    let agents: f64 = per.parts.iter().filter(|p| p.categorie == Categorie::EtatAgents).map(|p| p.part).sum();
+    let c = per.controle_etat;
     let controle = |ok: bool, texte: String| {
         let classe = if ok { "fr-badge fr-badge--success fr-badge--no-icon" } else { "fr-badge fr-badge--error fr-badge--no-icon" };
         view! { <p class=classe>{texte}</p> }
     };
     view! {
         <div class="fr-grid-row fr-grid-row--gutters fr-mb-3w">
-            <Chiffre titre="Flux annuel" valeur=decimal(per.flux_annuel, 1) detail="logements libérés par an (Σ τ + mises en service − prélèvements)" testid="flux"/>
+            <Chiffre titre="Flux annuel" valeur=decimal(per.flux_annuel, 1) detail=format!("logements libérés en {} (Σ τ + logements neufs entrés dans le flux − prélèvements)", per.etalement.premiere_annee) testid="flux"/>
             <Chiffre titre="Assiette" valeur=integer(per.assiette as i64) detail=format!("logements sur {}", integer(per.logements as i64)) testid="assiette"/>
             <Chiffre titre="Parts avant dépassement" valeur=percent(per.somme_parts_avant_depassement, 1) detail="État + réservataires" testid="somme-parts"/>
         </div>
         <div class="fr-badges-group fr-mb-3w" data-testid="controles-etat">
-            {controle(etat <= 0.30 + 1e-9, format!("Part de l'État {} ≤ 30 %", percent(etat, 1)))}
-            {controle(agents <= 0.05 + 1e-9, format!("dont agents {} ≤ 5 %", percent(agents, 1)))}
+            {controle(c.part_ok, format!("Part de l'État {} ≤ 30 %", percent(c.part, 1)))}
+            {controle(c.agents_ok, format!("dont agents {} ≤ 5 %", percent(c.part_agents, 1)))}
         </div>
     }
 }
@@ -81,8 +84,6 @@ fn Chiffre(titre: &'static str, valeur: String, #[prop(into)] detail: String, te
 
 #[component]
 fn TableParts(per: ResultatPerimetre) -> impl IntoView {
-    let total: f64 = per.parts.iter().map(|p| p.part).sum();
-    let total_an: f64 = per.parts.iter().map(|p| p.logements_par_an).sum();
     view! {
         <div class="fr-table fr-table--sm" data-testid="parts">
             <table>
@@ -90,25 +91,26 @@ fn TableParts(per: ResultatPerimetre) -> impl IntoView {
                 <thead><tr>
                     <th scope="col">"Partie"</th><th scope="col">"Catégorie"</th>
                     <th scope="col">"Logements réservés"</th><th scope="col">"Volume de droits uniques"</th>
-                    <th scope="col">"Part du flux"</th><th scope="col">"Logements par an"</th><th scope="col">"Années d'épuisement"</th>
+                    <th scope="col">"Part du flux"</th><th scope="col">"Logements par an"</th><th scope="col">"Années d'épuisement"</th><th scope="col">"Années nommées"</th>
                 </tr></thead>
                 <tbody>
                     {per.parts.iter().map(|p| view! {
                         <tr data-partie=p.reservataire.clone()>
-                            <th scope="row">{libelle_partie(p)}</th>
-                            <td>{p.categorie.libelle().replace("Etat", "État")}</td>
+                            <th scope="row">{p.libelle()}</th>
+                            <td>{p.categorie.libelle()}</td>
                             <td class="nombre">{integer(p.logements_reserves as i64)}</td>
                             <td class="nombre">{decimal(p.volume_droits, 1)}</td>
                             <td class="nombre part">{percent(p.part, 2)}</td>
                             <td class="nombre">{decimal(p.logements_par_an, 1)}</td>
                             <td class="nombre">{p.annees_epuisement.map(|a| decimal(a, 1)).unwrap_or_else(|| "—".into())}</td>
+                            <td class="annees-nommees">{annees(&p.annees_nommees)}</td>
                         </tr>
                     }).collect_view()}
                     <tr class="total">
                         <th scope="row" colspan="4">"Total"</th>
-                        <td class="nombre" data-testid="total-parts">{percent(total, 2)}</td>
-                        <td class="nombre">{decimal(total_an, 1)}</td>
-                        <td></td>
+                        <td class="nombre" data-testid="total-parts">{percent(per.total_parts, 2)}</td>
+                        <td class="nombre">{decimal(per.total_logements_par_an, 1)}</td>
+                        <td></td><td></td>
                     </tr>
                 </tbody>
             </table>
@@ -126,8 +128,7 @@ fn Explications(per: ResultatPerimetre, indice: usize) -> impl IntoView {
         Some(i) => s.parametres.with_untracked(|p| expliquer(&i.dataset, p, indice)),
         None => Vec::new(),
     };
-    let reservataires: Vec<ResultatPartie> =
-        per.parts.iter().filter(|p| !p.categorie.est_etat() && p.categorie != Categorie::Bailleur).cloned().collect();
+    let reservataires: Vec<ResultatPartie> = per.parts.iter().filter(|p| p.role == Role::Reservataire).cloned().collect();
     let (f, n) = (per.flux_annuel, per.assiette);
     view! {
         <h2 class="fr-h4">"Comment est-ce calculé ?"</h2>
@@ -143,11 +144,10 @@ fn Explications(per: ResultatPerimetre, indice: usize) -> impl IntoView {
                         "Part = volume / horizon / flux = {} / {} / {} = {}",
                         decimal(p.volume_droits, 2), decimal(horizon, 0), decimal(f, 1), percent(p.part, 2)),
                 };
-                let depassement = (per.somme_parts_avant_depassement > 1.0 + 1e-9)
-                    .then_some(" (après réduction pour dépassement de 100 %)").unwrap_or("");
+                let depassement = if per.depassement { " (après réduction pour dépassement de 100 %)" } else { "" };
                 view! {
                     <details class="explication fr-mb-1w" data-reservataire=p.reservataire.clone()>
-                        <summary>{libelle_partie(&p)}</summary>
+                        <summary>{p.libelle()}</summary>
                         <ol>
                             <li>{format!(
                                 "Droits de suite dans l'assiette : {} (dont {} sans date de fin, comptés {} ans). Taux de rotation moyen τ = {} ; durée restante D de {} à {} ans, {} en moyenne.",
@@ -169,6 +169,48 @@ fn Explications(per: ResultatPerimetre, indice: usize) -> impl IntoView {
                     </details>
                 }
             }).collect_view()}
+        </div>
+    }
+}
+
+/// Territorial objectives of the convention (SPEC §4.10): per commune for the État and the local
+/// réservataires (on the communes of their own reservations), per département for the others.
+#[component]
+fn Objectifs(per: ResultatPerimetre) -> impl IntoView {
+    let s = expect_context::<Session>();
+    let t = tableau(&per.objectifs);
+    let nom = move |code: &str| s.geographie.with(|g| g.as_ref().and_then(|g| g.commune(code)).map(|c| c.nom.clone()).unwrap_or_default());
+    let libelle = |k: usize| per.parts.get(k).map(ResultatPartie::libelle).unwrap_or_default();
+    view! {
+        <h2 class="fr-h4">"Objectifs territoriaux (logements par an)"</h2>
+        <p class="fr-text--sm">"Pour l'État et les communes, EPCI ou EPT réservataires, des objectifs par commune ; pour les autres réservataires, un objectif pour le département (restitution DRIHL, définition du flux). L'objectif d'une commune ou d'un EPCI/EPT se place sur les communes de ses propres réservations."</p>
+        <div class="fr-table fr-table--sm" data-testid="objectifs-communes">
+            <table>
+                <caption>{format!("Par commune — {} ({})", per.bailleur, per.departement)}</caption>
+                <thead><tr>
+                    <th scope="col">"Commune"</th>
+                    {t.colonnes.iter().map(|&k| view! { <th scope="col">{libelle(k)}</th> }).collect_view()}
+                </tr></thead>
+                <tbody>
+                    {t.communes.iter().map(|(code, valeurs)| view! {
+                        <tr data-commune=code.clone()>
+                            <th scope="row">{format!("{code} {}", nom(code))}</th>
+                            {valeurs.iter().map(|v| view! { <td class="nombre">{v.map(|x| decimal(x, 2)).unwrap_or_else(|| "—".into())}</td> }).collect_view()}
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <div class="fr-table fr-table--sm" data-testid="objectifs-departement">
+            <table>
+                <caption>{format!("Pour le département {}", per.departement)}</caption>
+                <thead><tr><th scope="col">"Partie"</th><th scope="col">"Logements par an"</th></tr></thead>
+                <tbody>
+                    {t.departement.iter().map(|&(k, v)| view! {
+                        <tr><th scope="row">{libelle(k)}</th><td class="nombre">{decimal(v, 2)}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
         </div>
     }
 }

@@ -8,9 +8,10 @@ use wasm_bindgen::JsCast;
 use super::graphiques::BarresParts;
 use super::navigateur::{ecrire_xlsx, telecharger};
 use super::state::Session;
-use super::{libelle_motif, libelle_partie, SansResultats};
+use super::{SansResultats};
 use crate::domain::model::Motif;
-use crate::domain::parametres::{Arrondi, Depassement, MethodePart, ModeRotation, ParPerimetre, ParPerimetreDetaille};
+use crate::domain::parametres::{Depassement, MethodePart, ModeRotation};
+use crate::export::conventions::annees;
 use crate::domain::Parametres;
 use crate::format::{decimal, integer, percent};
 
@@ -48,21 +49,22 @@ pub fn PageRapport() -> impl IntoView {
                                 <h3 class="fr-h6">{format!("{} — département {} : flux {} logements/an, assiette {} sur {} logements",
                                     per.bailleur, per.departement, decimal(per.flux_annuel, 1), integer(per.assiette as i64), integer(per.logements as i64))}</h3>
                                 <div class="fr-table fr-table--sm fr-table--no-scroll"><table>
-                                    <thead><tr><th scope="col">"Partie"</th><th scope="col">"Logements réservés"</th><th scope="col">"Volume"</th><th scope="col">"Part"</th><th scope="col">"Logements/an"</th><th scope="col">"Épuisement (ans)"</th></tr></thead>
+                                    <thead><tr><th scope="col">"Partie"</th><th scope="col">"Logements réservés"</th><th scope="col">"Volume"</th><th scope="col">"Part"</th><th scope="col">"Logements/an"</th><th scope="col">"Épuisement (ans)"</th><th scope="col">"Années nommées"</th></tr></thead>
                                     <tbody>{per.parts.iter().map(|x| view! {
-                                        <tr><th scope="row">{libelle_partie(x)}</th>
+                                        <tr><th scope="row">{x.libelle()}</th>
                                             <td class="nombre">{integer(x.logements_reserves as i64)}</td>
                                             <td class="nombre">{decimal(x.volume_droits, 1)}</td>
                                             <td class="nombre">{percent(x.part, 2)}</td>
                                             <td class="nombre">{decimal(x.logements_par_an, 1)}</td>
-                                            <td class="nombre">{x.annees_epuisement.map(|a| decimal(a, 1)).unwrap_or_else(|| "—".into())}</td></tr>
+                                            <td class="nombre">{x.annees_epuisement.map(|a| decimal(a, 1)).unwrap_or_else(|| "—".into())}</td>
+                                            <td>{annees(&x.annees_nommees)}</td></tr>
                                     }).collect_view()}</tbody>
                                 </table></div>
                             </section>
                         }).collect_view()}
                         {r.perimetres.first().map(|per| view! {
                             <BarresParts titre=format!("Parts du flux — {} ({})", per.bailleur, per.departement)
-                                barres=per.parts.iter().map(|x| (libelle_partie(x), x.part)).collect()/>
+                                barres=per.parts.iter().map(|x| (x.libelle(), x.part)).collect()/>
                         })}
                         <h2 class="fr-h4">"Vue agrégée par département (tous bailleurs)"</h2>
                         <div class="fr-table fr-table--sm fr-table--no-scroll"><table>
@@ -70,7 +72,7 @@ pub fn PageRapport() -> impl IntoView {
                             <tbody>{r.communes.departements.iter().map(|d| view! {
                                 <tr><th scope="row">{format!("{} {}", d.code, d.nom)}</th>
                                     <td class="nombre">{integer(d.agregat.logements as i64)}</td>
-                                    <td class="nombre">{integer(d.agregat.hors_assiette.iter().sum::<u32>() as i64)}</td>
+                                    <td class="nombre">{integer(d.agregat.hors_assiette_total() as i64)}</td>
                                     <td class="nombre">{integer(d.agregat.assiette as i64)}</td>
                                     <td class="nombre">{decimal(d.agregat.liberations, 1)}</td></tr>
                             }).collect_view()}</tbody>
@@ -130,6 +132,9 @@ fn Exports() -> impl IntoView {
                 <li><button class="fr-btn fr-btn--secondary" type="button" data-testid="export-etalement"
                     on:click=avec(|_, r| ("etalement.csv".into(), "text/csv;charset=utf-8", crate::export::etalement_csv(r)))>
                     "Étalement (CSV)"</button></li>
+                <li><button class="fr-btn fr-btn--secondary" type="button" data-testid="export-objectifs"
+                    on:click=avec(|_, r| ("objectifs.csv".into(), "text/csv;charset=utf-8", crate::export::objectifs_csv(r)))>
+                    "Objectifs territoriaux (CSV)"</button></li>
                 <li><button class="fr-btn fr-btn--secondary" type="button" data-testid="export-communes"
                     on:click=avec(|s, r| {
                         let seuil = s.parametres.with_untracked(|p| p.secret_statistique);
@@ -169,10 +174,6 @@ fn TableParametres(p: Parametres) -> impl IntoView {
     let taux_table = |v: Vec<(String, f64)>| if v.is_empty() { "—".to_owned() } else {
         v.into_iter().map(|(k, t)| format!("{k} {}", percent(t, 1))).collect::<Vec<_>>().join(", ")
     };
-    let par_perimetre = |v: &ParPerimetre| match v {
-        ParPerimetre::Uniforme(x) => format!("{} par convention", decimal(*x, 1)),
-        ParPerimetre::Detaille(ParPerimetreDetaille { defaut, par_perimetre }) => format!("{} par défaut, {} valeur(s) par convention", decimal(*defaut, 1), par_perimetre.len()),
-    };
     let lignes: Vec<(&str, String)> = vec![
         ("Date de conversion", p.date_conversion.format("%d/%m/%Y").to_string()),
         ("Taux de rotation", mode),
@@ -182,11 +183,11 @@ fn TableParametres(p: Parametres) -> impl IntoView {
         ("Durée retenue sans date de fin", format!("{} ans", decimal(p.duree_sans_terme_ans, 0))),
         ("Part du flux", match p.methode_part { MethodePart::PartDuParc => "part du parc".into(), MethodePart::Annualisation => format!("annualisation sur {} ans", decimal(p.horizon_ans, 0)) }),
         ("Part de l'État", format!("{} dont agents {}", percent(p.etat.part_totale, 1), percent(p.etat.part_agents, 1))),
-        ("Prélèvements annuels", par_perimetre(&p.prelevements_annuels)),
-        ("Mises en service annuelles", par_perimetre(&p.mises_en_service_annuelles)),
+        ("Prélèvements annuels", p.prelevements_annuels.resume()),
+        ("Mises en service (logements neufs, année de première location)", p.mises_en_service.resume()),
         ("Dépassement", match p.depassement { Depassement::Proportionnel => "réduction proportionnelle".into(), Depassement::Priorite => format!("priorité : {}", p.priorite.join(", ")) }),
-        ("Arrondi", match p.arrondi { Arrondi::PlusFortsRestes => "plus forts restes", Arrondi::Report => "report des fractions", Arrondi::Aucun => "aucun" }.into()),
-        ("Motifs hors assiette retirés", Motif::TOUS.iter().filter(|m| p.exclut(**m)).map(|m| libelle_motif(*m)).collect::<Vec<_>>().join(", ")),
+        ("Arrondi", p.arrondi.libelle().into()),
+        ("Motifs hors assiette retirés", Motif::TOUS.iter().filter(|m| p.exclut(**m)).map(|m| m.libelle()).collect::<Vec<_>>().join(", ")),
         ("Secret statistique", if p.secret_statistique == 0 { "désactivé".into() } else { format!("effectifs < {}", p.secret_statistique) }),
         ("Arrondissements PLM regroupés", if p.regroupement_plm { "oui" } else { "non" }.into()),
     ];

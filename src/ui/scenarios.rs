@@ -11,8 +11,7 @@ use crate::domain::comparaison::Comparaison;
 use crate::domain::model::Segment;
 use crate::domain::parametres::{MethodePart, ModeRotation};
 use crate::domain::rotation::taux_observes;
-use crate::domain::Categorie;
-use crate::format::{decimal, percent};
+use crate::format::{decimal, ecart, lire_pourcent, percent, saisie_pourcent};
 
 #[component]
 pub fn PageScenarios() -> impl IntoView {
@@ -123,9 +122,9 @@ fn Carte(k: usize, n: usize) -> impl IntoView {
                 <div class="fr-input-group">
                     <label class="fr-label" for=id("taux")>"Taux unique (%)"</label>
                     <input class="fr-input" type="number" step="0.1" min="0" max="100" id=id("taux")
-                        prop:value=lire(|p| super::champs::format_saisie(p.rotation.taux_unique * 100.0))
-                        on:change=move |ev| if let Some(t) = super::champs::lire_nombre(&event_target_value(&ev)) {
-                            s.regler_scenario(k, |p| p.rotation.taux_unique = t / 100.0)
+                        prop:value=lire(|p| saisie_pourcent(p.rotation.taux_unique))
+                        on:change=move |ev| if let Some(t) = lire_pourcent(&event_target_value(&ev)) {
+                            s.regler_scenario(k, |p| p.rotation.taux_unique = t)
                         }/>
                 </div>
                 <div class="fr-select-group">
@@ -190,11 +189,6 @@ fn Ajouts() -> impl IntoView {
     }
 }
 
-/// Signed difference, e.g. `+1,2` / `−0,5` / `0,0`.
-fn ecart(x: f64, decimales: usize) -> String {
-    let t = decimal(x, decimales);
-    if x > 0.0 && t.chars().any(|c| c.is_ascii_digit() && c != '0') { format!("+{t}") } else { t }
-}
 
 #[component]
 fn TableParties(noms: Vec<String>, c: std::sync::Arc<Comparaison>, perimetre: String) -> impl IntoView {
@@ -214,12 +208,7 @@ fn TableParties(noms: Vec<String>, c: std::sync::Arc<Comparaison>, perimetre: St
                 </thead>
                 <tbody>
                     {lignes.into_iter().map(|p| {
-                        let nom = match p.categorie {
-                            Categorie::EtatPrioritaires => "État — prioritaires".to_owned(),
-                            Categorie::EtatAgents => "État — agents".to_owned(),
-                            Categorie::Bailleur => format!("{} (bailleur)", p.reservataire),
-                            _ => p.reservataire.clone(),
-                        };
+                        let nom = p.libelle();
                         view! {
                             <tr data-partie=p.reservataire.clone()>
                                 <th scope="row">{nom}</th>
@@ -256,7 +245,7 @@ fn TableCommunes(noms: Vec<String>, c: std::sync::Arc<Comparaison>) -> impl Into
                         <tr>
                             <th scope="row">{format!("{} {}", x.code, x.nom)}</th>
                             {(0..x.flux.len()).map(|k| view! { <td class="nombre">{decimal(x.flux[k], 1)}</td><td class="nombre">{decimal(x.etat[k], 1)}</td> }).collect_view()}
-                            {(1..x.etat.len()).map(|k| view! { <td class="nombre ecart">{ecart(x.etat[k] - x.etat[0], 1)}</td> }).collect_view()}
+                            {(1..x.etat.len()).map(|k| view! { <td class="nombre ecart">{ecart(x.ecart_etat(k), 1)}</td> }).collect_view()}
                         </tr>
                     }).collect_view()}
                 </tbody>

@@ -108,14 +108,9 @@ pub struct Chargement {
 }
 
 impl Chargement {
-    pub fn fraction(&self) -> f64 {
-        if self.total == 0 { 0.0 } else { (self.fait as f64 / self.total as f64).clamp(0.0, 1.0) }
-    }
-
-    /// Estimated seconds left in this step, once a little is done.
-    pub fn reste_s(&self) -> Option<f64> {
-        let f = self.fraction();
-        (f > 0.02).then(|| (self.maintenant_ms - self.debut_ms) / 1000.0 * (1.0 - f) / f)
+    /// Whole percentage done, and the estimated seconds left (`format::avancement`).
+    pub fn avancement(&self) -> (u32, Option<f64>) {
+        crate::format::avancement(self.fait, self.total, self.maintenant_ms - self.debut_ms)
     }
 }
 
