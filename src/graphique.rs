@@ -1,6 +1,9 @@
 //! Geometry of the app's SVG charts, as pure functions (natively tested): the components in
 //! `ui::graphiques` only place what these return. Units are SVG user units.
 
+/// Scale of a chart of shares (fractions of the flux).
+pub const ECHELLE_PARTS: f64 = 1.0;
+
 /// Horizontal bar chart: label column, bar area, value label.
 pub const BARRES_LARGEUR: f64 = 640.0;
 pub const BARRES_ETIQUETTE: f64 = 220.0;

@@ -89,6 +89,13 @@ pub struct Cohorte {
     pub logements: f64,
 }
 
+impl Cohorte {
+    /// A year without logements yet (a new line of the editor).
+    pub fn vide(annee: i32) -> Cohorte {
+        Cohorte { annee, logements: 0.0 }
+    }
+}
+
 /// `mises_en_service`: a list of cohorts for every perimeter, or a default list plus lists for
 /// named perimeters (`"BAILLEUR|93"`, the key form of `prelevements_annuels`); a perimeter's own
 /// list replaces the default.

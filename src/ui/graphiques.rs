@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::graphique::{barres, colonnes, maximum, BARRES_ETIQUETTE, BARRES_LARGEUR, COLONNES_HAUTEUR};
+use crate::graphique::{barres, colonnes, maximum, BARRES_ETIQUETTE, BARRES_LARGEUR, COLONNES_HAUTEUR, ECHELLE_PARTS};
 
 /// Colour classes (`.serie-0` … in style/app.css), cycled per party.
 pub fn classe_serie(i: usize) -> String {
@@ -13,7 +13,7 @@ pub fn classe_serie(i: usize) -> String {
 /// Horizontal bars of shares: one per (label, value in [0, 1]) with its percentage.
 #[component]
 pub fn BarresParts(titre: String, barres: Vec<(String, f64)>) -> impl IntoView {
-    view! { <Barres titre barres maximum=1.0 etiquette=|v| crate::format::percent(v, 1) une_couleur=false/> }
+    view! { <Barres titre barres maximum=ECHELLE_PARTS etiquette=|v| crate::format::percent(v, 1) une_couleur=false/> }
 }
 
 /// Horizontal bars of values ranked by the caller, scaled to the largest, in one colour (the rows

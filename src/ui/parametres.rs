@@ -254,13 +254,13 @@ fn Etat() -> impl IntoView {
                 <ChampPourcent id="etat-part-totale".into() label="Part du préfet".into()
                     aide="Au plus 30 % du flux annuel de chaque bailleur (CCH L. 441-1 et R. 441-5)."
                     valeur=lire(s, |p| Some(p.etat.part_totale))
-                    regler=ecrire(s, |p, v: Option<f64>| p.etat.part_totale = v.unwrap_or(0.0))/>
+                    regler=ecrire(s, |p, v: Option<f64>| if let Some(v) = v { p.etat.part_totale = v })/>
             </div>
             <div class="fr-col-12 fr-col-md-4">
                 <ChampPourcent id="etat-part-agents".into() label="dont agents de l'État".into()
                     aide="Au plus 5 % pour les agents civils et militaires de l'État."
                     valeur=lire(s, |p| Some(p.etat.part_agents))
-                    regler=ecrire(s, |p, v: Option<f64>| p.etat.part_agents = v.unwrap_or(0.0))/>
+                    regler=ecrire(s, |p, v: Option<f64>| if let Some(v) = v { p.etat.part_agents = v })/>
             </div>
         </div>
     }
@@ -323,7 +323,7 @@ fn Flux() -> impl IntoView {
                     on:click=move |_| s.regler(|p| {
                         let mut l = p.mises_en_service.defaut().to_vec();
                         let annee = l.last().map_or(p.date_conversion.year() + 1, |c| c.annee + 1);
-                        l.push(Cohorte { annee, logements: 0.0 });
+                        l.push(Cohorte::vide(annee));
                         p.mises_en_service.regler_defaut(l);
                     })>
                     "Ajouter une année de mises en service"</button>
