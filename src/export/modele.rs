@@ -16,7 +16,7 @@ use crate::import::values;
 /// Notice of each column, in the order of [`Champ::TOUS`]. The `rpls` one starts with
 /// [`crate::import::MARQUE_NOTICE`]; "Synonymes :" lists headers the reader recognises (checked by a test).
 const NOTICES: [&str; Champ::N] = [
-    "Notice : identifiant RPLS du logement, obligatoire et unique (cette ligne de notice est ignorée à la lecture, vous pouvez la garder). Synonymes : IDENT_REP, identifiant RPLS, num_rpls.",
+    "Notice : identifiant RPLS du logement, unique ; sans cette colonne (fichiers en données ouvertes), chaque ligne reçoit l'identifiant « L » + numéro de ligne (cette ligne de notice est ignorée à la lecture, vous pouvez la garder). Synonymes : IDENT_REP, identifiant RPLS, num_rpls.",
     "Nom du bailleur ; vide = un seul bailleur. Synonymes : IDENT_ORG, RS, organisme, SIREN.",
     "Code INSEE de la commune, 5 caractères (2A/2B en Corse), obligatoire ; arrondissements de Paris, Lyon, Marseille acceptés. Synonymes : DEPCOM, DEPCOM_CODE, code INSEE, code commune.",
     "Nombre de pièces (1, 2…) ou T1 à T6+. Synonymes : NBPIECE, nb pièces, type.",

@@ -103,7 +103,11 @@ fn TableParts(per: ResultatPerimetre) -> impl IntoView {
                             <td class="nombre part">{percent(p.part, 2)}</td>
                             <td class="nombre">{decimal(p.logements_par_an, 1)}</td>
                             <td class="nombre">{p.annees_epuisement.map(|a| decimal(a, 1)).unwrap_or_else(|| "—".into())}</td>
-                            <td class="annees-nommees">{annees(&p.annees_nommees)}</td>
+                            <td class="annees-nommees">{match (p.petite(), p.annees_nommees.is_empty()) {
+                                (false, _) => "—".to_owned(),
+                                (true, true) => "aucune".to_owned(),
+                                (true, false) => annees(&p.annees_nommees),
+                            }}</td>
                         </tr>
                     }).collect_view()}
                     <tr class="total">
