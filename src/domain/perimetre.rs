@@ -115,8 +115,11 @@ pub(crate) fn calculer_perimetre(
     liste.push(partie(bailleur, Categorie::Bailleur, 0, 0.0, rep.bailleur, rep.bailleur));
 
     // Step 9: the étalement; its per-party figures go back to the parties.
-    let parts_etalement: Vec<PartEtalement> = liste[..liste.len() - 1]
+    // `etaler` takes every party but the bailleur, in party order, and adds the bailleur last.
+    debug_assert_eq!(liste.last().map(|x| x.role), Some(Role::Bailleur));
+    let parts_etalement: Vec<PartEtalement> = liste
         .iter()
+        .filter(|x| x.role != Role::Bailleur)
         .map(|x| PartEtalement {
             part: x.part,
             volume: (x.role == Role::Reservataire).then_some(x.volume_droits),
@@ -151,18 +154,26 @@ pub(crate) fn calculer_perimetre(
         .zip(&fc)
         .map(|(&c, &fc)| (ds.code_commune(c as usize), fc))
         .collect();
-    let vide: Vec<Implantation> = Vec::new();
-    let territoires: Vec<Vec<Implantation>> = autres
+    // The territory of each party, aligned with `liste`: the communes of its own reservations for
+    // a local réservataire, none for the others.
+    let mut locales = autres.iter().map(|&(q, r)| (q, r.categorie.territoriale()));
+    let territoires: Vec<Vec<Implantation>> = liste
         .iter()
-        .map(|&(q, r)| if r.categorie.territoriale() { implantations(ds, comptes, q) } else { Vec::new() })
+        .map(|x| match x.role {
+            Role::Reservataire => match locales.next() {
+                Some((q, true)) => implantations(ds, comptes, q),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        })
         .collect();
     let pt: Vec<PartieTerritoire> = liste
         .iter()
-        .enumerate()
-        .map(|(k, x)| PartieTerritoire {
+        .zip(&territoires)
+        .map(|(x, t)| PartieTerritoire {
             par_an: x.logements_par_an,
             etat: x.role.est_etat(),
-            territoire: if x.role == Role::Reservataire { &territoires[k - 2] } else { &vide },
+            territoire: t,
         })
         .collect();
     let objectifs = territoire::objectifs(&pt, &communes, f);
