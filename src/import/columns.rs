@@ -33,25 +33,16 @@ impl Champ {
     /// Fields of the template (`export::modele`): the v1 table of SPEC §2. The v2 columns
     /// (`programme`, `nb`) are read when present ([`Champ::LUS`]) but are not template columns.
     pub const N: usize = 16;
-    /// The template's fields, in the order of SPEC §2.
-    pub const TOUS: [Champ; 16] = [
-        Champ::Rpls,
-        Champ::Bailleur,
-        Champ::Commune,
-        Champ::Typologie,
-        Champ::Financement,
-        Champ::Qpv,
-        Champ::Surface,
-        Champ::Loyer,
-        Champ::AnneeConstruction,
-        Champ::HorsAssiette,
-        Champ::Reservataire,
-        Champ::Categorie,
-        Champ::TypeDroit,
-        Champ::DateFin,
-        Champ::DroitUtilise,
-        Champ::TauxRotation,
-    ];
+    /// The template's fields, in the order of SPEC §2: the first [`Champ::N`] of [`Champ::LUS`].
+    pub const TOUS: [Champ; 16] = {
+        let mut t = [Champ::Rpls; 16];
+        let mut i = 0;
+        while i < 16 {
+            t[i] = Champ::LUS[i];
+            i += 1;
+        }
+        t
+    };
     /// Number of fields the reader recognises.
     pub const NB_LUS: usize = 18;
     /// Every field the reader recognises, in the order of SPEC §2 (warnings of one line are

@@ -49,17 +49,9 @@ pub fn ChampNombre(
     #[prop(default = "1")] pas: &'static str,
     #[prop(optional)] unite: &'static str,
 ) -> impl IntoView {
-    view! {
-        <div class="fr-input-group">
-            <Libelle pour=id.clone() texte=label aide/>
-            <div class="champ-unite">
-                <input class="fr-input" type="number" id=id min="0" step=pas inputmode="decimal"
-                    prop:value=move || saisie(valeur.get())
-                    on:change=move |ev| if let Some(v) = lire_nombre(&event_target_value(&ev)) { regler.run(v) }/>
-                {(!unite.is_empty()).then(|| view! { <span class="champ-unite__unite" aria-hidden="true">{unite}</span> })}
-            </div>
-        </div>
-    }
+    let afficher = Signal::derive(move || saisie(valeur.get()));
+    let lire = Callback::new(move |t: String| if let Some(v) = lire_nombre(&t) { regler.run(v) });
+    view! { <Saisie id label aide afficher lire pas mode="decimal" unite/> }
 }
 
 /// A group of radio buttons for an enum-like choice.
@@ -128,13 +120,31 @@ pub fn ChampEntier(
     #[prop(into)] regler: Callback<u32>,
     #[prop(optional)] unite: &'static str,
 ) -> impl IntoView {
+    let afficher = Signal::derive(move || valeur.get().to_string());
+    let lire = Callback::new(move |t: String| if let Some(v) = lire_entier(&t) { regler.run(v) });
+    view! { <Saisie id label aide afficher lire pas="1" mode="numeric" unite/> }
+}
+
+/// The markup of a number input with its label and unit; what it shows and how it reads are the
+/// caller's.
+#[component]
+fn Saisie(
+    id: String,
+    label: String,
+    aide: String,
+    afficher: Signal<String>,
+    lire: Callback<String>,
+    pas: &'static str,
+    mode: &'static str,
+    unite: &'static str,
+) -> impl IntoView {
     view! {
         <div class="fr-input-group">
             <Libelle pour=id.clone() texte=label aide/>
             <div class="champ-unite">
-                <input class="fr-input" type="number" id=id min="0" step="1" inputmode="numeric"
-                    prop:value=move || valeur.get().to_string()
-                    on:change=move |ev| if let Some(v) = lire_entier(&event_target_value(&ev)) { regler.run(v) }/>
+                <input class="fr-input" type="number" id=id min="0" step=pas inputmode=mode
+                    prop:value=move || afficher.get()
+                    on:change=move |ev| lire.run(event_target_value(&ev))/>
                 {(!unite.is_empty()).then(|| view! { <span class="champ-unite__unite" aria-hidden="true">{unite}</span> })}
             </div>
         </div>
