@@ -29,6 +29,7 @@ pub(crate) mod perimetre;
 pub mod regles;
 pub mod resultats;
 pub mod rotation;
+pub mod suivi;
 pub mod territoire;
 pub mod verification;
 
