@@ -18,7 +18,7 @@ pub fn taux_moyen(somme_taux: f64, n_assiette: u32, defaut: f64) -> f64 {
 /// counts the new logements first let *before* A_k: « les logements intégreraient le flux à leur
 /// libération » — a new logement is let in stock the year it is delivered and joins the flux from
 /// the next year.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct FluxAnnuels {
     pub debut: i32,
     pub somme_taux: f64,
@@ -42,6 +42,11 @@ impl FluxAnnuels {
             prelevements,
             cohortes: cohortes.iter().map(|c| (c.annee, c.logements)).collect(),
         }
+    }
+
+    /// The same flux, counted from calendar year `annee` (a projection after the years followed).
+    pub fn a_partir(&self, annee: i32) -> FluxAnnuels {
+        FluxAnnuels { debut: annee, ..self.clone() }
     }
 
     /// Calendar year A_k of year k (k ≥ 1).

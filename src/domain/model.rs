@@ -249,6 +249,18 @@ pub const SURFACES: [&str; 6] = ["inconnu", "moins_30", "30_50", "50_70", "70_90
 pub const BORNES_LOYER: [f64; 3] = [300.0, 450.0, 600.0];
 pub const LOYERS: [&str; 5] = ["inconnu", "moins_300", "300_450", "450_600", "600_plus"];
 
+/// Periods of construction of the yearly bilan (CCH R. 441-5-1 « période de construction »), on
+/// the usual RPLS breakdown: before 1949, 1949–1974, 1975–1989, 1990–2004, 2005–2014, 2015 and
+/// after. Index 0 = unknown.
+pub const PERIODES: [&str; 7] = ["inconnue", "avant 1949", "1949-1974", "1975-1989", "1990-2004", "2005-2014", "2015 et après"];
+/// First year of each period after the first.
+pub const BORNES_PERIODE: [f64; 5] = [1949.0, 1975.0, 1990.0, 2005.0, 2015.0];
+
+/// Period of construction of a year (0 = unknown).
+pub fn periode(annee_construction: u16) -> u8 {
+    tranche((annee_construction > 0).then_some(f64::from(annee_construction)), &BORNES_PERIODE)
+}
+
 /// Band index (1-based, 0 = unknown) of a value against ascending bounds.
 pub fn tranche(valeur: Option<f64>, bornes: &[f64]) -> u8 {
     match valeur {
@@ -303,6 +315,7 @@ mod tests {
         assert_eq!(tranche(Some(30.0), &BORNES_SURFACE), 2);
         assert_eq!(tranche(Some(120.0), &BORNES_SURFACE), 5);
         assert_eq!(tranche(None, &BORNES_LOYER), 0);
+        assert_eq!((periode(0), periode(1930), periode(1949), periode(1974), periode(2015)), (0, 1, 2, 2, 6));
         assert_eq!(departement("93048"), "93");
         assert_eq!(departement("97411"), "974");
         assert_eq!(departement("2A004"), "2A");

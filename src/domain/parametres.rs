@@ -56,6 +56,9 @@ pub struct Parametres {
     pub secret_statistique: u32,
     /// Roll Paris/Lyon/Marseille arrondissements up to the city in the communal view. Default true.
     pub regroupement_plm: bool,
+    /// The yearly follow-up (SPEC §7): which outcome counts, the designation delay, carry-over of
+    /// gaps, the L. 441-1 targets.
+    pub suivi: ParametresSuivi,
     /// Notes raised while reading the parameters (an old key converted…), in French; shown as
     /// alerts, never saved.
     #[serde(skip)]
@@ -79,6 +82,83 @@ fn exclusions_map_ou_liste<'de, D: serde::Deserializer<'de>>(
         Forme::Carte(m) => m,
         Forme::Liste(l) => Motif::TOUS.iter().map(|&m| (m, l.contains(&m))).collect(),
     })
+}
+
+/// Which outcome of an orientation makes it count against the flux of the party it was oriented
+/// to (SPEC §7, a convention choice; the IDF concertation favours the mixed scenario).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decompte {
+    /// Every orientation counts.
+    Orientation,
+    /// Only a signed lease counts.
+    Bail,
+    /// Orientations and attributions both tracked: a lease, a household's refusal or no designation
+    /// within the delay count; a CALEOL refusal does not (the bailleur orients again).
+    #[default]
+    Mixte,
+}
+
+impl Decompte {
+    pub const TOUS: [Decompte; 3] = [Decompte::Orientation, Decompte::Bail, Decompte::Mixte];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Decompte::Orientation => "orientation",
+            Decompte::Bail => "bail",
+            Decompte::Mixte => "mixte",
+        }
+    }
+
+    /// Label shown to people.
+    pub fn libelle(self) -> &'static str {
+        match self {
+            Decompte::Orientation => "à l'orientation",
+            Decompte::Bail => "au bail signé",
+            Decompte::Mixte => "mixte (orientations et attributions)",
+        }
+    }
+}
+
+/// Parameters of the yearly follow-up (SPEC §7).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ParametresSuivi {
+    /// Default counting of every convention (`mixte`).
+    pub decompte: Decompte,
+    /// Conventions with their own counting (`"BAILLEUR|93": "bail"`).
+    pub decompte_par_perimetre: BTreeMap<String, Decompte>,
+    /// Days the réservataire has to propose candidates (seed: « un mois »). Default 30.
+    pub delai_designation_jours: u32,
+    /// The previous year's gap adjusts the year's objective. Default true.
+    pub report_ecarts: bool,
+    /// CCH L. 441-1: at least 25 % of the attributions outside QPV go to first-quartile households.
+    pub cible_premier_quartile_hors_qpv: f64,
+    /// CCH L. 441-1: at least 50 % of the attributions in QPV go to households of the other quartiles.
+    pub cible_autres_quartiles_en_qpv: f64,
+    /// Share of each réservataire's attributions to priority households (DALO, L. 441-1). Default 25 %.
+    pub cible_prioritaires: f64,
+}
+
+impl Default for ParametresSuivi {
+    fn default() -> Self {
+        ParametresSuivi {
+            decompte: Decompte::Mixte,
+            decompte_par_perimetre: BTreeMap::new(),
+            delai_designation_jours: 30,
+            report_ecarts: true,
+            cible_premier_quartile_hors_qpv: 0.25,
+            cible_autres_quartiles_en_qpv: 0.50,
+            cible_prioritaires: 0.25,
+        }
+    }
+}
+
+impl ParametresSuivi {
+    /// The counting of convention (bailleur, département).
+    pub fn decompte(&self, bailleur: &str, departement: &str) -> Decompte {
+        self.decompte_par_perimetre.get(&cle_perimetre(bailleur, departement)).copied().unwrap_or(self.decompte)
+    }
 }
 
 /// One cohort of new logements: `logements` first let in calendar year `annee`.
@@ -433,6 +513,7 @@ impl Default for Parametres {
                 .collect(),
             secret_statistique: 5,
             regroupement_plm: true,
+            suivi: ParametresSuivi::default(),
             avertissements: Vec::new(),
         }
     }
@@ -545,6 +626,19 @@ impl Parametres {
                 "mises_en_service : {} logements en {} — un nombre de logements positif ou nul et une année entre 1900 et 2200 sont attendus",
                 c.logements, c.annee
             ));
+        }
+        let s = &self.suivi;
+        for (nom, v) in [
+            ("suivi.cible_premier_quartile_hors_qpv", s.cible_premier_quartile_hors_qpv),
+            ("suivi.cible_autres_quartiles_en_qpv", s.cible_autres_quartiles_en_qpv),
+            ("suivi.cible_prioritaires", s.cible_prioritaires),
+        ] {
+            if !(0.0..=1.0).contains(&v) {
+                erreurs.push(format!("{nom} = {v} : une part doit être entre 0 et 1"));
+            }
+        }
+        if s.delai_designation_jours > 366 {
+            erreurs.push(format!("suivi.delai_designation_jours = {} : au plus 366 jours", s.delai_designation_jours));
         }
         if erreurs.is_empty() {
             Ok(())

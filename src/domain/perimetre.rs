@@ -197,6 +197,7 @@ pub(crate) fn calculer_perimetre(
         liberations: total.liberations,
         taux_moyen,
         flux_annuel: f,
+        flux_annuels: flux_annuels.clone(),
         somme_parts_avant_depassement: rep.somme_avant_depassement,
         depassement: rep.depasse(),
         controle_etat: ControleEtat::new(rep.etat_prioritaires + rep.etat_agents, rep.etat_agents),

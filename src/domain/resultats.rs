@@ -108,6 +108,8 @@ pub struct ResultatPerimetre {
     pub taux_moyen: f64,
     /// F_1, the flux of the conversion year (SPEC §4.5 v2).
     pub flux_annuel: f64,
+    /// F_k year by year (to project the étalement again from a later year, SPEC §7).
+    pub flux_annuels: super::flux::FluxAnnuels,
     /// p_État + Σ p_r before overflow.
     pub somme_parts_avant_depassement: f64,
     /// The shares exceeded 100 % and were reduced (SPEC §4.8).
