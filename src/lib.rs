@@ -8,6 +8,7 @@ pub mod format;
 pub mod graphique;
 pub mod geo;
 pub mod domain;
+pub mod dossier;
 pub mod export;
 pub mod generate;
 pub mod import;
