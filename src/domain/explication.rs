@@ -12,6 +12,8 @@ use super::{assiette, conversion, rotation, Parametres};
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Explication {
     pub reservataire: String,
+    /// With the name, it identifies the party (two réservataires may share a name).
+    pub categorie: crate::domain::Categorie,
     /// Droits de suite in the assiette, of which without `date_fin` (counted `duree_sans_terme_ans`).
     pub droits_suite: u32,
     pub sans_fin: u32,
@@ -47,8 +49,8 @@ pub fn expliquer(ds: &Dataset, p: &Parametres, perimetre: usize) -> Vec<Explicat
         .enumerate()
         .map(|(k, &q)| {
             slot[q as usize] = k;
-            let nom = ds.reservataires[ds.parties[q as usize].reservataire as usize].nom.clone();
-            Explication { reservataire: nom, duree_min: f64::INFINITY, ..Default::default() }
+            let r = &ds.reservataires[ds.parties[q as usize].reservataire as usize];
+            Explication { reservataire: r.nom.clone(), categorie: r.categorie, duree_min: f64::INFINITY, ..Default::default() }
         })
         .collect();
     let taux = rotation::Taux::new(ds, &p.rotation);
@@ -81,8 +83,13 @@ pub fn expliquer(ds: &Dataset, p: &Parametres, perimetre: usize) -> Vec<Explicat
             e.duree_min = 0.0;
         }
     }
-    res.sort_by(|a, b| a.reservataire.cmp(&b.reservataire));
+    res.sort_by(|a, b| a.reservataire.cmp(&b.reservataire).then(a.categorie.cmp(&b.categorie)));
     res
+}
+
+/// The explanation of party (name, category) among `explications`.
+pub fn de<'a>(explications: &'a [Explication], reservataire: &str, categorie: crate::domain::Categorie) -> Option<&'a Explication> {
+    explications.iter().find(|e| e.reservataire == reservataire && e.categorie == categorie)
 }
 
 #[cfg(test)]
@@ -114,5 +121,15 @@ mod tests {
         let al = r.perimetres[0].parts.iter().find(|x| x.reservataire == "AL").unwrap();
         assert!((e.volume - al.volume_droits).abs() < 1e-9, "{} ≠ {}", e.volume, al.volume_droits);
         assert!((e.volume - (0.063 * (3652.0 / 365.25 + 20.0) + 1.0)).abs() < 1e-9);
+    }
+
+    /// Two réservataires with one name and two categories are two parties: each its own numbers.
+    #[test]
+    fn homonyms_are_told_apart_by_category() {
+        let csv = "rpls;bailleur;commune;reservataire;categorie;type_droit\nA;B;93048;X;commune;simple\nC;B;93048;X;autre;simple\nD;B;93048;X;autre;simple\n";
+        let ds = lire_csv(csv.as_bytes()).unwrap().dataset;
+        let e = expliquer(&ds, &Parametres::default(), 0);
+        assert_eq!(de(&e, "X", crate::domain::Categorie::Commune).unwrap().droits_simples, 1);
+        assert_eq!(de(&e, "X", crate::domain::Categorie::Autre).unwrap().droits_simples, 2);
     }
 }

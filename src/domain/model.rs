@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// Category of a réservataire (SPEC §2 `categorie`, RPLS `CONTRESLOG`), plus `Bailleur` for the
 /// residual party of the outputs (SPEC §6: "the bailleur as a party of category `bailleur`").
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[repr(u8)]
 pub enum Categorie {
@@ -22,6 +22,7 @@ pub enum Categorie {
     Employeur,
     Ministere,
     Autre,
+    #[default]
     NonReserve,
     /// Output only: the bailleur's residual share.
     Bailleur,

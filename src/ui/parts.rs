@@ -139,7 +139,7 @@ fn Explications(per: ResultatPerimetre, indice: usize) -> impl IntoView {
         <p class="fr-text--sm">"Le volume de droits uniques d'un droit de suite est le taux de rotation du logement × sa durée restante (v = τ × D) ; un droit simple non utilisé et non échu vaut 1. La dernière attribution n'est pas prise en compte (concertation Île-de-France)."</p>
         <div data-testid="explications">
             {reservataires.into_iter().map(|p| {
-                let e = details.iter().find(|e| e.reservataire == p.reservataire).cloned().unwrap_or_default();
+                let e = crate::domain::explication::de(&details, &p.reservataire, p.categorie).cloned().unwrap_or_default();
                 let part = match methode {
                     MethodePart::PartDuParc => format!(
                         "Part = logements réservés / assiette = {} / {} = {}",
@@ -150,7 +150,7 @@ fn Explications(per: ResultatPerimetre, indice: usize) -> impl IntoView {
                 };
                 let depassement = if per.depassement { " (après réduction pour dépassement de 100 %)" } else { "" };
                 view! {
-                    <details class="explication fr-mb-1w" data-reservataire=p.reservataire.clone()>
+                    <details class="explication fr-mb-1w" data-reservataire=p.reservataire.clone() data-categorie=p.categorie.code()>
                         <summary>{p.libelle()}</summary>
                         <ol>
                             <li>{format!(
