@@ -55,7 +55,13 @@ appTest('a tiny réservataire is « noyé dans le flux » under the v1 roundings
     const params = await app.paramsWhere((p) => p.arrondi === mode);
     const synthese = flux(file, params).synthese;
     const expected = messages(synthese, 'noye_dans_le_flux');
-    assert.ok(expected.some((m) => m.includes('Mutuelle du Rail (employeur)')), `${mode}: ${JSON.stringify(expected)}`);
+    if (mode === 'plus_forts_restes') {
+      // 0,063 logement a year never wins a largest remainder: nothing over the whole étalement.
+      assert.ok(expected.some((m) => m.includes('Mutuelle du Rail (employeur) reçoit 0,0 logement(s)')), `${mode}: ${JSON.stringify(expected)}`);
+    } else {
+      // Carried fractions are delivered once whole: only a final fraction (< 1) is lost.
+      assert.deepEqual(expected, [], `${mode}: ${JSON.stringify(expected)}`);
+    }
     await app.open('parts');
     await eventually(async () => {
       const shown = (await items(app.alertes)).filter((t) => /noyé dans le flux/.test(t));
@@ -69,7 +75,9 @@ appTest('a tiny réservataire is « noyé dans le flux » under the v1 roundings
       const badged = await app.anneesNommees.locator('li[data-partie]:has(.fr-badge)').evaluateAll((ls) => ls.map((l) => l.dataset.partie));
       assert.deepEqual(badged.sort(), drowned.map((p) => p.reservataire).sort());
     }, { message: `${mode}: badges` });
-    await app.expectText(app.anneesNommees.locator('li[data-partie="Mutuelle du Rail"] .fr-badge'), 'noyé dans le flux');
+    if (drowned.length) {
+      await app.expectText(app.anneesNommees.locator('li[data-partie="Mutuelle du Rail"] .fr-badge'), 'noyé dans le flux');
+    }
     await app.screenshot(`etalement-noye-${mode}`);
   }
 });

@@ -268,7 +268,7 @@ export class AppPage {
   /** A table as text: `{ headers: [...], rows: [[th/td texts…], …] }` (whitespace squashed). */
   async table(locator) {
     const loc = typeof locator === 'string' ? this.page.locator(locator) : locator;
-    await loc.first().waitFor();
+    await loc.first().waitFor({ timeout: 2000 });
     return loc.first().evaluate((t) => {
       const text = (c) => c.textContent.replace(/[\s\u202f\u00a0]+/g, ' ').trim();
       return {
@@ -302,6 +302,13 @@ export class AppPage {
       else assert.equal(actual, squash(expected));
       return actual;
     }, { timeout, message: `text of ${loc}` });
+  }
+
+  /** Retries until the value of an input is `expected`. */
+  async expectValue(locator, expected, { timeout = DEFAULT_TIMEOUT } = {}) {
+    const loc = typeof locator === 'string' ? this.page.locator(locator) : locator;
+    return eventually(async () => assert.equal(await loc.inputValue({ timeout: 1000 }), expected),
+      { timeout, message: `value of ${loc}` });
   }
 
   /** Retries until `locator` matches `n` elements. */

@@ -116,18 +116,18 @@ appTest('parameters JSON is exported and the URL shares parameters, never data',
   await app.paramsWhere((p) => p.rotation.taux_unique === 0.075);
   // Another browser (no localStorage) opened from that link gets the same parameters, not the file.
   const other = await app.openElsewhere(app.page.url());
-  await eventually(async () => assert.equal(await other.inputValue('#taux-unique'), '7.5'));
-  await eventually(async () => assert.match(squash(await other.getByTestId('source').textContent()), /etat-des-lieux-demo\.csv/));
+  await eventually(async () => assert.equal(await other.inputValue('#taux-unique', { timeout: 1000 }), '7.5'));
+  await eventually(async () => assert.match(squash(await other.getByTestId('source').textContent({ timeout: 1000 })), /etat-des-lieux-demo\.csv/));
 });
 
 appTest('parameters are kept in the browser: a reload without the link keeps them', async (app) => {
   await app.goto({ page: 'parametres' });
   await app.setNumber('#taux-unique', '8');
   await app.paramsWhere((p) => p.rotation.taux_unique === 0.08);
-  await app.page.goto(app.url); // no ?parametres=…: read back from localStorage
-  await eventually(async () => assert.equal(await app.page.inputValue('#taux-unique'), '8'));
+  await app.page.goto(`${app.url}#parametres`); // no ?parametres=…: read back from localStorage
+  await app.expectValue('#taux-unique', '8');
   await app.page.click('[data-testid=reinitialiser]');
-  await eventually(async () => assert.equal(await app.page.inputValue('#taux-unique'), '6.3'));
+  await app.expectValue('#taux-unique', '6.3');
 });
 
 appTest('every page is reachable with the keyboard alone', async (app) => {

@@ -60,8 +60,8 @@ async function expectNamedYearsColumn(app, per) {
     assert.equal(t.headers.at(-1), 'Années nommées');
     for (const p of per.parts) {
       const row = app.page.locator(`[data-testid=parts] tr[data-partie="${p.reservataire}"]`);
-      assert.equal((await row.locator('th').textContent()).trim(), libelle(p));
-      assert.equal((await row.locator('td.annees-nommees').textContent()).trim(), p.annees_nommees.join(' '), `named years of ${p.reservataire}`);
+      assert.equal((await row.locator('th').textContent({ timeout: 1000 })).trim(), libelle(p));
+      assert.equal((await row.locator('td.annees-nommees').textContent({ timeout: 1000 })).trim(), p.annees_nommees.join(' '), `named years of ${p.reservataire}`);
     }
   }, { message: `parts table of ${per.bailleur} (${per.departement})` });
 }
