@@ -278,6 +278,29 @@ export class AppPage {
     });
   }
 
+  /**
+   * Retries until the « Années nommées » callout of « Étalement » lists exactly the parties of
+   * `per` (synthese.json) under one logement a year, each with its `annees_nommees`.
+   */
+  async expectNamedYears(per) {
+    const small = per.parts.filter((p) => p.categorie !== 'bailleur' && p.part > 0 && p.logements_par_an < 1);
+    await eventually(async () => {
+      const items = await this.anneesNommees.locator('li[data-partie]')
+        .evaluateAll((ls) => ls.map((l) => {
+          const c = l.cloneNode(true);
+          c.querySelectorAll('.fr-badge').forEach((b) => b.remove()); // « noyé dans le flux »
+          return [l.dataset.partie, c.textContent];
+        }));
+      assert.deepEqual(items.map((x) => x[0]), small.map((p) => p.reservataire), 'parties listed');
+      items.forEach(([, text], k) => {
+        const p = small[k];
+        const years = p.annees_nommees.length ? p.annees_nommees.join(', ') : 'aucune année avec un logement entier';
+        assert.equal(squash(text), `${libelle(p)} : ${years}`, `named years of ${p.reservataire}`);
+      });
+    }, { message: `named years of ${per.bailleur} (${per.departement})` });
+    return small;
+  }
+
   /** Requests that left the loopback interface (there must be none). */
   externalRequests() {
     return this.requests.filter((u) => !LOOPBACK.test(u));

@@ -25,8 +25,14 @@ function expectedGrid(cli, per) {
   return [...years.entries()].sort((a, b) => a[0] - b[0]).map(([annee, v]) => ({ annee, ...v }));
 }
 
+/** A cell of whole logements (`d` = 0) or of fractional ones (`arrondi = aucun`, `d` = 2). */
+function sameLogements(cell, x, d, what) {
+  if (d === 0) assert.equal(cell, fr(x, 0).replace(/\u202f/g, ' '), what);
+  else assert.ok(Math.abs(num(cell) - x) <= 0.5 * 10 ** -d + 0.0005 + 1e-9 && /,\d\d$/.test(cell), `${what}: page ${cell}, CSV ${x}`);
+}
+
 /** The Étalement table of the page equals etalement.csv for `per` (retried while it re-renders). */
-async function expectEtalementTable(app, cli, per) {
+async function expectEtalementTable(app, cli, per, { decimals = 0 } = {}) {
   const grid = expectedGrid(cli, per);
   assert.ok(grid.length >= 1, 'the CLI wrote étalement rows');
   const t = await eventually(async () => {
@@ -35,9 +41,9 @@ async function expectEtalementTable(app, cli, per) {
     assert.deepEqual(t.rows.map((r) => Number(r[0])), grid.map((g) => g.annee), 'years of the table');
     grid.forEach((g, k) => {
       const row = t.rows[k];
-      assert.deepEqual(row.slice(2, -1), g.offerts.map((x) => fr(x, 0)).map((s) => s.replace(/\u202f/g, ' ')),
-        `whole logements of ${g.annee}`);
-      assert.equal(row.at(-1), fr(g.offerts.reduce((a, b) => a + b, 0), 0).replace(/\u202f/g, ' '), `total of ${g.annee}`);
+      assert.equal(row.length, g.offerts.length + 3);
+      g.offerts.forEach((x, j) => sameLogements(row[j + 2], x, decimals, `${per.parts[j].reservataire} in ${g.annee}`));
+      sameLogements(row.at(-1), g.offerts.reduce((a, b) => a + b, 0), decimals, `total of ${g.annee}`);
       assert.ok(Math.abs(num(row[1]) - g.exacts) <= 0.05 + 1e-6, `flux of ${g.annee}: page ${row[1]}, Σ logements_exacts ${g.exacts}`);
       assert.match(row[1], /^\d[\d ]*,\d$/, 'one decimal');
     });
@@ -80,17 +86,7 @@ appTest('named years of the small parties equal annees_nommees of synthese.json'
   assert.ok(small.some((p) => p.reservataire === 'Mutuelle du Rail'), 'the fixture has a small réservataire');
   assert.ok(per.parts.filter((p) => !small.includes(p)).every((p) => p.annees_nommees.length === 0),
     'only small parties have named years');
-  const callout = app.anneesNommees;
-  await callout.waitFor();
-  await eventually(async () => {
-    const items = await callout.locator('li[data-partie]').evaluateAll((ls) => ls.map((l) => [l.dataset.partie, l.textContent.replace(/\s+/g, ' ').trim()]));
-    assert.deepEqual(items.map((x) => x[0]), small.map((p) => p.reservataire), 'parties listed');
-    items.forEach(([, text], k) => {
-      const p = small[k];
-      const years = p.annees_nommees.length ? p.annees_nommees.join(', ') : 'aucune année avec un logement entier';
-      assert.equal(text, `${libelle(p)} : ${years}`);
-    });
-  });
+  assert.deepEqual(await app.expectNamedYears(per), small);
   // Under `cumul` (the default), a named year is a year in which etalement.csv gives that party a
   // whole logement.
   const grid = expectedGrid(cli, per);
@@ -98,7 +94,7 @@ appTest('named years of the small parties equal annees_nommees of synthese.json'
     const j = per.parts.indexOf(p);
     assert.deepEqual(grid.filter((g) => g.offerts[j] >= 1).map((g) => g.annee), p.annees_nommees, p.reservataire);
   }
-  assert.equal(await callout.locator('.fr-badge').count(), 0, 'nobody « noyé dans le flux » under cumul');
+  assert.equal(await app.anneesNommees.locator('.fr-badge').count(), 0, 'nobody « noyé dans le flux » under cumul');
   await app.screenshot('etalement-annees-nommees');
 });
 
@@ -130,4 +126,22 @@ appTest('a cohort of mises en service raises the flux of the year from A_3, as t
   // The yearly flux of the convention (F_1) is unchanged on « Conversion et parts ».
   await app.open('parts');
   await app.expectText(app.page.getByTestId('flux'), fr(cli.synthese.perimetres[0].flux_annuel, 1));
+});
+
+appTest('without rounding (« Aucun »), the table shows the exact logements of etalement.csv', async (app) => {
+  const file = petitParc();
+  await app.goto();
+  await app.upload(file);
+  await app.open('parametres');
+  await app.check('arrondi-3');
+  const params = await app.paramsWhere((p) => p.arrondi === 'aucun');
+  const cli = flux(file, params);
+  const per = cli.synthese.perimetres[0];
+  await app.open('etalement');
+  await app.expectText(app.page.getByTestId('arrondi'), 'Arrondi : aucun (logements fractionnaires).');
+  await expectEtalementTable(app, cli, per, { decimals: 2 });
+  // Named years do not depend on a rounding the user turned off: those of `cumul`.
+  await app.expectNamedYears(per);
+  const cumul = flux(file, { ...params, arrondi: 'cumul' }).synthese.perimetres[0];
+  assert.deepEqual(per.parts.map((p) => p.annees_nommees), cumul.parts.map((p) => p.annees_nommees));
 });
