@@ -111,6 +111,7 @@ export function appTest(name, options, fn) {
       assert.deepEqual(app.consoleErrors, [], 'no console error');
     } catch (e) {
       if (app.page && !app.page.isClosed()) await app.screenshot(`echec-${slug(name)}`).catch(() => {});
+      if (app.consoleErrors.length && e instanceof Error) e.message += `\nconsole errors: ${app.consoleErrors.join(' | ')}`;
       throw e;
     } finally {
       for (const c of app.others) await c.close();

@@ -148,5 +148,5 @@ appTest('every page is reachable with the keyboard alone', async (app) => {
     await app.page.keyboard.press('Enter');
     await app.expectText(app.currentNav, title);
   }
-  await app.screenshot('etalement');
+  await app.screenshot('clavier-rapport');
 });
