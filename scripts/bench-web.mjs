@@ -8,21 +8,15 @@
 // Needs `scripts/build.sh` (dist/) and `cargo build --release --bin flux` first.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import { serve } from './static-server.mjs';
+import { launch } from '../tests/e2e/app.mjs';
 
 const sizes = process.argv.slice(2).map(Number).filter(Boolean);
 const runs = sizes.length ? sizes : [130_000, 1_400_000];
 const dir = '/tmp/gestion-flux-bench';
 mkdirSync(dir, { recursive: true });
 
-const { server, url } = await serve('dist', 0);
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage',
-    '--enable-precise-memory-info'],
-});
+// The end-to-end harness's server (dist/ on 127.0.0.1) and Chromium, with precise memory figures.
+const { url, browser, close } = await launch({ args: ['--enable-precise-memory-info'] });
 const rows = [];
 for (const n of runs) {
   const bailleurs = n >= 1_000_000 ? 150 : Math.max(2, Math.round(n / 10_000));
@@ -74,6 +68,5 @@ for (const n of runs) {
   });
   await context.close();
 }
-await browser.close();
-server.close();
+await close();
 console.table(rows);

@@ -1,31 +1,27 @@
 // Large états des lieux in the browser: progress while a generated 200 000-row file is read, the
 // right totals at the end, cancel keeps the previous data, and a file over the limit gets a clear
 // French message instead of a crashed tab.
-import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { openApp } from './app.mjs';
+import { appTest, DEMO_NOM, eventually, fr, num, squash } from './app.mjs';
+import { CLI, flux } from './cli.mjs';
 
 const DIR = '/tmp/gestion-flux-e2e';
-const fr = (n) => n.toLocaleString('fr-FR');
-let app;
-let gros;
-before(async () => {
+
+/** A generated file, kept between runs (the generator is seeded: same bytes every time). */
+function generated(logements, bailleurs, graine) {
   mkdirSync(DIR, { recursive: true });
-  gros = join(DIR, 'idf-200000.csv');
-  if (!existsSync(gros)) {
-    execFileSync('target/release/flux', ['generer', '--logements', '200000', '--bailleurs', '20', '--graine', '7', '--sortie', gros]);
+  const file = join(DIR, `idf-${logements}.csv`);
+  if (!existsSync(file)) {
+    execFileSync(CLI, ['generer', '--logements', String(logements), '--bailleurs', String(bailleurs), '--graine', String(graine), '--sortie', file]);
   }
-  app = await openApp();
-  await app.goto();
-  await app.counts();
-});
-after(async () => { await app?.close(); });
+  return file;
+}
 
 /** Records every text the progress detail shows, from now on. */
-async function watchProgress() {
+async function watchProgress(app) {
   await app.page.evaluate(() => {
     window.__progres = [];
     new MutationObserver(() => {
@@ -35,47 +31,57 @@ async function watchProgress() {
   });
 }
 
-test('a 200 000-row file shows its progress, then the totals of the engine', async () => {
-  await watchProgress();
-  await app.upload(gros);
+/** Lets the page run its pending tasks: a few macrotask hops and a frame (no fixed delay). */
+async function settle(app) {
+  await app.page.evaluate(async () => {
+    for (let i = 0; i < 5; i++) await new Promise((ok) => setTimeout(ok, 0));
+    await new Promise((ok) => requestAnimationFrame(() => ok()));
+  });
+}
+
+appTest('a 200 000-row file shows its progress, then the totals of the engine', { timeout: 120_000 }, async (app) => {
+  const gros = generated(200_000, 20, 7);
+  await app.goto();
+  await watchProgress(app);
+  await app.upload(gros, { timeout: 60_000 });
   const counts = await app.counts();
-  assert.ok(counts.startsWith(`${fr(200000)} lignes lues = `), counts);
+  const n = squash(fr(200000));
+  assert.ok(counts.startsWith(`${n} lignes lues = `), counts);
   const progres = await app.page.evaluate(() => window.__progres);
   assert.ok(progres.length >= 2, `progress updates: ${JSON.stringify(progres)}`);
   assert.ok(progres.some((p) => /lignes lues/.test(p)), JSON.stringify(progres));
   // Totals equal the command line's on the same file.
-  const out = join(DIR, 'out-200000');
-  execFileSync('target/release/flux', [gros, '--sortie', out]);
-  const ref = JSON.parse(readFileSync(join(out, 'synthese.json'), 'utf8'));
-  assert.ok(counts.startsWith(`${fr(200000)} lignes lues = ${fr(ref.lignes_retenues)} retenues`), counts);
+  const ref = flux(gros, await app.params()).synthese;
+  assert.ok(counts.startsWith(`${n} lignes lues = ${squash(fr(ref.lignes_retenues))} retenues`), counts);
   await app.open('assiette');
-  const logements = (await app.page.getByTestId('total-logements').textContent()).replace(/\s|\u202f/g, '');
-  assert.equal(Number(logements), ref.perimetres.reduce((n, p) => n + p.logements, 0));
+  await eventually(async () => assert.equal(num(await app.page.getByTestId('total-logements').textContent()),
+    ref.perimetres.reduce((s, p) => s + p.logements, 0)));
 });
 
-test('cancel in the middle of a reading keeps the previous data', async () => {
-  await app.open('donnees');
-  const before = await app.page.getByTestId('source').textContent();
-  const bigger = join(DIR, 'idf-1000000.csv');
-  if (!existsSync(bigger)) {
-    execFileSync('target/release/flux', ['generer', '--logements', '1000000', '--bailleurs', '100', '--graine', '8', '--sortie', bigger]);
-  }
+appTest('cancel in the middle of a reading keeps the previous data', { timeout: 120_000 }, async (app) => {
+  const bigger = generated(1_000_000, 100, 8);
+  await app.goto({ page: 'donnees' });
+  const before = squash(await app.source.textContent());
+  assert.match(before, new RegExp(DEMO_NOM));
+  const demoCounts = await app.counts();
   await app.page.setInputFiles('#fichier', bigger);
   await app.page.getByTestId('chargement').waitFor();
   await app.screenshot('chargement');
   await app.page.getByTestId('annuler').click();
   await app.page.getByTestId('chargement').waitFor({ state: 'detached' });
-  await app.page.waitForTimeout(300);
-  assert.equal(await app.page.getByTestId('source').textContent(), before);
-  assert.ok((await app.counts()).startsWith(`${fr(200000)} lignes lues`));
+  await settle(app); // a chunk still running when « Annuler » was clicked must not install its data
+  await app.expectText(app.source, before);
+  assert.equal(await app.counts(), demoCounts);
 });
 
-test('a file over the size limit gets a French message, and the tab lives on', async () => {
+appTest('a file over the size limit gets a French message, and the tab lives on', async (app) => {
   const huge = join(DIR, 'trop-gros.csv');
+  mkdirSync(DIR, { recursive: true });
   execFileSync('truncate', ['-s', '600M', huge]); // sparse: no disk used
+  await app.goto({ page: 'donnees' });
+  const demoCounts = await app.counts();
   await app.page.setInputFiles('#fichier', huge);
-  const message = await app.page.getByTestId('depot-erreur').textContent();
-  assert.match(message, /fait 600 Mo : au-delà de 500 Mo, le navigateur ne peut pas le traiter/);
-  assert.ok((await app.counts()).startsWith(`${fr(200000)} lignes lues`));
+  await app.expectText(app.page.getByTestId('depot-erreur'), /fait 600 Mo : au-delà de 500 Mo, le navigateur ne peut pas le traiter/);
+  assert.equal(await app.counts(), demoCounts);
   await app.screenshot('trop-gros');
 });
