@@ -21,6 +21,8 @@ pub struct PartieComparee {
     pub par_an: Vec<f64>,
     /// Volume of droits uniques per scenario.
     pub volumes: Vec<f64>,
+    /// Another party of the convention has the same name.
+    pub homonyme: bool,
 }
 
 impl PartieComparee {
@@ -33,7 +35,7 @@ impl PartieComparee {
     }
     /// Label shown to people.
     pub fn libelle(&self) -> String {
-        super::resultats::libelle_partie(&self.reservataire, self.categorie)
+        super::resultats::libelle_partie(&self.reservataire, self.categorie, self.homonyme)
     }
 }
 
@@ -80,6 +82,7 @@ pub fn comparer(scenarios: &[&Resultats]) -> Comparaison {
                     parts: vec![0.0; n],
                     par_an: vec![0.0; n],
                     volumes: vec![0.0; n],
+                    homonyme: p.homonyme,
                 });
                 e.parts[k] = p.part;
                 e.par_an[k] = p.logements_par_an;

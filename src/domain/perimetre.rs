@@ -104,6 +104,7 @@ pub(crate) fn calculer_perimetre(
         annees_nommees: Vec::new(),
         logements_etalement: 0.0,
         noye: false,
+        homonyme: false,
     };
     let mut liste = vec![
         partie(Categorie::EtatPrioritaires.nom_sortie(), Categorie::EtatPrioritaires, etat[0].0, etat[0].1, rep.etat_prioritaires, rep.etat_prioritaires),
@@ -113,6 +114,11 @@ pub(crate) fn calculer_perimetre(
         liste.push(partie(d.nom, d.categorie, d.logements, d.volume, part, brute));
     }
     liste.push(partie(bailleur, Categorie::Bailleur, 0, 0.0, rep.bailleur, rep.bailleur));
+
+    let noms: Vec<(String, Role)> = liste.iter().map(|x| (x.reservataire.clone(), x.role)).collect();
+    for x in &mut liste {
+        x.homonyme = x.role == Role::Reservataire && noms.iter().filter(|(n, r)| *r == Role::Reservataire && *n == x.reservataire).count() > 1;
+    }
 
     // Step 9: the étalement; its per-party figures go back to the parties.
     // `etaler` takes every party but the bailleur, in party order, and adds the bailleur last.

@@ -40,11 +40,13 @@ impl Role {
 }
 
 /// Label shown to people for a party named `nom` of category `categorie`: the État parties by
-/// their category, the bailleur marked as such, a réservataire by its name.
-pub fn libelle_partie(nom: &str, categorie: Categorie) -> String {
+/// their category, the bailleur marked as such, a réservataire by its name — with its category
+/// when another party of the convention has the same name (`homonyme`).
+pub fn libelle_partie(nom: &str, categorie: Categorie, homonyme: bool) -> String {
     match Role::de(categorie) {
         Role::EtatPrioritaires | Role::EtatAgents => categorie.libelle().to_owned(),
         Role::Bailleur => format!("{nom} (bailleur)"),
+        Role::Reservataire if homonyme => format!("{nom} ({})", categorie.libelle()),
         Role::Reservataire => nom.to_owned(),
     }
 }
@@ -76,12 +78,14 @@ pub struct ResultatPartie {
     pub logements_etalement: f64,
     /// Under the v1 roundings: its whole logements fall short of its volume by one or more.
     pub noye: bool,
+    /// Another party of the convention has the same name (under another category).
+    pub homonyme: bool,
 }
 
 impl ResultatPartie {
     /// Label shown to people (« État — prioritaires », « Seine Habitat (bailleur) », else the name).
     pub fn libelle(&self) -> String {
-        libelle_partie(&self.reservataire, self.categorie)
+        libelle_partie(&self.reservataire, self.categorie, self.homonyme)
     }
 
     /// Less than one logement a year: it gets named years.
@@ -132,11 +136,53 @@ impl ResultatPerimetre {
         self.parts.iter().find(|p| p.role == role)
     }
 
+    /// The étalement as chart series, at most [`SERIES_MAX`] so that each has its own colour: the
+    /// État parties, the réservataires with the largest volumes, the others together, the bailleur.
+    /// The data table keeps every party.
+    pub fn series_etalement(&self) -> (Vec<String>, Vec<(i32, Vec<f64>)>) {
+        let reservataires: Vec<usize> = (0..self.parts.len()).filter(|&k| self.parts[k].role == Role::Reservataire).collect();
+        let mut par_volume = reservataires.clone();
+        par_volume.sort_by(|&a, &b| self.parts[b].volume_droits.total_cmp(&self.parts[a].volume_droits).then(a.cmp(&b)));
+        let autres = reservataires.len() > SERIES_MAX - 3;
+        let gardes: Vec<usize> = par_volume.into_iter().take(if autres { SERIES_MAX - 4 } else { SERIES_MAX }).collect();
+        // Series: each kept party in party order, then « others », the bailleur last.
+        let mut serie_de = vec![None; self.parts.len()];
+        let mut noms = Vec::new();
+        for (k, x) in self.parts.iter().enumerate() {
+            if x.role != Role::Reservataire || gardes.contains(&k) {
+                if x.role == Role::Bailleur && autres {
+                    noms.push(format!("Autres réservataires ({})", reservataires.len() - gardes.len()));
+                }
+                serie_de[k] = Some(noms.len());
+                noms.push(x.libelle());
+            }
+        }
+        let autre = noms.iter().position(|n| n.starts_with("Autres réservataires"));
+        let annees = self
+            .etalement
+            .grille(self.parts.len())
+            .into_iter()
+            .map(|a| {
+                let mut v = vec![0.0; noms.len()];
+                for (k, x) in a.offerts.iter().enumerate() {
+                    if let Some(s) = serie_de[k].or(autre) {
+                        v[s] += x;
+                    }
+                }
+                (a.annee, v)
+            })
+            .collect();
+        (noms, annees)
+    }
+
     /// `BAILLEUR|DEP`, the key of per-perimeter parameters.
     pub fn cle(&self) -> String {
         super::parametres::cle_perimetre(&self.bailleur, &self.departement)
     }
 }
+
+/// Series of a chart that each get a colour of their own.
+pub const SERIES_MAX: usize = 8;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Resultats {
@@ -147,4 +193,35 @@ pub struct Resultats {
     pub alertes: Vec<Alerte>,
     /// The calendar year A_1 of `date_conversion`.
     pub premiere_annee: i32,
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::{calculer, Parametres};
+    use crate::import::lire_csv;
+
+    /// Ten réservataires: the chart keeps four of them, the others together, eight series in all,
+    /// and every year's total is the table's.
+    #[test]
+    fn chart_series_are_at_most_eight() {
+        let mut csv = String::from("rpls;bailleur;commune;reservataire;categorie;date_fin\n");
+        for i in 0..10 {
+            for j in 0..=i {
+                csv.push_str(&format!("R{i}-{j};B;93048;Réservataire {i};autre;31/12/2045\n"));
+            }
+        }
+        for j in 0..300 {
+            csv.push_str(&format!("N{j};B;93048;;;\n"));
+        }
+        let p = Parametres { date_conversion: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), ..Default::default() };
+        let r = calculer(&lire_csv(csv.as_bytes()).unwrap().dataset, &p);
+        let per = &r.perimetres[0];
+        let (noms, annees) = per.series_etalement();
+        assert_eq!(noms.len(), super::SERIES_MAX, "{noms:?}");
+        assert_eq!(noms[2..6], ["Réservataire 6", "Réservataire 7", "Réservataire 8", "Réservataire 9"]);
+        assert_eq!(noms[6], "Autres réservataires (6)");
+        for (a, g) in annees.iter().zip(per.etalement.grille(per.parts.len())) {
+            assert_eq!(a.1.iter().sum::<f64>(), g.total);
+        }
+    }
 }

@@ -47,6 +47,7 @@ mod tests {
                 parts: vec![0.25, 0.2],
                 par_an: vec![10.0, 8.5],
                 volumes: vec![0.0, 0.0],
+                homonyme: false,
             }],
             communes: vec![],
         };

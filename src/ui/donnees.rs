@@ -91,6 +91,10 @@ fn Depot() -> impl IntoView {
                         if let Some(f) = input.files().and_then(|f| f.get(0)) {
                             charger(f);
                         }
+                        // The picker forgets the file: the badge above says which one is loaded
+                        // (a refused or cancelled file must not look loaded), and picking the
+                        // same file again reads it again.
+                        input.set_value("");
                     }
                 />
             </div>

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::graphiques::{classe_serie, ColonnesEmpilees};
+use super::graphiques::ColonnesEmpilees;
 use super::state::Session;
 use super::{ChoixPerimetre, SansResultats};
 use crate::domain::parametres::Arrondi;
@@ -40,10 +40,10 @@ pub fn PageEtalement() -> impl IntoView {
 
 #[component]
 fn Graphique(per: ResultatPerimetre) -> impl IntoView {
-    let annees = per.etalement.grille(per.parts.len()).into_iter().map(|a| (a.annee, a.offerts)).collect();
+    let (series, annees) = per.series_etalement();
     view! {
         <ColonnesEmpilees titre=format!("Logements proposés par an — {} ({})", per.bailleur, per.departement)
-            series=per.parts.iter().map(|p| p.libelle()).collect() annees/>
+            series annees/>
     }
 }
 
@@ -85,9 +85,7 @@ fn Tableau(per: ResultatPerimetre, decimales: usize) -> impl IntoView {
                 <thead><tr>
                     <th scope="col">"Année"</th>
                     <th scope="col">"Flux de l'année"</th>
-                    {per.parts.iter().enumerate().map(|(i, p)| view! {
-                        <th scope="col"><svg width="10" height="10" aria-hidden="true"><rect width="10" height="10" class=classe_serie(i)/></svg>" "{p.libelle()}</th>
-                    }).collect_view()}
+                    {per.parts.iter().map(|p| view! { <th scope="col">{p.libelle()}</th> }).collect_view()}
                     <th scope="col">"Total"</th>
                 </tr></thead>
                 <tbody>

@@ -101,7 +101,7 @@ fn TableParts(per: ResultatPerimetre) -> impl IntoView {
                             <td class="nombre">{integer(p.logements_reserves as i64)}</td>
                             <td class="nombre">{decimal(p.volume_droits, 1)}</td>
                             <td class="nombre part">{percent(p.part, 2)}</td>
-                            <td class="nombre">{decimal(p.logements_par_an, 1)}</td>
+                            <td class="nombre">{decimal(p.logements_par_an, 2)}</td>
                             <td class="nombre">{p.annees_epuisement.map(|a| decimal(a, 1)).unwrap_or_else(|| "—".into())}</td>
                             <td class="annees-nommees">{match (p.petite(), p.annees_nommees.is_empty()) {
                                 (false, _) => "—".to_owned(),
@@ -146,7 +146,7 @@ fn Explications(per: ResultatPerimetre, indice: usize) -> impl IntoView {
                         integer(p.logements_reserves as i64), integer(n as i64), percent(p.part, 2)),
                     MethodePart::Annualisation => format!(
                         "Part = volume / horizon / flux = {} / {} / {} = {}",
-                        decimal(p.volume_droits, 2), decimal(horizon, 0), decimal(f, 1), percent(p.part, 2)),
+                        decimal(p.volume_droits, 2), decimal(horizon, 0), decimal(f, 2), percent(p.part, 2)),
                 };
                 let depassement = if per.depassement { " (après réduction pour dépassement de 100 %)" } else { "" };
                 view! {
@@ -164,7 +164,7 @@ fn Explications(per: ResultatPerimetre, indice: usize) -> impl IntoView {
                             <li>{format!("Volume de droits uniques V = Σ τ × D + droits simples = {}", decimal(p.volume_droits, 2))}</li>
                             <li>{format!("Logements réservés L (volume > 0) : {}", integer(p.logements_reserves as i64))}</li>
                             <li>{part}{depassement}</li>
-                            <li>{format!("Logements par an = part × flux = {} × {} = {}", percent(p.part, 2), decimal(f, 1), decimal(p.logements_par_an, 2))}</li>
+                            <li>{format!("Logements par an = part × flux = {} × {} = {}", percent(p.part, 2), decimal(f, 2), decimal(p.logements_par_an, 2))}</li>
                             <li>{match p.annees_epuisement {
                                 Some(a) => format!("Épuisement du volume : V / logements par an = {} / {} = {} ans", decimal(p.volume_droits, 2), decimal(p.logements_par_an, 2), decimal(a, 1)),
                                 None => "Aucun volume à consommer.".to_owned(),
