@@ -988,7 +988,7 @@ mod tests {
             "Quartile de ressources",
             "Ménage prioritaire",
         ]);
-        assert_eq!(m.colonnes, std::array::from_fn(|i| Some(i)));
+        assert_eq!(m.colonnes, std::array::from_fn(Some));
         assert!(m.manquants().is_empty());
         let m = detecter(["logement", "orientation", "orientation", "statut"]);
         assert_eq!(
