@@ -827,13 +827,14 @@ fn vitesse() {
     let mut f = Vec::new();
     let n = generate::mouvements::generer(&mut f, &ds, 2026, 2026).unwrap();
     let (xlsx, _) = jumeaux(&String::from_utf8(f.clone()).unwrap());
-    for (format, octets) in [("CSV", &f), ("XLSX", &xlsx)] {
+    let une = f[..f.iter().position(|&b| b == b'\n').unwrap() + 1].to_vec();
+    for (format, octets) in [("en-tête seul", &une), ("CSV", &f), ("XLSX", &xlsx)] {
         let mut temps = Vec::new();
         for _ in 0..7 {
             let t = std::time::Instant::now();
             let imp = mouvements::lire(octets, &OptionsMouvements::default(), &ds).unwrap();
             temps.push(t.elapsed().as_secs_f64() * 1e3);
-            assert_eq!(comptes(&imp), (n, n, 0, 0));
+            assert!(format == "en-tête seul" || comptes(&imp) == (n, n, 0, 0));
         }
         temps.sort_by(f64::total_cmp);
         println!(

@@ -15,8 +15,6 @@
 //! prioritaire, a lease date with another issue, a party without rights on the logement's
 //! convention) is ignored or kept with a warning.
 
-use std::sync::OnceLock;
-
 use ::csv::StringRecord;
 use chrono::NaiveDate;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -28,6 +26,7 @@ use super::{
 };
 use crate::domain::model::{Categorie, Motif};
 use crate::domain::suivi::{Issue, Mouvement};
+use crate::domain::dataset::AUCUN;
 use crate::domain::Dataset;
 
 /// A column of the mouvements file (SPEC §7 table, in order).
@@ -142,6 +141,9 @@ impl Champ {
                 "datepropositioncandidats",
                 "datepropositiondecandidats",
                 "datepropositiondescandidats",
+                "datedepropositioncandidats",
+                "datedepropositiondecandidats",
+                "datedepropositiondescandidats",
             ],
             Champ::Issue => &[
                 "issue",
@@ -158,10 +160,13 @@ impl Champ {
                 "datedubail",
                 "datesignaturebail",
                 "datesignaturedubail",
+                "datedesignaturebail",
                 "datedesignaturedubail",
                 "datesignature",
                 "dateeffetbail",
                 "dateeffetdubail",
+                "datedeffetbail",
+                "datedeffetdubail",
             ],
             Champ::HorsFlux => &[
                 "horsflux",
@@ -214,18 +219,25 @@ impl Correspondance {
     }
 }
 
-/// Matches headers to fields; the first column matching a field wins. A header that is a synonym
-/// of two fields (« orientation ») goes to the first field that has no column yet, in the order
-/// of SPEC §7 (date_orientation, then reservataire).
+/// A header that names two fields: « orientation » is the orientation's date, or its party.
+const AMBIGU: &str = "orientation";
+
+/// Matches headers to fields; the first column matching a field wins. « orientation » is matched
+/// last, to the first of `date_orientation` and `reservataire` that no other header took.
 pub fn detecter<'a>(entetes: impl IntoIterator<Item = &'a str>) -> Correspondance {
+    let entetes: Vec<String> = entetes.into_iter().map(normaliser).collect();
     let mut m = Correspondance::default();
-    for (i, e) in entetes.into_iter().enumerate() {
-        let n = normaliser(e);
-        if let Some(c) = Champ::TOUS
-            .into_iter()
-            .find(|c| m.colonne(*c).is_none() && c.synonymes().contains(&n.as_str()))
-        {
-            m.colonnes[c as usize] = Some(i);
+    for ambigu in [false, true] {
+        for (i, n) in entetes.iter().enumerate() {
+            if (n == AMBIGU) != ambigu {
+                continue;
+            }
+            if let Some(c) = Champ::TOUS
+                .into_iter()
+                .find(|c| m.colonne(*c).is_none() && c.synonymes().contains(&n.as_str()))
+            {
+                m.colonnes[c as usize] = Some(i);
+            }
         }
     }
     m
@@ -332,8 +344,9 @@ fn verifier(
     Ok(map)
 }
 
-/// The chunks read (in file order) → the finished import: the same logement oriented twice the
-/// same day rejected (the later row, naming the first), rejects and warnings sorted.
+/// The chunks read (in file order) → the finished import: identifiers resolved to logements
+/// ([`resoudre`]), the same logement oriented twice the same day rejected (the later row, naming
+/// the first), rejects and warnings sorted.
 fn assembler(
     morceaux: Vec<Morceau>,
     entetes: Vec<String>,
@@ -342,17 +355,20 @@ fn assembler(
     reference: &Reference,
 ) -> ImportMouvements {
     let mut lues = 0;
-    let mut mouvements = Vec::new();
+    let mut lus = Vec::new();
     let mut rejets = Vec::new();
+    let mut a_verifier = Vec::new();
     let mut avertissements = Vec::new();
     let mut map = Correspondance::default();
     for m in morceaux {
         lues += m.lues;
-        mouvements.extend(m.mouvements);
+        a_verifier.extend(m.a_verifier.into_iter().map(|(k, r)| (k + rejets.len(), r)));
+        lus.extend(m.lus);
         rejets.extend(m.rejets);
         avertissements.extend(m.avertissements);
         map = m.map.unwrap_or_default();
     }
+    let mut mouvements = resoudre(lus, &a_verifier, &mut rejets, &mut avertissements, reference);
     // Warnings of a row are kept with it: those of a row rejected as a double go too.
     let mut vus: FxHashMap<(u32, NaiveDate), u32> = FxHashMap::default();
     let mut doubles = FxHashSet::default();
@@ -397,6 +413,131 @@ fn assembler(
     }
 }
 
+/// Second stage: the identifiers of the rows read become logements, with one pass over the
+/// état des lieux's identifiers against the (small) set of those wanted — no index of the whole
+/// état des lieux is built (1.4 M identifiers cost more to hash than 100 000 rows to read).
+/// A row whose logement is unknown is rejected; so is, instead of its first reason, a row
+/// rejected in the first stage whose identifier is unknown too (`a_verifier`: index of its reject
+/// and its identifier): the logement comes first, as its column. Then the warnings that need the
+/// logement: identifier without its leading zeros, party without rights on the logement's
+/// convention, logement hors assiette.
+fn resoudre(
+    lus: Vec<Lu>,
+    a_verifier: &[(usize, String)],
+    rejets: &mut Vec<Rejet>,
+    avertissements: &mut Vec<Avertissement>,
+    reference: &Reference,
+) -> Vec<Mouvement> {
+    let ds = reference.etat;
+    let voulus = lus.iter().map(|l| l.rpls.as_str()).chain(a_verifier.iter().map(|r| r.1.as_str()));
+    let mut trouves: FxHashMap<&str, u32> = voulus.map(|r| (r, AUCUN)).collect();
+    chercher(ds, &mut trouves, |r| Some(r));
+    // Identifiers typed as numbers by a spreadsheet lost their leading zeros: the misses made of
+    // digits only are looked for among the état's all-digit identifiers without their zeros.
+    let chiffres = |r: &str| !r.is_empty() && r.bytes().all(|b| b.is_ascii_digit());
+    let mut sans_zeros: FxHashMap<&str, u32> = trouves
+        .iter()
+        .filter(|(r, i)| **i == AUCUN && chiffres(r))
+        .map(|(r, _)| (r.trim_start_matches('0'), AUCUN))
+        .collect();
+    if !sans_zeros.is_empty() {
+        chercher(ds, &mut sans_zeros, |r| {
+            (r.starts_with('0') && chiffres(r)).then(|| r.trim_start_matches('0'))
+        });
+    }
+    let logement = |r: &str| match trouves.get(r) {
+        Some(&i) if i != AUCUN => Some((i, false)),
+        _ if chiffres(r) => sans_zeros
+            .get(r.trim_start_matches('0'))
+            .filter(|&&i| i != AUCUN)
+            .map(|&i| (i, true)),
+        _ => None,
+    };
+    let inconnu = |r: &str| format!("logement « {r} » absent de l'état des lieux");
+    for (k, r) in a_verifier {
+        if logement(r).is_none() {
+            rejets[*k].colonne = Champ::Rpls.nom().into();
+            rejets[*k].motif = inconnu(r);
+        }
+    }
+    let places: Vec<Option<(u32, bool)>> = lus.iter().map(|l| logement(&l.rpls)).collect();
+    let mut mouvements = Vec::with_capacity(lus.len());
+    for (Lu { mut m, rpls, avertir, nom_reserve }, place) in lus.into_iter().zip(places) {
+        let ligne = m.ligne as u64;
+        let Some((i, sans)) = place else {
+            rejets.push(Rejet { ligne, colonne: Champ::Rpls.nom().into(), motif: inconnu(&rpls) });
+            continue;
+        };
+        m.logement = i;
+        let mut avertir_ici = |c: Champ, motif: String| {
+            avertissements.push(Rejet { ligne, colonne: c.nom().into(), motif })
+        };
+        for (c, motif) in avertir {
+            avertir_ici(c, motif);
+        }
+        if sans {
+            avertir_ici(
+                Champ::Rpls,
+                format!(
+                    "identifiant « {rpls} » lu comme « {} » (zéros initiaux perdus, par un tableur ?)",
+                    ds.rpls.get(i as usize)
+                ),
+            );
+        }
+        let perimetre = ds.cellules[ds.cellule[i as usize] as usize].perimetre;
+        if nom_reserve && !reference.conventions.contains(&(perimetre, m.reservataire.as_str())) {
+            let per = &ds.perimetres[perimetre as usize];
+            avertir_ici(
+                Champ::Reservataire,
+                format!(
+                    "« {} » n'a pas de réservation dans l'état des lieux sur la convention de ce logement ({}, département {}) : vérifier",
+                    m.reservataire, ds.bailleurs[per.bailleur as usize], per.departement
+                ),
+            );
+        }
+        let motif = ds.motif[i as usize];
+        if motif != 0 && m.hors_flux.is_none() {
+            avertir_ici(
+                Champ::HorsFlux,
+                format!(
+                    "logement hors assiette dans l'état des lieux ({}) : sa vacance n'appartient pas au flux ; indiquer le motif hors flux ?",
+                    Motif::TOUS[motif as usize - 1].code()
+                ),
+            );
+        }
+        mouvements.push(m);
+    }
+    mouvements
+}
+
+/// One pass over the identifiers of `ds`: each wanted key (`cle` of an identifier) gets the first
+/// logement that has it. The logements of a row with `nb` > 1 share its identifier: repeats are
+/// skipped cheaply.
+fn chercher<'e>(
+    ds: &'e Dataset,
+    voulus: &mut FxHashMap<&str, u32>,
+    cle: impl Fn(&'e str) -> Option<&'e str>,
+) {
+    let mut precedent = None;
+    let mut reste = voulus.len();
+    for i in 0..ds.len() {
+        let r = ds.rpls.get(i);
+        if precedent == Some(r) {
+            continue;
+        }
+        precedent = Some(r);
+        if let Some(v) = cle(r).and_then(|k| voulus.get_mut(k)) {
+            if *v == AUCUN {
+                *v = i as u32;
+                reste -= 1;
+                if reste == 0 {
+                    return;
+                }
+            }
+        }
+    }
+}
+
 /// A date as messages write it.
 fn jour(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
@@ -411,14 +552,10 @@ enum Partie {
     Nom(u32),
 }
 
-/// What the rows are checked against, built once from the état des lieux.
+/// What the rows are checked against, built once from the état des lieux: its réservataire
+/// names and conventions (identifiers are resolved afterwards, see [`resoudre`]).
 struct Reference<'e> {
     etat: &'e Dataset,
-    /// `rpls` → first logement with it.
-    rpls: FxHashMap<&'e str, u32>,
-    /// All-digit identifiers without their leading zeros (built at the first miss: a spreadsheet
-    /// that typed `00012345` as a number).
-    sans_zeros: OnceLock<FxHashMap<&'e str, u32>>,
     /// Exact réservataire name → party.
     noms: FxHashMap<&'e str, Partie>,
     /// Folded name → the names that fold to it.
@@ -430,16 +567,6 @@ struct Reference<'e> {
 
 impl<'e> Reference<'e> {
     fn new(etat: &'e Dataset) -> Reference<'e> {
-        let mut rpls = FxHashMap::with_capacity_and_hasher(etat.len(), Default::default());
-        let mut precedent = None;
-        for i in 0..etat.len() {
-            let r = etat.rpls.get(i);
-            // The logements of a row with `nb` > 1 share its identifier: skip the repeats cheaply.
-            if precedent != Some(r) {
-                rpls.entry(r).or_insert(i as u32);
-                precedent = Some(r);
-            }
-        }
         let mut noms = FxHashMap::default();
         let mut plies: FxHashMap<String, Vec<&str>> = FxHashMap::default();
         for (k, r) in etat.reservataires.iter().enumerate() {
@@ -461,33 +588,10 @@ impl<'e> Reference<'e> {
             .collect();
         Reference {
             etat,
-            rpls,
-            sans_zeros: OnceLock::new(),
             noms,
             plies,
             conventions,
         }
-    }
-
-    /// The logement of an identifier, and whether it was found only without leading zeros.
-    fn logement(&self, rpls: &str) -> Option<(u32, bool)> {
-        if let Some(&i) = self.rpls.get(rpls) {
-            return Some((i, false));
-        }
-        if rpls.is_empty() || !rpls.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        let sans = self.sans_zeros.get_or_init(|| {
-            let mut m = FxHashMap::default();
-            for (&r, &i) in &self.rpls {
-                if r.starts_with('0') && r.bytes().all(|b| b.is_ascii_digit()) {
-                    let court = r.trim_start_matches('0');
-                    m.entry(court).and_modify(|j: &mut u32| *j = (*j).min(i)).or_insert(i);
-                }
-            }
-            m
-        });
-        sans.get(rpls.trim_start_matches('0')).map(|&i| (i, true))
     }
 
     /// The party of a `reservataire` cell: `Ok(None)` for the bailleur (empty), else its name
@@ -549,9 +653,24 @@ struct Morceau<'r, 'e> {
     map: Option<Correspondance>,
     nb_colonnes: usize,
     lues: usize,
-    mouvements: Vec<Mouvement>,
+    /// Rows kept so far, their logement still to find.
+    lus: Vec<Lu>,
     rejets: Vec<Rejet>,
+    /// Rejects whose row's identifier is still to check: index in `rejets`, identifier.
+    a_verifier: Vec<(usize, String)>,
     avertissements: Vec<Avertissement>,
+}
+
+/// A row read, its logement still to find ([`resoudre`]).
+struct Lu {
+    /// `logement` not set yet.
+    m: Mouvement,
+    rpls: String,
+    /// The row's warnings (kept if the row is).
+    avertir: Vec<(Champ, String)>,
+    /// Whether the party is a réservataire of the état des lieux (not the État, not the
+    /// bailleur): its rights on the logement's convention are checked.
+    nom_reserve: bool,
 }
 
 impl<'r, 'e> Morceau<'r, 'e> {
@@ -561,8 +680,9 @@ impl<'r, 'e> Morceau<'r, 'e> {
             map,
             nb_colonnes: 0,
             lues: 0,
-            mouvements: Vec::new(),
+            lus: Vec::new(),
             rejets: Vec::new(),
+            a_verifier: Vec::new(),
             avertissements: Vec::new(),
         }
     }
@@ -573,7 +693,7 @@ impl<'r, 'e> Morceau<'r, 'e> {
             .iter_mut()
             .chain(self.avertissements.iter_mut())
             .for_each(|r| r.ligne += avant);
-        self.mouvements.iter_mut().for_each(|m| m.ligne += avant as u32);
+        self.lus.iter_mut().for_each(|l| l.m.ligne += avant as u32);
     }
 }
 
@@ -582,22 +702,10 @@ impl Destination for Morceau<'_, '_> {
         self.lues += 1;
         let map = self.map.as_ref().expect("en-tête lu avant les lignes");
         let mut avertir = Vec::new();
-        match convertir(
-            ligne,
-            rec,
-            map,
-            self.nb_colonnes,
-            self.reference,
-            &mut avertir,
-        ) {
-            Ok(m) => {
-                self.mouvements.push(m);
-                self.avertissements
-                    .extend(avertir.into_iter().map(|(c, motif): (Champ, String)| Rejet {
-                        ligne,
-                        colonne: c.nom().into(),
-                        motif,
-                    }));
+        match convertir(ligne, rec, map, self.nb_colonnes, self.reference, &mut avertir) {
+            Ok((m, nom_reserve)) => {
+                let rpls = map.colonne(Champ::Rpls).and_then(|i| rec.get(i)).unwrap_or("");
+                self.lus.push(Lu { m, rpls: rpls.trim().to_owned(), avertir, nom_reserve });
             }
             Err(Refus::Ignoree) => self.lues -= 1,
             Err(Refus::Rejet(c, motif)) => self.rejets.push(Rejet {
@@ -605,6 +713,17 @@ impl Destination for Morceau<'_, '_> {
                 colonne: c.into(),
                 motif,
             }),
+            Err(Refus::Valeur(c, motif)) => {
+                let rpls = map.colonne(Champ::Rpls).and_then(|i| rec.get(i)).unwrap_or("").trim();
+                if c != Champ::Rpls && !rpls.is_empty() {
+                    self.a_verifier.push((self.rejets.len(), rpls.to_owned()));
+                }
+                self.rejets.push(Rejet {
+                    ligne,
+                    colonne: c.nom().into(),
+                    motif,
+                })
+            }
         }
     }
     fn illisible(&mut self, ligne: u64, motif: String) {
@@ -639,12 +758,15 @@ impl Destination for Morceau<'_, '_> {
 enum Refus {
     /// Not data, not counted: the template's notice line, a row of blank cells.
     Ignoree,
-    /// Rejected: column and French reason.
+    /// Rejected as a record (column count, damaged cell): column and French reason.
     Rejet(&'static str, String),
+    /// Rejected for a value: field and French reason. When the field is not `rpls`, an unknown
+    /// identifier is reported instead (checked in [`resoudre`]).
+    Valeur(Champ, String),
 }
 
 fn rejet(c: Champ, motif: String) -> Refus {
-    Refus::Rejet(c.nom(), motif)
+    Refus::Valeur(c, motif)
 }
 
 /// One record → one mouvement, or why not. `avertir` collects the row's warnings.
@@ -655,7 +777,7 @@ fn convertir(
     nb_colonnes: usize,
     reference: &Reference,
     avertir: &mut Vec<(Champ, String)>,
-) -> Result<Mouvement, Refus> {
+) -> Result<(Mouvement, bool), Refus> {
     if rec.len() < nb_colonnes || rec.iter().skip(nb_colonnes).any(|c| !c.trim().is_empty()) {
         if rec.iter().all(|c| c.trim().is_empty()) {
             return Err(Refus::Ignoree);
@@ -674,7 +796,7 @@ fn convertir(
         if let Some(c) = Champ::TOUS.into_iter().find(|&c| champ(c).len() > LONGUEUR_MAX) {
             let n = crate::format::integer(champ(c).chars().count() as i64);
             let max = crate::format::integer(LONGUEUR_MAX as i64);
-            return Err(rejet(c, format!("valeur de {n} caractères ({max} au plus) : fichier endommagé ou guillemet non fermé ?")));
+            return Err(Refus::Rejet(c.nom(), format!("valeur de {n} caractères ({max} au plus) : fichier endommagé ou guillemet non fermé ?")));
         }
     }
     // A spreadsheet error value (#N/A…) is never data: it rejects the row where the value
@@ -702,44 +824,18 @@ fn convertir(
     if rpls.is_empty() {
         return Err(rejet(Champ::Rpls, "identifiant RPLS vide".into()));
     }
-    let (logement, sans_zeros) = reference.logement(rpls).ok_or_else(|| {
-        rejet(Champ::Rpls, format!("logement « {rpls} » absent de l'état des lieux"))
-    })?;
-    if sans_zeros {
-        avertir.push((
-            Champ::Rpls,
-            format!(
-                "identifiant « {rpls} » lu comme « {} » (zéros initiaux perdus, par un tableur ?)",
-                reference.etat.rpls.get(logement as usize)
-            ),
-        ));
-    }
-
     let date = |c: Champ| date_du_jour(champ(c)).map_err(|m| rejet(c, m));
     let date_liberation = date(Champ::DateLiberation)?;
     let date_orientation = date(Champ::DateOrientation)?
         .ok_or_else(|| rejet(Champ::DateOrientation, "date d'orientation vide".into()))?;
 
-    let reservataire = match reference.partie(champ(Champ::Reservataire)) {
-        Ok(None) => String::new(),
+    let (reservataire, nom_reserve) = match reference.partie(champ(Champ::Reservataire)) {
+        Ok(None) => (String::new(), false),
         Ok(Some((p, note))) => {
             if let Some(n) = note {
                 avertir.push((Champ::Reservataire, n));
             }
-            let nom = reference.nom(p);
-            let ds = reference.etat;
-            let perimetre = ds.cellules[ds.cellule[logement as usize] as usize].perimetre;
-            if matches!(p, Partie::Nom(_)) && !reference.conventions.contains(&(perimetre, nom)) {
-                let per = &ds.perimetres[perimetre as usize];
-                avertir.push((
-                    Champ::Reservataire,
-                    format!(
-                        "« {nom} » n'a pas de réservation dans l'état des lieux sur la convention de ce logement ({}, département {}) : vérifier",
-                        ds.bailleurs[per.bailleur as usize], per.departement
-                    ),
-                ));
-            }
-            nom.to_owned()
+            (reference.nom(p).to_owned(), matches!(p, Partie::Nom(_)))
         }
         Err(m) => return Err(rejet(Champ::Reservataire, m)),
     };
@@ -833,18 +929,8 @@ fn convertir(
         }
     }
 
-    let motif = reference.etat.motif[logement as usize];
-    if motif != 0 && hors_flux.is_none() {
-        avertir.push((
-            Champ::HorsFlux,
-            format!(
-                "logement hors assiette dans l'état des lieux ({}) : sa vacance n'appartient pas au flux ; indiquer le motif hors flux ?",
-                Motif::TOUS[motif as usize - 1].code()
-            ),
-        ));
-    }
-    Ok(Mouvement {
-        logement,
+    let m = Mouvement {
+        logement: AUCUN,
         ligne: ligne as u32,
         date_liberation,
         date_orientation,
@@ -855,7 +941,8 @@ fn convertir(
         hors_flux,
         quartile,
         prioritaire,
-    })
+    };
+    Ok((m, nom_reserve))
 }
 
 /// A date of a mouvement: JJ/MM/AAAA (also `-` or `.`) or AAAA-MM-JJ (a time part is ignored),
@@ -996,6 +1083,12 @@ mod tests {
             (Some(1), Some(2)),
             "« orientation » : la date d'abord, puis la partie"
         );
+        let m = detecter(["rpls", "réservataire", "orientation", "date d'orientation", "issue"]);
+        assert_eq!(
+            (m.colonne(Champ::DateOrientation), m.colonne(Champ::Reservataire)),
+            (Some(3), Some(1)),
+            "« orientation » ne prend rien aux autres en-têtes"
+        );
         assert_eq!(detecter(["rpls", "issue"]).manquants(), [Champ::DateOrientation]);
     }
 
@@ -1084,9 +1177,6 @@ mod tests {
             "réservataire « ville de montreuil » ambigu : « Ville de Montreuil » ou « VILLE DE MONTREUIL » dans l'état des lieux"
         );
         assert!(nom("Mairie de Lyon").unwrap_err().contains("inconnu de l'état des lieux"));
-        assert_eq!(r.logement("R3"), Some((2, false)));
-        assert_eq!(r.logement("1234"), Some((5, true)), "zéros initiaux perdus");
-        assert_eq!(r.logement("R9"), None);
     }
 
     #[test]
@@ -1127,6 +1217,29 @@ mod tests {
             "logement « R1 » déjà orienté le 05/01/2026 (ligne 2) : une seule orientation par logement et par jour"
         );
         assert!(imp.avertissements.is_empty(), "l'avertissement du quartile part avec sa ligne");
+    }
+
+    /// One reject per row: an unknown logement wins over the row's other faults, as its column
+    /// comes first; a damaged record keeps its own reason.
+    #[test]
+    fn an_unknown_logement_is_the_reason_given_first() {
+        let imp = lire_texte(&format!(
+            "{ENTETE}R9;;31/02/2026;;;bail_signe;;;;\n\
+             R1;;31/02/2026;;;bail_signe;;;;\n\
+             R9;;05/01/2026;Inconnu;;;;;;\n\
+             R9;;05/01/2026;;;en_cours;;;;;x\n"
+        ));
+        let r: Vec<(u64, &str, &str)> =
+            imp.rejets.iter().map(|r| (r.ligne, r.colonne.as_str(), r.motif.as_str())).collect();
+        assert_eq!(
+            r,
+            [
+                (2, "rpls", "logement « R9 » absent de l'état des lieux"),
+                (3, "date_orientation", "date « 31/02/2026 » inexistante : le mois 02/2026 n'a pas de jour 31"),
+                (4, "rpls", "logement « R9 » absent de l'état des lieux"),
+                (5, "", "nombre de colonnes incorrect (11 au lieu de 10)"),
+            ]
+        );
     }
 
     /// A large file read in 1, 2, 3 and 7 parallel chunks gives the same import.
