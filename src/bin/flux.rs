@@ -3,6 +3,7 @@
 //! ```text
 //! flux INPUT.(csv|xlsx|ods) [--feuille NOM] [--parametres PARAMS.json] --sortie DIR
 //! flux generer --logements N --bailleurs B --graine S --sortie FILE.csv
+//! flux generer mouvements --etat ETAT.(csv|xlsx|ods) --annee AAAA --graine S --sortie FILE.csv
 //! ```
 //! Exit status 0 on success, 2 on unreadable input or invalid parameters (French message on stderr).
 
@@ -13,7 +14,7 @@ use gestion_flux::domain::{calculer_avec, Parametres};
 use gestion_flux::geo::Geographie;
 use gestion_flux::{export, generate, import};
 
-const USAGE: &str = "usage : flux FICHIER.(csv|xlsx|ods) [--feuille NOM] [--parametres PARAMETRES.json] --sortie REPERTOIRE\n        flux generer --logements N --bailleurs B --graine S --sortie FICHIER.csv";
+const USAGE: &str = "usage : flux FICHIER.(csv|xlsx|ods) [--feuille NOM] [--parametres PARAMETRES.json] --sortie REPERTOIRE\n        flux generer --logements N --bailleurs B --graine S --sortie FICHIER.csv\n        flux generer mouvements --etat ETAT.(csv|xlsx|ods) [--feuille NOM] --annee AAAA --graine S --sortie FICHIER.csv";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -174,6 +175,9 @@ fn convertir(args: &[String]) -> Result<(), String> {
 }
 
 fn generer(args: &[String]) -> Result<(), String> {
+    if args.first().map(String::as_str) == Some("mouvements") {
+        return generer_mouvements(&args[1..]);
+    }
     let (pos, opts) = options(args, &["logements", "bailleurs", "graine", "sortie"])?;
     if !pos.is_empty() {
         return Err(format!("argument inattendu {}\n{USAGE}", pos[0]));
@@ -194,6 +198,48 @@ fn generer(args: &[String]) -> Result<(), String> {
     generate::generer(&mut w, n as usize, b as usize, graine)
         .map_err(|e| format!("{chemin} : {e}"))?;
     std::io::Write::flush(&mut w).map_err(|e| format!("{chemin} : {e}"))?;
+    Ok(())
+}
+
+/// `generer mouvements`: a seeded year of mouvements (SPEC §7) for an état des lieux.
+fn generer_mouvements(args: &[String]) -> Result<(), String> {
+    let (pos, opts) = options(args, &["etat", "feuille", "annee", "graine", "sortie"])?;
+    if !pos.is_empty() {
+        return Err(format!("argument inattendu {}\n{USAGE}", pos[0]));
+    }
+    let etat = obligatoire(&opts, "etat")?;
+    let annee: i32 = obligatoire(&opts, "annee")?
+        .parse()
+        .ok()
+        .filter(|a| (1900..=2200).contains(a))
+        .ok_or("--annee attend une année (AAAA)")?;
+    let graine: u64 = obligatoire(&opts, "graine")?
+        .parse()
+        .map_err(|_| "--graine attend un entier positif".to_owned())?;
+    let chemin = obligatoire(&opts, "sortie")?;
+    let octets = std::fs::read(etat).map_err(|e| format!("{etat} illisible : {e}"))?;
+    let lecture = import::OptionsLecture {
+        feuille: option(&opts, "feuille").map(str::to_owned),
+        correspondance: None,
+    };
+    let import = import::lire(&octets, &lecture).map_err(|e| format!("{etat} : {e}"))?;
+    let mouvements = generate::mouvements::mouvements(&import.dataset, annee, graine);
+    let fichier = std::fs::File::create(chemin).map_err(|e| format!("{chemin} : {e}"))?;
+    let mut w = std::io::BufWriter::new(fichier);
+    generate::mouvements::ecrire(&mut w, &import.dataset, &mouvements)
+        .and_then(|()| std::io::Write::flush(&mut w))
+        .map_err(|e| format!("{chemin} : {e}"))?;
+    let par_issue: Vec<String> = gestion_flux::domain::suivi::Issue::TOUTES
+        .iter()
+        .map(|i| format!("{} {}", mouvements.iter().filter(|m| m.issue == *i).count(), i.code()))
+        .collect();
+    eprintln!(
+        "flux : {} mouvements {annee} pour {} logements ({}, dont {} hors flux) → {chemin}",
+        mouvements.len(),
+        import.dataset.len(),
+        par_issue.join(", "),
+        mouvements.iter().filter(|m| m.hors_flux.is_some()).count(),
+    );
     Ok(())
 }
 

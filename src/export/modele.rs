@@ -1,4 +1,5 @@
-//! The downloadable template (modèle) of an état des lieux, in CSV and XLSX: the canonical headers
+//! The downloadable templates (modèles) of an état des lieux and of the mouvements of a year
+//! (SPEC §7, at the end of this file), in CSV and XLSX. The état des lieux one: the canonical headers
 //! of SPEC §2, one notice line explaining each column (content, accepted values, synonyms), and a
 //! few example rows. It is itself a valid input: [`crate::import::lire`] skips the notice line
 //! (its `rpls` cell starts with [`crate::import::MARQUE_NOTICE`]) without counting it, and reads
@@ -196,6 +197,143 @@ fn cellule(
     Ok(())
 }
 
+// ─── The mouvements template (SPEC §7 input 2) ───────────────────────────────────────────────
+
+use crate::import::mouvements::Champ as ChampMvt;
+
+/// Notice of each column of the mouvements template, in the order of [`ChampMvt::TOUS`]. The
+/// `rpls` one starts with [`crate::import::MARQUE_NOTICE`]; "Synonymes :" lists headers the reader
+/// recognises (checked by a test).
+const NOTICES_MOUVEMENTS: [&str; ChampMvt::N] = [
+    "Notice : identifiant RPLS du logement, tel qu'il figure dans l'état des lieux, obligatoire (un identifiant inconnu rejette la ligne). Une ligne par orientation : un logement orienté deux fois dans l'année a deux lignes (cette ligne de notice est ignorée à la lecture, vous pouvez la garder). Synonymes : IDENT_REP, identifiant RPLS, num_rpls, logement.",
+    "Date à laquelle le logement s'est libéré, facultative : JJ/MM/AAAA ou AAAA-MM-JJ ; au plus tard la date d'orientation. Synonymes : date de libération, date de vacance.",
+    "Date à laquelle le bailleur a orienté le logement vers une partie, obligatoire ; pour une attribution directe par le bailleur, la date du bail. Un logement n'est orienté qu'une fois par jour. Synonymes : date d'orientation, orientation, date de mise à disposition.",
+    "Partie vers qui le logement est orienté : le nom d'un réservataire de l'état des lieux, Etat - prioritaires ou Etat - agents ; vide = le contingent propre du bailleur. Un nom inconnu rejette la ligne. Synonymes : contingent, nom du réservataire, orienté vers.",
+    "Date à laquelle le réservataire a proposé des candidats, facultative ; au plus tôt la date d'orientation. Synonymes : date de désignation, désignation.",
+    "Issue de l'orientation, obligatoire : bail_signe, refus_menage (les ménages proposés ont refusé), refus_caleol (la commission a refusé), non_designe (aucun candidat dans le délai) ou en_cours ; « bail signé », « refus CALEOL », « non désigné »… acceptés. Synonymes : résultat, statut.",
+    "Date de signature du bail : obligatoire avec bail_signe, ignorée (avec un avertissement) pour une autre issue ; au plus tôt les dates d'orientation et de désignation. Synonymes : date de bail, date de signature du bail.",
+    "Vide = attribution dans le flux ; sinon le motif d'une attribution hors flux : renouvellement_urbain, orcod, lhi, vente, mutation, defense, securite_interieure, sante ou autre. Synonymes : motif hors flux, attribution hors flux.",
+    "Quartile de ressources du ménage, 1 à 4, facultatif (indicateurs de l'article L. 441-1) ; une autre valeur est ignorée avec un avertissement. Synonymes : quartile de ressources.",
+    "Ménage reconnu prioritaire (DALO, article L. 441-1) : oui / non, facultatif. Synonymes : ménage prioritaire, DALO.",
+];
+
+/// Example rows of the mouvements template, on the logements and réservataires of the état des
+/// lieux template's examples: a lease after a réservataire's designation, a CALEOL refusal then
+/// the bailleur's own attribution, no designation then the bailleur's attribution, a mutation
+/// outside the flux.
+#[rustfmt::skip]
+const EXEMPLES_MOUVEMENTS: [[&str; ChampMvt::N]; 6] = [
+    ["75000000001", "02/01/2026", "05/01/2026", "Action Logement Services", "20/01/2026", "bail_signe", "15/02/2026", "", "2", "non"],
+    ["75000000002", "10/02/2026", "12/02/2026", "Etat - prioritaires", "02/03/2026", "refus_caleol", "", "", "", ""],
+    ["75000000002", "10/02/2026", "20/03/2026", "", "", "bail_signe", "20/03/2026", "", "1", "oui"],
+    ["75000000003", "01/04/2026", "03/04/2026", "Ville de Paris", "", "non_designe", "", "", "", ""],
+    ["75000000003", "01/04/2026", "15/05/2026", "", "", "bail_signe", "15/05/2026", "", "4", "non"],
+    ["75000000005", "15/05/2026", "01/06/2026", "", "", "bail_signe", "01/06/2026", "mutation", "3", "non"],
+];
+
+/// The notice of a mouvements field (tests, documentation).
+pub fn notice_mouvements(champ: ChampMvt) -> &'static str {
+    NOTICES_MOUVEMENTS[champ as usize]
+}
+
+/// The mouvements template as a French CSV (`;`, UTF-8 with BOM, CRLF: SPEC §5).
+pub fn modele_mouvements_csv() -> Vec<u8> {
+    let mut c = CsvFr::new();
+    c.entetes(ChampMvt::TOUS.iter().map(|c| c.nom()));
+    for ligne in std::iter::once(&NOTICES_MOUVEMENTS).chain(&EXEMPLES_MOUVEMENTS) {
+        ligne.iter().for_each(|v| {
+            c.texte(v);
+        });
+        c.fin();
+    }
+    c.octets()
+}
+
+/// The mouvements template as an XLSX workbook, styled like the état des lieux one: bold frozen
+/// headers, the notice line in italics, real dates, a number for the quartile, text columns for
+/// identifiers and codes, drop-down lists (warning style) for `issue`, `hors_flux`, `quartile`,
+/// `prioritaire`.
+pub fn modele_mouvements_xlsx() -> Vec<u8> {
+    classeur_mouvements()
+        .and_then(|mut w| w.save_to_buffer())
+        .expect("le modèle XLSX des mouvements est un classeur constant")
+}
+
+#[rustfmt::skip]
+fn liste_mouvements(champ: ChampMvt) -> Option<&'static [&'static str]> {
+    Some(match champ {
+        ChampMvt::Issue => &["bail_signe", "refus_menage", "refus_caleol", "non_designe", "en_cours"],
+        ChampMvt::HorsFlux => &[
+            "renouvellement_urbain", "orcod", "lhi", "vente", "mutation", "defense",
+            "securite_interieure", "sante", "autre",
+        ],
+        ChampMvt::Quartile => &["1", "2", "3", "4"],
+        ChampMvt::Prioritaire => &["oui", "non"],
+        _ => return None,
+    })
+}
+
+fn classeur_mouvements() -> Result<Workbook, XlsxError> {
+    let mut w = Workbook::new();
+    let date = ExcelDateTime::from_ymd(2026, 1, 1)?;
+    w.set_properties(
+        &DocProperties::new()
+            .set_title("Modèle des mouvements de l'année — gestion en flux")
+            .set_creation_datetime(&date),
+    );
+    let f = w.add_worksheet();
+    f.set_name("Mouvements")?;
+    let entete = Format::new()
+        .set_bold()
+        .set_background_color(Color::RGB(0xE3E3FD))
+        .set_border(FormatBorder::Thin);
+    let notice = Format::new()
+        .set_italic()
+        .set_text_wrap()
+        .set_font_color(Color::RGB(0x3A3A3A))
+        .set_background_color(Color::RGB(0xF6F6F6));
+    let texte = Format::new().set_num_format("@");
+    let date_fr = Format::new().set_num_format("dd/mm/yyyy");
+    for (j, champ) in ChampMvt::TOUS.into_iter().enumerate() {
+        let j = j as u16;
+        let date = champ.nom().starts_with("date_");
+        f.set_column_width(j, if date { 16 } else { 22 })?;
+        f.write_string_with_format(0, j, champ.nom(), &entete)?;
+        f.write_string_with_format(1, j, NOTICES_MOUVEMENTS[champ as usize], &notice)?;
+        if date {
+            f.set_column_format(j, &date_fr)?;
+        } else if champ != ChampMvt::Quartile {
+            f.set_column_format(j, &texte)?;
+        }
+        for (i, ligne) in EXEMPLES_MOUVEMENTS.iter().enumerate() {
+            let (r, v) = (i as u32 + 2, ligne[champ as usize]);
+            match crate::import::mouvements::date_du_jour(v) {
+                _ if v.is_empty() => {}
+                Ok(Some(d)) if date => {
+                    use chrono::Datelike;
+                    let d = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+                    f.write_datetime_with_format(r, j, &d, &date_fr)?;
+                }
+                _ if champ == ChampMvt::Quartile => {
+                    f.write_number(r, j, v.parse::<f64>().expect("quartile d'exemple"))?;
+                }
+                _ => {
+                    f.write_string(r, j, v)?;
+                }
+            }
+        }
+        if let Some(codes) = liste_mouvements(champ) {
+            let v = DataValidation::new()
+                .allow_list_strings(codes)?
+                .set_error_style(DataValidationErrorStyle::Warning);
+            f.add_data_validation(2, j, 10_000, j, &v)?;
+        }
+    }
+    f.set_row_height(1, 120)?;
+    f.set_freeze_panes(1, 1)?;
+    Ok(w)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,5 +357,19 @@ mod tests {
             }
         }
         assert!(notice(Champ::Rpls).starts_with(crate::import::MARQUE_NOTICE));
+    }
+
+    /// The same for the mouvements template.
+    #[test]
+    fn mouvements_notice_synonyms_are_recognised() {
+        use crate::import::mouvements::detecter;
+        for champ in ChampMvt::TOUS {
+            let n = notice_mouvements(champ);
+            let (_, synonymes) = n.split_once("Synonymes : ").expect("synonymes");
+            for s in synonymes.trim_end_matches('.').split(", ") {
+                assert_eq!(detecter([s]).colonne(champ), Some(0), "{s} → {}", champ.nom());
+            }
+        }
+        assert!(notice_mouvements(ChampMvt::Rpls).starts_with(crate::import::MARQUE_NOTICE));
     }
 }

@@ -8,6 +8,8 @@
 
 use std::io::{self, Write};
 
+pub mod mouvements;
+
 const COMMUNES_IDF: &str = include_str!("communes_idf.csv");
 
 /// Départements of Île-de-France and their weight in the regional social parc (RPLS order of

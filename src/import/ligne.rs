@@ -180,7 +180,7 @@ impl Partiel {
 /// A spreadsheet error value (#N/A…) left in a cell. Inlined first-byte test: it runs on a few
 /// fields of every row.
 #[inline]
-fn erreur_tableur(v: &str) -> bool {
+pub(crate) fn erreur_tableur(v: &str) -> bool {
     #[cold]
     #[inline(never)]
     fn liste(v: &str) -> bool {

@@ -13,6 +13,7 @@ pub mod columns;
 pub mod csv;
 pub mod progressif;
 mod ligne;
+pub mod mouvements;
 pub mod tableur;
 pub mod values;
 
@@ -24,6 +25,7 @@ use serde::Serialize;
 
 use crate::domain::Dataset;
 use columns::{Champ, Correspondance};
+pub(crate) use ligne::erreur_tableur;
 use ligne::{Partiel, Tampons};
 pub use ligne::{LONGUEUR_MAX, MARQUE_NOTICE};
 pub use tableur::feuilles;
@@ -84,13 +86,34 @@ pub struct Import {
     pub feuilles: Vec<String>,
 }
 
-/// How to read a file: which sheet of a workbook, and a hand-made column mapping.
+/// How to read a file: which sheet of a workbook, and a hand-made column mapping. `C` is the
+/// mapping of the kind of file read: the état des lieux ([`Correspondance`], the default) or the
+/// mouvements ([`mouvements::Correspondance`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct OptionsLecture {
+pub struct OptionsLecture<C = Correspondance> {
     /// Sheet name (workbooks); `None` = the first sheet. Ignored for a CSV.
     pub feuille: Option<String>,
     /// Overrides the header detection.
-    pub correspondance: Option<Correspondance>,
+    pub correspondance: Option<C>,
+}
+
+/// What the readers feed, record after record, whatever the format: the état des lieux
+/// (`ligne::Partiel`) or the mouvements ([`mouvements`]). Each record is the row's cells as
+/// texts (a workbook's typed cells already written as a CSV would hold them).
+pub(crate) trait Destination {
+    /// One record, at file line `ligne` (its first line when it spans several).
+    fn ligne(&mut self, ligne: u64, rec: &StringRecord);
+    /// A record that could not even be split into cells: read and rejected.
+    fn illisible(&mut self, ligne: u64, motif: String);
+    fn avertir(&mut self, ligne: u64, colonne: &str, motif: String);
+    /// The header row of a workbook: checks the mapping (given, or detected from `entetes`) or
+    /// refuses the file. (A CSV header is read before its chunks, see [`LigneEntete`].)
+    fn entete(&mut self, entetes: &[String]) -> Result<(), ImportError>;
+    /// Name of the field read from column `j` (warnings about merged cells).
+    fn champ(&self, j: usize) -> Option<&'static str>;
+    /// Name of the field of column `j` when it holds dates: there a plain number of 5 digits or
+    /// more in a workbook is an Excel serial date that lost its format (read with a warning).
+    fn colonne_date(&self, j: usize) -> Option<&'static str>;
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -184,7 +207,7 @@ impl std::error::Error for ImportError {}
 pub fn lire(bytes: &[u8], options: &OptionsLecture) -> Result<Import, ImportError> {
     match tableur::format(bytes)? {
         Format::Csv => lire_en(bytes, options.correspondance.as_ref(), None),
-        format => tableur::lire(bytes, format, options),
+        format => tableur::lire_etat(bytes, format, options),
     }
 }
 
@@ -276,20 +299,20 @@ fn lire_texte(
     Ok(Some(entete.assembler(texte, partiels, encodage)))
 }
 
-/// The header line of a CSV: where the data starts, the separator, the headers and the mapping.
-struct Entete {
-    debut: usize,
-    sep: u8,
-    entetes: Vec<String>,
-    map: Correspondance,
+/// The header line of any CSV (état des lieux or mouvements): where the data starts, the
+/// separator and the headers.
+pub(crate) struct LigneEntete {
+    pub debut: usize,
+    pub sep: u8,
+    pub entetes: Vec<String>,
     /// Whether the data holds any quote: without any, no record can span lines (cheap line
     /// numbers, free cuts between chunks).
-    guillemets: bool,
+    pub guillemets: bool,
 }
 
-impl Entete {
+impl LigneEntete {
     /// `None` when the header line is not UTF-8.
-    fn lire(texte: &[u8], correspondance: Option<&Correspondance>) -> Result<Option<Entete>, ImportError> {
+    pub fn lire(texte: &[u8]) -> Result<Option<LigneEntete>, ImportError> {
         let debut = csv::fin_premiere_ligne(texte);
         if texte[..debut].iter().all(|b| b.is_ascii_whitespace()) {
             return Err(ImportError::Vide);
@@ -306,8 +329,48 @@ impl Entete {
             .iter()
             .map(|c| String::from_utf8_lossy(c).trim().to_owned())
             .collect();
-        let map = correspondance_verifiee(correspondance, &entetes)?;
         let guillemets = memchr::memchr(b'"', &texte[debut..]).is_some();
+        Ok(Some(LigneEntete { debut, sep, entetes, guillemets }))
+    }
+}
+
+/// The text of a CSV file as UTF-8, and its encoding: UTF-16 with BOM, UTF-8 with or without
+/// BOM, else Windows-1252; binary content refused. (The état des lieux reader does the same
+/// without a separate validation pass: see [`lire_en`].)
+pub(crate) fn texte_csv(bytes: &[u8]) -> Result<(Cow<'_, [u8]>, &'static str), ImportError> {
+    if let Some((texte, encodage)) = csv::utf16(bytes) {
+        return Ok((Cow::Owned(texte.into_bytes()), encodage));
+    }
+    let (texte, encodage) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(reste) => (reste, "UTF-8 (BOM)"),
+        None => (bytes, "UTF-8"),
+    };
+    if csv::binaire(texte) {
+        return Err(ImportError::Binaire);
+    }
+    if std::str::from_utf8(texte).is_ok() {
+        return Ok((Cow::Borrowed(texte), encodage));
+    }
+    let (decode, _, _) = encoding_rs::WINDOWS_1252.decode(texte);
+    Ok((Cow::Owned(decode.into_owned().into_bytes()), "Windows-1252"))
+}
+
+/// The header line of a CSV état des lieux and its mapping.
+struct Entete {
+    debut: usize,
+    sep: u8,
+    entetes: Vec<String>,
+    map: Correspondance,
+    guillemets: bool,
+}
+
+impl Entete {
+    /// `None` when the header line is not UTF-8.
+    fn lire(texte: &[u8], correspondance: Option<&Correspondance>) -> Result<Option<Entete>, ImportError> {
+        let Some(LigneEntete { debut, sep, entetes, guillemets }) = LigneEntete::lire(texte)? else {
+            return Ok(None);
+        };
+        let map = correspondance_verifiee(correspondance, &entetes)?;
         Ok(Some(Entete { debut, sep, entetes, map, guillemets }))
     }
 
@@ -450,39 +513,83 @@ fn lire_morceau(
     nb_colonnes: usize,
     guillemets: bool,
 ) -> Partiel {
-    let mut p = Partiel {
-        decalage,
-        ..Partiel::default()
+    let mut d = MorceauEtat {
+        p: Partiel {
+            decalage,
+            ..Partiel::default()
+        },
+        tampons: Tampons::default(),
+        map,
+        nb_colonnes,
     };
+    d.p.pas_utf8 = !parcourir_morceau(morceau, sep, guillemets, &mut d);
+    d.p.lignes_physiques = csv::lignes(morceau);
+    d.p
+}
+
+/// Feeds `d` with every record of a CSV chunk (no header; line numbers relative to its start,
+/// first line = 1): a record spanning several lines gets a warning, an unparsable one is
+/// rejected. `false` as soon as a record is not valid UTF-8 (the caller decodes the file as
+/// Windows-1252 and reads it again).
+pub(crate) fn parcourir_morceau(
+    morceau: &[u8],
+    sep: u8,
+    guillemets: bool,
+    d: &mut impl Destination,
+) -> bool {
     let mut lecteur = csv::lecteur(morceau, sep);
     let mut rec = StringRecord::new();
-    let mut tampons = Tampons::default();
     loop {
         let (ligne, derniere) = match lecteur.read_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => csv::etendue(morceau, lecteur.position(), &rec, guillemets),
-            Err(e) if matches!(e.kind(), ::csv::ErrorKind::Utf8 { .. }) => {
-                p.pas_utf8 = true;
-                return p;
-            }
+            Err(e) if matches!(e.kind(), ::csv::ErrorKind::Utf8 { .. }) => return false,
             Err(e) => {
-                p.illisible(lecteur.position().line(), format!("ligne illisible : {e}"));
+                d.illisible(lecteur.position().line(), format!("ligne illisible : {e}"));
                 continue;
             }
         };
         // A record ending after its first line holds a quoted line break: often an unclosed quote
         // that swallowed the next lines, which must not vanish silently.
         if derniere > ligne {
-            p.avertir(
+            d.avertir(
                 ligne,
                 "",
                 format!("enregistrement étalé sur {} lignes du fichier (retour à la ligne entre guillemets) : vérifiez qu'aucun guillemet n'est resté ouvert", derniere - ligne + 1),
             );
         }
-        p.ligne(ligne, &rec, &mut tampons, map, nb_colonnes);
+        d.ligne(ligne, &rec);
     }
-    p.lignes_physiques = csv::lignes(morceau);
-    p
+    true
+}
+
+/// One CSV chunk of an état des lieux being read.
+struct MorceauEtat<'m> {
+    p: Partiel,
+    tampons: Tampons,
+    map: &'m Correspondance,
+    nb_colonnes: usize,
+}
+
+impl Destination for MorceauEtat<'_> {
+    fn ligne(&mut self, ligne: u64, rec: &StringRecord) {
+        self.p.ligne(ligne, rec, &mut self.tampons, self.map, self.nb_colonnes);
+    }
+    fn illisible(&mut self, ligne: u64, motif: String) {
+        self.p.illisible(ligne, motif);
+    }
+    fn avertir(&mut self, ligne: u64, colonne: &str, motif: String) {
+        self.p.avertir(ligne, colonne, motif);
+    }
+    fn entete(&mut self, _: &[String]) -> Result<(), ImportError> {
+        Ok(())
+    }
+    fn champ(&self, j: usize) -> Option<&'static str> {
+        self.map.champ(j).map(Champ::nom)
+    }
+    fn colonne_date(&self, j: usize) -> Option<&'static str> {
+        (self.map.colonne(Champ::DateFin) == Some(j)).then(|| Champ::DateFin.nom())
+    }
 }
 
 /// Whether logement `i` is the first of its row (a row stands for `nb` consecutive logements of

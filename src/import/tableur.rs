@@ -28,7 +28,8 @@ use calamine::{
 use super::columns::{normaliser, Champ, Correspondance};
 use super::ligne::Tampons;
 use super::{
-    assembler, correspondance_verifiee, Format, Import, ImportError, OptionsLecture, Partiel,
+    assembler, correspondance_verifiee, Destination, Format, Import, ImportError, OptionsLecture,
+    Partiel,
 };
 
 type Source<'a> = Cursor<&'a [u8]>;
@@ -224,52 +225,120 @@ fn choisir(feuilles: &[(String, bool)], voulue: Option<&str>) -> Result<String, 
 const COLONNES_MAX: usize = 1024;
 
 /// Reads a workbook état des lieux (see the module documentation).
-pub(super) fn lire(
+pub(super) fn lire_etat(
     bytes: &[u8],
     format: Format,
     options: &OptionsLecture,
 ) -> Result<Import, ImportError> {
+    let mut etat = FeuilleEtat {
+        donnee: options.correspondance.as_ref(),
+        map: Correspondance::default(),
+        nb_colonnes: 0,
+        p: Partiel::default(),
+        tampons: Tampons::default(),
+    };
+    let f = parcourir(bytes, format, options.feuille.as_deref(), &mut etat)?;
+    let mut import = assembler(etat.p, etat.map, f.entetes, f.ligne_entete, f.format, f.format.nom());
+    import.feuille = Some(f.nom);
+    import.feuilles = f.feuilles;
+    Ok(import)
+}
+
+/// An état des lieux being read from a sheet.
+struct FeuilleEtat<'o> {
+    /// The mapping given by the user, if any.
+    donnee: Option<&'o Correspondance>,
+    /// The mapping used, once the header is read.
+    map: Correspondance,
+    nb_colonnes: usize,
+    p: Partiel,
+    tampons: Tampons,
+}
+
+impl Destination for FeuilleEtat<'_> {
+    fn ligne(&mut self, ligne: u64, rec: &StringRecord) {
+        self.p
+            .ligne(ligne, rec, &mut self.tampons, &self.map, self.nb_colonnes);
+    }
+    fn illisible(&mut self, ligne: u64, motif: String) {
+        self.p.illisible(ligne, motif);
+    }
+    fn avertir(&mut self, ligne: u64, colonne: &str, motif: String) {
+        self.p.avertir(ligne, colonne, motif);
+    }
+    fn entete(&mut self, entetes: &[String]) -> Result<(), ImportError> {
+        self.map = correspondance_verifiee(self.donnee, entetes)?;
+        self.nb_colonnes = entetes.len();
+        Ok(())
+    }
+    fn champ(&self, j: usize) -> Option<&'static str> {
+        self.map.champ(j).map(Champ::nom)
+    }
+    fn colonne_date(&self, j: usize) -> Option<&'static str> {
+        (self.map.colonne(Champ::DateFin) == Some(j)).then(|| Champ::DateFin.nom())
+    }
+}
+
+/// What [`parcourir`] found besides the rows it fed: the sheet read and its header.
+pub(crate) struct FeuilleLue {
+    pub format: Format,
+    /// The sheet read.
+    pub nom: String,
+    /// Every worksheet of the workbook, to offer a choice.
+    pub feuilles: Vec<String>,
+    /// Spreadsheet line of the header (1-based).
+    pub ligne_entete: u64,
+    pub entetes: Vec<String>,
+}
+
+/// Reads a sheet of a workbook (`feuille`, or the first visible one) into `d`: the first row
+/// holding a value is the header ([`Destination::entete`]), every later row with a value a
+/// record of texts (see the module documentation), numbered as the spreadsheet's rows.
+pub(crate) fn parcourir(
+    bytes: &[u8],
+    format: Format,
+    feuille: Option<&str>,
+    d: &mut impl Destination,
+) -> Result<FeuilleLue, ImportError> {
     let mut classeur = Classeur::ouvrir(bytes, format)?;
     let format = classeur.format();
     let feuilles = classeur.feuilles();
-    let feuille = choisir(&feuilles, options.feuille.as_deref()).map_err(|e| match e {
+    let nom = choisir(&feuilles, feuille).map_err(|e| match e {
         ImportError::ClasseurIllisible { detail, .. } => illisible(format, detail),
         e => e,
     })?;
     let mut lecture = Lecture {
-        options,
+        d,
         epoque_1904: classeur.epoque_1904(),
-        fusions: classeur.fusions(&feuille),
+        fusions: classeur.fusions(&nom),
         entete: None,
-        p: Partiel::default(),
         remplir: Vec::new(),
         rec: StringRecord::new(),
-        tampons: Tampons::default(),
         cellule: String::new(),
     };
-    classeur.parcourir(&feuille, |r, cellules| lecture.ligne(r, cellules))?;
-    let Some((ligne_entete, entetes, map)) = lecture.entete else {
-        return Err(ImportError::FeuilleVide { feuille });
+    classeur.parcourir(&nom, |r, cellules| lecture.ligne(r, cellules))?;
+    let Some((ligne_entete, entetes)) = lecture.entete else {
+        return Err(ImportError::FeuilleVide { feuille: nom });
     };
-    let ligne_entete = ligne_entete as u64 + 1;
-    let mut import = assembler(lecture.p, map, entetes, ligne_entete, format, format.nom());
-    import.feuille = Some(feuille);
-    import.feuilles = feuilles.into_iter().map(|(n, _)| n).collect();
-    Ok(import)
+    Ok(FeuilleLue {
+        format,
+        nom,
+        feuilles: feuilles.into_iter().map(|(n, _)| n).collect(),
+        ligne_entete: ligne_entete as u64 + 1,
+        entetes,
+    })
 }
 
 /// The reading of one sheet, row after row.
-struct Lecture<'o> {
-    options: &'o OptionsLecture,
+struct Lecture<'d, D> {
+    d: &'d mut D,
     epoque_1904: bool,
     fusions: Vec<Dimensions>,
-    /// Header row (0-based), header texts and mapping, once the first non-empty row is seen.
-    entete: Option<(u32, Vec<String>, Correspondance)>,
-    p: Partiel,
+    /// Header row (0-based) and header texts, once the first non-empty row is seen.
+    entete: Option<(u32, Vec<String>)>,
     /// Merged blocks met so far.
     remplir: Vec<Remplissage>,
     rec: StringRecord,
-    tampons: Tampons,
     cellule: String,
 }
 
@@ -282,7 +351,7 @@ struct Remplissage {
     texte: String,
 }
 
-impl Lecture<'_> {
+impl<D: Destination> Lecture<'_, D> {
     /// One row: the header if none was met yet, else a data row. Rows without any value are
     /// layout: skipped, not counted.
     fn ligne(&mut self, r: u32, cellules: &[DataRef]) -> Result<(), ImportError> {
@@ -291,7 +360,7 @@ impl Lecture<'_> {
             texte(c, self.epoque_1904, &mut self.cellule);
             self.cellule.trim().is_empty()
         });
-        let Some((entete, entetes, map)) = &self.entete else {
+        let Some((entete, entetes)) = &self.entete else {
             if vide {
                 return Ok(());
             }
@@ -302,29 +371,28 @@ impl Lecture<'_> {
                     self.cellule.trim().to_owned()
                 })
                 .collect();
-            let map = correspondance_verifiee(self.options.correspondance.as_ref(), &entetes)?;
-            self.entete = Some((r, entetes, map));
+            self.d.entete(&entetes)?;
+            self.entete = Some((r, entetes));
             return Ok(());
         };
-        let (entete, nb_colonnes, map) = (*entete, entetes.len(), map.clone());
-        self.retenir_fusions(r, entete, cellules, &map);
+        let (entete, nb_colonnes) = (*entete, entetes.len());
+        self.retenir_fusions(r, entete, cellules);
         if vide && !self.remplir.iter().any(|f| f.de < n && n <= f.a) {
             return Ok(());
         }
-        let col_date = map.colonne(Champ::DateFin);
         self.rec.clear();
         for j in 0..nb_colonnes {
             let c = cellules.get(j).unwrap_or(&DataRef::Empty);
-            match serie(c).filter(|_| col_date == Some(j)) {
-                Some(v) => {
+            match serie(c).and_then(|v| Some((v, self.d.colonne_date(j)?))) {
+                Some((v, champ)) => {
                     let (a, m, d, ..) =
                         ExcelDateTime::new(v, ExcelDateTimeType::DateTime, self.epoque_1904)
                             .to_ymd_hms_milli();
                     self.cellule.clear();
                     let _ = write!(self.cellule, "{a:04}-{m:02}-{d:02}");
-                    self.p.avertir(
+                    self.d.avertir(
                         n,
-                        Champ::DateFin.nom(),
+                        champ,
                         format!("nombre {v} lu comme une date du tableur : {d:02}/{m:02}/{a:04}"),
                     );
                 }
@@ -338,14 +406,13 @@ impl Lecture<'_> {
             self.rec
                 .push_field(rempli.map_or(self.cellule.as_str(), |f| f.texte.as_str()));
         }
-        self.p
-            .ligne(n, &self.rec, &mut self.tampons, &map, nb_colonnes);
+        self.d.ligne(n, &self.rec);
         Ok(())
     }
 
     /// Merged blocks whose top-left cell is on data row `r` and that span several rows: their
     /// value will fill the empty cells below (one warning per block, on a mapped column).
-    fn retenir_fusions(&mut self, r: u32, entete: u32, cellules: &[DataRef], map: &Correspondance) {
+    fn retenir_fusions(&mut self, r: u32, entete: u32, cellules: &[DataRef]) {
         for d in self
             .fusions
             .iter()
@@ -361,9 +428,9 @@ impl Lecture<'_> {
                 continue;
             }
             let (de, a) = (r as u64 + 1, d.end.0 as u64 + 1);
-            if let Some(champ) = map.champ(colonne) {
+            if let Some(champ) = self.d.champ(colonne) {
                 let motif = format!("cellule fusionnée sur les lignes {de} à {a} : sa valeur « {valeur} » vaut pour chacune");
-                self.p.avertir(de, champ.nom(), motif);
+                self.d.avertir(de, champ, motif);
             }
             self.remplir.push(Remplissage {
                 colonne,
