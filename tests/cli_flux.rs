@@ -251,3 +251,32 @@ fn unreadable_inputs_exit_2() {
     echoue(&[&corpus("vide.csv"), "--sortie", s], "le fichier est vide");
     echoue(&[&corpus("bom.csv"), "--feuille"], "valeur manquante après --feuille");
 }
+
+/// `flux suivi` (SPEC §7): the files of the spec, one workbook per réservataire, the same numbers
+/// as the engine, exit 2 on unreadable mouvements.
+#[test]
+fn suivi_writes_the_follow_up_files() {
+    let racine = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let etat = racine.join("public/demo/etat-des-lieux-demo.csv");
+    let mouvements = racine.join("public/demo/mouvements-demo.csv");
+    let dir = scratch("suivi");
+    let params = dir.join("p.json");
+    std::fs::write(&params, r#"{"date_conversion": "2026-01-01", "suivi": {"decompte": "bail"}}"#).unwrap();
+    let sortie = dir.join("sortie");
+    let out = flux(&["suivi", etat.to_str().unwrap(), mouvements.to_str().unwrap(), "--parametres", params.to_str().unwrap(), "--sortie", sortie.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let suivi = std::fs::read_to_string(sortie.join("suivi.csv")).unwrap();
+    assert!(suivi.starts_with("\u{feff}bailleur;departement;reservataire;categorie;annee;objectif;decomptes;en_attente;ecart;volume_restant\r\n"));
+    assert!(suivi.lines().skip(1).all(|l| l.split(';').nth(4) == Some("2026")));
+    let n1 = std::fs::read_to_string(sortie.join("objectifs_n1.csv")).unwrap();
+    assert!(n1.lines().skip(1).all(|l| l.split(';').nth(5) == Some("2027")), "{n1}");
+    assert!(sortie.join("bilan.xlsx").exists() && sortie.join("bilan-2026-etat-prioritaires-etat-prioritaires.xlsx").exists());
+    let rejets = std::fs::read_to_string(sortie.join("rejets.csv")).unwrap();
+    assert_eq!(rejets.lines().count(), 1, "the generated demo has no reject: {rejets}");
+    // Under `bail`, what counts are the signed leases in the flux.
+    let baux = std::fs::read_to_string(&mouvements).unwrap().lines().filter(|l| l.contains("bail_signe")).count();
+    let decomptes: u64 = suivi.lines().skip(1).map(|l| l.split(';').nth(6).unwrap().parse::<u64>().unwrap()).sum();
+    assert!(decomptes > 0 && decomptes as usize <= baux, "{decomptes} ≤ {baux}");
+    echoue(&["suivi", etat.to_str().unwrap(), "absent.csv", "--sortie", sortie.to_str().unwrap()], "absent.csv illisible");
+    echoue(&["suivi", etat.to_str().unwrap(), "--sortie", sortie.to_str().unwrap()], "au moins un fichier de mouvements");
+}

@@ -14,12 +14,13 @@ use gestion_flux::domain::{calculer_avec, Parametres};
 use gestion_flux::geo::Geographie;
 use gestion_flux::{export, generate, import};
 
-const USAGE: &str = "usage : flux FICHIER.(csv|xlsx|ods) [--feuille NOM] [--parametres PARAMETRES.json] --sortie REPERTOIRE\n        flux generer --logements N --bailleurs B --graine S --sortie FICHIER.csv\n        flux generer mouvements --etat ETAT.(csv|xlsx|ods) [--feuille NOM] --annee AAAA --graine S --sortie FICHIER.csv";
+const USAGE: &str = "usage : flux FICHIER.(csv|xlsx|ods) [--feuille NOM] [--parametres PARAMETRES.json] --sortie REPERTOIRE\n        flux generer --logements N --bailleurs B --graine S --sortie FICHIER.csv\n        flux generer mouvements --etat ETAT.(csv|xlsx|ods) [--feuille NOM] --annee AAAA --graine S --sortie FICHIER.csv\n        flux suivi ETAT MOUVEMENTS... [--feuille NOM] [--parametres PARAMETRES.json] --sortie REPERTOIRE";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let resultat = match args.first().map(String::as_str) {
         Some("generer") => generer(&args[1..]),
+        Some("suivi") => suivi(&args[1..]),
         Some("-h" | "--help" | "aide") => {
             println!("{USAGE}");
             Ok(())
@@ -66,18 +67,12 @@ fn obligatoire<'a>(opts: &[(&str, &'a str)], nom: &str) -> Result<&'a str, Strin
     option(opts, nom).ok_or_else(|| format!("option --{nom} obligatoire\n{USAGE}"))
 }
 
-fn convertir(args: &[String]) -> Result<(), String> {
-    let (pos, opts) = options(args, &["parametres", "sortie", "feuille"])?;
-    let [entree] = pos.as_slice() else {
-        return Err(format!("un seul fichier d'entrée attendu\n{USAGE}"));
-    };
-    let sortie = PathBuf::from(obligatoire(&opts, "sortie")?);
-    let parametres = match option(&opts, "parametres") {
+/// The parameters of `--parametres`, or the defaults; says which conversion date is used.
+fn lire_parametres(opts: &[(&str, &str)]) -> Result<Parametres, String> {
+    let parametres = match option(opts, "parametres") {
         Some(f) => {
-            let texte = std::fs::read_to_string(f)
-                .map_err(|e| format!("paramètres {f} illisibles : {e}"))?;
-            Parametres::depuis_json(&texte)
-                .map_err(|e| format!("paramètres {f} invalides : {e}"))?
+            let texte = std::fs::read_to_string(f).map_err(|e| format!("paramètres {f} illisibles : {e}"))?;
+            Parametres::depuis_json(&texte).map_err(|e| format!("paramètres {f} invalides : {e}"))?
         }
         None => Parametres::default(),
     };
@@ -91,6 +86,16 @@ fn convertir(args: &[String]) -> Result<(), String> {
     for a in &parametres.avertissements {
         eprintln!("flux : paramètres : {a}");
     }
+    Ok(parametres)
+}
+
+fn convertir(args: &[String]) -> Result<(), String> {
+    let (pos, opts) = options(args, &["parametres", "sortie", "feuille"])?;
+    let [entree] = pos.as_slice() else {
+        return Err(format!("un seul fichier d'entrée attendu\n{USAGE}"));
+    };
+    let sortie = PathBuf::from(obligatoire(&opts, "sortie")?);
+    let parametres = lire_parametres(&opts)?;
     let chrono = Chrono::new();
     let octets = std::fs::read(entree).map_err(|e| format!("{entree} illisible : {e}"))?;
     chrono.etape("lecture du fichier");
@@ -240,6 +245,69 @@ fn generer_mouvements(args: &[String]) -> Result<(), String> {
         par_issue.join(", "),
         mouvements.iter().filter(|m| m.hors_flux.is_some()).count(),
     );
+    Ok(())
+}
+
+/// `suivi` (SPEC §7): the follow-up of the conventions of ETAT over the years of MOUVEMENTS —
+/// `suivi.csv`, the bilan of the last year (`bilan.xlsx`, and one workbook per réservataire),
+/// `objectifs_n1.csv`, `rejets.csv` and `avertissements.csv` of the mouvements files.
+fn suivi(args: &[String]) -> Result<(), String> {
+    let (pos, opts) = options(args, &["parametres", "sortie", "feuille"])?;
+    let [etat, fichiers @ ..] = pos.as_slice() else {
+        return Err(format!("un état des lieux et au moins un fichier de mouvements attendus\n{USAGE}"));
+    };
+    if fichiers.is_empty() {
+        return Err(format!("au moins un fichier de mouvements attendu\n{USAGE}"));
+    }
+    let sortie = PathBuf::from(obligatoire(&opts, "sortie")?);
+    let parametres = lire_parametres(&opts)?;
+    let octets = std::fs::read(etat).map_err(|e| format!("{etat} illisible : {e}"))?;
+    let lecture = import::OptionsLecture { feuille: option(&opts, "feuille").map(str::to_owned), correspondance: None };
+    let import = import::lire(&octets, &lecture).map_err(|e| format!("{etat} : {e}"))?;
+    let geo = Geographie::officielle();
+    let resultats = calculer_avec(&import.dataset, &parametres, Some(geo));
+    let mut mouvements = Vec::new();
+    let (mut rejets, mut avertissements) = (Vec::new(), Vec::new());
+    for f in fichiers {
+        let octets = std::fs::read(f).map_err(|e| format!("{f} illisible : {e}"))?;
+        let lu = import::mouvements::lire(&octets, &import::mouvements::OptionsMouvements::default(), &import.dataset)
+            .map_err(|e| format!("{f} : {e}"))?;
+        eprintln!("flux : {f} : {} lignes lues, {} retenues, {} rejetées", lu.lignes_lues, lu.lignes_retenues, lu.rejets.len());
+        // With several files, each message says which one.
+        let nommer = |mut r: import::Rejet| {
+            if fichiers.len() > 1 {
+                r.motif = format!("{f} : {}", r.motif);
+            }
+            r
+        };
+        rejets.extend(lu.rejets.into_iter().map(nommer));
+        avertissements.extend(lu.avertissements.into_iter().map(nommer));
+        mouvements.extend(lu.mouvements);
+    }
+    let s = gestion_flux::domain::suivi::suivre(&import.dataset, &parametres, &resultats, &mouvements);
+    std::fs::create_dir_all(&sortie).map_err(|e| format!("répertoire {} impossible à créer : {e}", sortie.display()))?;
+    let ecrire = |nom: &str, octets: &[u8]| {
+        let chemin = sortie.join(nom);
+        std::fs::write(&chemin, octets).map_err(|e| format!("{} : {e}", chemin.display()))
+    };
+    ecrire("suivi.csv", &export::suivi::suivi_csv(&resultats, &s))?;
+    ecrire("rejets.csv", &export::rejets_csv(&rejets))?;
+    ecrire("avertissements.csv", &export::rejets_csv(&avertissements))?;
+    for a in &s.alertes {
+        eprintln!("flux : {}", a.message);
+    }
+    if let Some(&annee) = s.annees.last() {
+        let b = gestion_flux::domain::suivi::bilan::bilan(&import.dataset, &parametres, &resultats, &s, &mouvements, annee);
+        ecrire("bilan.xlsx", &export::classeur::ecrire_xlsx(&export::suivi::feuilles_bilan(&b)))?;
+        for (nom, categorie) in b.reservataires() {
+            let fichier = export::suivi::nom_classeur(annee, &nom, categorie.code());
+            ecrire(&fichier, &export::classeur::ecrire_xlsx(&export::suivi::feuilles_bilan(&b.de(&nom, categorie))))?;
+        }
+        ecrire("objectifs_n1.csv", &export::suivi::objectifs_n1_csv(&b))?;
+        eprintln!("flux : suivi {} ; bilan {annee} ({} réservataires) → {}", s.annees.iter().map(i32::to_string).collect::<Vec<_>>().join(", "), b.reservataires().len(), sortie.display());
+    } else {
+        eprintln!("flux : aucune année de mouvements à suivre → {}", sortie.display());
+    }
     Ok(())
 }
 
