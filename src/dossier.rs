@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::Parametres;
 use crate::import::columns::{Champ, Correspondance};
+use crate::import::mouvements;
 
 /// Name of the format in the manifest.
 pub const FORMAT: &str = "gestion-flux/dossier";
@@ -88,6 +89,20 @@ pub fn colonnes_de(c: &Correspondance) -> BTreeMap<String, usize> {
 pub fn correspondance_de(colonnes: &BTreeMap<String, usize>) -> Correspondance {
     let mut c = Correspondance::default();
     for &ch in &Champ::LUS {
+        c.colonnes[ch as usize] = colonnes.get(ch.nom()).copied();
+    }
+    c
+}
+
+/// A hand-made mapping of a mouvements file as names.
+pub fn colonnes_mouvements_de(c: &mouvements::Correspondance) -> BTreeMap<String, usize> {
+    mouvements::Champ::TOUS.iter().filter_map(|&ch| c.colonne(ch).map(|j| (ch.nom().to_owned(), j))).collect()
+}
+
+/// The mouvements mapping back from names; unknown names are ignored.
+pub fn correspondance_mouvements_de(colonnes: &BTreeMap<String, usize>) -> mouvements::Correspondance {
+    let mut c = mouvements::Correspondance::default();
+    for &ch in &mouvements::Champ::TOUS {
         c.colonnes[ch as usize] = colonnes.get(ch.nom()).copied();
     }
     c

@@ -7,9 +7,12 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::domain::comparaison::{comparer, Comparaison};
+use crate::domain::suivi::{suivre, Mouvement, Suivi};
 use crate::domain::{calculer_avec, Parametres, Resultats};
+use crate::dossier::{self, Dossier};
 use crate::geo::Geographie;
 use crate::import::columns::Correspondance;
+use crate::import::mouvements::{ImportMouvements, OptionsMouvements};
 use crate::import::{self, Import, ImportError, OptionsLecture};
 
 /// The pages of the app, in the order of the work.
@@ -114,6 +117,42 @@ impl Chargement {
     }
 }
 
+/// A file of mouvements (SPEC §7) the user loaded, and how to read it. It is read again whenever
+/// the état des lieux changes (its `rpls` and réservataires are resolved against it).
+#[derive(Clone)]
+pub struct FichierMouvements {
+    pub nom: String,
+    pub octets: Arc<Vec<u8>>,
+    pub options: OptionsMouvements,
+}
+
+/// A mouvements file as read against the current état des lieux (`Err`: the French message).
+pub type MouvementsLus = Result<Lu<ImportMouvements>, String>;
+
+/// A value read from a file, shared; two are equal when they are the same reading (the memo does
+/// not compare a whole import).
+#[derive(Debug)]
+pub struct Lu<T>(pub Arc<T>);
+
+impl<T> Clone for Lu<T> {
+    fn clone(&self) -> Self {
+        Lu(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Lu<T> {
+    fn eq(&self, autre: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &autre.0)
+    }
+}
+
+impl<T> std::ops::Deref for Lu<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
 /// A named parameter set of the scenario comparison.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Scenario {
@@ -143,6 +182,15 @@ pub struct Session {
     pub comparaison: Memo<Option<Comparee>>,
     /// The large file being read, if any; the previous data stays until it is done.
     pub chargement: RwSignal<Option<Chargement>>,
+    /// How the état des lieux was last read (sheet, columns by hand): kept in a dossier.
+    pub options_lecture: RwSignal<OptionsLecture>,
+    /// The mouvements files loaded (one per year, or more), in the order loaded.
+    pub fichiers_mouvements: RwSignal<Vec<FichierMouvements>>,
+    /// Each of them read against the current état des lieux.
+    pub mouvements: Memo<Vec<MouvementsLus>>,
+    /// The follow-up of every convention over the years of mouvements (SPEC §7), when results and
+    /// mouvements are there.
+    pub suivi: Memo<Option<Arc<(Vec<Mouvement>, Suivi)>>>,
     /// Id of the current reading: a new file or « Annuler » changes it, and a reading that sees
     /// another id stops.
     pub tache: RwSignal<u64>,
@@ -190,6 +238,29 @@ impl Session {
                 Ok((noms, Arc::new(comparer(&res.iter().collect::<Vec<_>>()))))
             }))
         });
+        let fichiers_mouvements = RwSignal::new(Vec::<FichierMouvements>::new());
+        let mouvements = Memo::new(move |_| -> Vec<MouvementsLus> {
+            let Some(Lecture::Lu(etat)) = lecture.get() else { return Vec::new() };
+            fichiers_mouvements.with(|v| {
+                v.iter()
+                    .map(|f| {
+                        import::mouvements::lire(&f.octets, &f.options, &etat.dataset)
+                            .map(|m| Lu(Arc::new(m)))
+                            .map_err(|e| format!("{} : lecture impossible : {e}.", f.nom))
+                    })
+                    .collect()
+            })
+        });
+        let suivi = Memo::new(move |_| {
+            let Some(Lecture::Lu(etat)) = lecture.get() else { return None };
+            let r = resultats.get()?.ok()?;
+            let lus: Vec<Mouvement> = mouvements.with(|v| v.iter().flatten().flat_map(|m| m.mouvements.iter().cloned()).collect());
+            if lus.is_empty() {
+                return None;
+            }
+            let s = parametres.with(|p| suivre(&etat.dataset, p, &r, &lus));
+            Some(Arc::new((lus, s)))
+        });
         Session {
             page: RwSignal::new(Page::Donnees),
             fichier: RwSignal::new(None),
@@ -202,7 +273,94 @@ impl Session {
             comparaison,
             chargement: RwSignal::new(None),
             tache: RwSignal::new(0),
+            options_lecture: RwSignal::new(OptionsLecture::default()),
+            fichiers_mouvements,
+            mouvements,
+            suivi,
         }
+    }
+
+    /// Adds a mouvements file (read with detected columns, first sheet).
+    pub fn ajouter_mouvements(&self, nom: String, octets: Vec<u8>) {
+        self.fichiers_mouvements.update(|v| v.push(FichierMouvements { nom, octets: Arc::new(octets), options: OptionsMouvements::default() }));
+    }
+
+    /// Removes the `k`-th mouvements file.
+    pub fn retirer_mouvements(&self, k: usize) {
+        self.fichiers_mouvements.update(|v| if k < v.len() { v.remove(k); });
+    }
+
+    /// Reads the `k`-th mouvements file again with other options (sheet, columns by hand).
+    pub fn relire_mouvements(&self, k: usize, options: OptionsMouvements) {
+        self.fichiers_mouvements.update(|v| if let Some(f) = v.get_mut(k) { f.options = options });
+    }
+
+    /// Everything loaded and set, as one dossier (SPEC §7 « a dossier that lasts »).
+    pub fn dossier(&self) -> Dossier {
+        let etat = self.fichier.get_untracked().map(|f| {
+            let (feuille, colonnes) = match self.lecture.get_untracked() {
+                Some(Lecture::Lu(i)) => (i.feuille.clone(), None),
+                _ => (None, None),
+            };
+            dossier::Fichier { nom: f.nom, octets: f.octets.to_vec(), feuille, colonnes }
+        });
+        let etat = etat.map(|mut e| {
+            if let Some(c) = self.options_lecture.get_untracked().correspondance {
+                e.colonnes = Some(dossier::colonnes_de(&c));
+            }
+            e
+        });
+        let mouvements = self
+            .fichiers_mouvements
+            .get_untracked()
+            .into_iter()
+            .map(|f| dossier::Fichier {
+                nom: f.nom,
+                octets: f.octets.to_vec(),
+                feuille: f.options.feuille.clone(),
+                colonnes: f.options.correspondance.as_ref().map(dossier::colonnes_mouvements_de),
+            })
+            .collect();
+        let scenarios = self
+            .scenarios
+            .get_untracked()
+            .into_iter()
+            .map(|x| dossier::Scenario { nom: x.nom, parametres: serde_json::from_str(&x.parametres.vers_json()).unwrap_or_default() })
+            .collect();
+        Dossier { parametres: self.parametres.get_untracked(), scenarios, etat_des_lieux: etat, mouvements }
+    }
+
+    /// Restores a dossier: the état des lieux, its reading options, the parameters, the scenarios
+    /// and the mouvements. A dossier that cannot be read leaves the session as it was.
+    pub fn ouvrir_dossier(&self, octets: &[u8]) -> Result<(), String> {
+        let d = dossier::lire(octets)?;
+        let mut scenarios = Vec::new();
+        for x in &d.scenarios {
+            let p = Parametres::depuis_json(&x.parametres.to_string()).map_err(|e| format!("dossier, scénario {} : {e}", x.nom))?;
+            scenarios.push(Scenario { nom: x.nom.clone(), parametres: p });
+        }
+        if let Some(e) = d.etat_des_lieux {
+            let correspondance = e.colonnes.as_ref().map(dossier::correspondance_de);
+            self.fichier.set(Some(Fichier { nom: e.nom, octets: Arc::new(e.octets) }));
+            self.lire(&OptionsLecture { feuille: e.feuille, correspondance });
+        }
+        self.fichiers_mouvements.set(
+            d.mouvements
+                .into_iter()
+                .map(|f| FichierMouvements {
+                    nom: f.nom,
+                    octets: Arc::new(f.octets),
+                    options: OptionsMouvements { feuille: f.feuille, correspondance: f.colonnes.as_ref().map(dossier::correspondance_mouvements_de) },
+                })
+                .collect(),
+        );
+        if scenarios.is_empty() {
+            scenarios.push(Scenario { nom: "A".into(), parametres: d.parametres.clone() });
+        }
+        self.scenarios.set(scenarios);
+        self.actif.set(0);
+        self.parametres.set(d.parametres);
+        Ok(())
     }
 
     /// Starts a new reading (cancelling any other); returns its id.
@@ -268,12 +426,14 @@ impl Session {
     /// (Re)reads the current file with a chosen sheet and/or a manual column mapping.
     pub fn lire(&self, options: &OptionsLecture) {
         let Some(fichier) = self.fichier.get_untracked() else { return };
+        self.options_lecture.set(options.clone());
         self.recevoir(import::lire(&fichier.octets, options), options);
     }
 
     /// Installs a file read elsewhere (step by step).
     pub fn installer(&self, nom: String, octets: Vec<u8>, lu: Result<Import, ImportError>) {
         self.fichier.set(Some(Fichier { nom, octets: Arc::new(octets) }));
+        self.options_lecture.set(OptionsLecture::default());
         self.recevoir(lu, &OptionsLecture::default());
     }
 
