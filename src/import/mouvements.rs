@@ -512,12 +512,23 @@ fn resoudre(
 
 /// One pass over the identifiers of `ds`: each wanted key (`cle` of an identifier) gets the first
 /// logement that has it. The logements of a row with `nb` > 1 share its identifier: repeats are
-/// skipped cheaply.
+/// skipped cheaply. Most identifiers of the état des lieux are not wanted (a year's mouvements
+/// touch one logement in ten): a bit set of the wanted keys' hashes, small enough to stay in
+/// cache, turns them away before the map is probed.
 fn chercher<'e>(
     ds: &'e Dataset,
     voulus: &mut FxHashMap<&str, u32>,
     cle: impl Fn(&'e str) -> Option<&'e str>,
 ) {
+    use std::hash::BuildHasher;
+    let h = std::hash::BuildHasherDefault::<rustc_hash::FxHasher>::default();
+    let log = (voulus.len().max(1) * 16).next_power_of_two().trailing_zeros().clamp(10, 24);
+    let bit = |k: &str| (h.hash_one(k) >> (64 - log)) as usize;
+    let mut filtre = vec![0u64; (1usize << log) / 64];
+    for k in voulus.keys() {
+        let b = bit(k);
+        filtre[b / 64] |= 1 << (b % 64);
+    }
     let mut precedent = None;
     let mut reste = voulus.len();
     for i in 0..ds.len() {
@@ -526,7 +537,12 @@ fn chercher<'e>(
             continue;
         }
         precedent = Some(r);
-        if let Some(v) = cle(r).and_then(|k| voulus.get_mut(k)) {
+        let Some(k) = cle(r) else { continue };
+        let b = bit(k);
+        if filtre[b / 64] & (1 << (b % 64)) == 0 {
+            continue;
+        }
+        if let Some(v) = voulus.get_mut(k) {
             if *v == AUCUN {
                 *v = i as u32;
                 reste -= 1;
@@ -948,6 +964,20 @@ fn convertir(
 /// A date of a mouvement: JJ/MM/AAAA (also `-` or `.`) or AAAA-MM-JJ (a time part is ignored),
 /// as for the état des lieux; a year alone is refused (delays are counted in days).
 pub fn date_du_jour(s: &str) -> values::Resultat<Option<NaiveDate>> {
+    // Fast path: JJ/MM/AAAA and AAAA-MM-JJ written in full (almost every cell).
+    let n = |b: &[u8]| b.iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + (c - b'0') as u32));
+    let rapide = match s.as_bytes() {
+        [j @ .., b'/', m1, m2, b'/', a1, a2, a3, a4] if j.len() == 2 => {
+            n(j).zip(n(&[*m1, *m2])).zip(n(&[*a1, *a2, *a3, *a4])).map(|((j, m), a)| (a, m, j))
+        }
+        [a @ .., b'-', m1, m2, b'-', j1, j2] if a.len() == 4 => {
+            n(a).zip(n(&[*m1, *m2])).zip(n(&[*j1, *j2])).map(|((a, m), j)| (a, m, j))
+        }
+        _ => None,
+    };
+    if let Some(d) = rapide.and_then(|(a, m, j)| NaiveDate::from_ymd_opt(a as i32, m, j)) {
+        return Ok(Some(d));
+    }
     let t = s.trim();
     if t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!("date « {t} » incomplète : JJ/MM/AAAA ou AAAA-MM-JJ attendu"));
@@ -1143,6 +1173,10 @@ mod tests {
         let d = |a, m, j| Some(NaiveDate::from_ymd_opt(a, m, j).unwrap());
         assert_eq!(date_du_jour("05/03/2026"), Ok(d(2026, 3, 5)));
         assert_eq!(date_du_jour("2026-03-05"), Ok(d(2026, 3, 5)));
+        assert_eq!(date_du_jour(" 5/3/2026 "), Ok(d(2026, 3, 5)));
+        assert_eq!(date_du_jour("05-03-2026"), Ok(d(2026, 3, 5)));
+        assert_eq!(date_du_jour("2026-03-05T10:00"), Ok(d(2026, 3, 5)));
+        assert!(date_du_jour("2026-13-05").unwrap_err().contains("pas de mois 13"));
         assert_eq!(date_du_jour(""), Ok(None));
         assert_eq!(
             date_du_jour("2026").unwrap_err(),
