@@ -450,7 +450,7 @@ fn resoudre(
         .map(|l| l.rpls.as_str())
         .chain(a_verifier.iter().map(|r| r.1.as_str()));
     let mut trouves: FxHashMap<&str, u32> = voulus.map(|r| (r, AUCUN)).collect();
-    chercher(ds, &mut trouves, |r| Some(r));
+    chercher(ds, &mut trouves, Some);
     // Identifiers typed as numbers by a spreadsheet lost their leading zeros: the misses made of
     // digits only are looked for among the état's all-digit identifiers without their zeros.
     let chiffres = |r: &str| !r.is_empty() && r.bytes().all(|b| b.is_ascii_digit());
