@@ -301,7 +301,7 @@ pub fn lire(
     }
 }
 
-/// `parts`: chunks read in parallel (default: one per core above 1 MB).
+/// `parts`: chunks read in parallel (default: 8 above 1 MB, on one thread per core; 1 below).
 fn lire_csv(
     bytes: &[u8],
     options: &OptionsMouvements,
