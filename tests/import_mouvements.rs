@@ -222,40 +222,59 @@ fn classeur() -> Vec<u8> {
     notes.write(0, 0, "Mouvements 2026 du bailleur").unwrap();
     let f = w.add_worksheet().set_name("Mouvements 2026").unwrap();
     let date = FormatXlsx::new().set_num_format("dd/mm/yyyy");
-    for (j, e) in ["rpls", "date_orientation", "reservataire", "issue", "date_bail", "quartile", "prioritaire"]
-        .iter()
-        .enumerate()
+    for (j, e) in [
+        "rpls",
+        "date_orientation",
+        "reservataire",
+        "issue",
+        "date_bail",
+        "quartile",
+        "prioritaire",
+    ]
+    .iter()
+    .enumerate()
     {
         f.write(0, j as u16, *e).unwrap();
     }
     let jour = |j: u8, m: u8| ExcelDateTime::from_ymd(2026, m, j).unwrap();
     // Row 2: typed everything.
     f.write(1, 0, "M01").unwrap();
-    f.write_datetime_with_format(1, 1, jour(5, 1), &date).unwrap();
+    f.write_datetime_with_format(1, 1, jour(5, 1), &date)
+        .unwrap();
     f.write(1, 2, "Action Logement Services").unwrap();
     f.write(1, 3, "bail_signe").unwrap();
-    f.write_datetime_with_format(1, 4, jour(15, 2), &date).unwrap();
+    f.write_datetime_with_format(1, 4, jour(15, 2), &date)
+        .unwrap();
     f.write(1, 5, 2).unwrap();
     f.write(1, 6, true).unwrap();
     // Rows 3–4: one réservataire merged down; row 4's lease date lost its format (46098 = 17/03/2026).
-    f.merge_range(2, 2, 3, 2, "Ville de Montreuil", &FormatXlsx::new()).unwrap();
+    f.merge_range(2, 2, 3, 2, "Ville de Montreuil", &FormatXlsx::new())
+        .unwrap();
     f.write(2, 0, "M07").unwrap();
-    f.write_datetime_with_format(2, 1, jour(2, 3), &date).unwrap();
+    f.write_datetime_with_format(2, 1, jour(2, 3), &date)
+        .unwrap();
     f.write(2, 3, "refus_menage").unwrap();
     f.write(3, 0, "M08").unwrap();
-    f.write_datetime_with_format(3, 1, jour(3, 3), &date).unwrap();
+    f.write_datetime_with_format(3, 1, jour(3, 3), &date)
+        .unwrap();
     f.write(3, 3, "bail_signe").unwrap();
     f.write(3, 4, 46098).unwrap();
     f.write(3, 6, false).unwrap();
     // Row 5 empty; row 6: an identifier typed as a number; row 7: a lookup that failed.
     f.write(5, 0, 12345).unwrap();
-    f.write_datetime_with_format(5, 1, jour(4, 3), &date).unwrap();
+    f.write_datetime_with_format(5, 1, jour(4, 3), &date)
+        .unwrap();
     f.write(5, 3, "en_cours").unwrap();
     f.write(6, 0, "M10").unwrap();
-    f.write_datetime_with_format(6, 1, jour(5, 3), &date).unwrap();
-    f.write(6, 2, "Crous de Paris").unwrap();
-    f.write_formula(6, 3, Formula::new("=VLOOKUP(\"x\",Z1:Z2,1,FALSE)").set_result("#N/A"))
+    f.write_datetime_with_format(6, 1, jour(5, 3), &date)
         .unwrap();
+    f.write(6, 2, "Crous de Paris").unwrap();
+    f.write_formula(
+        6,
+        3,
+        Formula::new("=VLOOKUP(\"x\",Z1:Z2,1,FALSE)").set_result("#N/A"),
+    )
+    .unwrap();
     w.save_to_buffer().unwrap()
 }
 
@@ -280,12 +299,21 @@ fn lire(nom: &str) -> ImportMouvements {
 /// (rows read, kept, rejected, warnings), after checking that read = kept + rejected and that
 /// each mouvement has its own line.
 fn comptes(imp: &ImportMouvements) -> (usize, usize, usize, usize) {
-    assert_eq!(imp.lignes_lues, imp.lignes_retenues + imp.rejets.len(), "lues = retenues + rejetées");
+    assert_eq!(
+        imp.lignes_lues,
+        imp.lignes_retenues + imp.rejets.len(),
+        "lues = retenues + rejetées"
+    );
     assert_eq!(imp.lignes_retenues, imp.mouvements.len());
     let mut l: Vec<u32> = imp.mouvements.iter().map(|m| m.ligne).collect();
     l.dedup();
     assert_eq!(l.len(), imp.mouvements.len(), "une ligne par mouvement");
-    (imp.lignes_lues, imp.lignes_retenues, imp.rejets.len(), imp.avertissements.len())
+    (
+        imp.lignes_lues,
+        imp.lignes_retenues,
+        imp.rejets.len(),
+        imp.avertissements.len(),
+    )
 }
 
 fn verifier(
@@ -295,7 +323,11 @@ fn verifier(
     avertissements: &[(u64, &str, &str)],
 ) {
     assert_eq!(outils::motifs(&imp.rejets), rejets, "rejets");
-    assert_eq!(outils::motifs(&imp.avertissements), avertissements, "avertissements");
+    assert_eq!(
+        outils::motifs(&imp.avertissements),
+        avertissements,
+        "avertissements"
+    );
     assert_eq!(comptes(imp), attendus);
 }
 
@@ -329,12 +361,26 @@ fn unknown_empty_and_damaged_identifiers() {
         &[
             (3, "rpls", "logement « X99 » absent de l'état des lieux"),
             (4, "rpls", "identifiant RPLS vide"),
-            (6, "rpls", "cellule en erreur « #N/A » : formule à corriger dans le tableur"),
+            (
+                6,
+                "rpls",
+                "cellule en erreur « #N/A » : formule à corriger dans le tableur",
+            ),
             (7, "rpls", "logement « m01 » absent de l'état des lieux"),
         ],
-        &[(5, "rpls", "identifiant « 12345 » lu comme « 00012345 » (zéros initiaux perdus, par un tableur ?)")],
+        &[(
+            5,
+            "rpls",
+            "identifiant « 12345 » lu comme « 00012345 » (zéros initiaux perdus, par un tableur ?)",
+        )],
     );
-    assert_eq!(imp.mouvements.iter().map(|m| m.logement).collect::<Vec<_>>(), [0, 5]);
+    assert_eq!(
+        imp.mouvements
+            .iter()
+            .map(|m| m.logement)
+            .collect::<Vec<_>>(),
+        [0, 5]
+    );
 }
 
 #[test]
@@ -344,23 +390,65 @@ fn impossible_and_unreadable_dates_are_rejected() {
         &imp,
         (11, 3, 8, 0),
         &[
-            (3, "date_bail", "date de bail 01/03/2026 antérieure à la date d'orientation 05/03/2026"),
-            (4, "date_designation", "date de désignation 01/03/2026 antérieure à la date d'orientation 10/03/2026"),
-            (5, "date_liberation", "date de libération 20/03/2026 postérieure à la date d'orientation 10/03/2026"),
-            (6, "date_bail", "date de bail 15/03/2026 antérieure à la date de désignation 20/03/2026"),
-            (7, "date_orientation", "date « 31/02/2026 » inexistante : le mois 02/2026 n'a pas de jour 31"),
-            (8, "date_orientation", "date « 2026 » incomplète : JJ/MM/AAAA ou AAAA-MM-JJ attendu"),
+            (
+                3,
+                "date_bail",
+                "date de bail 01/03/2026 antérieure à la date d'orientation 05/03/2026",
+            ),
+            (
+                4,
+                "date_designation",
+                "date de désignation 01/03/2026 antérieure à la date d'orientation 10/03/2026",
+            ),
+            (
+                5,
+                "date_liberation",
+                "date de libération 20/03/2026 postérieure à la date d'orientation 10/03/2026",
+            ),
+            (
+                6,
+                "date_bail",
+                "date de bail 15/03/2026 antérieure à la date de désignation 20/03/2026",
+            ),
+            (
+                7,
+                "date_orientation",
+                "date « 31/02/2026 » inexistante : le mois 02/2026 n'a pas de jour 31",
+            ),
+            (
+                8,
+                "date_orientation",
+                "date « 2026 » incomplète : JJ/MM/AAAA ou AAAA-MM-JJ attendu",
+            ),
             (9, "date_orientation", "date d'orientation vide"),
-            (10, "date_liberation", "date « demain » illisible (JJ/MM/AAAA ou AAAA-MM-JJ)"),
+            (
+                10,
+                "date_liberation",
+                "date « demain » illisible (JJ/MM/AAAA ou AAAA-MM-JJ)",
+            ),
         ],
         &[],
     );
     let m = &imp.mouvements[0];
     assert_eq!(
-        (m.date_liberation, m.date_orientation, m.date_designation, m.date_bail),
-        (Some(jour(2, 1)), jour(5, 1), Some(jour(20, 1)), Some(jour(15, 2)))
+        (
+            m.date_liberation,
+            m.date_orientation,
+            m.date_designation,
+            m.date_bail
+        ),
+        (
+            Some(jour(2, 1)),
+            jour(5, 1),
+            Some(jour(20, 1)),
+            Some(jour(15, 2))
+        )
     );
-    assert_eq!(imp.mouvements[1].date_bail, Some(jour(6, 4)), "AAAA-MM-JJ hh:mm:ss");
+    assert_eq!(
+        imp.mouvements[1].date_bail,
+        Some(jour(6, 4)),
+        "AAAA-MM-JJ hh:mm:ss"
+    );
     assert_eq!(imp.mouvements[2].date_orientation, jour(7, 4), "JJ.MM.AAAA");
 }
 
@@ -381,7 +469,13 @@ fn issues_codes_spellings_and_lease_dates() {
     let issues: Vec<Issue> = imp.mouvements.iter().map(|m| m.issue).collect();
     assert_eq!(
         issues,
-        [Issue::BailSigne, Issue::RefusMenage, Issue::RefusCaleol, Issue::NonDesigne, Issue::EnCours]
+        [
+            Issue::BailSigne,
+            Issue::RefusMenage,
+            Issue::RefusCaleol,
+            Issue::NonDesigne,
+            Issue::EnCours
+        ]
     );
     assert_eq!(imp.mouvements[1].date_bail, None, "ignorée");
 }
@@ -418,7 +512,11 @@ fn parties_must_be_in_the_etat_des_lieux() {
             (8, "reservataire", "« Ville de Paris » n'a pas de réservation dans l'état des lieux sur la convention de ce logement (Seine Habitat, département 93) : vérifier"),
         ],
     );
-    let parties: Vec<&str> = imp.mouvements.iter().map(|m| m.reservataire.as_str()).collect();
+    let parties: Vec<&str> = imp
+        .mouvements
+        .iter()
+        .map(|m| m.reservataire.as_str())
+        .collect();
     assert_eq!(
         parties,
         [
@@ -452,14 +550,53 @@ fn indicators_and_hors_flux() {
     );
     let m = &imp.mouvements;
     let q: Vec<Option<u8>> = m.iter().map(|m| m.quartile).collect();
-    assert_eq!(q, [Some(1), Some(2), None, None, None, None, Some(3), None, None, None]);
+    assert_eq!(
+        q,
+        [
+            Some(1),
+            Some(2),
+            None,
+            None,
+            None,
+            None,
+            Some(3),
+            None,
+            None,
+            None
+        ]
+    );
     let p: Vec<Option<bool>> = m.iter().map(|m| m.prioritaire).collect();
-    assert_eq!(p, [Some(true), Some(true), Some(false), None, None, None, Some(false), None, None, None]);
+    assert_eq!(
+        p,
+        [
+            Some(true),
+            Some(true),
+            Some(false),
+            None,
+            None,
+            None,
+            Some(false),
+            None,
+            None,
+            None
+        ]
+    );
     let h: Vec<Option<Motif>> = m.iter().map(|m| m.hors_flux).collect();
     use Motif::*;
     assert_eq!(
         h,
-        [None, None, None, None, None, Some(Mutation), Some(RenouvellementUrbain), Some(Autre), None, Some(Mutation)]
+        [
+            None,
+            None,
+            None,
+            None,
+            None,
+            Some(Mutation),
+            Some(RenouvellementUrbain),
+            Some(Autre),
+            None,
+            Some(Mutation)
+        ]
     );
 }
 
@@ -477,24 +614,43 @@ fn structure_notice_blank_rows_quotes_and_long_cells() {
         &[(9, "", "enregistrement étalé sur 2 lignes du fichier (retour à la ligne entre guillemets) : vérifiez qu'aucun guillemet n'est resté ouvert")],
     );
     assert_eq!(lignes_de(&imp), [3, 8, 9, 12]);
-    assert_eq!(imp.mouvements[2].issue, Issue::BailSigne, "« bail\\nsigne »");
+    assert_eq!(
+        imp.mouvements[2].issue,
+        Issue::BailSigne,
+        "« bail\\nsigne »"
+    );
 }
 
 #[test]
 fn missing_columns_and_a_mapping_by_hand() {
-    let e = lire_avec(&octets("mouvements_colonnes.csv"), &OptionsMouvements::default()).unwrap_err();
+    let e = lire_avec(
+        &octets("mouvements_colonnes.csv"),
+        &OptionsMouvements::default(),
+    )
+    .unwrap_err();
     assert_eq!(
         e.to_string(),
         "colonne(s) obligatoire(s) introuvable(s) : date_orientation (en-têtes lus : rpls, date, partie, résultat)"
     );
-    let e = lire_avec(b"rpls date issue\nM01 05/01/2026 en_cours\n", &OptionsMouvements::default()).unwrap_err();
+    let e = lire_avec(
+        b"rpls date issue\nM01 05/01/2026 en_cours\n",
+        &OptionsMouvements::default(),
+    )
+    .unwrap_err();
     assert!(e.to_string().ends_with("une seule colonne lue : vérifiez le séparateur (« ; », « , » ou tabulation) ou la feuille choisie"));
     // The user maps the columns the detection missed.
     let mut map = mouvements::detecter(["rpls", "date", "partie", "résultat"]);
-    assert_eq!(map.colonne(Champ::Issue), Some(3), "« résultat » est reconnu");
+    assert_eq!(
+        map.colonne(Champ::Issue),
+        Some(3),
+        "« résultat » est reconnu"
+    );
     map.colonnes[Champ::DateOrientation as usize] = Some(1);
     map.colonnes[Champ::Reservataire as usize] = Some(2);
-    let options = OptionsMouvements { feuille: None, correspondance: Some(map.clone()) };
+    let options = OptionsMouvements {
+        feuille: None,
+        correspondance: Some(map.clone()),
+    };
     let imp = lire_avec(&octets("mouvements_colonnes.csv"), &options).unwrap();
     assert_eq!(comptes(&imp), (1, 0, 1, 0), "bail_signe sans date_bail");
     assert_eq!(imp.correspondance, map);
@@ -505,15 +661,26 @@ fn missing_columns_and_a_mapping_by_hand() {
 fn french_headers_tabs_crlf_windows_1252() {
     let imp = lire("mouvements_synonymes.csv");
     verifier(&imp, (4, 4, 0, 0), &[], &[]);
-    assert_eq!((imp.format, imp.separateur, imp.encodage), (Format::Csv, b'\t', "Windows-1252"));
+    assert_eq!(
+        (imp.format, imp.separateur, imp.encodage),
+        (Format::Csv, b'\t', "Windows-1252")
+    );
     assert_eq!(imp.correspondance.colonnes, std::array::from_fn(Some));
     let m = &imp.mouvements;
     assert_eq!(m[1].reservataire, "Etat - prioritaires");
     assert_eq!(
         m.iter().map(|m| m.issue).collect::<Vec<_>>(),
-        [Issue::BailSigne, Issue::RefusCaleol, Issue::NonDesigne, Issue::BailSigne]
+        [
+            Issue::BailSigne,
+            Issue::RefusCaleol,
+            Issue::NonDesigne,
+            Issue::BailSigne
+        ]
     );
-    assert_eq!((m[3].hors_flux, m[3].quartile, m[3].prioritaire), (Some(Motif::Mutation), Some(1), Some(true)));
+    assert_eq!(
+        (m[3].hors_flux, m[3].quartile, m[3].prioritaire),
+        (Some(Motif::Mutation), Some(1), Some(true))
+    );
 }
 
 #[test]
@@ -522,10 +689,30 @@ fn workbook_sheet_typed_and_serial_dates_merges_errors() {
     // The first sheet is a note: no mouvements there.
     let e = lire_avec(&x, &OptionsMouvements::default()).unwrap_err();
     assert!(matches!(e, ImportError::ColonnesManquantes { .. }), "{e}");
-    let e = lire_avec(&x, &OptionsMouvements { feuille: Some("2027".into()), correspondance: None }).unwrap_err();
-    assert_eq!(e.to_string(), "feuille « 2027 » introuvable ; feuilles du classeur : « Notes », « Mouvements 2026 »");
-    let imp = lire_avec(&x, &OptionsMouvements { feuille: Some("mouvements 2026".into()), correspondance: None }).unwrap();
-    assert_eq!((imp.format, imp.feuille.as_deref(), imp.encodage), (Format::Xlsx, Some("Mouvements 2026"), "XLSX"));
+    let e = lire_avec(
+        &x,
+        &OptionsMouvements {
+            feuille: Some("2027".into()),
+            correspondance: None,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "feuille « 2027 » introuvable ; feuilles du classeur : « Notes », « Mouvements 2026 »"
+    );
+    let imp = lire_avec(
+        &x,
+        &OptionsMouvements {
+            feuille: Some("mouvements 2026".into()),
+            correspondance: None,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        (imp.format, imp.feuille.as_deref(), imp.encodage),
+        (Format::Xlsx, Some("Mouvements 2026"), "XLSX")
+    );
     verifier(
         &imp,
         (5, 4, 1, 3),
@@ -537,9 +724,23 @@ fn workbook_sheet_typed_and_serial_dates_merges_errors() {
         ],
     );
     let m = &imp.mouvements;
-    assert_eq!((m[0].date_orientation, m[0].date_bail, m[0].quartile, m[0].prioritaire), (jour(5, 1), Some(jour(15, 2)), Some(2), Some(true)));
-    assert_eq!([m[1].reservataire.as_str(), m[2].reservataire.as_str()], ["Ville de Montreuil"; 2]);
-    assert_eq!((m[2].date_bail, m[2].prioritaire), (Some(jour(17, 3)), Some(false)));
+    assert_eq!(
+        (
+            m[0].date_orientation,
+            m[0].date_bail,
+            m[0].quartile,
+            m[0].prioritaire
+        ),
+        (jour(5, 1), Some(jour(15, 2)), Some(2), Some(true))
+    );
+    assert_eq!(
+        [m[1].reservataire.as_str(), m[2].reservataire.as_str()],
+        ["Ville de Montreuil"; 2]
+    );
+    assert_eq!(
+        (m[2].date_bail, m[2].prioritaire),
+        (Some(jour(17, 3)), Some(false))
+    );
 }
 
 // ─── The same files as CSV, XLSX and ODS ─────────────────────────────────────────────────────
@@ -558,10 +759,13 @@ fn jumeaux(texte: &str) -> (Vec<u8>, Vec<u8>) {
         let (i, mut cellules) = (i as u32, Vec::new());
         for (j, v) in ligne.split(';').enumerate() {
             let j = j as u16;
-            let jour = NaiveDate::parse_from_str(v, "%d/%m/%Y").ok().filter(|_| v.len() == 10);
+            let jour = NaiveDate::parse_from_str(v, "%d/%m/%Y")
+                .ok()
+                .filter(|_| v.len() == 10);
             if let Some(d) = jour {
                 use chrono::Datelike;
-                let x = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8).unwrap();
+                let x = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
+                    .unwrap();
                 f.write_datetime_with_format(i, j, &x, &date).unwrap();
                 iso.push(d.format("%Y-%m-%d").to_string());
             } else if v.parse::<u32>().is_ok() && !v.starts_with('0') {
@@ -593,7 +797,10 @@ fn jumeaux(texte: &str) -> (Vec<u8>, Vec<u8>) {
                 .collect()
         })
         .collect();
-    (w.save_to_buffer().unwrap(), outils::ods(&[("Mouvements", lignes_ods)]))
+    (
+        w.save_to_buffer().unwrap(),
+        outils::ods(&[("Mouvements", lignes_ods)]),
+    )
 }
 
 /// Same mouvements, counts, rejects and warnings.
@@ -646,27 +853,65 @@ fn the_demo_year_reads_the_same_in_every_format() {
 // ─── The template ────────────────────────────────────────────────────────────────────────────
 
 fn etat_du_modele() -> Dataset {
-    import::lire(&modele::modele_csv(), &OptionsLecture::default()).unwrap().dataset
+    import::lire(&modele::modele_csv(), &OptionsLecture::default())
+        .unwrap()
+        .dataset
 }
 
 fn verifier_exemples(imp: &ImportMouvements) {
     assert_eq!(comptes(imp), (6, 6, 0, 0), "{:?}", imp.avertissements);
-    assert_eq!(lignes_de(imp), [3, 4, 5, 6, 7, 8], "notice (ligne 2) ignorée");
-    let m = &imp.mouvements;
-    assert_eq!(m.iter().map(|m| m.logement).collect::<Vec<_>>(), [0, 1, 1, 2, 2, 4]);
     assert_eq!(
-        m.iter().map(|m| m.reservataire.as_str()).collect::<Vec<_>>(),
-        ["Action Logement Services", "Etat - prioritaires", "", "Ville de Paris", "", ""]
+        lignes_de(imp),
+        [3, 4, 5, 6, 7, 8],
+        "notice (ligne 2) ignorée"
+    );
+    let m = &imp.mouvements;
+    assert_eq!(
+        m.iter().map(|m| m.logement).collect::<Vec<_>>(),
+        [0, 1, 1, 2, 2, 4]
+    );
+    assert_eq!(
+        m.iter()
+            .map(|m| m.reservataire.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "Action Logement Services",
+            "Etat - prioritaires",
+            "",
+            "Ville de Paris",
+            "",
+            ""
+        ]
     );
     assert_eq!(
         m.iter().map(|m| m.issue).collect::<Vec<_>>(),
-        [Issue::BailSigne, Issue::RefusCaleol, Issue::BailSigne, Issue::NonDesigne, Issue::BailSigne, Issue::BailSigne]
+        [
+            Issue::BailSigne,
+            Issue::RefusCaleol,
+            Issue::BailSigne,
+            Issue::NonDesigne,
+            Issue::BailSigne,
+            Issue::BailSigne
+        ]
     );
     assert_eq!(
-        (m[0].date_liberation, m[0].date_orientation, m[0].date_designation, m[0].date_bail),
-        (Some(jour(2, 1)), jour(5, 1), Some(jour(20, 1)), Some(jour(15, 2)))
+        (
+            m[0].date_liberation,
+            m[0].date_orientation,
+            m[0].date_designation,
+            m[0].date_bail
+        ),
+        (
+            Some(jour(2, 1)),
+            jour(5, 1),
+            Some(jour(20, 1)),
+            Some(jour(15, 2))
+        )
     );
-    assert_eq!(m.iter().map(|m| m.quartile).collect::<Vec<_>>(), [Some(2), None, Some(1), None, Some(4), Some(3)]);
+    assert_eq!(
+        m.iter().map(|m| m.quartile).collect::<Vec<_>>(),
+        [Some(2), None, Some(1), None, Some(4), Some(3)]
+    );
     assert_eq!(m[2].prioritaire, Some(true));
     assert_eq!(m[5].hors_flux, Some(Motif::Mutation));
 }
@@ -676,28 +921,54 @@ fn templates_read_back_against_the_etat_des_lieux_template() {
     let ds = etat_du_modele();
     let csv = modele::modele_mouvements_csv();
     let texte = std::str::from_utf8(&csv).unwrap();
-    let entete = texte.strip_prefix('\u{feff}').unwrap().lines().next().unwrap();
+    let entete = texte
+        .strip_prefix('\u{feff}')
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap();
     assert_eq!(entete, Champ::TOUS.map(Champ::nom).join(";"));
     assert!(texte.contains("\r\n"), "CRLF");
     let lire = |o: &[u8]| mouvements::lire(o, &OptionsMouvements::default(), &ds).unwrap();
     let c = lire(&csv);
-    assert_eq!((c.format, c.separateur, c.encodage), (Format::Csv, b';', "UTF-8 (BOM)"));
+    assert_eq!(
+        (c.format, c.separateur, c.encodage),
+        (Format::Csv, b';', "UTF-8 (BOM)")
+    );
     verifier_exemples(&c);
     let xlsx = modele::modele_mouvements_xlsx();
-    assert_eq!(xlsx, modele::modele_mouvements_xlsx(), "même fichier à chaque téléchargement");
+    assert_eq!(
+        xlsx,
+        modele::modele_mouvements_xlsx(),
+        "même fichier à chaque téléchargement"
+    );
     let x = lire(&xlsx);
-    assert_eq!((x.format, x.feuille.as_deref()), (Format::Xlsx, Some("Mouvements")));
+    assert_eq!(
+        (x.format, x.feuille.as_deref()),
+        (Format::Xlsx, Some("Mouvements"))
+    );
     verifier_exemples(&x);
     assert_eq!(x.mouvements, c.mouvements);
     // The notice documents every code.
     for i in Issue::TOUTES {
-        assert!(modele::notice_mouvements(Champ::Issue).contains(i.code()), "{}", i.code());
+        assert!(
+            modele::notice_mouvements(Champ::Issue).contains(i.code()),
+            "{}",
+            i.code()
+        );
     }
     for m in Motif::TOUS {
-        assert!(modele::notice_mouvements(Champ::HorsFlux).contains(m.code()), "{}", m.code());
+        assert!(
+            modele::notice_mouvements(Champ::HorsFlux).contains(m.code()),
+            "{}",
+            m.code()
+        );
     }
     for s in ["Etat - prioritaires", "Etat - agents", "vide"] {
-        assert!(modele::notice_mouvements(Champ::Reservataire).contains(s), "{s}");
+        assert!(
+            modele::notice_mouvements(Champ::Reservataire).contains(s),
+            "{s}"
+        );
     }
 }
 
@@ -714,7 +985,11 @@ fn published_mouvements_templates_are_up_to_date() {
             std::fs::write(&chemin, &attendu).unwrap();
         }
         let publie = std::fs::read(&chemin).unwrap_or_default();
-        assert!(publie == attendu, "{} périmé : FLUX_MODELE_MAJ=1 cargo test --test import_mouvements", chemin.display());
+        assert!(
+            publie == attendu,
+            "{} périmé : FLUX_MODELE_MAJ=1 cargo test --test import_mouvements",
+            chemin.display()
+        );
     }
 }
 
@@ -726,11 +1001,16 @@ fn racine() -> &'static Path {
 
 fn demo_etat() -> Dataset {
     let o = std::fs::read(racine().join("public/demo/etat-des-lieux-demo.csv")).unwrap();
-    import::lire(&o, &OptionsLecture::default()).unwrap().dataset
+    import::lire(&o, &OptionsLecture::default())
+        .unwrap()
+        .dataset
 }
 
 fn flux(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_flux")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_flux"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 /// `public/demo/mouvements-demo.csv` is `flux generer mouvements --etat
@@ -741,22 +1021,44 @@ fn demo_file_is_the_generators_and_reads_without_reject() {
     let sortie = Path::new(env!("CARGO_TARGET_TMPDIR")).join("mouvements-demo.csv");
     let etat = racine().join("public/demo/etat-des-lieux-demo.csv");
     let out = flux(&[
-        "generer", "mouvements", "--etat", etat.to_str().unwrap(), "--annee", "2026", "--graine", "2026",
-        "--sortie", sortie.to_str().unwrap(),
+        "generer",
+        "mouvements",
+        "--etat",
+        etat.to_str().unwrap(),
+        "--annee",
+        "2026",
+        "--graine",
+        "2026",
+        "--sortie",
+        sortie.to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.starts_with("flux : 270 mouvements 2026 pour 4000 logements ("), "{stderr}");
+    assert!(
+        stderr.starts_with("flux : 270 mouvements 2026 pour 4000 logements ("),
+        "{stderr}"
+    );
     let genere = std::fs::read(&sortie).unwrap();
     let demo = racine().join("public/demo/mouvements-demo.csv");
     if std::env::var_os("FLUX_DEMO_MAJ").is_some() {
         std::fs::write(&demo, &genere).unwrap();
     }
-    assert!(std::fs::read(&demo).unwrap() == genere, "{} périmé : FLUX_DEMO_MAJ=1 cargo test --test import_mouvements demo", demo.display());
+    assert!(
+        std::fs::read(&demo).unwrap() == genere,
+        "{} périmé : FLUX_DEMO_MAJ=1 cargo test --test import_mouvements demo",
+        demo.display()
+    );
     let ds = demo_etat();
     let mut bibliotheque = Vec::new();
     generate::mouvements::generer(&mut bibliotheque, &ds, 2026, 2026).unwrap();
-    assert!(bibliotheque == genere, "la commande écrit ce que la bibliothèque génère");
+    assert!(
+        bibliotheque == genere,
+        "la commande écrit ce que la bibliothèque génère"
+    );
     let imp = mouvements::lire(&genere, &OptionsMouvements::default(), &ds).unwrap();
     assert_eq!(comptes(&imp), (270, 270, 0, 0));
     for i in Issue::TOUTES {
@@ -782,12 +1084,21 @@ fn generated_years_read_back_exactly() {
         let reorientees = m
             .iter()
             .filter(|x| x.issue == Issue::RefusCaleol)
-            .filter(|x| m.iter().any(|y| y.logement == x.logement && y.date_orientation > x.date_orientation))
+            .filter(|x| {
+                m.iter()
+                    .any(|y| y.logement == x.logement && y.date_orientation > x.date_orientation)
+            })
             .count();
-        assert!(reorientees > 5, "{reorientees} refus CALEOL suivis d'une nouvelle orientation");
+        assert!(
+            reorientees > 5,
+            "{reorientees} refus CALEOL suivis d'une nouvelle orientation"
+        );
         let etat = n(&|x| x.reservataire.starts_with("Etat - ") && x.hors_flux.is_none()) as f64;
         let dans_le_flux = n(&|x| x.hors_flux.is_none()) as f64;
-        assert!((0.2..0.4).contains(&(etat / dans_le_flux)), "État : {etat} sur {dans_le_flux}");
+        assert!(
+            (0.2..0.4).contains(&(etat / dans_le_flux)),
+            "État : {etat} sur {dans_le_flux}"
+        );
         assert!(n(&|x| x.hors_flux.is_some()) > 3);
         assert!(n(&|x| x.quartile == Some(1)) > 10 && n(&|x| x.prioritaire == Some(true)) > 10);
     }
@@ -800,10 +1111,66 @@ fn generer_command_line_errors_exit_2() {
     let sortie = Path::new(env!("CARGO_TARGET_TMPDIR")).join("m.csv");
     let sortie = sortie.to_str().unwrap();
     for (args, message) in [
-        (vec!["generer", "mouvements", "--annee", "2026", "--graine", "1", "--sortie", sortie], "option --etat obligatoire"),
-        (vec!["generer", "mouvements", "--etat", etat, "--annee", "deux", "--graine", "1", "--sortie", sortie], "--annee attend une année (AAAA)"),
-        (vec!["generer", "mouvements", "--etat", "/nulle/part.csv", "--annee", "2026", "--graine", "1", "--sortie", sortie], "/nulle/part.csv illisible"),
-        (vec!["generer", "mouvements", "--etat", etat, "--annee", "2026", "--graine", "1", "--sortie", sortie, "--logements", "3"], "option inconnue --logements"),
+        (
+            vec![
+                "generer",
+                "mouvements",
+                "--annee",
+                "2026",
+                "--graine",
+                "1",
+                "--sortie",
+                sortie,
+            ],
+            "option --etat obligatoire",
+        ),
+        (
+            vec![
+                "generer",
+                "mouvements",
+                "--etat",
+                etat,
+                "--annee",
+                "deux",
+                "--graine",
+                "1",
+                "--sortie",
+                sortie,
+            ],
+            "--annee attend une année (AAAA)",
+        ),
+        (
+            vec![
+                "generer",
+                "mouvements",
+                "--etat",
+                "/nulle/part.csv",
+                "--annee",
+                "2026",
+                "--graine",
+                "1",
+                "--sortie",
+                sortie,
+            ],
+            "/nulle/part.csv illisible",
+        ),
+        (
+            vec![
+                "generer",
+                "mouvements",
+                "--etat",
+                etat,
+                "--annee",
+                "2026",
+                "--graine",
+                "1",
+                "--sortie",
+                sortie,
+                "--logements",
+                "3",
+            ],
+            "option inconnue --logements",
+        ),
     ] {
         let out = flux(&args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -819,10 +1186,15 @@ fn generer_command_line_errors_exit_2() {
 #[test]
 #[ignore]
 fn vitesse() {
-    let logements: usize = std::env::var("FLUX_BENCH_LOGEMENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_400_000);
+    let logements: usize = std::env::var("FLUX_BENCH_LOGEMENTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_400_000);
     let mut etat = Vec::new();
     generate::generer(&mut etat, logements, 150, 2026).unwrap();
-    let ds = import::lire(&etat, &OptionsLecture::default()).unwrap().dataset;
+    let ds = import::lire(&etat, &OptionsLecture::default())
+        .unwrap()
+        .dataset;
     drop(etat);
     let mut f = Vec::new();
     let n = generate::mouvements::generer(&mut f, &ds, 2026, 2026).unwrap();

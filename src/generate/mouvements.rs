@@ -152,7 +152,12 @@ pub fn ecrire(sortie: &mut impl Write, etat: &Dataset, mouvements: &[Mouvement])
 }
 
 /// [`mouvements`] then [`ecrire`]; returns the number of rows written.
-pub fn generer(sortie: &mut impl Write, etat: &Dataset, annee: i32, graine: u64) -> io::Result<usize> {
+pub fn generer(
+    sortie: &mut impl Write,
+    etat: &Dataset,
+    annee: i32,
+    graine: u64,
+) -> io::Result<usize> {
     let m = mouvements(etat, annee, graine);
     ecrire(sortie, etat, &m)?;
     Ok(m.len())
@@ -355,7 +360,9 @@ mod tests {
     fn etat(logements: usize, bailleurs: usize) -> Dataset {
         let mut f = Vec::new();
         super::super::generer(&mut f, logements, bailleurs, 2026).unwrap();
-        crate::import::lire(&f, &OptionsLecture::default()).unwrap().dataset
+        crate::import::lire(&f, &OptionsLecture::default())
+            .unwrap()
+            .dataset
     }
 
     /// Same inputs, same bytes; another seed or year, another file.
@@ -381,20 +388,41 @@ mod tests {
         let mut f = Vec::new();
         ecrire(&mut f, &ds, &m).unwrap();
         let imp = lire(&f, &OptionsMouvements::default(), &ds).unwrap();
-        assert!(imp.rejets.is_empty(), "{:?}", &imp.rejets[..imp.rejets.len().min(5)]);
-        assert!(imp.avertissements.is_empty(), "{:?}", &imp.avertissements[..imp.avertissements.len().min(5)]);
+        assert!(
+            imp.rejets.is_empty(),
+            "{:?}",
+            &imp.rejets[..imp.rejets.len().min(5)]
+        );
+        assert!(
+            imp.avertissements.is_empty(),
+            "{:?}",
+            &imp.avertissements[..imp.avertissements.len().min(5)]
+        );
         assert_eq!(imp.mouvements, m);
         for issue in Issue::TOUTES {
             assert!(m.iter().any(|m| m.issue == issue), "{issue:?}");
         }
-        let vacances = m.iter().map(|m| (m.logement, m.date_liberation)).collect::<FxHashSet<_>>().len();
-        assert!((200..=300).contains(&vacances), "{vacances} vacances pour ≈ 4 000 × 6,3 %");
+        let vacances = m
+            .iter()
+            .map(|m| (m.logement, m.date_liberation))
+            .collect::<FxHashSet<_>>()
+            .len();
+        assert!(
+            (200..=300).contains(&vacances),
+            "{vacances} vacances pour ≈ 4 000 × 6,3 %"
+        );
         let baux = m.iter().filter(|m| m.issue == Issue::BailSigne).count();
-        assert!(baux * 10 > m.len() * 6, "surtout des baux : {baux} sur {}", m.len());
+        assert!(
+            baux * 10 > m.len() * 6,
+            "surtout des baux : {baux} sur {}",
+            m.len()
+        );
         assert!(m.iter().any(|m| m.hors_flux.is_some()));
         assert!(m.iter().any(|m| m.reservataire == ETAT_PRIORITAIRES));
         assert!(m.iter().any(|m| m.reservataire.is_empty()));
-        assert!(m.iter().any(|m| !m.reservataire.is_empty() && !m.reservataire.starts_with("Etat")));
+        assert!(m
+            .iter()
+            .any(|m| !m.reservataire.is_empty() && !m.reservataire.starts_with("Etat")));
         assert!(m.iter().all(|m| m.date_orientation.year() == 2026));
     }
 }

@@ -24,9 +24,9 @@ use super::{
     csv, erreur_tableur, parcourir_morceau, tableur, values, Avertissement, Destination, Format,
     ImportError, LigneEntete, OptionsLecture, Rejet, LONGUEUR_MAX, MARQUE_NOTICE,
 };
+use crate::domain::dataset::AUCUN;
 use crate::domain::model::{Categorie, Motif};
 use crate::domain::suivi::{Issue, Mouvement};
-use crate::domain::dataset::AUCUN;
 use crate::domain::Dataset;
 
 /// A column of the mouvements file (SPEC §7 table, in order).
@@ -84,7 +84,10 @@ impl Champ {
     fn date(self) -> bool {
         matches!(
             self,
-            Champ::DateLiberation | Champ::DateOrientation | Champ::DateDesignation | Champ::DateBail
+            Champ::DateLiberation
+                | Champ::DateOrientation
+                | Champ::DateDesignation
+                | Champ::DateBail
         )
     }
 
@@ -208,7 +211,9 @@ impl Correspondance {
     }
     /// The field read from column `j`, if any.
     pub fn champ(&self, j: usize) -> Option<Champ> {
-        Champ::TOUS.into_iter().find(|c| self.colonne(*c) == Some(j))
+        Champ::TOUS
+            .into_iter()
+            .find(|c| self.colonne(*c) == Some(j))
     }
     /// Required fields that no column provides.
     pub fn manquants(&self) -> Vec<Champ> {
@@ -296,7 +301,7 @@ pub fn lire(
     }
 }
 
-/// `parts`: chunks read in parallel (default: one per core above 1 MB).
+/// `parts`: chunks read in parallel (default: 8 above 1 MB, on one thread per core; 1 below).
 fn lire_csv(
     bytes: &[u8],
     options: &OptionsMouvements,
@@ -312,7 +317,12 @@ fn lire_csv(
     let mut lus: Vec<Morceau> = crate::domain::en_parallele(morceaux.len(), |i| {
         let mut d = Morceau::new(reference, Some(map.clone()));
         d.nb_colonnes = nb_colonnes;
-        parcourir_morceau(&texte[morceaux[i].clone()], entete.sep, entete.guillemets, &mut d);
+        parcourir_morceau(
+            &texte[morceaux[i].clone()],
+            entete.sep,
+            entete.guillemets,
+            &mut d,
+        );
         d
     });
     // Line numbers were counted from the start of each chunk: shift them by the lines before it.
@@ -368,7 +378,13 @@ fn assembler(
         avertissements.extend(m.avertissements);
         map = m.map.unwrap_or_default();
     }
-    let mut mouvements = resoudre(lus, &a_verifier, &mut rejets, &mut avertissements, reference);
+    let mut mouvements = resoudre(
+        lus,
+        &a_verifier,
+        &mut rejets,
+        &mut avertissements,
+        reference,
+    );
     // Warnings of a row are kept with it: those of a row rejected as a double go too.
     let mut vus: FxHashMap<(u32, NaiveDate), u32> = FxHashMap::default();
     let mut doubles = FxHashSet::default();
@@ -429,9 +445,12 @@ fn resoudre(
     reference: &Reference,
 ) -> Vec<Mouvement> {
     let ds = reference.etat;
-    let voulus = lus.iter().map(|l| l.rpls.as_str()).chain(a_verifier.iter().map(|r| r.1.as_str()));
+    let voulus = lus
+        .iter()
+        .map(|l| l.rpls.as_str())
+        .chain(a_verifier.iter().map(|r| r.1.as_str()));
     let mut trouves: FxHashMap<&str, u32> = voulus.map(|r| (r, AUCUN)).collect();
-    chercher(ds, &mut trouves, |r| Some(r));
+    chercher(ds, &mut trouves, Some);
     // Identifiers typed as numbers by a spreadsheet lost their leading zeros: the misses made of
     // digits only are looked for among the état's all-digit identifiers without their zeros.
     let chiffres = |r: &str| !r.is_empty() && r.bytes().all(|b| b.is_ascii_digit());
@@ -462,15 +481,32 @@ fn resoudre(
     }
     let places: Vec<Option<(u32, bool)>> = lus.iter().map(|l| logement(&l.rpls)).collect();
     let mut mouvements = Vec::with_capacity(lus.len());
-    for (Lu { mut m, rpls, avertir, nom_reserve }, place) in lus.into_iter().zip(places) {
+    for (
+        Lu {
+            mut m,
+            rpls,
+            avertir,
+            nom_reserve,
+        },
+        place,
+    ) in lus.into_iter().zip(places)
+    {
         let ligne = m.ligne as u64;
         let Some((i, sans)) = place else {
-            rejets.push(Rejet { ligne, colonne: Champ::Rpls.nom().into(), motif: inconnu(&rpls) });
+            rejets.push(Rejet {
+                ligne,
+                colonne: Champ::Rpls.nom().into(),
+                motif: inconnu(&rpls),
+            });
             continue;
         };
         m.logement = i;
         let mut avertir_ici = |c: Champ, motif: String| {
-            avertissements.push(Rejet { ligne, colonne: c.nom().into(), motif })
+            avertissements.push(Rejet {
+                ligne,
+                colonne: c.nom().into(),
+                motif,
+            })
         };
         for (c, motif) in avertir {
             avertir_ici(c, motif);
@@ -485,7 +521,11 @@ fn resoudre(
             );
         }
         let perimetre = ds.cellules[ds.cellule[i as usize] as usize].perimetre;
-        if nom_reserve && !reference.conventions.contains(&(perimetre, m.reservataire.as_str())) {
+        if nom_reserve
+            && !reference
+                .conventions
+                .contains(&(perimetre, m.reservataire.as_str()))
+        {
             let per = &ds.perimetres[perimetre as usize];
             avertir_ici(
                 Champ::Reservataire,
@@ -512,12 +552,26 @@ fn resoudre(
 
 /// One pass over the identifiers of `ds`: each wanted key (`cle` of an identifier) gets the first
 /// logement that has it. The logements of a row with `nb` > 1 share its identifier: repeats are
-/// skipped cheaply.
+/// skipped cheaply. Most identifiers of the état des lieux are not wanted (a year's mouvements
+/// touch one logement in ten): a bit set of the wanted keys' hashes, small enough to stay in
+/// cache, turns them away before the map is probed.
 fn chercher<'e>(
     ds: &'e Dataset,
     voulus: &mut FxHashMap<&str, u32>,
     cle: impl Fn(&'e str) -> Option<&'e str>,
 ) {
+    use std::hash::BuildHasher;
+    let h = std::hash::BuildHasherDefault::<rustc_hash::FxHasher>::default();
+    let log = (voulus.len().max(1) * 16)
+        .next_power_of_two()
+        .trailing_zeros()
+        .clamp(10, 24);
+    let bit = |k: &str| (h.hash_one(k) >> (64 - log)) as usize;
+    let mut filtre = vec![0u64; (1usize << log) / 64];
+    for k in voulus.keys() {
+        let b = bit(k);
+        filtre[b / 64] |= 1 << (b % 64);
+    }
     let mut precedent = None;
     let mut reste = voulus.len();
     for i in 0..ds.len() {
@@ -526,7 +580,12 @@ fn chercher<'e>(
             continue;
         }
         precedent = Some(r);
-        if let Some(v) = cle(r).and_then(|k| voulus.get_mut(k)) {
+        let Some(k) = cle(r) else { continue };
+        let b = bit(k);
+        if filtre[b / 64] & (1 << (b % 64)) == 0 {
+            continue;
+        }
+        if let Some(v) = voulus.get_mut(k) {
             if *v == AUCUN {
                 *v = i as u32;
                 reste -= 1;
@@ -584,7 +643,12 @@ impl<'e> Reference<'e> {
         let conventions = etat
             .parties
             .iter()
-            .map(|p| (p.perimetre, etat.reservataires[p.reservataire as usize].nom.as_str()))
+            .map(|p| {
+                (
+                    p.perimetre,
+                    etat.reservataires[p.reservataire as usize].nom.as_str(),
+                )
+            })
             .collect();
         Reference {
             etat,
@@ -605,7 +669,11 @@ impl<'e> Reference<'e> {
             return Ok(Some((p, None)));
         }
         match cle(v).as_str() {
-            "etatprioritaires" | "etatprioritaire" | "etat" | "prefet" | "prefecture"
+            "etatprioritaires"
+            | "etatprioritaire"
+            | "etat"
+            | "prefet"
+            | "prefecture"
             | "contingentprefectoral" => return Ok(Some((Partie::Etat(ETAT_PRIORITAIRES), None))),
             "etatagents" | "etatagent" | "etatfonctionnaires" | "fonctionnaires" => {
                 return Ok(Some((Partie::Etat(ETAT_AGENTS), None)))
@@ -702,10 +770,25 @@ impl Destination for Morceau<'_, '_> {
         self.lues += 1;
         let map = self.map.as_ref().expect("en-tête lu avant les lignes");
         let mut avertir = Vec::new();
-        match convertir(ligne, rec, map, self.nb_colonnes, self.reference, &mut avertir) {
+        match convertir(
+            ligne,
+            rec,
+            map,
+            self.nb_colonnes,
+            self.reference,
+            &mut avertir,
+        ) {
             Ok((m, nom_reserve)) => {
-                let rpls = map.colonne(Champ::Rpls).and_then(|i| rec.get(i)).unwrap_or("");
-                self.lus.push(Lu { m, rpls: rpls.trim().to_owned(), avertir, nom_reserve });
+                let rpls = map
+                    .colonne(Champ::Rpls)
+                    .and_then(|i| rec.get(i))
+                    .unwrap_or("");
+                self.lus.push(Lu {
+                    m,
+                    rpls: rpls.trim().to_owned(),
+                    avertir,
+                    nom_reserve,
+                });
             }
             Err(Refus::Ignoree) => self.lues -= 1,
             Err(Refus::Rejet(c, motif)) => self.rejets.push(Rejet {
@@ -714,7 +797,11 @@ impl Destination for Morceau<'_, '_> {
                 motif,
             }),
             Err(Refus::Valeur(c, motif)) => {
-                let rpls = map.colonne(Champ::Rpls).and_then(|i| rec.get(i)).unwrap_or("").trim();
+                let rpls = map
+                    .colonne(Champ::Rpls)
+                    .and_then(|i| rec.get(i))
+                    .unwrap_or("")
+                    .trim();
                 if c != Champ::Rpls && !rpls.is_empty() {
                     self.a_verifier.push((self.rejets.len(), rpls.to_owned()));
                 }
@@ -750,7 +837,11 @@ impl Destination for Morceau<'_, '_> {
         self.map.as_ref()?.champ(j).map(Champ::nom)
     }
     fn colonne_date(&self, j: usize) -> Option<&'static str> {
-        self.map.as_ref()?.champ(j).filter(|c| c.date()).map(Champ::nom)
+        self.map
+            .as_ref()?
+            .champ(j)
+            .filter(|c| c.date())
+            .map(Champ::nom)
     }
 }
 
@@ -784,7 +875,10 @@ fn convertir(
         }
         return Err(Refus::Rejet(
             "",
-            format!("nombre de colonnes incorrect ({} au lieu de {nb_colonnes})", rec.len()),
+            format!(
+                "nombre de colonnes incorrect ({} au lieu de {nb_colonnes})",
+                rec.len()
+            ),
         ));
     }
     let champ = |c: Champ| map.colonne(c).and_then(|i| rec.get(i)).unwrap_or("").trim();
@@ -793,7 +887,10 @@ fn convertir(
         return Err(Refus::Ignoree);
     }
     if rec.as_slice().len() > LONGUEUR_MAX {
-        if let Some(c) = Champ::TOUS.into_iter().find(|&c| champ(c).len() > LONGUEUR_MAX) {
+        if let Some(c) = Champ::TOUS
+            .into_iter()
+            .find(|&c| champ(c).len() > LONGUEUR_MAX)
+        {
             let n = crate::format::integer(champ(c).chars().count() as i64);
             let max = crate::format::integer(LONGUEUR_MAX as i64);
             return Err(Refus::Rejet(c.nom(), format!("valeur de {n} caractères ({max} au plus) : fichier endommagé ou guillemet non fermé ?")));
@@ -803,7 +900,10 @@ fn convertir(
     // matters, it is ignored with a warning where an unreadable value is ignored.
     let en_erreur = |c: Champ| erreur_tableur(champ(c));
     let message_erreur = |c: Champ| {
-        format!("cellule en erreur « {} » : formule à corriger dans le tableur", champ(c))
+        format!(
+            "cellule en erreur « {} » : formule à corriger dans le tableur",
+            champ(c)
+        )
     };
     if let Some(c) = [
         Champ::Rpls,
@@ -948,11 +1048,36 @@ fn convertir(
 /// A date of a mouvement: JJ/MM/AAAA (also `-` or `.`) or AAAA-MM-JJ (a time part is ignored),
 /// as for the état des lieux; a year alone is refused (delays are counted in days).
 pub fn date_du_jour(s: &str) -> values::Resultat<Option<NaiveDate>> {
+    // Fast path: JJ/MM/AAAA and AAAA-MM-JJ written in full (almost every cell).
+    let n = |b: &[u8]| {
+        b.iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + (c - b'0') as u32)
+        })
+    };
+    let rapide = match s.as_bytes() {
+        [j @ .., b'/', m1, m2, b'/', a1, a2, a3, a4] if j.len() == 2 => n(j)
+            .zip(n(&[*m1, *m2]))
+            .zip(n(&[*a1, *a2, *a3, *a4]))
+            .map(|((j, m), a)| (a, m, j)),
+        [a @ .., b'-', m1, m2, b'-', j1, j2] if a.len() == 4 => n(a)
+            .zip(n(&[*m1, *m2]))
+            .zip(n(&[*j1, *j2]))
+            .map(|((a, m), j)| (a, m, j)),
+        _ => None,
+    };
+    if let Some(d) = rapide.and_then(|(a, m, j)| NaiveDate::from_ymd_opt(a as i32, m, j)) {
+        return Ok(Some(d));
+    }
     let t = s.trim();
     if t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("date « {t} » incomplète : JJ/MM/AAAA ou AAAA-MM-JJ attendu"));
+        return Err(format!(
+            "date « {t} » incomplète : JJ/MM/AAAA ou AAAA-MM-JJ attendu"
+        ));
     }
-    values::date(t).map_err(|m| m.replace(" ou AAAA)", ")").replace(", AAAA-MM-JJ)", " ou AAAA-MM-JJ)"))
+    values::date(t).map_err(|m| {
+        m.replace(" ou AAAA)", ")")
+            .replace(", AAAA-MM-JJ)", " ou AAAA-MM-JJ)")
+    })
 }
 
 /// The `issue` of an orientation: the codes of SPEC §7 or common French spellings
@@ -994,15 +1119,20 @@ pub fn issue(s: &str) -> values::Resultat<Issue> {
 /// `autre`: the user wrote that the attribution is outside the flux).
 pub fn hors_flux(s: &str) -> values::Resultat<Option<Motif>> {
     match cle(s).as_str() {
-        "relogementru" | "relogementanru" | "relogementnpnru" | "relogementrenouvellementurbain" => {
-            return Ok(Some(Motif::RenouvellementUrbain))
-        }
+        "relogementru"
+        | "relogementanru"
+        | "relogementnpnru"
+        | "relogementrenouvellementurbain" => return Ok(Some(Motif::RenouvellementUrbain)),
         "relogementorcod" => return Ok(Some(Motif::Orcod)),
         "relogementlhi" | "relogementhabitatindigne" => return Ok(Some(Motif::Lhi)),
         _ => {}
     }
-    values::motif(s)
-        .map_err(|_| format!("motif hors flux « {} » inconnu : classé « autre »", s.trim()))
+    values::motif(s).map_err(|_| {
+        format!(
+            "motif hors flux « {} » inconnu : classé « autre »",
+            s.trim()
+        )
+    })
 }
 
 /// `quartile`: 1 to 4 (« 1 », « Q1 », « 1er quartile », « 2e »…); empty = unknown.
@@ -1013,11 +1143,22 @@ pub fn quartile(s: &str) -> values::Resultat<Option<u8>> {
     }
     let k = cle(t);
     let n = k.as_str();
-    let n = n.strip_prefix("quartile").or_else(|| n.strip_prefix('q')).unwrap_or(n);
-    let n = ["erquartile", "emequartile", "equartile", "quartile", "er", "eme", "e"]
-        .iter()
-        .find_map(|suffixe| n.strip_suffix(suffixe))
+    let n = n
+        .strip_prefix("quartile")
+        .or_else(|| n.strip_prefix('q'))
         .unwrap_or(n);
+    let n = [
+        "erquartile",
+        "emequartile",
+        "equartile",
+        "quartile",
+        "er",
+        "eme",
+        "e",
+    ]
+    .iter()
+    .find_map(|suffixe| n.strip_suffix(suffixe))
+    .unwrap_or(n);
     let entier = !t.contains([',', '.']) && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
     match n.parse::<u32>() {
         Ok(q @ 1..=4) if entier => Ok(Some(q as u8)),
@@ -1052,7 +1193,9 @@ mod tests {
             0001234;Seine Habitat;93048;;;\n\
             R7;Val Logis;93048;Ville de Montreuil;commune;\n\
             R8;Val Logis;93048;VILLE DE MONTREUIL;commune;\n";
-        crate::import::lire(csv.as_bytes(), &OptionsLecture::default()).unwrap().dataset
+        crate::import::lire(csv.as_bytes(), &OptionsLecture::default())
+            .unwrap()
+            .dataset
     }
 
     fn lire_texte(texte: &str) -> ImportMouvements {
@@ -1079,17 +1222,32 @@ mod tests {
         assert!(m.manquants().is_empty());
         let m = detecter(["logement", "orientation", "orientation", "statut"]);
         assert_eq!(
-            (m.colonne(Champ::DateOrientation), m.colonne(Champ::Reservataire)),
+            (
+                m.colonne(Champ::DateOrientation),
+                m.colonne(Champ::Reservataire)
+            ),
             (Some(1), Some(2)),
             "« orientation » : la date d'abord, puis la partie"
         );
-        let m = detecter(["rpls", "réservataire", "orientation", "date d'orientation", "issue"]);
+        let m = detecter([
+            "rpls",
+            "réservataire",
+            "orientation",
+            "date d'orientation",
+            "issue",
+        ]);
         assert_eq!(
-            (m.colonne(Champ::DateOrientation), m.colonne(Champ::Reservataire)),
+            (
+                m.colonne(Champ::DateOrientation),
+                m.colonne(Champ::Reservataire)
+            ),
             (Some(3), Some(1)),
             "« orientation » ne prend rien aux autres en-têtes"
         );
-        assert_eq!(detecter(["rpls", "issue"]).manquants(), [Champ::DateOrientation]);
+        assert_eq!(
+            detecter(["rpls", "issue"]).manquants(),
+            [Champ::DateOrientation]
+        );
     }
 
     #[test]
@@ -1117,21 +1275,36 @@ mod tests {
 
     #[test]
     fn quartiles_prioritaire_hors_flux() {
-        for (s, q) in [("1", 1), ("Q2", 2), ("3e quartile", 3), ("1er", 1), (" 4 ", 4)] {
+        for (s, q) in [
+            ("1", 1),
+            ("Q2", 2),
+            ("3e quartile", 3),
+            ("1er", 1),
+            (" 4 ", 4),
+        ] {
             assert_eq!(quartile(s), Ok(Some(q)), "{s}");
         }
         assert_eq!(quartile(""), Ok(None));
         assert_eq!(quartile("5").unwrap_err(), "quartile « 5 » hors de 1 à 4");
         assert_eq!(quartile("0").unwrap_err(), "quartile « 0 » hors de 1 à 4");
-        assert_eq!(quartile("2,5").unwrap_err(), "quartile « 2,5 » illisible (1 à 4 attendu)");
-        assert_eq!(quartile("haut").unwrap_err(), "quartile « haut » illisible (1 à 4 attendu)");
+        assert_eq!(
+            quartile("2,5").unwrap_err(),
+            "quartile « 2,5 » illisible (1 à 4 attendu)"
+        );
+        assert_eq!(
+            quartile("haut").unwrap_err(),
+            "quartile « haut » illisible (1 à 4 attendu)"
+        );
         assert_eq!(prioritaire("DALO"), Ok(Some(true)));
         assert_eq!(prioritaire("non"), Ok(Some(false)));
         assert_eq!(prioritaire(""), Ok(None));
         assert!(prioritaire("peut-être").is_err());
         assert_eq!(hors_flux(""), Ok(None));
         assert_eq!(hors_flux("mutation"), Ok(Some(Motif::Mutation)));
-        assert_eq!(hors_flux("Relogement ANRU"), Ok(Some(Motif::RenouvellementUrbain)));
+        assert_eq!(
+            hors_flux("Relogement ANRU"),
+            Ok(Some(Motif::RenouvellementUrbain))
+        );
         assert_eq!(
             hors_flux("oui").unwrap_err(),
             "motif hors flux « oui » inconnu : classé « autre »"
@@ -1143,6 +1316,12 @@ mod tests {
         let d = |a, m, j| Some(NaiveDate::from_ymd_opt(a, m, j).unwrap());
         assert_eq!(date_du_jour("05/03/2026"), Ok(d(2026, 3, 5)));
         assert_eq!(date_du_jour("2026-03-05"), Ok(d(2026, 3, 5)));
+        assert_eq!(date_du_jour(" 5/3/2026 "), Ok(d(2026, 3, 5)));
+        assert_eq!(date_du_jour("05-03-2026"), Ok(d(2026, 3, 5)));
+        assert_eq!(date_du_jour("2026-03-05T10:00"), Ok(d(2026, 3, 5)));
+        assert!(date_du_jour("2026-13-05")
+            .unwrap_err()
+            .contains("pas de mois 13"));
         assert_eq!(date_du_jour(""), Ok(None));
         assert_eq!(
             date_du_jour("2026").unwrap_err(),
@@ -1162,21 +1341,37 @@ mod tests {
     fn parties_resolved_against_the_etat_des_lieux() {
         let ds = etat();
         let r = Reference::new(&ds);
-        let nom = |v: &str| r.partie(v).map(|p| p.map(|(p, w)| (r.nom(p).to_owned(), w.is_some())));
+        let nom = |v: &str| {
+            r.partie(v)
+                .map(|p| p.map(|(p, w)| (r.nom(p).to_owned(), w.is_some())))
+        };
         assert_eq!(nom(""), Ok(None));
-        assert_eq!(nom("Action Logement Services"), Ok(Some(("Action Logement Services".into(), false))));
-        for v in ["Etat - prioritaires", "État - prioritaires", "etat_prioritaires", "Préfecture 93"] {
+        assert_eq!(
+            nom("Action Logement Services"),
+            Ok(Some(("Action Logement Services".into(), false)))
+        );
+        for v in [
+            "Etat - prioritaires",
+            "État - prioritaires",
+            "etat_prioritaires",
+            "Préfecture 93",
+        ] {
             assert_eq!(nom(v), Ok(Some((ETAT_PRIORITAIRES.into(), false))), "{v}");
         }
         for v in ["Etat - agents", "etat_agents", "État agents"] {
             assert_eq!(nom(v), Ok(Some((ETAT_AGENTS.into(), false))), "{v}");
         }
-        assert_eq!(nom("action logement services"), Ok(Some(("Action Logement Services".into(), true))));
+        assert_eq!(
+            nom("action logement services"),
+            Ok(Some(("Action Logement Services".into(), true)))
+        );
         assert_eq!(
             nom("ville de montreuil").unwrap_err(),
             "réservataire « ville de montreuil » ambigu : « Ville de Montreuil » ou « VILLE DE MONTREUIL » dans l'état des lieux"
         );
-        assert!(nom("Mairie de Lyon").unwrap_err().contains("inconnu de l'état des lieux"));
+        assert!(nom("Mairie de Lyon")
+            .unwrap_err()
+            .contains("inconnu de l'état des lieux"));
     }
 
     #[test]
@@ -1189,15 +1384,36 @@ mod tests {
              R4;;01/04/2026;;;bail_signe;01/04/2026;;;\n\
              1234;;02/04/2026;Ville de Paris;;non_designe;03/05/2026;;;\n"
         ));
-        assert_eq!((imp.lignes_lues, imp.lignes_retenues, imp.rejets.len()), (5, 5, 0));
+        assert_eq!(
+            (imp.lignes_lues, imp.lignes_retenues, imp.rejets.len()),
+            (5, 5, 0)
+        );
         let m = &imp.mouvements;
-        assert_eq!(m.iter().map(|m| m.logement).collect::<Vec<_>>(), [0, 1, 1, 3, 5]);
+        assert_eq!(
+            m.iter().map(|m| m.logement).collect::<Vec<_>>(),
+            [0, 1, 1, 3, 5]
+        );
         assert_eq!(m[1].reservataire, ETAT_PRIORITAIRES);
-        assert_eq!((m[1].issue, m[1].quartile, m[1].prioritaire), (Issue::RefusCaleol, Some(1), Some(true)));
+        assert_eq!(
+            (m[1].issue, m[1].quartile, m[1].prioritaire),
+            (Issue::RefusCaleol, Some(1), Some(true))
+        );
         assert_eq!(m[2].reservataire, "", "le bailleur");
         assert_eq!(m[4].date_bail, None, "date de bail ignorée hors bail_signe");
-        let w: Vec<(u64, &str)> = imp.avertissements.iter().map(|a| (a.ligne, a.colonne.as_str())).collect();
-        assert_eq!(w, [(5, "hors_flux"), (6, "rpls"), (6, "reservataire"), (6, "date_bail")]);
+        let w: Vec<(u64, &str)> = imp
+            .avertissements
+            .iter()
+            .map(|a| (a.ligne, a.colonne.as_str()))
+            .collect();
+        assert_eq!(
+            w,
+            [
+                (5, "hors_flux"),
+                (6, "rpls"),
+                (6, "reservataire"),
+                (6, "date_bail")
+            ]
+        );
         assert_eq!(
             imp.avertissements[2].motif,
             "« Ville de Paris » n'a pas de réservation dans l'état des lieux sur la convention de ce logement (Seine Habitat, département 93) : vérifier"
@@ -1216,7 +1432,10 @@ mod tests {
             imp.rejets[0].motif,
             "logement « R1 » déjà orienté le 05/01/2026 (ligne 2) : une seule orientation par logement et par jour"
         );
-        assert!(imp.avertissements.is_empty(), "l'avertissement du quartile part avec sa ligne");
+        assert!(
+            imp.avertissements.is_empty(),
+            "l'avertissement du quartile part avec sa ligne"
+        );
     }
 
     /// One reject per row: an unknown logement wins over the row's other faults, as its column
@@ -1229,13 +1448,20 @@ mod tests {
              R9;;05/01/2026;Inconnu;;;;;;\n\
              R9;;05/01/2026;;;en_cours;;;;;x\n"
         ));
-        let r: Vec<(u64, &str, &str)> =
-            imp.rejets.iter().map(|r| (r.ligne, r.colonne.as_str(), r.motif.as_str())).collect();
+        let r: Vec<(u64, &str, &str)> = imp
+            .rejets
+            .iter()
+            .map(|r| (r.ligne, r.colonne.as_str(), r.motif.as_str()))
+            .collect();
         assert_eq!(
             r,
             [
                 (2, "rpls", "logement « R9 » absent de l'état des lieux"),
-                (3, "date_orientation", "date « 31/02/2026 » inexistante : le mois 02/2026 n'a pas de jour 31"),
+                (
+                    3,
+                    "date_orientation",
+                    "date « 31/02/2026 » inexistante : le mois 02/2026 n'a pas de jour 31"
+                ),
                 (4, "rpls", "logement « R9 » absent de l'état des lieux"),
                 (5, "", "nombre de colonnes incorrect (11 au lieu de 10)"),
             ]
@@ -1253,8 +1479,15 @@ mod tests {
             let jour = 1 + (i / 6) % 28;
             let mois = 1 + (i / 168) % 12;
             let issue = ["bail_signe", "refus_menage", "\"en\ncours\"", "non_designe"][i % 4];
-            let bail = if i % 4 == 0 { format!("{jour:02}/{mois:02}/2026") } else { String::new() };
-            texte += &format!("{rpls};;{jour:02}/{mois:02}/2026;;;{issue};{bail};;{};\n", i % 6);
+            let bail = if i % 4 == 0 {
+                format!("{jour:02}/{mois:02}/2026")
+            } else {
+                String::new()
+            };
+            texte += &format!(
+                "{rpls};;{jour:02}/{mois:02}/2026;;;{issue};{bail};;{};\n",
+                i % 6
+            );
         }
         let options = OptionsMouvements::default();
         let a = lire_csv(texte.as_bytes(), &options, &r, Some(1)).unwrap();

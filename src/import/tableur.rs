@@ -1,13 +1,14 @@
 //! Workbooks (XLSX, ODS) read through calamine from bytes: there is no filesystem in the
 //! browser, so readers are built over a `Cursor`.
 //!
-//! Each data row becomes the same record of texts as a CSV line and goes through the same
-//! conversion (`ligne`), so a value gives the same reject or warning in every format. Line
-//! numbers are the spreadsheet's row numbers; the header is the first non-empty row (row 1 in a
-//! normal sheet). What a typed cell becomes:
+//! Each data row becomes the same record of texts as a CSV line and goes to the same
+//! [`Destination`] (the état des lieux's `ligne`, or the mouvements'), so a value gives the same
+//! reject or warning in every format. Line numbers are the spreadsheet's row numbers; the header
+//! is the first non-empty row (row 1 in a normal sheet). What a typed cell becomes:
 //! - number: its shortest decimal writing (3.0 → "3", 0.063 → "0.063");
-//! - date (a date-formatted number, or an ODS date): "AAAA-MM-JJ"; in the `date_fin` column a
-//!   bare number of 5 digits or more is an Excel serial date (with a warning);
+//! - date (a date-formatted number, or an ODS date): "AAAA-MM-JJ"; in a date column
+//!   ([`Destination::colonne_date`]: `date_fin`, the mouvements' dates) a bare number of 5 digits
+//!   or more is an Excel serial date (with a warning);
 //! - boolean: "oui" / "non";
 //! - formula: its cached result (what Excel last computed and saved);
 //! - error (#N/A…): its text, which `ligne` ignores or rejects with a French reason;
