@@ -102,7 +102,7 @@ fn main() {
     let exports: [(&str, &dyn Fn() -> usize); 4] = [
         ("synthese.json", &|| export::synthese_json(c, &r).len()),
         ("communes.csv", &|| {
-            export::vue_csv(&r.communes.communes, "commune", 5).len()
+            export::vue_csv(&r.communes.communes, "commune", &gestion_flux::domain::secret::masquer(&r.communes, 5).communes).len()
         }),
         ("etalement.csv", &|| export::etalement_csv(&r).len()),
         ("objectifs.csv", &|| {

@@ -364,7 +364,7 @@ fn resultats(imp: &Import, p: &Parametres) -> Vec<Vec<u8>> {
         export::synthese_json(Comptage::default(), &r).into_bytes(),
         export::etalement_csv(&r),
         export::objectifs_csv(&r),
-        export::vue_csv(&r.communes.communes, "commune", 0),
+        export::vue_csv(&r.communes.communes, "commune", &Default::default()),
     ]
 }
 

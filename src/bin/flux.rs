@@ -128,19 +128,20 @@ fn convertir(args: &[String]) -> Result<(), String> {
         lignes_rejetees: import.rejets.len(),
         avertissements: import.avertissements.len(),
     };
-    let seuil = parametres.secret_statistique;
+    // The published communal view: statistical secrecy decided once (SPEC §5 v2).
+    let masque = gestion_flux::domain::secret::masquer(&resultats.communes, parametres.secret_statistique);
     let fichiers: [(&str, &(dyn Fn() -> Vec<u8> + Sync)); 9] = [
         ("synthese.json", &|| {
             export::synthese_json(comptage, &resultats).into_bytes()
         }),
         ("communes.csv", &|| {
-            export::vue_csv(&resultats.communes.communes, "commune", seuil)
+            export::vue_csv(&resultats.communes.communes, "commune", &masque.communes)
         }),
         ("epci.csv", &|| {
-            export::vue_csv(&resultats.communes.epci, "code", seuil)
+            export::vue_csv(&resultats.communes.epci, "code", &masque.epci)
         }),
         ("departements.csv", &|| {
-            export::vue_csv(&resultats.communes.departements, "code", seuil)
+            export::vue_csv(&resultats.communes.departements, "code", &masque.departements)
         }),
         ("etalement.csv", &|| export::etalement_csv(&resultats)),
         ("objectifs.csv", &|| {

@@ -30,6 +30,7 @@ pub(crate) mod perimetre;
 pub mod regles;
 pub mod resultats;
 pub mod rotation;
+pub mod secret;
 pub mod suivi;
 pub mod territoire;
 pub mod verification;

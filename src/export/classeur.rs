@@ -101,10 +101,12 @@ pub fn feuilles(r: &Resultats, p: &Parametres) -> Vec<Feuille> {
             })
         })
         .collect();
-    let vue = |nom: &str, premiere: &str, lignes: &[LigneCommunale]| Feuille {
+    // The communal sheets are the published view: statistical secrecy applies (SPEC §5 v2).
+    let masque = crate::domain::secret::masquer(&r.communes, p.secret_statistique);
+    let vue = |nom: &str, premiere: &str, lignes: &[LigneCommunale], m: &crate::domain::secret::MasqueNiveau| Feuille {
         nom: nom.into(),
         entetes: entetes_vue(premiere),
-        lignes: lignes.iter().map(|l| cellules_vue(l, p.secret_statistique)).collect(),
+        lignes: lignes.iter().map(|l| cellules_vue(l, m)).collect(),
         colonnes_figees: 2,
     };
     vec![
@@ -117,9 +119,15 @@ pub fn feuilles(r: &Resultats, p: &Parametres) -> Vec<Feuille> {
             colonnes_figees: 0,
         },
         Feuille { nom: "Objectifs".into(), entetes: super::ENTETES_OBJECTIFS.map(String::from).to_vec(), lignes: objectifs, colonnes_figees: 0 },
-        vue("Vue communale", "commune", &r.communes.communes),
-        vue("EPCI-EPT", "epci", &r.communes.epci),
-        vue("Départements", "departement", &r.communes.departements),
+        vue("Vue communale", "commune", &r.communes.communes, &masque.communes),
+        vue("EPCI-EPT", "epci", &r.communes.epci, &masque.epci),
+        vue("Départements", "departement", &r.communes.departements, &masque.departements),
+        Feuille {
+            nom: "Secret statistique".into(),
+            entetes: vec!["note".into()],
+            lignes: vec![vec![texte(&super::note_secret(&masque))]],
+            colonnes_figees: 0,
+        },
     ]
 }
 
@@ -201,7 +209,7 @@ mod tests {
         let octets = ecrire_xlsx(&tables);
         assert_eq!(octets, classeur_xlsx(&r, &p));
         let mut x: Xlsx<_> = Xlsx::new(std::io::Cursor::new(octets)).unwrap();
-        assert_eq!(x.sheet_names(), ["Paramètres", "Conventions", "Étalement", "Objectifs", "Vue communale", "EPCI-EPT", "Départements"]);
+        assert_eq!(x.sheet_names(), ["Paramètres", "Conventions", "Étalement", "Objectifs", "Vue communale", "EPCI-EPT", "Départements", "Secret statistique"]);
         let conv = x.worksheet_range("Conventions").unwrap();
         let al = conv.rows().find(|l| l[4] == Data::String("AL".into())).unwrap();
         // part_du_parc: 1 reserved logement of 3 in the 93 assiette, a number, not text.
@@ -220,7 +228,10 @@ mod tests {
         assert!(params.rows().any(|l| l[0] == Data::String("rotation.taux_unique".into()) && l[1] == Data::Float(0.063)));
         let vue = x.worksheet_range("Vue communale").unwrap();
         assert_eq!(vue.get((0, 0)), Some(&Data::String("commune".into())));
-        // 2 logements in 93048 (< 5): masked by the statistical secrecy.
-        assert_eq!(vue.get((1, 4)), Some(&Data::String("< 5".into())));
+        // Commune totals stay public (SPEC §5 v2); a small count of reserved logements is « s ».
+        assert_eq!(vue.get((1, 4)), Some(&Data::Float(2.0)));
+        let entetes: Vec<String> = vue.rows().next().unwrap().iter().map(|d| d.to_string()).collect();
+        let al = entetes.iter().position(|e| e == "reserves_action_logement").unwrap();
+        assert_eq!(vue.get((1, al)), Some(&Data::String("s".into())));
     }
 }

@@ -11,7 +11,8 @@ pub mod suivi;
 
 use serde::Serialize;
 
-use crate::domain::agregation::{secret, LigneCommunale};
+use crate::domain::agregation::LigneCommunale;
+use crate::domain::secret::{Colonne, MasqueNiveau, MARQUE};
 use crate::domain::model::{Categorie, Motif, FINANCEMENTS, QPV, TYPOLOGIES};
 use crate::domain::{Alerte, Resultats};
 use crate::import::Rejet;
@@ -169,14 +170,14 @@ pub(crate) fn entetes_vue(premiere: &str) -> Vec<String> {
 }
 
 /// The communal aggregated view as CSV: `communes.csv` (one row per commune, first column
-/// `commune`), or the roll-ups per EPCI/EPT or département (first column `code`). Counts from 1 to `secret_statistique − 1` show « < seuil »; estimated
-/// quantities (volumes, liberations, logements per year) are not counts and are shown as they are.
-pub fn vue_csv(lignes: &[LigneCommunale], premiere: &str, seuil: u32) -> Vec<u8> {
+/// `commune`), or the roll-ups per EPCI/EPT or département (first column `code`). The cells masked
+/// by statistical secrecy (`domain::secret`) show « s »; `MasqueNiveau::default()` masks nothing.
+pub fn vue_csv(lignes: &[LigneCommunale], premiere: &str, masque: &MasqueNiveau) -> Vec<u8> {
     let mut c = CsvFr::new();
     let entetes = entetes_vue(premiere);
     c.entetes(entetes.iter().map(String::as_str));
     for l in lignes {
-        for cellule in cellules_vue(l, seuil) {
+        for cellule in cellules_vue(l, masque) {
             match cellule {
                 Cellule::Texte(t) => c.texte(&t),
                 Cellule::Entier(n) => c.entier(n),
@@ -187,6 +188,21 @@ pub fn vue_csv(lignes: &[LigneCommunale], premiere: &str, seuil: u32) -> Vec<u8>
         c.fin();
     }
     c.octets()
+}
+
+/// The note under every published table (SPEC §5 v2): what « s » means, and how many cells.
+pub fn note_secret(m: &crate::domain::secret::Masque) -> String {
+    if m.seuil == 0 {
+        return "Secret statistique désactivé : aucune case masquée.".to_owned();
+    }
+    format!(
+        "« s » : secret statistique. Les effectifs de 1 à {} logements réservés d'une catégorie ou hors assiette d'un motif, dans une commune ou un EPCI/EPT, sont masqués, avec les valeurs qui en découlent (volume et logements attendus de cette catégorie) et des cases complémentaires choisies pour qu'aucune case masquée ne puisse être retrouvée par différence avec un total de ligne ou un niveau supérieur. Toutes les cases masquées portent la même marque. Cases masquées : {} ({} petits effectifs, {} valeurs qui en découlent, {} cases complémentaires).",
+        m.seuil - 1,
+        m.total(),
+        m.primaires,
+        m.derivees,
+        m.complementaires
+    )
 }
 
 /// A typed cell of an export table: the CSV writes it in French, the XLSX keeps its type.
@@ -200,22 +216,22 @@ pub enum Cellule {
     Pourcent(f64),
 }
 
-/// One row of the communal view, in the order of [`entetes_vue`]; counts from 1 to seuil − 1 are
-/// the text « < seuil » (`secret_statistique`).
-pub(crate) fn cellules_vue(l: &LigneCommunale, seuil: u32) -> Vec<Cellule> {
+/// One row of the communal view, in the order of [`entetes_vue`]; masked cells are « s ».
+pub(crate) fn cellules_vue(l: &LigneCommunale, masque: &MasqueNiveau) -> Vec<Cellule> {
     let a = &l.agregat;
-    let compte = |n: u32| if seuil > 0 && n > 0 && n < seuil { Cellule::Texte(secret(n, seuil)) } else { Cellule::Entier(n as u64) };
+    let cache = |c: Colonne, cellule: Cellule| if masque.masque(&l.code, c) { Cellule::Texte(MARQUE.to_owned()) } else { cellule };
+    let entier = |n: u32| Cellule::Entier(u64::from(n));
     let mut v: Vec<Cellule> = [&l.code, &l.nom, &l.epci, &l.departement].iter().map(|t| Cellule::Texte((*t).clone())).collect();
-    v.push(compte(a.logements));
-    v.push(compte(a.hors_assiette.iter().sum()));
-    v.extend(a.hors_assiette.iter().map(|&n| compte(n)));
-    v.push(compte(a.assiette));
+    v.push(entier(a.logements));
+    v.push(entier(a.hors_assiette_total()));
+    v.extend(Motif::TOUS.iter().map(|&m| cache(Colonne::HorsAssiette(m), entier(a.hors_assiette[m as usize]))));
+    v.push(entier(a.assiette));
     v.push(Cellule::Nombre(a.liberations, 2));
     v.push(Cellule::Nombre(a.flux, 2));
-    v.extend(Categorie::RESERVANTES.iter().map(|&k| compte(a.reserves[k as usize])));
-    v.extend(Categorie::RESERVANTES.iter().map(|&k| Cellule::Nombre(a.volume[k as usize], 2)));
-    v.extend(categories_attendues().map(|k| Cellule::Nombre(a.attendus[k as usize], 2)));
-    v.extend(a.typologie.iter().chain(&a.financement).chain(&a.qpv).map(|&n| compte(n)));
+    v.extend(Categorie::RESERVANTES.iter().map(|&k| cache(Colonne::Reserves(k), entier(a.reserves[k as usize]))));
+    v.extend(Categorie::RESERVANTES.iter().map(|&k| cache(Colonne::Volume(k), Cellule::Nombre(a.volume[k as usize], 2))));
+    v.extend(categories_attendues().map(|k| cache(Colonne::Attendus(k), Cellule::Nombre(a.attendus[k as usize], 2))));
+    v.extend(a.typologie.iter().chain(&a.financement).chain(&a.qpv).map(|&n| entier(n)));
     v
 }
 

@@ -1,0 +1,418 @@
+//! Statistical secrecy of the published communal view (SPEC §5 v2, « done properly »). The engine
+//! decides the mask once; every published output (the app's publication mode, `communes.csv` and
+//! its roll-ups, the workbook, the publication page) applies it.
+//!
+//! - A **sensitive** cell is a count from 1 to `secret_statistique` − 1 of reserved logements of
+//!   one category, or of hors-assiette logements of one motif, in one commune or EPCI/EPT.
+//! - Every value **computed from** a masked count is masked with it: the volume and the expected
+//!   yearly logements of that category there (not the État's: share × public liberations).
+//! - **Complementary** cells are masked so that no masked value can be recomputed from published
+//!   ones by difference: with a row total (logements − assiette = Σ motifs; flux = Σ expected
+//!   logements of the categories), or with a higher level (an EPCI/EPT or a département = Σ of its
+//!   communes). Every relation then holds 0 or at least 2 masked cells. The heuristic chooses, in
+//!   a relation with a single masked cell, the smallest published cell of that relation (least
+//!   information lost), else the parent.
+//! - Public: commune totals of logements, assiette and estimated liberations (the RPLS open data
+//!   publishes them), the flux, the État's expected logements, the assiette's split by typologie,
+//!   financement and QPV.
+//!
+//! Every masked cell, primary or complementary, shows the same marker « s ».
+
+use serde::Serialize;
+
+use super::agregation::{Agregat, LigneCommunale, VueCommunale};
+use super::model::{Categorie, Motif};
+
+/// The marker of every masked cell.
+pub const MARQUE: &str = "s";
+
+/// A maskable column of the communal view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Colonne {
+    HorsAssiette(Motif),
+    Reserves(Categorie),
+    Volume(Categorie),
+    /// Expected yearly logements of a category (the bailleur's included).
+    Attendus(Categorie),
+}
+
+impl Colonne {
+    /// Every maskable column.
+    pub fn toutes() -> Vec<Colonne> {
+        let mut v: Vec<Colonne> = Motif::TOUS.iter().map(|&m| Colonne::HorsAssiette(m)).collect();
+        v.extend(Categorie::RESERVANTES.iter().map(|&c| Colonne::Reserves(c)));
+        v.extend(Categorie::RESERVANTES.iter().map(|&c| Colonne::Volume(c)));
+        v.extend(Categorie::RESERVANTES.iter().chain(&[Categorie::Bailleur]).filter(|c| !c.est_etat()).map(|&c| Colonne::Attendus(c)));
+        v
+    }
+
+    /// The value of the column in a row.
+    pub fn valeur(self, a: &Agregat) -> f64 {
+        match self {
+            Colonne::HorsAssiette(m) => f64::from(a.hors_assiette[m as usize]),
+            Colonne::Reserves(c) => f64::from(a.reserves[c as usize]),
+            Colonne::Volume(c) => a.volume[c as usize],
+            Colonne::Attendus(c) => a.attendus[c as usize],
+        }
+    }
+
+    /// Position in [`Colonne::toutes`]: motifs, reserves, volumes, then the expected logements of
+    /// the non-État categories and the bailleur.
+    fn index(self) -> usize {
+        let r = Categorie::RESERVANTES.len();
+        match self {
+            Colonne::HorsAssiette(m) => m as usize,
+            Colonne::Reserves(c) => Motif::N + c as usize,
+            Colonne::Volume(c) => Motif::N + r + c as usize,
+            Colonne::Attendus(Categorie::Bailleur) => Motif::N + 2 * r + r - 2,
+            Colonne::Attendus(c) => Motif::N + 2 * r + c as usize - 2,
+        }
+    }
+}
+
+/// Why a cell is masked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Raison {
+    /// A small count.
+    Primaire,
+    /// Computed from a masked count (volume, expected logements of that category).
+    Derivee,
+    /// Masked so that another cannot be recomputed.
+    Complementaire,
+}
+
+/// The mask of one level of the view (communes, EPCI/EPT or départements): for each row (by its
+/// code) with masked cells, the masked columns and why. The default masks nothing.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct MasqueNiveau {
+    pub lignes: std::collections::BTreeMap<String, Vec<(Colonne, Raison)>>,
+}
+
+impl MasqueNiveau {
+    /// Is column `c` of row `code` masked?
+    pub fn masque(&self, code: &str, c: Colonne) -> bool {
+        self.lignes.get(code).is_some_and(|l| l.iter().any(|(x, _)| *x == c))
+    }
+}
+
+/// The mask of the whole view.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Masque {
+    pub seuil: u32,
+    pub communes: MasqueNiveau,
+    pub epci: MasqueNiveau,
+    pub departements: MasqueNiveau,
+    /// Cells masked as small counts, as derived values, as complements.
+    pub primaires: u32,
+    pub derivees: u32,
+    pub complementaires: u32,
+}
+
+impl Masque {
+    pub fn total(&self) -> u32 {
+        self.primaires + self.derivees + self.complementaires
+    }
+}
+
+/// A cell of the view: level (0 communes, 1 EPCI, 2 départements), row, column.
+type Case = (usize, usize, Colonne);
+
+/// A published linear relation: Σ coefficient × cell = a published value (row totals: all +1;
+/// levels: parent +1, children −1).
+type Relation = Vec<(f64, Case)>;
+
+/// Every relation a reader of the published view can write (SPEC §5 v2): row totals (logements −
+/// assiette = Σ motifs; flux = Σ expected logements, the État's being public), and levels (an
+/// EPCI/EPT = Σ its communes, a département = Σ its communes, a département = Σ of the EPCI/EPT
+/// wholly inside it + its communes outside them).
+fn relations(vue: &VueCommunale) -> Vec<Relation> {
+    let niveaux: [&[LigneCommunale]; 3] = [&vue.communes, &vue.epci, &vue.departements];
+    let colonnes = Colonne::toutes();
+    let mut relations: Vec<Relation> = Vec::new();
+    for (n, lignes) in niveaux.iter().enumerate() {
+        for i in 0..lignes.len() {
+            relations.push(Motif::TOUS.iter().map(|&x| (1.0, (n, i, Colonne::HorsAssiette(x)))).collect());
+            relations.push(colonnes.iter().filter(|c| matches!(c, Colonne::Attendus(_))).map(|&c| (1.0, (n, i, c))).collect());
+        }
+    }
+    let enfants = |parent: &LigneCommunale, niveau: usize| -> Vec<usize> {
+        vue.communes
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| if niveau == 1 { c.epci == parent.code } else { c.departement == parent.code })
+            .map(|(k, _)| k)
+            .collect()
+    };
+    for (n, parents) in [(1usize, &vue.epci), (2, &vue.departements)] {
+        for (p, parent) in parents.iter().enumerate() {
+            let e = enfants(parent, n);
+            for &c in &colonnes {
+                let mut r = vec![(1.0, (n, p, c))];
+                r.extend(e.iter().map(|&k| (-1.0, (0, k, c))));
+                relations.push(r);
+            }
+        }
+    }
+    for (p, dep) in vue.departements.iter().enumerate() {
+        let dedans: Vec<usize> = (0..vue.epci.len())
+            .filter(|&e| {
+                let e = enfants(&vue.epci[e], 1);
+                !e.is_empty() && e.iter().all(|&k| vue.communes[k].departement == dep.code)
+            })
+            .collect();
+        if dedans.is_empty() {
+            continue;
+        }
+        let codes: Vec<&str> = dedans.iter().map(|&e| vue.epci[e].code.as_str()).collect();
+        let seules: Vec<usize> = enfants(dep, 2).into_iter().filter(|&k| !codes.contains(&vue.communes[k].epci.as_str())).collect();
+        for &c in &colonnes {
+            let mut r = vec![(1.0, (2, p, c))];
+            r.extend(dedans.iter().map(|&e| (-1.0, (1, e, c))));
+            r.extend(seules.iter().map(|&k| (-1.0, (0, k, c))));
+            relations.push(r);
+        }
+    }
+    relations
+}
+
+/// The masked cells that the relations, solved together, determine (Gaussian elimination over the
+/// masked cells, per connected group of relations), each with the relations its determination
+/// comes from (a superset: the rows combined to isolate it).
+fn determinees(relations: &[Relation], masquee: &dyn Fn(Case) -> bool) -> Vec<(Case, Vec<usize>)> {
+    let mut index: std::collections::HashMap<Case, usize> = std::collections::HashMap::new();
+    let mut inconnues: Vec<Case> = Vec::new();
+    let mut lignes: Vec<Vec<(usize, f64)>> = Vec::new();
+    let mut origine: Vec<usize> = Vec::new();
+    for (numero, r) in relations.iter().enumerate() {
+        let mut l: Vec<(usize, f64)> = Vec::new();
+        for &(coef, case) in r {
+            if masquee(case) {
+                let k = *index.entry(case).or_insert_with(|| {
+                    inconnues.push(case);
+                    inconnues.len() - 1
+                });
+                match l.iter_mut().find(|(j, _)| *j == k) {
+                    Some((_, c)) => *c += coef,
+                    None => l.push((k, coef)),
+                }
+            }
+        }
+        l.retain(|(_, c)| c.abs() > 1e-12);
+        if !l.is_empty() {
+            lignes.push(l);
+            origine.push(numero);
+        }
+    }
+    // Connected groups of unknowns (union-find).
+    let mut parent: Vec<usize> = (0..inconnues.len()).collect();
+    fn racine(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    for l in &lignes {
+        for w in l.windows(2) {
+            let (a, b) = (racine(&mut parent, w[0].0), racine(&mut parent, w[1].0));
+            parent[a] = b;
+        }
+    }
+    let mut groupes: std::collections::HashMap<usize, (Vec<usize>, Vec<usize>)> = std::collections::HashMap::new();
+    for k in 0..inconnues.len() {
+        let g = racine(&mut parent, k);
+        groupes.entry(g).or_default().0.push(k);
+    }
+    for (j, l) in lignes.iter().enumerate() {
+        let g = racine(&mut parent, l[0].0);
+        groupes.entry(g).or_default().1.push(j);
+    }
+    let mut res = Vec::new();
+    for (vars, eqs) in groupes.values() {
+        let pos: std::collections::HashMap<usize, usize> = vars.iter().enumerate().map(|(a, &b)| (b, a)).collect();
+        let m = vars.len();
+        let mut a: Vec<Vec<f64>> = eqs
+            .iter()
+            .map(|&j| {
+                let mut v = vec![0.0; m];
+                for &(k, c) in &lignes[j] {
+                    v[pos[&k]] += c;
+                }
+                v
+            })
+            .collect();
+        // Which equations each row combines (bitsets).
+        let mots = eqs.len().div_ceil(64);
+        let mut prov: Vec<Vec<u64>> = (0..eqs.len())
+            .map(|k| {
+                let mut b = vec![0u64; mots];
+                b[k / 64] |= 1 << (k % 64);
+                b
+            })
+            .collect();
+        // Reduced row echelon form: an unknown is determined iff a row has it alone.
+        let mut pivot = 0;
+        for col in 0..m {
+            let Some(k) = (pivot..a.len()).find(|&k| a[k][col].abs() > 1e-9) else { continue };
+            a.swap(pivot, k);
+            prov.swap(pivot, k);
+            let p = a[pivot][col];
+            a[pivot].iter_mut().for_each(|x| *x /= p);
+            let (base, base_prov) = (a[pivot].clone(), prov[pivot].clone());
+            for (k, ligne) in a.iter_mut().enumerate() {
+                if k != pivot && ligne[col].abs() > 1e-9 {
+                    let f = ligne[col];
+                    ligne.iter_mut().zip(&base).for_each(|(x, y)| *x -= f * y);
+                    prov[k].iter_mut().zip(&base_prov).for_each(|(x, y)| *x |= y);
+                }
+            }
+            pivot += 1;
+        }
+        for (ligne, b) in a.iter().zip(&prov) {
+            let mut nz = ligne.iter().enumerate().filter(|(_, x)| x.abs() > 1e-9);
+            if let (Some((k, _)), None) = (nz.next(), nz.next()) {
+                let sources = (0..eqs.len()).filter(|&e| b[e / 64] >> (e % 64) & 1 == 1).map(|e| origine[eqs[e]]).collect();
+                res.push((inconnues[vars[k]], sources));
+            }
+        }
+    }
+    res.sort_by(|a, b| (a.0 .0, a.0 .1, a.0 .2).cmp(&(b.0 .0, b.0 .1, b.0 .2)));
+    res.dedup_by(|a, b| a.0 == b.0);
+    res
+}
+
+/// Decides the mask of `vue` for threshold `seuil` (0 disables it).
+pub fn masquer(vue: &VueCommunale, seuil: u32) -> Masque {
+    let niveaux: [&[LigneCommunale]; 3] = [&vue.communes, &vue.epci, &vue.departements];
+    if seuil == 0 {
+        return Masque { seuil, ..Default::default() };
+    }
+    let colonnes = Colonne::toutes();
+    let mut m: [Vec<Vec<Option<Raison>>>; 3] = niveaux.map(|l| vec![vec![None; colonnes.len()]; l.len()]);
+    let petit = |v: f64| v >= 1.0 && v < f64::from(seuil);
+    // Primary cells, in communes and EPCI/EPT.
+    for (n, lignes) in niveaux.iter().enumerate().take(2) {
+        for (i, l) in lignes.iter().enumerate() {
+            for &c in &colonnes {
+                if matches!(c, Colonne::HorsAssiette(_) | Colonne::Reserves(_)) && petit(c.valeur(&l.agregat)) {
+                    m[n][i][c.index()] = Some(Raison::Primaire);
+                }
+            }
+        }
+    }
+    let relations = relations(vue);
+    let valeur = |(n, i, c): Case| c.valeur(&niveaux[n][i].agregat);
+    // The cell to mask in a relation to protect the others: the smallest published non-zero one
+    // (least information lost; a zero whose total is known protects nothing), else any.
+    let complement = |r: &Relation, m: &[Vec<Vec<Option<Raison>>>; 3]| -> Option<Case> {
+        r.iter()
+            .map(|x| x.1)
+            .filter(|&(n, i, c)| m[n][i][c.index()].is_none())
+            .min_by(|a, b| {
+                let (va, vb) = (valeur(*a), valeur(*b));
+                (va == 0.0).cmp(&(vb == 0.0)).then(va.total_cmp(&vb)).then(a.0.cmp(&b.0))
+            })
+    };
+    loop {
+        let t_boucle = std::time::Instant::now();
+        // 1. Derived cells follow their counts; every relation holds 0 or ≥ 2 masked cells.
+        loop {
+            let mut change = false;
+            for lignes in m.iter_mut() {
+                for ligne in lignes.iter_mut() {
+                    for &k in &Categorie::RESERVANTES {
+                        if ligne[Colonne::Reserves(k).index()].is_some() {
+                            let derivees = if k.est_etat() { vec![Colonne::Volume(k)] } else { vec![Colonne::Volume(k), Colonne::Attendus(k)] };
+                            for d in derivees {
+                                if ligne[d.index()].is_none() {
+                                    ligne[d.index()] = Some(Raison::Derivee);
+                                    change = true;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            for r in &relations {
+                let masquees = r.iter().filter(|&&(_, (n, i, c))| m[n][i][c.index()].is_some()).count();
+                if masquees == 1 {
+                    if let Some((n, i, c)) = complement(r, &m) {
+                        m[n][i][c.index()] = Some(Raison::Complementaire);
+                        change = true;
+                    }
+                }
+            }
+            if !change {
+                break;
+            }
+        }
+        // 2. The relations solved together must determine no masked cell; else mask one more cell
+        // in the relation of each determined cell that has the fewest masked cells.
+        eprintln!("DEBUG boucle {:?}", t_boucle.elapsed());
+        let t0 = std::time::Instant::now();
+        let trouvees = determinees(&relations, &|(n, i, c)| m[n][i][c.index()].is_some());
+        eprintln!("DEBUG audit {:?} trouvees {}", t0.elapsed(), trouvees.len());
+        if trouvees.is_empty() {
+            break;
+        }
+        // Each determined cell gets a further masked cell in every relation it is in that holds
+        // fewer than three masked cells (one round fixes most; the audit runs again).
+        // Each determined cell: one more masked cell in the relation of its determination that
+        // holds the fewest masked cells (it breaks that combination).
+        let mut change = false;
+        let masquees = |r: &Relation, m: &[Vec<Vec<Option<Raison>>>; 3]| r.iter().filter(|&&(_, (n, i, c))| m[n][i][c.index()].is_some()).count();
+        for (_, sources) in trouvees {
+            let choix = sources
+                .iter()
+                .map(|&k| &relations[k])
+                .filter(|r| complement(r, &m).is_some())
+                .min_by_key(|r| masquees(r, &m))
+                .and_then(|r| complement(r, &m));
+            if let Some((n, i, c)) = choix {
+                m[n][i][c.index()] = Some(Raison::Complementaire);
+                change = true;
+            }
+        }
+        if !change {
+            break;
+        }
+    }
+    let mut res = Masque { seuil, ..Default::default() };
+    let mut niveaux_masques = Vec::new();
+    for (n, lignes) in m.iter().enumerate() {
+        let mut niveau = MasqueNiveau::default();
+        for (i, ligne) in lignes.iter().enumerate() {
+            let mut l = Vec::new();
+            for &c in &colonnes {
+                if let Some(r) = ligne[c.index()] {
+                    match r {
+                        Raison::Primaire => res.primaires += 1,
+                        Raison::Derivee => res.derivees += 1,
+                        Raison::Complementaire => res.complementaires += 1,
+                    }
+                    l.push((c, r));
+                }
+            }
+            if !l.is_empty() {
+                niveau.lignes.insert(niveaux[n][i].code.clone(), l);
+            }
+        }
+        niveaux_masques.push(niveau);
+    }
+    res.departements = niveaux_masques.pop().unwrap_or_default();
+    res.epci = niveaux_masques.pop().unwrap_or_default();
+    res.communes = niveaux_masques.pop().unwrap_or_default();
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_indices_are_positions() {
+        for (k, c) in Colonne::toutes().into_iter().enumerate() {
+            assert_eq!(c.index(), k, "{c:?}");
+        }
+    }
+}
