@@ -314,7 +314,6 @@ pub fn masquer(vue: &VueCommunale, seuil: u32) -> Masque {
             })
     };
     loop {
-        let t_boucle = std::time::Instant::now();
         // 1. Derived cells follow their counts; every relation holds 0 or ≥ 2 masked cells.
         loop {
             let mut change = false;
@@ -348,10 +347,7 @@ pub fn masquer(vue: &VueCommunale, seuil: u32) -> Masque {
         }
         // 2. The relations solved together must determine no masked cell; else mask one more cell
         // in the relation of each determined cell that has the fewest masked cells.
-        eprintln!("DEBUG boucle {:?}", t_boucle.elapsed());
-        let t0 = std::time::Instant::now();
         let trouvees = determinees(&relations, &|(n, i, c)| m[n][i][c.index()].is_some());
-        eprintln!("DEBUG audit {:?} trouvees {}", t0.elapsed(), trouvees.len());
         if trouvees.is_empty() {
             break;
         }
@@ -362,12 +358,15 @@ pub fn masquer(vue: &VueCommunale, seuil: u32) -> Masque {
         let mut change = false;
         let masquees = |r: &Relation, m: &[Vec<Vec<Option<Raison>>>; 3]| r.iter().filter(|&&(_, (n, i, c))| m[n][i][c.index()].is_some()).count();
         for (_, sources) in trouvees {
-            let choix = sources
+            // An aggregate first (an EPCI/EPT, then a département): it tells least, and it sits in
+            // fewer relations than a commune.
+            let agregat = |n: usize| sources.iter().flat_map(|&k| relations[k].iter().map(|x| x.1)).find(|&(l, i, c)| l == n && m[l][i][c.index()].is_none() && valeur((l, i, c)) != 0.0);
+            let choix = agregat(1).or_else(|| agregat(2)).or_else(|| sources
                 .iter()
                 .map(|&k| &relations[k])
                 .filter(|r| complement(r, &m).is_some())
                 .min_by_key(|r| masquees(r, &m))
-                .and_then(|r| complement(r, &m));
+                .and_then(|r| complement(r, &m)));
             if let Some((n, i, c)) = choix {
                 m[n][i][c.index()] = Some(Raison::Complementaire);
                 change = true;
