@@ -18,6 +18,8 @@
 //!   vacancies than its share of the flux, rounded up, of the programme's vacancies over the last
 //!   three years (this one included). The bailleur's own share is not capped.
 
+use std::fmt::Write as _;
+
 use chrono::{Datelike, Days, NaiveDate};
 use serde::Serialize;
 
@@ -232,6 +234,11 @@ impl<'a> Contexte<'a> {
         for (i, per) in r.perimetres.iter().enumerate() {
             let conv = s.conventions.get(i);
             let annees = (per.etalement.premiere_annee..per.etalement.premiere_annee + i32::from(per.etalement.annees) + 2).collect::<Vec<_>>();
+            // Whole logements per year and party, laid out once (looking each one up in the
+            // étalement's lines cost O(years × parties × lines) per convention).
+            let n = per.parts.len();
+            let projetes = Grille::de(&per.etalement, n);
+            let grille_apres = conv.map(|cv| Grille::de(&cv.etalement_apres, n));
             for (k, x) in c.parties[i].iter_mut().enumerate() {
                 let mut volume = (per.parts[k].role == Role::Reservataire).then_some(per.parts[k].volume_droits);
                 for &a in &annees {
@@ -240,8 +247,8 @@ impl<'a> Contexte<'a> {
                     let objectif = match (suivie, apres) {
                         (Some(y), _) => y.parties[k].objectif,
                         (None, Some(cv)) if s.annees.last() == Some(&(a - 1)) => cv.objectifs_suivants[k],
-                        (None, Some(cv)) => entiers(&cv.etalement_apres, k, a),
-                        (None, None) => entiers(&per.etalement, k, a),
+                        (None, Some(_)) => grille_apres.as_ref().map_or(0.0, |g| g.entiers(k, a)),
+                        (None, None) => projetes.entiers(k, a),
                     };
                     x.objectifs.push((a, objectif));
                     if let Some(v) = volume {
@@ -300,6 +307,7 @@ impl<'a> Contexte<'a> {
         };
         let (assiette_t, assiette_f) = &self.assiette[i];
         let (t, f) = (ds.typologie[l] as usize, ds.financement[l] as usize);
+        let jour = v.date.format("%d/%m").to_string();
         let mut props: Vec<Proposition> = per
             .parts
             .iter()
@@ -317,65 +325,85 @@ impl<'a> Contexte<'a> {
                     let cette_annee = e.comptes.iter().filter(|(d, _)| d.year() == annee && *d <= v.date).count() as f64;
                     (v0 - cette_annee).max(0.0)
                 });
-                let mut raisons: Vec<String> = Vec::new();
-                let mut eligible = true;
-                if x.role == Role::Bailleur {
-                    raisons.push("part propre du bailleur, qui oriente".to_owned());
-                }
-                if x.role == Role::Reservataire && x.categorie.territoriale() && !e.poids.iter().any(|(c, w)| *c == commune && *w > 0.0) {
-                    eligible = false;
-                    let communes: Vec<&str> = e.poids.iter().filter(|(_, w)| *w > 0.0).map(|(c, _)| ds.communes[*c as usize].as_str()).collect();
-                    raisons.push(format!(
-                        "hors de son territoire : la commune {code} n'est pas une commune de ses réservations ({})",
-                        if communes.is_empty() { "aucune".to_owned() } else { communes.join(", ") }
-                    ));
-                }
-                if volume_restant.is_some_and(|v| v <= TOLERANCE) {
-                    eligible = false;
-                    raisons.push("volume de droits épuisé".to_owned());
-                }
-                if x.part <= 0.0 && x.role != Role::Bailleur {
-                    eligible = false;
-                    raisons.push("pas de part du flux dans cette convention".to_owned());
-                }
-                let lieu = if locale { format!(" dans la commune {code}") } else { String::new() };
-                raisons.push(format!(
-                    "objectif {annee}{lieu} au prorata du {} : {} ; décompté : {} ; {}",
-                    v.date.format("%d/%m"),
-                    decimal(objectif_prorata, 1),
-                    decimal(decomptes, 0),
-                    if retard > TOLERANCE {
-                        format!("en retard de {} logement(s)", decimal(retard, 1))
-                    } else if retard < -TOLERANCE {
-                        format!("en avance de {} logement(s)", decimal(-retard, 1))
-                    } else {
-                        "à jour".to_owned()
-                    }
-                ));
-                let mut bonus = 0.0;
-                if x.role == Role::Reservataire {
-                    if t > 0 && assiette_t[t] > 0.0 && e.typologie[t] >= SEUIL_AFFINITE * assiette_t[t] {
-                        bonus += BONUS_AFFINITE;
-                        raisons.push(format!("affinité indicative : {} fréquents dans ses réservations ({} contre {} du parc)", TYPOLOGIES[t], percent(e.typologie[t], 0), percent(assiette_t[t], 0)));
-                    }
-                    if f > 0 && assiette_f[f] > 0.0 && e.financement[f] >= SEUIL_AFFINITE * assiette_f[f] {
-                        bonus += BONUS_AFFINITE;
-                        raisons.push(format!("affinité indicative : logements {} fréquents dans ses réservations ({} contre {} du parc)", FINANCEMENTS[f], percent(e.financement[f], 0), percent(assiette_f[f], 0)));
-                    }
-                }
-                if programme != AUCUN && x.role != Role::Bailleur {
+                // Eligibility first, then the reason in words, written into one string (this runs
+                // for every party of every vacancy: a few allocations each, not a dozen).
+                let hors_territoire = x.role == Role::Reservataire && x.categorie.territoriale() && !e.poids.iter().any(|(c, w)| *c == commune && *w > 0.0);
+                let epuise = volume_restant.is_some_and(|v| v <= TOLERANCE);
+                let sans_part = x.part <= 0.0 && x.role != Role::Bailleur;
+                let affinite_t = x.role == Role::Reservataire && t > 0 && assiette_t[t] > 0.0 && e.typologie[t] >= SEUIL_AFFINITE * assiette_t[t];
+                let affinite_f = x.role == Role::Reservataire && f > 0 && assiette_f[f] > 0.0 && e.financement[f] >= SEUIL_AFFINITE * assiette_f[f];
+                let bonus = BONUS_AFFINITE * (f64::from(u8::from(affinite_t)) + f64::from(u8::from(affinite_f)));
+                let programme_plein = (programme != AUCUN && x.role != Role::Bailleur).then(|| {
                     let plafond = (x.part * vacances_programme as f64 - TOLERANCE).ceil().max(0.0) as usize;
                     let deja = self.orientations.iter().filter(|o| o.0 == i && o.1 == k && o.2 == programme && o.3 >= debut && o.3 <= v.date).count();
-                    if deja + 1 > plafond {
-                        eligible = false;
-                        raisons.push(format!(
-                            "programme « {} » : déjà {deja} vacance(s) sur {vacances_programme} en {ANNEES_PROGRAMME} ans, plafond {plafond} (sa part du flux, arrondie au-dessus) — pas d'identification à l'échelle d'un programme",
-                            ds.programmes[programme as usize]
-                        ));
+                    (deja, plafond)
+                }).filter(|(deja, plafond)| deja + 1 > *plafond);
+                let eligible = !hors_territoire && !epuise && !sans_part && programme_plein.is_none();
+                let mut raison = String::with_capacity(192);
+                raison.push_str(if eligible { "Éligible — " } else { "Non éligible — " });
+                let separer = |raison: &mut String| {
+                    if !raison.ends_with(" — ") {
+                        raison.push_str(" ; ");
                     }
+                };
+                if x.role == Role::Bailleur {
+                    raison.push_str("part propre du bailleur, qui oriente");
+                }
+                if hors_territoire {
+                    separer(&mut raison);
+                    let _ = write!(raison, "hors de son territoire : la commune {code} n'est pas une commune de ses réservations (");
+                    let mut aucune = true;
+                    for (c, _) in e.poids.iter().filter(|(_, w)| *w > 0.0) {
+                        if !aucune {
+                            raison.push_str(", ");
+                        }
+                        raison.push_str(&ds.communes[*c as usize]);
+                        aucune = false;
+                    }
+                    raison.push_str(if aucune { "aucune)" } else { ")" });
+                }
+                if epuise {
+                    separer(&mut raison);
+                    raison.push_str("volume de droits épuisé");
+                }
+                if sans_part {
+                    separer(&mut raison);
+                    raison.push_str("pas de part du flux dans cette convention");
+                }
+                separer(&mut raison);
+                let _ = write!(raison, "objectif {annee}");
+                if locale {
+                    let _ = write!(raison, " dans la commune {code}");
+                }
+                let _ = write!(raison, " au prorata du {jour} : ");
+                ecrire_decimal(&mut raison, objectif_prorata, 1);
+                raison.push_str(" ; décompté : ");
+                ecrire_decimal(&mut raison, decomptes, 0);
+                if retard > TOLERANCE {
+                    raison.push_str(" ; en retard de ");
+                    ecrire_decimal(&mut raison, retard, 1);
+                    raison.push_str(" logement(s)");
+                } else if retard < -TOLERANCE {
+                    raison.push_str(" ; en avance de ");
+                    ecrire_decimal(&mut raison, -retard, 1);
+                    raison.push_str(" logement(s)");
+                } else {
+                    raison.push_str(" ; à jour");
+                }
+                if affinite_t {
+                    let _ = write!(raison, " ; affinité indicative : {} fréquents dans ses réservations ({} contre {} du parc)", TYPOLOGIES[t], percent(e.typologie[t], 0), percent(assiette_t[t], 0));
+                }
+                if affinite_f {
+                    let _ = write!(raison, " ; affinité indicative : logements {} fréquents dans ses réservations ({} contre {} du parc)", FINANCEMENTS[f], percent(e.financement[f], 0), percent(assiette_f[f], 0));
+                }
+                if let Some((deja, plafond)) = programme_plein {
+                    let _ = write!(
+                        raison,
+                        " ; programme « {} » : déjà {deja} vacance(s) sur {vacances_programme} en {ANNEES_PROGRAMME} ans, plafond {plafond} (sa part du flux, arrondie au-dessus) — pas d'identification à l'échelle d'un programme",
+                        ds.programmes[programme as usize]
+                    );
                 }
                 let score = retard + bonus;
-                let raison = format!("{} — {}", if eligible { "Éligible" } else { "Non éligible" }, raisons.join(" ; "));
                 Proposition { partie: k, rang: 0, eligible, objectif_prorata, decomptes, retard, bonus, score, volume_restant, raison }
             })
             .collect();
@@ -437,9 +465,39 @@ impl<'a> Contexte<'a> {
     }
 }
 
-/// Whole logements of party `k` in calendar year `annee` of an étalement.
-fn entiers(e: &crate::domain::Etalement, k: usize, annee: i32) -> f64 {
-    e.lignes.iter().filter(|l| l.annee == annee && l.partie as usize == k).map(|l| l.offerts).sum()
+/// Appends [`decimal`]`(x, decimales)` to `s`, without the three allocations of `decimal` in the
+/// common case (under 999 in absolute value: no thousands separator); `decimal` itself otherwise.
+/// The reasons are written for every party of every vacancy.
+fn ecrire_decimal(s: &mut String, x: f64, decimales: usize) {
+    if !x.is_finite() || x.abs() >= 999.0 {
+        s.push_str(&decimal(x, decimales));
+        return;
+    }
+    let debut = s.len();
+    let _ = write!(s, "{:.*}", decimales, x.abs());
+    if x < 0.0 && s[debut..].bytes().any(|b| b.is_ascii_digit() && b != b'0') {
+        s.insert(debut, '-');
+    }
+    if let Some(p) = s[debut..].find('.') {
+        s.replace_range(debut + p..debut + p + 1, ",");
+    }
+}
+
+/// The whole logements of an étalement per calendar year and party ([`Etalement::grille`]).
+struct Grille {
+    premiere_annee: i32,
+    annees: Vec<crate::domain::etalement::AnneeEtalement>,
+}
+
+impl Grille {
+    fn de(e: &crate::domain::Etalement, parties: usize) -> Grille {
+        Grille { premiere_annee: e.premiere_annee, annees: e.grille(parties) }
+    }
+
+    /// Whole logements of party `k` in calendar year `annee` (0 outside the table).
+    fn entiers(&self, k: usize, annee: i32) -> f64 {
+        usize::try_from(annee - self.premiere_annee).ok().and_then(|j| self.annees.get(j)).and_then(|a| a.offerts.get(k)).copied().unwrap_or(0.0)
+    }
 }
 
 #[cfg(test)]
@@ -540,6 +598,19 @@ mod tests {
         let al = per_partie(&r, "Action Logement");
         let x = t3.propositions.iter().find(|x| x.partie == al).unwrap();
         assert!(x.bonus > 0.0 && x.raison.contains("T3 fréquents"), "{}", x.raison);
+    }
+
+    #[test]
+    fn decimals_are_written_as_format_decimal_writes_them() {
+        let mut valeurs = vec![0.0, -0.0, 0.04, -0.04, 0.05, -0.05, 0.25, 1.0, -1.5, 2.45, 998.94, 998.96, 999.0, 999.96, -999.96, 1234.56, -12345.0, f64::NAN, f64::INFINITY];
+        valeurs.extend((0..2000).map(|i| (i as f64 - 1000.0) * 0.137));
+        for x in valeurs {
+            for d in 0..3 {
+                let mut s = String::from("x");
+                ecrire_decimal(&mut s, x, d);
+                assert_eq!(s, format!("x{}", decimal(x, d)), "{x} {d}");
+            }
+        }
     }
 
     fn per_partie(r: &Resultats, nom: &str) -> usize {
