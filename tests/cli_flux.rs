@@ -294,14 +294,17 @@ fn orienter_writes_the_aid_files() {
     let dir = scratch("orienter");
     let params = dir.join("p.json");
     std::fs::write(&params, r#"{"date_conversion": "2026-01-01"}"#).unwrap();
-    // 40 vacancies of the demo's logements in November and December, an unknown one, a bad date.
+    // 40 vacancies of the demo's logements in November and December, an unknown one, one in 2025, a
+    // bad date.
     let texte = std::fs::read_to_string(&etat).unwrap();
     let mut vacants = String::from("Identifiant RPLS;Date de vacance;adresse\n");
     for (k, l) in texte.lines().skip(1).step_by(97).take(40).enumerate() {
         vacants += &format!("{};{:02}/{}/2026;x\n", l.split(';').next().unwrap(), 1 + k % 28, 11 + k % 2);
     }
     vacants += "INCONNU;01/12/2026;\n";
-    vacants += &format!("{};31/11/2026;\n", texte.lines().nth(1).unwrap().split(';').next().unwrap());
+    // Line 43: before the conversion year (kept, with a warning).
+    let premier = texte.lines().nth(1).unwrap().split(';').next().unwrap();
+    vacants += &format!("{premier};15/12/2025;\n{premier};31/11/2026;\n");
     let fichier_vacants = dir.join("vacants.csv");
     std::fs::write(&fichier_vacants, &vacants).unwrap();
     let sortie = dir.join("sortie");
@@ -313,7 +316,7 @@ fn orienter_writes_the_aid_files() {
     assert!(orientations.starts_with("\u{feff}rpls;date;rang;partie;categorie;eligible;retard;raison\r\n"));
     let lignes: Vec<Vec<&str>> = orientations.lines().skip(1).map(|l| l.split(';').collect()).collect();
     assert!(lignes.iter().all(|l| l.len() >= 8 && ["oui", "non"].contains(&l[5])), "{orientations}");
-    assert_eq!(lignes.iter().filter(|l| l[2] == "1").count(), 40, "one first proposal per vacancy");
+    assert_eq!(lignes.iter().filter(|l| l[2] == "1").count(), 41, "one first proposal per vacancy");
     assert!(lignes.iter().any(|l| l[6].contains(',')), "decimal comma");
     let attentes = lire("attentes.csv");
     assert!(attentes.starts_with("\u{feff}rpls;partie;categorie;date_orientation;echeance;jours_restants\r\n"));
@@ -321,9 +324,10 @@ fn orienter_writes_the_aid_files() {
     assert!(!jours.is_empty() && jours.windows(2).all(|w| w[0] <= w[1]), "overdue first: {attentes}");
     assert_eq!(
         lire("rejets.csv"),
-        "\u{feff}ligne;colonne;motif\r\n42;rpls;logement « INCONNU » absent de l'état des lieux\r\n43;date;date « 31/11/2026 » inexistante : le mois 11/2026 n'a pas de jour 31\r\n"
+        "\u{feff}ligne;colonne;motif\r\n42;rpls;logement « INCONNU » absent de l'état des lieux\r\n44;date;date « 31/11/2026 » inexistante : le mois 11/2026 n'a pas de jour 31\r\n"
     );
     assert_eq!(lire("rejets_mouvements.csv").lines().count(), 1);
+    assert!(lire("avertissements.csv").contains("43;date;vacance du 15/12/2025 antérieure à l'année de conversion 2026 : aucun objectif à cette date, classement sans objet"));
 
     // The same bytes as the library.
     let parametres = domain::Parametres::depuis_json(r#"{"date_conversion": "2026-01-01"}"#).unwrap();
