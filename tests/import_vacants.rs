@@ -119,7 +119,7 @@ fn corpus() -> Vec<(&'static str, Vec<u8>)> {
 
 /// A workbook: a first sheet of notes, then the vacancies with a typed date, a date that lost
 /// its format (serial number), an identifier typed as a number, a date merged down two rows, a
-/// formula's cached error.
+/// formula's cached error, a repeated row.
 fn classeur() -> Vec<u8> {
     let mut w = Workbook::new();
     let d = ExcelDateTime::from_ymd(2026, 1, 1).unwrap();
@@ -147,6 +147,9 @@ fn classeur() -> Vec<u8> {
     // Row 7 empty; row 8: a lookup that failed.
     f.write_formula(7, 0, Formula::new("=VLOOKUP(\"x\",Z1:Z2,1,FALSE)").set_result("#N/A")).unwrap();
     f.write_datetime_with_format(7, 1, ExcelDateTime::from_ymd(2026, 3, 5).unwrap(), &date).unwrap();
+    // Row 9: row 3 again, its date a serial number too: rejected, its warning goes with it.
+    f.write(8, 0, "V02").unwrap();
+    f.write(8, 1, 46083).unwrap();
     w.save_to_buffer().unwrap()
 }
 
@@ -309,8 +312,11 @@ fn workbook_sheet_typed_and_serial_dates_merges_errors() {
     assert_eq!((imp.format, imp.feuille.as_deref()), (Format::Xlsx, Some("Vacances")));
     verifier(
         &imp,
-        (6, 5, 1, 3),
-        &[(8, "rpls", "cellule en erreur « #N/A » : formule à corriger dans le tableur")],
+        (7, 5, 2, 3),
+        &[
+            (8, "rpls", "cellule en erreur « #N/A » : formule à corriger dans le tableur"),
+            (9, "date", "logement « V02 » déjà vacant le 02/03/2026 (ligne 3) : une vacance par logement et par date"),
+        ],
         &[
             (3, "date", "nombre 46083 lu comme une date du tableur : 02/03/2026"),
             (4, "rpls", "identifiant « 12345 » lu comme « 00012345 » (zéros initiaux perdus, par un tableur ?)"),

@@ -19,7 +19,7 @@
 
 use ::csv::StringRecord;
 use chrono::NaiveDate;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::columns::normaliser;
 use super::mouvements::{chercher, date_du_jour};
@@ -290,6 +290,7 @@ fn assembler(
     }
     let mut vacances = Vec::with_capacity(lus.len());
     let mut vues: FxHashMap<(u32, NaiveDate), u32> = FxHashMap::default();
+    let mut doubles = FxHashSet::default();
     for Lu { date, ligne, rpls } in &lus {
         let l = u64::from(*ligne);
         let Some((i, sans)) = logement(rpls) else {
@@ -306,7 +307,7 @@ fn assembler(
                     jour(*date)
                 ),
             });
-            // Its warnings go with it (a serial date, a quoted line break stay: they are the record's).
+            doubles.insert(l);
             continue;
         }
         vues.insert((i, *date), *ligne);
@@ -332,6 +333,11 @@ fn assembler(
             });
         }
         vacances.push(Vacance { logement: i, date: *date, ligne: *ligne });
+    }
+    // Warnings of a row go with it when it is rejected as a repeat (as for the mouvements); those
+    // about the record itself (a quoted line break) stay.
+    if !doubles.is_empty() {
+        avertissements.retain(|a: &Rejet| !doubles.contains(&a.ligne) || a.colonne.is_empty());
     }
     rejets.sort_by_key(|r| r.ligne);
     let rang = |c: &str| Champ::TOUS.iter().position(|x| x.nom() == c);
