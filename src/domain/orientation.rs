@@ -7,13 +7,18 @@
 //! d'un programme »; the réservataire keeps one month to propose candidates.
 //!
 //! - **Eligibility.** A commune, EPCI or EPT réservataire only on its own territory (the communes of
-//!   its reservations, SPEC §4.10); a réservataire whose volume is used up is out; the État's lag is
-//!   measured on its objective in the logement's commune.
-//! - **Lag** = the year's objective prorated to the date − what counted so far this year (SPEC §7):
-//!   the party most behind first; ties to the larger remaining volume.
+//!   its reservations, SPEC §4.10); a réservataire whose volume is used up is out. The État's and
+//!   the local réservataires' objective in the logement's commune is given in the reason.
+//! - **Lag** = the year's objective prorated to the date − what counted so far this year (SPEC §7),
+//!   over the whole convention: the party most behind first; ties to the larger remaining volume.
+//!   (Ranked on its per-commune lag, the État — whose objective is spread over every commune —
+//!   would almost never come first: following the aid over a year served it 80 % of its share, its
+//!   agents 43 %, on the benchmark region.)
 //! - **Indicative fit**: a bonus of half a logement when the logement's typologie, and another when
 //!   its financement, is over-represented in the party's own reservations (at least
-//!   [`SEUIL_AFFINITE`] times its share in the convention's assiette).
+//!   [`SEUIL_AFFINITE`] times its share in the convention's assiette) — only for a party behind,
+//!   and never more than its lag, so that the fit orders the parties without serving one beyond
+//!   its objective.
 //! - **No programme identification**: within one `programme`, a party is never proposed for more
 //!   vacancies than its share of the flux, rounded up, of the programme's vacancies over the last
 //!   three years (this one included). The bailleur's own share is not capped.
@@ -318,10 +323,14 @@ impl<'a> Contexte<'a> {
                 let locale = x.role.est_etat() || (x.role == Role::Reservataire && x.categorie.territoriale());
                 let poids = if locale { e.poids.iter().find(|(c, _)| *c == commune).map_or(0.0, |w| w.1) } else { 1.0 };
                 let objectif = e.objectifs.iter().find(|(a, _)| *a == annee).map_or(0.0, |o| o.1);
-                let objectif_prorata = objectif * poids * prorata;
-                let comptes = e.comptes.iter().filter(|(d, c)| d.year() == annee && *d <= v.date && (!locale || *c == commune)).count();
-                let decomptes = comptes as f64;
+                // The lag ranks on the whole convention (a per-commune lag would leave the État and
+                // the local réservataires, whose objectives are spread over many communes, always
+                // behind the others); their objective in the logement's commune is said.
+                let objectif_prorata = objectif * prorata;
+                let decomptes = e.comptes.iter().filter(|(d, _)| d.year() == annee && *d <= v.date).count() as f64;
                 let retard = objectif_prorata - decomptes;
+                let commune_prorata = objectif * poids * prorata;
+                let commune_decomptes = e.comptes.iter().filter(|(d, c)| d.year() == annee && *d <= v.date && *c == commune).count() as f64;
                 let volume_restant = e.volume_debut.iter().find(|(a, _)| *a == annee).map(|(_, v0)| {
                     let cette_annee = e.comptes.iter().filter(|(d, _)| d.year() == annee && *d <= v.date).count() as f64;
                     (v0 - cette_annee).max(0.0)
@@ -333,7 +342,9 @@ impl<'a> Contexte<'a> {
                 let sans_part = x.part <= 0.0 && x.role != Role::Bailleur;
                 let affinite_t = x.role == Role::Reservataire && t > 0 && assiette_t[t] > 0.0 && e.typologie[t] >= SEUIL_AFFINITE * assiette_t[t];
                 let affinite_f = x.role == Role::Reservataire && f > 0 && assiette_f[f] > 0.0 && e.financement[f] >= SEUIL_AFFINITE * assiette_f[f];
-                let bonus = BONUS_AFFINITE * (f64::from(u8::from(affinite_t)) + f64::from(u8::from(affinite_f)));
+                // The fit only helps a party behind, and never more than its lag: it orders, it does
+                // not serve a party beyond its objective.
+                let bonus = (BONUS_AFFINITE * (f64::from(u8::from(affinite_t)) + f64::from(u8::from(affinite_f)))).min(retard.max(0.0));
                 let programme_plein = (programme != AUCUN && x.role != Role::Bailleur).then(|| {
                     let plafond = (x.part * vacances_programme as f64 - TOLERANCE).ceil().max(0.0) as usize;
                     let deja = self.orientations[programme as usize].iter().filter(|o| o.0 == i && o.1 == k && o.2 >= debut && o.2 <= v.date).count();
@@ -372,11 +383,7 @@ impl<'a> Contexte<'a> {
                     raison.push_str("pas de part du flux dans cette convention");
                 }
                 separer(&mut raison);
-                let _ = write!(raison, "objectif {annee}");
-                if locale {
-                    let _ = write!(raison, " dans la commune {code}");
-                }
-                let _ = write!(raison, " au prorata du {jour} : ");
+                let _ = write!(raison, "objectif {annee} au prorata du {jour} : ");
                 ecrire_decimal(&mut raison, objectif_prorata, 1);
                 raison.push_str(" ; décompté : ");
                 ecrire_decimal(&mut raison, decomptes, 0);
@@ -390,6 +397,13 @@ impl<'a> Contexte<'a> {
                     raison.push_str(" logement(s)");
                 } else {
                     raison.push_str(" ; à jour");
+                }
+                if locale {
+                    let _ = write!(raison, " (dans la commune {code} : objectif au prorata ");
+                    ecrire_decimal(&mut raison, commune_prorata, 1);
+                    raison.push_str(", décompté ");
+                    ecrire_decimal(&mut raison, commune_decomptes, 0);
+                    raison.push(')');
                 }
                 if affinite_t {
                     let _ = write!(raison, " ; affinité indicative : {} fréquents dans ses réservations ({} contre {} du parc)", TYPOLOGIES[t], percent(e.typologie[t], 0), percent(assiette_t[t], 0));
