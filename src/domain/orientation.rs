@@ -62,10 +62,10 @@ pub struct Proposition {
     /// 1 = proposed first; eligible parties come before the others.
     pub rang: usize,
     pub eligible: bool,
-    /// Objective of the year prorated to the date (in the commune for the État and local
-    /// réservataires).
+    /// Objective of the year prorated to the date, over the whole convention (the État's and the
+    /// local réservataires' figures in the logement's commune are in the reason).
     pub objectif_prorata: f64,
-    /// Counted so far this year (in the commune for the État and local réservataires).
+    /// Counted so far this year in the whole convention.
     pub decomptes: f64,
     /// objectif_prorata − decomptes: positive when the party is behind.
     pub retard: f64,
