@@ -612,7 +612,14 @@ mod tests {
         let t3 = c.orienter(Vacance { logement: logement(&ds, "N2"), date: date(6, 1), ligne: 0 });
         let al = per_partie(&r, "Action Logement");
         let x = t3.propositions.iter().find(|x| x.partie == al).unwrap();
-        assert!(x.bonus > 0.0 && x.raison.contains("T3 fréquents"), "{}", x.raison);
+        assert!(x.bonus > 0.0 && x.bonus <= x.retard && x.raison.contains("T3 fréquents"), "{}", x.raison);
+        // Once ahead of its objective, the fit gives it nothing.
+        let v3 = Vacance { logement: logement(&ds, "N2"), date: date(6, 1), ligne: 0 };
+        for _ in 0..10 {
+            c.retenir(v3, al);
+        }
+        let x = c.orienter(v3).propositions.into_iter().find(|x| x.partie == al).unwrap();
+        assert!(x.retard < 0.0 && x.bonus == 0.0 && x.score == x.retard, "{x:?}");
     }
 
     #[test]
