@@ -9,18 +9,19 @@ use gestion_flux::domain::{calculer, Parametres, Role};
 use gestion_flux::import::lire_csv;
 use proptest::prelude::*;
 
-/// One convention in one commune: réservataires with random numbers of reserved logements, the
-/// rest unreserved, some logements in programmes.
-fn csv(reserves: &[usize], libres: usize, programmes: usize) -> String {
+/// One convention over several communes (the État's objectives are per commune): réservataires
+/// with random numbers of reserved logements, the rest unreserved, some logements in programmes.
+fn csv(reserves: &[usize], libres: usize, programmes: usize, communes: usize) -> String {
+    const COMMUNES: [&str; 5] = ["93048", "93066", "93010", "93055", "93005"];
     let mut s = String::from("rpls;bailleur;commune;programme;reservataire;categorie;date_fin\n");
     for (k, &n) in reserves.iter().enumerate() {
         for i in 0..n {
-            s.push_str(&format!("R{k}-{i};B;93048;;Réservataire {k};autre;31/12/2060\n"));
+            s.push_str(&format!("R{k}-{i};B;{};;Réservataire {k};autre;31/12/2060\n", COMMUNES[i % communes]));
         }
     }
     for i in 0..libres {
         let programme = if programmes > 0 { format!("P{}", i % programmes) } else { String::new() };
-        s.push_str(&format!("N{i};B;93048;{programme};;;\n"));
+        s.push_str(&format!("N{i};B;{};{programme};;;\n", COMMUNES[(i / 3) % communes]));
     }
     s
 }
@@ -29,8 +30,8 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
 
     #[test]
-    fn following_the_aid_reaches_every_objective(reserves in proptest::collection::vec(1usize..60, 1..6), libres in 200usize..900, programmes in 0usize..4, graine in any::<u64>()) {
-        let ds = lire_csv(csv(&reserves, libres, programmes).as_bytes()).unwrap().dataset;
+    fn following_the_aid_reaches_every_objective(reserves in proptest::collection::vec(1usize..60, 1..6), libres in 200usize..900, programmes in 0usize..4, communes in 1usize..=5, graine in any::<u64>()) {
+        let ds = lire_csv(csv(&reserves, libres, programmes, communes).as_bytes()).unwrap().dataset;
         let p = Parametres { date_conversion: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), ..Default::default() };
         let r = calculer(&ds, &p);
         let s = suivre(&ds, &p, &r, &[]);
