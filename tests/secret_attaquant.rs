@@ -254,3 +254,26 @@ fn the_attacker_recovers_what_v1_published() {
     assert!(r.iter().any(|x| x.contains("hors_assiette_vente")), "{r:?}");
 }
 
+
+/// The counts the app and the workbook's note say (`Masque`, per level and per reason) are the « s »
+/// cells of the published files.
+#[test]
+fn the_counts_said_are_the_cells_marked() {
+    let csv = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cas/golden/etat_des_lieux.csv")).unwrap();
+    let ds = import::lire_csv(csv.as_bytes()).unwrap().dataset;
+    let p = Parametres { date_conversion: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), ..Default::default() };
+    let r = calculer_avec(&ds, &p, Some(Geographie::officielle()));
+    let m = masquer(&r.communes, p.secret_statistique);
+    let marques = |octets: Vec<u8>| lire(&octets).lignes.iter().flatten().filter(|c| c.0 == "s").count();
+    let par_niveau = [
+        (marques(export::vue_csv(&r.communes.communes, "commune", &m.communes)), m.communes.nombre()),
+        (marques(export::vue_csv(&r.communes.epci, "code", &m.epci)), m.epci.nombre()),
+        (marques(export::vue_csv(&r.communes.departements, "code", &m.departements)), m.departements.nombre()),
+    ];
+    for (fichier, dit) in par_niveau {
+        assert_eq!(fichier, dit);
+    }
+    assert_eq!(par_niveau.iter().map(|x| x.0).sum::<usize>(), m.total() as usize);
+    assert!(m.primaires > 0 && m.derivees > 0 && m.complementaires > 0, "{m:?}");
+    assert!(export::note_secret(&m).contains(&format!("Cases masquées : {} ({} petits effectifs", m.total(), m.primaires)));
+}

@@ -133,6 +133,7 @@ fn convertir(args: &[String]) -> Result<(), String> {
     };
     // The published communal view: statistical secrecy decided once (SPEC §5 v2).
     let masque = gestion_flux::domain::secret::masquer(&resultats.communes, parametres.secret_statistique);
+    chrono.etape("secret statistique");
     let fichiers: [(&str, &(dyn Fn() -> Vec<u8> + Sync)); 9] = [
         ("synthese.json", &|| {
             export::synthese_json(comptage, &resultats).into_bytes()

@@ -200,15 +200,6 @@ pub fn vue_communale<'a>(
     vue
 }
 
-/// Statistical secrecy (`secret_statistique`): a count from 1 to seuil − 1 is shown « < seuil ».
-pub fn secret(n: u32, seuil: u32) -> String {
-    if seuil > 0 && n > 0 && n < seuil {
-        format!("< {seuil}")
-    } else {
-        n.to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,13 +240,5 @@ mod tests {
         let v = vue_communale(cellules.into_iter(), false, None);
         assert_eq!(v.communes.len(), 3);
         assert!(v.epci.is_empty() && v.communes[0].nom.is_empty());
-    }
-
-    #[test]
-    fn statistical_secrecy() {
-        assert_eq!(secret(0, 5), "0");
-        assert_eq!(secret(3, 5), "< 5");
-        assert_eq!(secret(5, 5), "5");
-        assert_eq!(secret(3, 0), "3");
     }
 }

@@ -93,6 +93,11 @@ impl MasqueNiveau {
     pub fn masque(&self, code: &str, c: Colonne) -> bool {
         self.lignes.get(code).is_some_and(|l| l.iter().any(|(x, _)| *x == c))
     }
+
+    /// How many cells of this level are masked (each shows « s » in its table).
+    pub fn nombre(&self) -> usize {
+        self.lignes.values().map(Vec::len).sum()
+    }
 }
 
 /// The mask of the whole view.

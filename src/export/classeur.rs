@@ -24,11 +24,12 @@ pub struct Feuille {
 
 /// The workbook's bytes (native callers: the CLI and the tests).
 pub fn classeur_xlsx(r: &Resultats, p: &Parametres) -> Vec<u8> {
-    ecrire_xlsx(&feuilles(r, p))
+    ecrire_xlsx(&feuilles(r, p, &crate::domain::secret::masquer(&r.communes, p.secret_statistique)))
 }
 
-/// The results as tables; the communal sheets apply `secret_statistique`.
-pub fn feuilles(r: &Resultats, p: &Parametres) -> Vec<Feuille> {
+/// The results as tables; the communal sheets are the published view and apply `masque`, the
+/// statistical secrecy of `r.communes` decided by `domain::secret::masquer` (SPEC §5 v2).
+pub fn feuilles(r: &Resultats, p: &Parametres, masque: &crate::domain::secret::Masque) -> Vec<Feuille> {
     let texte = |s: &str| Cellule::Texte(s.to_owned());
     let mut parametres = Vec::new();
     aplatir("", &serde_json::to_value(p).unwrap_or_default(), &mut parametres);
@@ -101,8 +102,6 @@ pub fn feuilles(r: &Resultats, p: &Parametres) -> Vec<Feuille> {
             })
         })
         .collect();
-    // The communal sheets are the published view: statistical secrecy applies (SPEC §5 v2).
-    let masque = crate::domain::secret::masquer(&r.communes, p.secret_statistique);
     let vue = |nom: &str, premiere: &str, lignes: &[LigneCommunale], m: &crate::domain::secret::MasqueNiveau| Feuille {
         nom: nom.into(),
         entetes: entetes_vue(premiere),
@@ -203,7 +202,7 @@ mod tests {
         let p = Parametres::default();
         let r = calculer(&lire_csv(csv.as_bytes()).unwrap().dataset, &p);
         // The tables survive the trip to the worker (JSON) unchanged.
-        let tables = feuilles(&r, &p);
+        let tables = feuilles(&r, &p, &crate::domain::secret::masquer(&r.communes, p.secret_statistique));
         let json = serde_json::to_string(&tables).unwrap();
         assert_eq!(serde_json::from_str::<Vec<Feuille>>(&json).unwrap(), tables);
         let octets = ecrire_xlsx(&tables);

@@ -197,12 +197,21 @@ pub fn note_secret(m: &crate::domain::secret::Masque) -> String {
         return "Secret statistique désactivé : aucune case masquée.".to_owned();
     }
     format!(
-        "« s » : secret statistique. Les effectifs de 1 à {} logements réservés d'une catégorie ou hors assiette d'un motif, dans une commune ou un EPCI/EPT, sont masqués, avec les valeurs qui en découlent (volume et logements attendus de cette catégorie) et des cases complémentaires choisies pour qu'aucune case masquée ne puisse être retrouvée par différence avec un total de ligne ou un niveau supérieur. Toutes les cases masquées portent la même marque. Cases masquées : {} ({} petits effectifs, {} valeurs qui en découlent, {} cases complémentaires).",
-        m.seuil - 1,
+        "{} Cases masquées : {} ({} petits effectifs, {} valeurs qui en découlent, {} cases complémentaires).",
+        explication_secret(m.seuil),
         m.total(),
         m.primaires,
         m.derivees,
         m.complementaires
+    )
+}
+
+/// The rule of statistical secrecy in French (SPEC §5 v2), for threshold `seuil` > 0: the note of
+/// the exports and the app's publication mode say the same.
+pub fn explication_secret(seuil: u32) -> String {
+    format!(
+        "« s » : secret statistique. Les effectifs de 1 à {} logements réservés d'une catégorie ou hors assiette d'un motif, dans une commune ou un EPCI/EPT, sont masqués, avec les valeurs qui en découlent (volume et logements attendus de cette catégorie) et des cases complémentaires choisies pour qu'aucune case masquée ne puisse être retrouvée par différence avec un total de ligne ou un niveau supérieur. Toutes les cases masquées portent la même marque.",
+        seuil.saturating_sub(1)
     )
 }
 
