@@ -109,3 +109,46 @@ async fn data_page_reports_counts_and_rejects() {
     assert!(comptes.starts_with("6 lignes lues = 5 retenues + 1 rejetées"), "{comptes}");
     assert!(texte(&hote, "[data-testid=rejets]").contains("commune"));
 }
+
+#[wasm_bindgen_test]
+async fn communal_view_publishes_the_domain_mask_and_its_counts() {
+    use gestion_flux::domain::secret::{masquer, Colonne};
+    let (hote, s) = monter();
+    s.charger("petit.csv".into(), CSV.as_bytes().to_vec());
+    s.page.set(Page::Communes);
+    attendre().await;
+
+    // Publication mode is on by default: the counts said are the domain's.
+    let r = s.resultats_ok().unwrap();
+    let m = masquer(&r.communes, s.parametres.get_untracked().secret_statistique);
+    assert!(m.primaires > 0 && m.derivees > 0, "{m:?}");
+    assert_eq!(s.masque.get_untracked().as_deref(), Some(&m));
+    let total = texte(&hote, "[data-testid=secret-total]");
+    assert!(total.starts_with(&format!("{} cases masquées", m.total())), "{total}");
+    assert!(total.contains(&format!("communes : {} ;", m.communes.nombre())), "{total}");
+    assert!(texte(&hote, "[data-testid=secret-primaires]").starts_with(&format!("{} petit", m.primaires)));
+    assert!(texte(&hote, "[data-testid=secret-derivees]").starts_with(&format!("{} valeur", m.derivees)));
+    assert!(texte(&hote, "[data-testid=secret-complementaires]").starts_with(&format!("{} case", m.complementaires)));
+
+    // The reserved logements: « s » exactly where the domain masks, with an accessible name.
+    let colonnes: web_sys::HtmlSelectElement = hote.query_selector("#colonnes").unwrap().unwrap().unchecked_into();
+    colonnes.set_value("Logements réservés");
+    colonnes.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    attendre().await;
+    let ligne = hote.query_selector("tr[data-code='93048']").unwrap().unwrap();
+    let attendues = gestion_flux::domain::Categorie::RESERVANTES.iter().filter(|&&c| m.communes.masque("93048", Colonne::Reserves(c))).count();
+    assert!(attendues > 0);
+    assert_eq!(ligne.inner_html().matches("class=\"nombre secret\"").count(), attendues);
+    let cellule = ligne.query_selector("td.secret").unwrap().unwrap();
+    assert_eq!(cellule.text_content().unwrap(), "ssecret statistique");
+    assert_eq!(cellule.query_selector("[aria-hidden=true]").unwrap().unwrap().text_content().unwrap(), "s");
+
+    // Detailed mode: exact counts, no mask, and a warning.
+    let publication: web_sys::HtmlInputElement = hote.query_selector("#publication").unwrap().unwrap().unchecked_into();
+    publication.set_checked(false);
+    publication.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    attendre().await;
+    assert!(hote.query_selector("td.secret").unwrap().is_none());
+    assert!(texte(&hote, "[data-testid=mode-detaille]").contains("effectifs exacts"));
+    assert!(hote.query_selector("[data-testid=secret-statistique]").unwrap().is_none());
+}

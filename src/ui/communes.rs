@@ -1,10 +1,13 @@
 //! Page « Vue communale »: the aggregated état des lieux to share with all réservataires (seed,
 //! « Zoom sur l'état des lieux »; SPEC §5) — per commune across all bailleurs of the file, rolled up
-//! per EPCI/EPT and département, searchable, sortable, filterable; in « publication » mode the
-//! `secret_statistique` threshold masks small counts. It never shows a `rpls` or an address: the
-//! engine's communal view does not hold them.
+//! per EPCI/EPT and département, searchable, sortable, filterable. In « publication » mode every
+//! table and download applies the session's mask, decided by `domain::secret` (SPEC §5 v2: small
+//! counts, the values derived from them, complementary cells): this page only shows « s » where it
+//! says so, and its counts. It never shows a `rpls` or an address: the engine's communal view does
+//! not hold them.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use leptos::prelude::*;
 
@@ -12,11 +15,12 @@ use super::graphiques::BarresValeurs;
 use super::navigateur::telecharger;
 use super::state::Session;
 use super::{Pagination, SansResultats, PAR_PAGE};
-use crate::domain::agregation::{secret, Indicateur, LigneCommunale};
+use crate::domain::agregation::{Indicateur, LigneCommunale};
 use crate::domain::model::{Motif, FINANCEMENTS, TYPOLOGIES};
+use crate::domain::secret::{Colonne, Masque, MasqueNiveau};
 use crate::domain::{Agregat, Categorie};
+use crate::export::explication_secret;
 use crate::format::{decimal, integer};
-
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Niveau {
@@ -87,26 +91,89 @@ pub fn PageCommunes() -> impl IntoView {
                     .map(|l| (if l.nom.is_empty() { l.code.clone() } else { l.nom.clone() }, l.agregat.valeur(indicateur)))
                     .collect();
                 let affichees: Vec<LigneCommunale> = choisies.iter().skip(numero * PAR_PAGE).take(PAR_PAGE).cloned().collect();
-                let masque = if publication.get() { seuil } else { 0 };
-                let niveau_nom = match niveau.get() { Niveau::Communes => "commune", Niveau::Epci => "epci", Niveau::Departements => "departement" };
+                let niveau_choisi = niveau.get();
+                // The mask is read (and so computed) only in publication mode.
+                let masque: Option<Arc<Masque>> = if publication.get() { s.masque_ok() } else { None };
+                let niveau_nom = match niveau_choisi { Niveau::Communes => "commune", Niveau::Epci => "epci", Niveau::Departements => "departement" };
                 let export = choisies.clone();
+                let masque_export = masque.clone();
                 view! {
                     <Filtres niveau groupe recherche departement epci tri publication departements epcis seuil/>
+                    {match &masque {
+                        Some(m) => view! { <NoteSecret masque=m.clone()/> }.into_any(),
+                        None => view! {
+                            <div class="fr-alert fr-alert--warning fr-alert--sm fr-mb-2w" data-testid="mode-detaille">
+                                <p>"Mode détaillé : effectifs exacts, sans secret statistique. Réservé à l'usage interne : activez le mode publication avant toute diffusion."</p>
+                            </div>
+                        }.into_any(),
+                    }}
                     <p>
                         <button class="fr-btn fr-btn--secondary" type="button" data-testid="exporter-communes-csv"
-                            on:click=move |_| telecharger(&format!("vue-{niveau_nom}.csv"), "text/csv;charset=utf-8", &crate::export::vue_csv(&export, niveau_nom, masque))>
+                            on:click=move |_| {
+                                let vide = MasqueNiveau::default();
+                                let m = masque_export.as_deref().map_or(&vide, |m| niveau_de(m, niveau_choisi));
+                                telecharger(&format!("vue-{niveau_nom}.csv"), "text/csv;charset=utf-8", &crate::export::vue_csv(&export, niveau_nom, m))
+                            }>
                             "Télécharger cette vue (CSV)"
                         </button>
                     </p>
-                    <p class="fr-text--sm" data-testid="nombre-lignes">{format!("{} ligne(s)", integer(total as i64))}
-                        {(masque > 0).then(|| format!(" — secret statistique : effectifs de 1 à {} affichés « < {masque} »", masque - 1))}</p>
+                    <p class="fr-text--sm" data-testid="nombre-lignes">{format!("{} ligne(s)", integer(total as i64))}</p>
                     <BarresValeurs titre=format!("{} — les 15 premières lignes", indicateur.libelle()) barres decimales=indicateur.decimales()/>
-                    <Tableau lignes=affichees groupe=groupe.get() seuil=masque noms_epci niveau=niveau.get()/>
+                    <Tableau lignes=affichees groupe=groupe.get() masque noms_epci niveau=niveau_choisi/>
                     <Pagination page pages numero/>
                 }.into_any()
             }
         }}
     }
+}
+
+/// The mask of one level of the view.
+fn niveau_de(m: &Masque, niveau: Niveau) -> &MasqueNiveau {
+    match niveau {
+        Niveau::Communes => &m.communes,
+        Niveau::Epci => &m.epci,
+        Niveau::Departements => &m.departements,
+    }
+}
+
+/// « 1 case masquée », « 3 cases masquées ».
+fn cases(n: u64, singulier: &str, pluriel: &str) -> String {
+    format!("{} {}", integer(n as i64), if n > 1 { pluriel } else { singulier })
+}
+
+/// What publication mode masks, and why: the counts of the domain's mask (SPEC §5 v2), per reason
+/// and per table, and the rule in French (the same as the exports' note).
+#[component]
+fn NoteSecret(masque: Arc<Masque>) -> impl IntoView {
+    let m = masque;
+    if m.seuil == 0 {
+        return view! {
+            <div class="fr-callout fr-mb-2w" data-testid="secret-statistique">
+                <p class="fr-callout__text" data-testid="secret-total">"Secret statistique désactivé (seuil 0 dans les paramètres) : aucune case masquée."</p>
+            </div>
+        }
+        .into_any();
+    }
+    view! {
+        <div class="fr-callout fr-mb-2w" data-testid="secret-statistique">
+            <h2 class="fr-callout__title fr-h6">"Secret statistique"</h2>
+            <p class="fr-text--sm" data-testid="secret-total">
+                <strong>{format!("{} sur l'ensemble des tableaux publiés", cases(u64::from(m.total()), "case masquée", "cases masquées"))}</strong>
+                {format!(" (communes : {} ; EPCI / EPT : {} ; départements : {}) :", integer(m.communes.nombre() as i64), integer(m.epci.nombre() as i64), integer(m.departements.nombre() as i64))}
+            </p>
+            <ul class="fr-text--sm">
+                <li data-testid="secret-primaires">{format!("{} : logements réservés d'une catégorie ou hors assiette d'un motif, dans une commune ou un EPCI / EPT, au nombre de 1 à moins de {} (seuil) ;",
+                    cases(u64::from(m.primaires), "petit effectif", "petits effectifs"), m.seuil)}</li>
+                <li data-testid="secret-derivees">{format!("{} : volume de droits et logements attendus par an calculés à partir d'un effectif masqué ;",
+                    cases(u64::from(m.derivees), "valeur qui en découle", "valeurs qui en découlent"))}</li>
+                <li data-testid="secret-complementaires">{format!("{} : masquées en plus pour qu'aucune case masquée ne puisse être retrouvée par différence avec un total de ligne ou un niveau supérieur (EPCI / EPT, département).",
+                    cases(u64::from(m.complementaires), "case complémentaire", "cases complémentaires"))}</li>
+            </ul>
+            <p class="fr-text--xs fr-mb-0">{explication_secret(m.seuil)}
+                " Les logements, l'assiette, les libérations estimées et les logements attendus pour l'État restent publics (données ouvertes RPLS)."</p>
+        </div>
+    }
+    .into_any()
 }
 
 #[component]
@@ -203,34 +270,61 @@ fn Filtres(
     }
 }
 
+/// One cell of the table: a value, or masked by the domain's mask.
+enum Case {
+    Valeur(String),
+    Secret,
+}
+
 #[component]
-fn Tableau(lignes: Vec<LigneCommunale>, groupe: Groupe, seuil: u32, noms_epci: HashMap<String, String>, niveau: Niveau) -> impl IntoView {
-    let compte = move |n: u32| if seuil > 0 { secret(n, seuil) } else { integer(n as i64) };
+fn Tableau(lignes: Vec<LigneCommunale>, groupe: Groupe, masque: Option<Arc<Masque>>, noms_epci: HashMap<String, String>, niveau: Niveau) -> impl IntoView {
+    let compte = |n: u32| integer(i64::from(n));
     let categories: Vec<Categorie> = Categorie::RESERVANTES.to_vec();
-    let (entetes, cellules): (Vec<String>, Box<dyn Fn(&Agregat) -> Vec<String>>) = match groupe {
+    // Each column: its value, and the maskable column it is (if any) — whether it is masked is the
+    // domain's decision.
+    type Colonnes = Box<dyn Fn(&Agregat) -> Vec<(String, Option<Colonne>)>>;
+    let (entetes, cellules): (Vec<String>, Colonnes) = match groupe {
         Groupe::Assiette => (
             Motif::TOUS.iter().map(|m| format!("Hors assiette : {}", m.libelle())).chain(["Assiette".into(), "Libérations / an".into(), "Flux / an".into()]).collect(),
-            Box::new(move |a: &Agregat| a.hors_assiette.iter().map(|&n| compte(n)).chain([compte(a.assiette), decimal(a.liberations, 1), decimal(a.flux, 1)]).collect()),
+            Box::new(move |a: &Agregat| {
+                Motif::TOUS.iter().map(|&m| (compte(a.hors_assiette[m as usize]), Some(Colonne::HorsAssiette(m))))
+                    .chain([(compte(a.assiette), None), (decimal(a.liberations, 1), None), (decimal(a.flux, 1), None)])
+                    .collect()
+            }),
         ),
         Groupe::Reserves => (
             categories.iter().map(|c| c.libelle().replace("Etat", "État")).collect(),
-            Box::new(move |a: &Agregat| Categorie::RESERVANTES.iter().map(|&c| compte(a.reserves[c as usize])).collect()),
+            Box::new(move |a: &Agregat| Categorie::RESERVANTES.iter().map(|&c| (compte(a.reserves[c as usize]), Some(Colonne::Reserves(c)))).collect()),
         ),
         Groupe::Volumes => (
             categories.iter().map(|c| c.libelle().replace("Etat", "État")).collect(),
-            Box::new(move |a: &Agregat| Categorie::RESERVANTES.iter().map(|&c| decimal(a.volume[c as usize], 1)).collect()),
+            Box::new(move |a: &Agregat| Categorie::RESERVANTES.iter().map(|&c| (decimal(a.volume[c as usize], 1), Some(Colonne::Volume(c)))).collect()),
         ),
         Groupe::Attendus => (
             categories.iter().map(|c| c.libelle().replace("Etat", "État")).chain(["Bailleur".into()]).collect(),
-            Box::new(move |a: &Agregat| Categorie::RESERVANTES.iter().chain([&Categorie::Bailleur]).map(|&c| decimal(a.attendus[c as usize], 1)).collect()),
+            Box::new(move |a: &Agregat| {
+                Categorie::RESERVANTES.iter().chain([&Categorie::Bailleur]).map(|&c| (decimal(a.attendus[c as usize], 1), Some(Colonne::Attendus(c)))).collect()
+            }),
         ),
         Groupe::Composition => (
             TYPOLOGIES.iter().skip(1).map(|t| t.to_string())
                 .chain(FINANCEMENTS.iter().skip(1).map(|f| f.to_string()))
                 .chain(["QPV".into(), "Hors QPV".into()]).collect(),
-            Box::new(move |a: &Agregat| a.typologie.iter().skip(1).chain(a.financement.iter().skip(1)).chain(a.qpv.iter().skip(1)).map(|&n| compte(n)).collect()),
+            Box::new(move |a: &Agregat| a.typologie.iter().skip(1).chain(a.financement.iter().skip(1)).chain(a.qpv.iter().skip(1)).map(|&n| (compte(n), None)).collect()),
         ),
     };
+    let vide = MasqueNiveau::default();
+    let niveau_masque = masque.as_deref().map_or(&vide, |m| niveau_de(m, niveau));
+    let lignes: Vec<(LigneCommunale, Vec<Case>)> = lignes
+        .into_iter()
+        .map(|l| {
+            let valeurs = cellules(&l.agregat)
+                .into_iter()
+                .map(|(v, c)| if c.is_some_and(|c| niveau_masque.masque(&l.code, c)) { Case::Secret } else { Case::Valeur(v) })
+                .collect();
+            (l, valeurs)
+        })
+        .collect();
     view! {
         <div class="fr-table fr-table--sm fr-table--bordered" data-testid="vue-communale">
             <table>
@@ -242,15 +336,22 @@ fn Tableau(lignes: Vec<LigneCommunale>, groupe: Groupe, seuil: u32, noms_epci: H
                     {entetes.into_iter().map(|e| view! { <th scope="col">{e}</th> }).collect_view()}
                 </tr></thead>
                 <tbody>
-                    {lignes.into_iter().map(|l| {
-                        let valeurs = cellules(&l.agregat);
+                    {lignes.into_iter().map(|(l, valeurs)| {
                         let epci = noms_epci.get(&l.epci).cloned().unwrap_or_default();
                         view! {
                             <tr data-code=l.code.clone()>
                                 <td>{l.code.clone()}</td><th scope="row">{l.nom.clone()}</th>
                                 {(niveau == Niveau::Communes).then(|| view! { <td>{epci}</td> })}
                                 <td class="nombre">{compte(l.agregat.logements)}</td>
-                                {valeurs.into_iter().map(|v| view! { <td class="nombre">{v}</td> }).collect_view()}
+                                {valeurs.into_iter().map(|v| match v {
+                                    Case::Valeur(v) => view! { <td class="nombre">{v}</td> }.into_any(),
+                                    // The same marker for every masked cell (SPEC §5 v2), read out in full.
+                                    Case::Secret => view! {
+                                        <td class="nombre secret" title="secret statistique">
+                                            <span aria-hidden="true">"s"</span><span class="fr-sr-only">"secret statistique"</span>
+                                        </td>
+                                    }.into_any(),
+                                }).collect_view()}
                             </tr>
                         }
                     }).collect_view()}

@@ -116,8 +116,8 @@ fn Exports() -> impl IntoView {
             <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm">
                 <li><button class="fr-btn" type="button" data-testid="export-xlsx"
                     on:click=move |_| {
-                        let Some(r) = s.resultats_ok() else { return };
-                        let tables = s.parametres.with_untracked(|p| crate::export::classeur::feuilles(&r, p));
+                        let (Some(r), Some(m)) = (s.resultats_ok(), s.masque.get_untracked()) else { return };
+                        let tables = s.parametres.with_untracked(|p| crate::export::classeur::feuilles(&r, p, &m));
                         leptos::task::spawn_local(async move {
                             match ecrire_xlsx(&tables).await {
                                 Ok(octets) => telecharger("resultats-gestion-flux.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &octets),
@@ -137,8 +137,9 @@ fn Exports() -> impl IntoView {
                     "Objectifs territoriaux (CSV)"</button></li>
                 <li><button class="fr-btn fr-btn--secondary" type="button" data-testid="export-communes"
                     on:click=avec(|s, r| {
-                        let seuil = s.parametres.with_untracked(|p| p.secret_statistique);
-                        ("communes.csv".into(), "text/csv;charset=utf-8", crate::export::vue_csv(&r.communes.communes, "commune", seuil))
+                        // The session's mask, decided by the domain (SPEC §5 v2): the same bytes as the CLI's communes.csv.
+                        let m = s.masque.get_untracked().unwrap_or_default();
+                        ("communes.csv".into(), "text/csv;charset=utf-8", crate::export::vue_csv(&r.communes.communes, "commune", &m.communes))
                     })>
                     "Vue communale publiable (CSV)"</button></li>
                 <li><button class="fr-btn fr-btn--secondary" type="button" data-testid="export-synthese"
@@ -157,6 +158,14 @@ fn Exports() -> impl IntoView {
                     "Paramètres (JSON)"</button></li>
             </ul>
             {move || erreur.get().map(|e| view! { <div class="fr-alert fr-alert--error fr-mb-2w" role="alert"><p>{e}</p></div> })}
+            <p class="fr-text--sm" data-testid="exports-secret">{move || {
+                let seuil = s.parametres.with(|p| p.secret_statistique);
+                if seuil == 0 {
+                    "La vue communale publiable et les feuilles communales du classeur sont exactes : le secret statistique est désactivé (seuil 0).".to_owned()
+                } else {
+                    format!("La vue communale publiable et les feuilles communales du classeur appliquent le secret statistique (seuil {seuil}) : les cases masquées portent « s » ; la feuille « Secret statistique » du classeur et la page Vue communale (mode publication) en donnent le décompte.")
+                }
+            }}</p>
             <p class="fr-text--sm">"Les fichiers CSV suivent les conventions françaises : séparateur « ; », virgule décimale, UTF-8 avec BOM pour Excel ; les cellules commençant par =, +, - ou @ sont neutralisées."</p>
         </section>
     }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::domain::comparaison::{comparer, Comparaison};
+use crate::domain::secret::{masquer, Masque};
 use crate::domain::suivi::{suivre, Mouvement, Suivi};
 use crate::domain::{calculer_avec, Parametres, Resultats};
 use crate::dossier::{self, Dossier};
@@ -175,6 +176,11 @@ pub struct Session {
     pub geographie: RwSignal<Option<Arc<Geographie>>>,
     /// `Err` holds the French message of invalid parameters (nothing is computed then).
     pub resultats: Memo<Option<Result<Arc<Resultats>, String>>>,
+    /// The statistical secrecy of the published communal view (SPEC §5 v2), decided once by
+    /// `domain::secret::masquer` for every table and download that publishes it. Memos are lazy:
+    /// computed only when the publication mode or an export reads it (the audit takes ~0.7 s on a
+    /// 1.4 M-logement region).
+    pub masque: Memo<Option<Arc<Masque>>>,
     /// The scenarios; `parametres` is the working copy of `scenarios[actif]`.
     pub scenarios: RwSignal<Vec<Scenario>>,
     pub actif: RwSignal<usize>,
@@ -212,6 +218,11 @@ impl Session {
                 let geo = geo.as_deref().map(|g| g as &dyn crate::domain::Geographie);
                 Ok(Arc::new(calculer_avec(&import.dataset, p, geo)))
             }))
+        });
+        let masque = Memo::new(move |_| {
+            let r = resultats.get()?.ok()?;
+            let seuil = parametres.with(|p| p.secret_statistique);
+            Some(Arc::new(masquer(&r.communes, seuil)))
         });
         let scenarios = RwSignal::new(vec![Scenario { nom: "A".into(), parametres: parametres.get_untracked() }]);
         let actif = RwSignal::new(0usize);
@@ -268,6 +279,7 @@ impl Session {
             parametres,
             geographie,
             resultats,
+            masque,
             scenarios,
             actif,
             comparaison,
@@ -476,6 +488,11 @@ impl Session {
     /// Results when a file is read and the parameters are valid.
     pub fn resultats_ok(&self) -> Option<Arc<Resultats>> {
         self.resultats.get().and_then(Result::ok)
+    }
+
+    /// The mask of the published communal view, when there are results (computed on first read).
+    pub fn masque_ok(&self) -> Option<Arc<Masque>> {
+        self.masque.get()
     }
 
     /// Edits the parameters in place (every view recomputes from the engine).

@@ -84,11 +84,11 @@ appTest('the XLSX workbook is written by the worker and downloads (content check
   assert.equal(name, 'resultats-gestion-flux.xlsx');
   assert.equal(bytes.subarray(0, 2).toString(), 'PK');
   assert.ok(bytes.length > 10_000);
-  // Seven sheets (Paramètres, Conventions, Étalement, Objectifs, Vue communale, EPCI-EPT,
-  // Départements); zip entry names are stored in clear.
+  // Eight sheets (Paramètres, Conventions, Étalement, Objectifs, Vue communale, EPCI-EPT,
+  // Départements, Secret statistique); zip entry names are stored in clear.
   const text = bytes.toString('latin1');
-  assert.ok(text.includes('xl/workbook.xml') && text.includes('xl/worksheets/sheet7.xml'), 'seven sheets');
-  assert.ok(!text.includes('xl/worksheets/sheet8.xml'), 'not eight');
+  assert.ok(text.includes('xl/workbook.xml') && text.includes('xl/worksheets/sheet8.xml'), 'eight sheets');
+  assert.ok(!text.includes('xl/worksheets/sheet9.xml'), 'not nine');
   assert.ok(app.requests.slice(atLoad).some((u) => u.endsWith('/classeur_bg.wasm')), 'the XLSX worker was loaded on demand');
   assert.ok(!app.requests.slice(0, atLoad).some((u) => u.includes('classeur')), 'not at page load');
   await app.screenshot('exports');
