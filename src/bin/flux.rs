@@ -134,7 +134,9 @@ fn convertir(args: &[String]) -> Result<(), String> {
     // The published communal view: statistical secrecy decided once (SPEC §5 v2).
     let masque = gestion_flux::domain::secret::masquer(&resultats.communes, parametres.secret_statistique);
     chrono.etape("secret statistique");
-    let fichiers: [(&str, &(dyn Fn() -> Vec<u8> + Sync)); 9] = [
+    // The publication page (SPEC §9) is dated by the clock; every other output is not.
+    let aujourdhui = chrono::Local::now().date_naive();
+    let fichiers: [(&str, &(dyn Fn() -> Vec<u8> + Sync)); 10] = [
         ("synthese.json", &|| {
             export::synthese_json(comptage, &resultats).into_bytes()
         }),
@@ -156,6 +158,16 @@ fn convertir(args: &[String]) -> Result<(), String> {
             export::rejets_csv(&import.avertissements)
         }),
         ("parametres.json", &|| parametres.vers_json().into_bytes()),
+        ("publication.html", &|| {
+            let p = export::publication::Publication {
+                vue: &resultats.communes,
+                masque: &masque,
+                parametres: &parametres,
+                date: aujourdhui,
+                carte: None,
+            };
+            export::publication::page(&p).into_bytes()
+        }),
     ];
     std::thread::scope(|s| {
         let taches: Vec<_> = fichiers

@@ -8,6 +8,7 @@ pub mod conventions;
 pub mod csv_fr;
 pub mod modele;
 pub mod orientation;
+pub mod publication;
 pub mod suivi;
 
 use serde::Serialize;
