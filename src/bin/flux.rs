@@ -136,7 +136,7 @@ fn convertir(args: &[String]) -> Result<(), String> {
     chrono.etape("secret statistique");
     // The publication page (SPEC §9) is dated by the clock; every other output is not.
     let aujourdhui = chrono::Local::now().date_naive();
-    let fichiers: [(&str, &(dyn Fn() -> Vec<u8> + Sync)); 10] = [
+    let fichiers: [(&str, &(dyn Fn() -> Vec<u8> + Sync)); 11] = [
         ("synthese.json", &|| {
             export::synthese_json(comptage, &resultats).into_bytes()
         }),
@@ -167,6 +167,9 @@ fn convertir(args: &[String]) -> Result<(), String> {
                 carte: None,
             };
             export::publication::page(&p).into_bytes()
+        }),
+        ("vue_communale.json", &|| {
+            export::publication::json(&resultats.communes, &masque, &parametres).into_bytes()
         }),
     ];
     std::thread::scope(|s| {

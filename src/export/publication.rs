@@ -99,6 +99,46 @@ pub fn page(p: &Publication) -> String {
     )
 }
 
+/// The JSON twin of the published view (`vue_communale.json`), read back by the consultation mode
+/// ([`crate::import::vue_publiee`]): the three levels as the CSVs have them (same headers, « s »
+/// for masked cells, numbers rounded as the CSVs round them), the parameters and the secrecy note.
+pub fn json(vue: &VueCommunale, masque: &Masque, parametres: &Parametres) -> String {
+    let niveau = |premiere: &str, lignes: &[LigneCommunale], m: &MasqueNiveau| {
+        let lignes: Vec<Vec<serde_json::Value>> = lignes
+            .iter()
+            .map(|l| {
+                cellules_vue(l, m)
+                    .into_iter()
+                    .map(|c| match c {
+                        Cellule::Texte(t) => serde_json::Value::from(t),
+                        Cellule::Entier(n) => serde_json::Value::from(n),
+                        Cellule::Nombre(x, d) => serde_json::Value::from(arrondi(x, d)),
+                        Cellule::Pourcent(x) => serde_json::Value::from(arrondi(x, 6)),
+                    })
+                    .collect()
+            })
+            .collect();
+        serde_json::json!({ "entetes": entetes_vue(premiere), "lignes": lignes })
+    };
+    let v = serde_json::json!({
+        "format": crate::import::vue_publiee::FORMAT,
+        "version": 1,
+        "secret_statistique": note_secret(masque),
+        "parametres": parametres,
+        "niveaux": {
+            "communes": niveau("commune", &vue.communes, &masque.communes),
+            "epci": niveau("epci", &vue.epci, &masque.epci),
+            "departements": niveau("departement", &vue.departements, &masque.departements),
+        },
+    });
+    serde_json::to_string_pretty(&v).expect("vue sérialisable")
+}
+
+/// `x` rounded to `d` decimals, as the CSV writes it.
+fn arrondi(x: f64, d: usize) -> f64 {
+    format!("{x:.d$}").parse().unwrap_or(x)
+}
+
 /// The CSP sources of every `<style>` element: `'sha256-…'` of `style` itself and of each
 /// `<style>` found in `autres` (an SVG map may carry its own).
 fn hashes_style(parties: &[&str]) -> String {

@@ -15,6 +15,7 @@ pub mod progressif;
 mod ligne;
 pub mod mouvements;
 pub mod tableur;
+pub mod vue_publiee;
 pub mod vacants;
 pub mod values;
 
