@@ -417,6 +417,7 @@ fn cas_dore(dossier: &Path) -> Result<(), String> {
         .arg(dossier.join("etat_des_lieux.csv"))
         .args(["--parametres".as_ref(), dossier.join("parametres.json").as_os_str()])
         .args(["--sortie".as_ref(), sortie.as_os_str()])
+        .args(["--date-publication", "2026-12-01"])
         .output()
         .map_err(|e| e.to_string())?;
     if !statut.status.success() {

@@ -16,7 +16,7 @@ use gestion_flux::domain::{calculer_avec, Parametres};
 use gestion_flux::geo::Geographie;
 use gestion_flux::{export, generate, import};
 
-const USAGE: &str = "usage : flux FICHIER.(csv|xlsx|ods) [--feuille NOM] [--parametres PARAMETRES.json] --sortie REPERTOIRE\n        flux generer --logements N --bailleurs B --graine S --sortie FICHIER.csv\n        flux generer mouvements --etat ETAT.(csv|xlsx|ods) [--feuille NOM] --annee AAAA --graine S --sortie FICHIER.csv\n        flux suivi ETAT MOUVEMENTS... [--feuille NOM] [--parametres PARAMETRES.json] --sortie REPERTOIRE\n        flux orienter ETAT MOUVEMENTS|- VACANTS [--feuille NOM] [--parametres PARAMETRES.json] --sortie REPERTOIRE";
+const USAGE: &str = "usage : flux FICHIER.(csv|xlsx|ods) [--feuille NOM] [--parametres PARAMETRES.json] [--date-publication AAAA-MM-JJ] --sortie REPERTOIRE\n        flux generer --logements N --bailleurs B --graine S --sortie FICHIER.csv\n        flux generer mouvements --etat ETAT.(csv|xlsx|ods) [--feuille NOM] --annee AAAA --graine S --sortie FICHIER.csv\n        flux suivi ETAT MOUVEMENTS... [--feuille NOM] [--parametres PARAMETRES.json] --sortie REPERTOIRE\n        flux orienter ETAT MOUVEMENTS|- VACANTS [--feuille NOM] [--parametres PARAMETRES.json] --sortie REPERTOIRE";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -93,7 +93,7 @@ fn lire_parametres(opts: &[(&str, &str)]) -> Result<Parametres, String> {
 }
 
 fn convertir(args: &[String]) -> Result<(), String> {
-    let (pos, opts) = options(args, &["parametres", "sortie", "feuille"])?;
+    let (pos, opts) = options(args, &["parametres", "sortie", "feuille", "date-publication"])?;
     let [entree] = pos.as_slice() else {
         return Err(format!("un seul fichier d'entrée attendu\n{USAGE}"));
     };
@@ -134,8 +134,11 @@ fn convertir(args: &[String]) -> Result<(), String> {
     // The published communal view: statistical secrecy decided once (SPEC §5 v2).
     let masque = gestion_flux::domain::secret::masquer(&resultats.communes, parametres.secret_statistique);
     chrono.etape("secret statistique");
-    // The publication page (SPEC §9) is dated by the clock; every other output is not.
-    let aujourdhui = chrono::Local::now().date_naive();
+    // The publication page (SPEC §9) is dated by the clock unless told; no other output is dated.
+    let aujourdhui = match option(&opts, "date-publication") {
+        Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| format!("--date-publication attend une date AAAA-MM-JJ, lu « {d} »"))?,
+        None => chrono::Local::now().date_naive(),
+    };
     let fichiers: [(&str, &(dyn Fn() -> Vec<u8> + Sync)); 11] = [
         ("synthese.json", &|| {
             export::synthese_json(comptage, &resultats).into_bytes()
