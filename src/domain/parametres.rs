@@ -51,8 +51,9 @@ pub struct Parametres {
     /// motifs is accepted too.
     #[serde(deserialize_with = "exclusions_map_ou_liste")]
     pub exclusions: BTreeMap<Motif, bool>,
-    /// Statistical secrecy of published aggregates: counts 1..seuil−1 are shown as « < seuil »;
-    /// 0 disables. Default 5.
+    /// Statistical secrecy of published aggregates (SPEC §5 v2, `domain::secret`): counts
+    /// 1..seuil−1 are masked « s », with their derived and complementary cells; 0 disables.
+    /// Default 5.
     pub secret_statistique: u32,
     /// Roll Paris/Lyon/Marseille arrondissements up to the city in the communal view. Default true.
     pub regroupement_plm: bool,

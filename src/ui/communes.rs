@@ -162,7 +162,7 @@ fn NoteSecret(masque: Arc<Masque>) -> impl IntoView {
                 {format!(" (communes : {} ; EPCI / EPT : {} ; départements : {}) :", integer(m.communes.nombre() as i64), integer(m.epci.nombre() as i64), integer(m.departements.nombre() as i64))}
             </p>
             <ul class="fr-text--sm">
-                <li data-testid="secret-primaires">{format!("{} : logements réservés d'une catégorie ou hors assiette d'un motif, dans une commune ou un EPCI / EPT, au nombre de 1 à moins de {} (seuil) ;",
+                <li data-testid="secret-primaires">{format!("{} : effectifs non nuls, sous le seuil de {}, de logements réservés d'une catégorie ou hors assiette d'un motif, dans une commune ou un EPCI / EPT ;",
                     cases(u64::from(m.primaires), "petit effectif", "petits effectifs"), m.seuil)}</li>
                 <li data-testid="secret-derivees">{format!("{} : volume de droits et logements attendus par an calculés à partir d'un effectif masqué ;",
                     cases(u64::from(m.derivees), "valeur qui en découle", "valeurs qui en découlent"))}</li>

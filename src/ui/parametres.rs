@@ -392,7 +392,7 @@ fn Publication() -> impl IntoView {
         <div class="fr-grid-row fr-grid-row--gutters">
             <div class="fr-col-12 fr-col-md-4">
                 <ChampEntier id="secret".into() label="Secret statistique".into()
-                    aide="Dans les vues publiées, les effectifs de 1 au seuil − 1 sont masqués (0 : désactivé)."
+                    aide="Dans les vues publiées, les effectifs de 1 au seuil − 1 sont masqués « s », avec les valeurs qui en découlent et des cases complémentaires (0 : désactivé)."
                     valeur=lire(s, |p| p.secret_statistique)
                     regler=ecrire(s, |p, v: u32| p.secret_statistique = v)/>
             </div>
