@@ -98,6 +98,11 @@ proptest! {
                 prop_assert!(a.decomptes_total <= a.orientations);
                 prop_assert_eq!(a.decomptes_total, a.parties.iter().map(|x| x.decomptes).sum::<u32>());
                 prop_assert_eq!(a.vacances_decomptees, a.decomptes_total);
+                // The convention's monthly pace is the parties' added up, and ends at the year's count.
+                for m in 0..12 {
+                    prop_assert_eq!(a.cumul_mensuel[m], a.parties.iter().map(|x| x.cumul_mensuel[m]).sum::<u32>());
+                }
+                prop_assert_eq!(a.cumul_mensuel[11], a.decomptes_total);
                 for (k, x) in a.parties.iter().enumerate() {
                     prop_assert!(x.objectif >= 0.0 && x.objectif_etalement >= 0.0);
                     prop_assert!(x.cumul_mensuel.windows(2).all(|w| w[0] <= w[1]) && x.cumul_mensuel[11] == x.decomptes);

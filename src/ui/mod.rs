@@ -15,6 +15,7 @@ mod parts;
 mod rapport;
 mod scenarios;
 pub mod state;
+mod suivi;
 
 use std::sync::Arc;
 
@@ -53,6 +54,8 @@ pub fn App() -> impl IntoView {
             // The user may have dropped a file meanwhile: never replace it.
             if session.fichier.get_untracked().is_none() {
                 session.charger(donnees::DEMO_NOM.into(), octets);
+                // The demo year of mouvements, so that « Suivi de l'année » shows something.
+                suivi::charger_demo(session).await;
             }
         }
     });
@@ -76,6 +79,7 @@ pub fn Application(session: Session, #[prop(optional_no_strip)] avis: Option<Str
                 Page::Assiette => view! { <assiette::PageAssiette/> }.into_any(),
                 Page::Parts => view! { <parts::PageParts/> }.into_any(),
                 Page::Etalement => view! { <etalement::PageEtalement/> }.into_any(),
+                Page::Suivi => view! { <suivi::PageSuivi/> }.into_any(),
                 Page::Communes => view! { <communes::PageCommunes/> }.into_any(),
                 Page::Scenarios => view! { <scenarios::PageScenarios/> }.into_any(),
                 Page::Rapport => view! { <rapport::PageRapport/> }.into_any(),

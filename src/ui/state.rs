@@ -23,18 +23,20 @@ pub enum Page {
     Assiette,
     Parts,
     Etalement,
+    Suivi,
     Communes,
     Scenarios,
     Rapport,
 }
 
 impl Page {
-    pub const TOUTES: [Page; 8] = [
+    pub const TOUTES: [Page; 9] = [
         Page::Donnees,
         Page::Parametres,
         Page::Assiette,
         Page::Parts,
         Page::Etalement,
+        Page::Suivi,
         Page::Communes,
         Page::Scenarios,
         Page::Rapport,
@@ -47,6 +49,7 @@ impl Page {
             Page::Assiette => "Assiette",
             Page::Parts => "Conversion et parts",
             Page::Etalement => "Étalement",
+            Page::Suivi => "Suivi de l'année",
             Page::Communes => "Vue communale",
             Page::Scenarios => "Scénarios",
             Page::Rapport => "Rapport et exports",
@@ -61,6 +64,7 @@ impl Page {
             Page::Assiette => "assiette",
             Page::Parts => "parts",
             Page::Etalement => "etalement",
+            Page::Suivi => "suivi",
             Page::Communes => "communes",
             Page::Scenarios => "scenarios",
             Page::Rapport => "rapport",
@@ -124,10 +128,24 @@ pub struct FichierMouvements {
     pub nom: String,
     pub octets: Arc<Vec<u8>>,
     pub options: OptionsMouvements,
+    /// The demo year, loaded with the demo état des lieux: it goes when another état des lieux
+    /// is loaded (its `rpls` would all be unknown there).
+    pub demo: bool,
 }
 
-/// A mouvements file as read against the current état des lieux (`Err`: the French message).
-pub type MouvementsLus = Result<Lu<ImportMouvements>, String>;
+/// A mouvements file that could not be read: the French message, and what is needed to read it
+/// again by hand (the headers found when a required column is missing, the workbook's sheets).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EchecMouvements {
+    pub message: String,
+    pub entetes: Vec<String>,
+    pub correspondance: crate::import::mouvements::Correspondance,
+    pub feuilles: Vec<String>,
+    pub feuille: Option<String>,
+}
+
+/// A mouvements file as read against the current état des lieux.
+pub type MouvementsLus = Result<Lu<ImportMouvements>, EchecMouvements>;
 
 /// A value read from a file, shared; two are equal when they are the same reading (the memo does
 /// not compare a whole import).
@@ -188,9 +206,13 @@ pub struct Session {
     pub fichiers_mouvements: RwSignal<Vec<FichierMouvements>>,
     /// Each of them read against the current état des lieux.
     pub mouvements: Memo<Vec<MouvementsLus>>,
+    /// The mouvements of every file read, in the order loaded (shared: the follow-up is
+    /// recomputed on a parameter change without copying them again).
+    pub mouvements_lus: Memo<Lu<Vec<Mouvement>>>,
     /// The follow-up of every convention over the years of mouvements (SPEC §7), when results and
-    /// mouvements are there.
-    pub suivi: Memo<Option<Arc<(Vec<Mouvement>, Suivi)>>>,
+    /// mouvements are there, with the mouvements it follows. Compared by identity: a new follow-up
+    /// is only computed when its inputs changed, and comparing two whole ones would cost more.
+    pub suivi: Memo<Option<Lu<(Arc<Vec<Mouvement>>, Suivi)>>>,
     /// Id of the current reading: a new file or « Annuler » changes it, and a reading that sees
     /// another id stops.
     pub tache: RwSignal<u64>,
@@ -244,22 +266,37 @@ impl Session {
             fichiers_mouvements.with(|v| {
                 v.iter()
                     .map(|f| {
-                        import::mouvements::lire(&f.octets, &f.options, &etat.dataset)
-                            .map(|m| Lu(Arc::new(m)))
-                            .map_err(|e| format!("{} : lecture impossible : {e}.", f.nom))
+                        import::mouvements::lire(&f.octets, &f.options, &etat.dataset).map(|m| Lu(Arc::new(m))).map_err(|e| {
+                            let entetes = match &e {
+                                ImportError::ColonnesManquantes { entetes, .. } => entetes.clone(),
+                                _ => Vec::new(),
+                            };
+                            let detectee = import::mouvements::detecter(entetes.iter().map(String::as_str));
+                            let feuilles = import::feuilles(&f.octets).unwrap_or_default();
+                            EchecMouvements {
+                                message: format!("Lecture impossible : {e}."),
+                                correspondance: f.options.correspondance.clone().unwrap_or(detectee),
+                                entetes,
+                                feuille: f.options.feuille.clone().or_else(|| feuilles.first().cloned()),
+                                feuilles,
+                            }
+                        })
                     })
                     .collect()
             })
         });
+        let mouvements_lus = Memo::new(move |_| {
+            Lu(Arc::new(mouvements.with(|v| v.iter().flatten().flat_map(|m| m.mouvements.iter().cloned()).collect::<Vec<Mouvement>>())))
+        });
         let suivi = Memo::new(move |_| {
             let Some(Lecture::Lu(etat)) = lecture.get() else { return None };
             let r = resultats.get()?.ok()?;
-            let lus: Vec<Mouvement> = mouvements.with(|v| v.iter().flatten().flat_map(|m| m.mouvements.iter().cloned()).collect());
+            let lus = mouvements_lus.get();
             if lus.is_empty() {
                 return None;
             }
             let s = parametres.with(|p| suivre(&etat.dataset, p, &r, &lus));
-            Some(Arc::new((lus, s)))
+            Some(Lu(Arc::new((lus.0, s))))
         });
         Session {
             page: RwSignal::new(Page::Donnees),
@@ -276,13 +313,26 @@ impl Session {
             options_lecture: RwSignal::new(OptionsLecture::default()),
             fichiers_mouvements,
             mouvements,
+            mouvements_lus,
             suivi,
         }
     }
 
     /// Adds a mouvements file (read with detected columns, first sheet).
     pub fn ajouter_mouvements(&self, nom: String, octets: Vec<u8>) {
-        self.fichiers_mouvements.update(|v| v.push(FichierMouvements { nom, octets: Arc::new(octets), options: OptionsMouvements::default() }));
+        self.fichiers_mouvements.update(|v| v.push(FichierMouvements { nom, octets: Arc::new(octets), options: OptionsMouvements::default(), demo: false }));
+    }
+
+    /// Adds the demo year of mouvements (removed when another état des lieux is loaded).
+    pub fn ajouter_mouvements_demo(&self, nom: String, octets: Vec<u8>) {
+        self.fichiers_mouvements.update(|v| v.push(FichierMouvements { nom, octets: Arc::new(octets), options: OptionsMouvements::default(), demo: true }));
+    }
+
+    /// Forgets the demo mouvements (a new état des lieux is loaded).
+    fn retirer_mouvements_demo(&self) {
+        if self.fichiers_mouvements.with_untracked(|v| v.iter().any(|f| f.demo)) {
+            self.fichiers_mouvements.update(|v| v.retain(|f| !f.demo));
+        }
     }
 
     /// Removes the `k`-th mouvements file.
@@ -351,6 +401,7 @@ impl Session {
                     nom: f.nom,
                     octets: Arc::new(f.octets),
                     options: OptionsMouvements { feuille: f.feuille, correspondance: f.colonnes.as_ref().map(dossier::correspondance_mouvements_de) },
+                    demo: false,
                 })
                 .collect(),
         );
@@ -419,6 +470,7 @@ impl Session {
 
     /// Loads a new file (CSV, XLSX or ODS) and reads it with detected columns, first sheet.
     pub fn charger(&self, nom: String, octets: Vec<u8>) {
+        self.retirer_mouvements_demo();
         self.fichier.set(Some(Fichier { nom, octets: Arc::new(octets) }));
         self.lire(&OptionsLecture::default());
     }
@@ -432,6 +484,7 @@ impl Session {
 
     /// Installs a file read elsewhere (step by step).
     pub fn installer(&self, nom: String, octets: Vec<u8>, lu: Result<Import, ImportError>) {
+        self.retirer_mouvements_demo();
         self.fichier.set(Some(Fichier { nom, octets: Arc::new(octets) }));
         self.options_lecture.set(OptionsLecture::default());
         self.recevoir(lu, &OptionsLecture::default());

@@ -309,11 +309,18 @@ fn suivre_convention(
         let indicateurs = indicateurs(ds, sp, mouvements, &de_l_annee);
         let hors_flux_total = hors_flux.iter().sum();
         precedent = Some((annee, parties.iter().map(|x| x.ecart).collect()));
+        let mut cumul_mensuel = [0u32; 12];
+        for x in &parties {
+            for (c, v) in cumul_mensuel.iter_mut().zip(x.cumul_mensuel) {
+                *c += v;
+            }
+        }
         res.annees.push(AnneeConvention {
             annee,
             objectif_total: parties.iter().map(|x| x.objectif).sum(),
             decomptes_total: parties.iter().map(|x| x.decomptes).sum(),
             en_attente_total: parties.iter().map(|x| x.en_attente).sum(),
+            cumul_mensuel,
             parties,
             communes,
             orientations: de_l_annee.len() as u32,
