@@ -53,7 +53,7 @@ fn Dossier() -> impl IntoView {
             </p>
             <div class="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
                 <div class="fr-col-12 fr-col-md-4">
-                    <button class="fr-btn fr-btn--secondary fr-icon-save-line fr-btn--icon-left" type="button" data-testid="enregistrer-dossier"
+                    <button class="fr-btn fr-btn--secondary" type="button" data-testid="enregistrer-dossier"
                         disabled=vide
                         on:click=move |_| {
                             let d = session.dossier();

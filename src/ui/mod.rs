@@ -169,7 +169,7 @@ fn ChoixPerimetre(resultats: Arc<Resultats>, choix: RwSignal<usize>) -> impl Int
             <select class="fr-select" id="perimetre" data-testid="perimetre"
                 on:change=move |ev| if let Ok(i) = event_target_value(&ev).parse() { choix.set(i) }>
                 {options.into_iter().enumerate().map(|(i, o)| view! {
-                    <option value=i.to_string() selected=move || choix.get() == i>{o}</option>
+                    <option value=i.to_string() prop:selected=move || choix.get() == i>{o}</option>
                 }).collect_view()}
             </select>
         </div>

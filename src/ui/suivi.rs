@@ -148,7 +148,7 @@ fn ListeFichiers() -> impl IntoView {
 fn FichierLu(k: usize, nom: String, lu: super::state::MouvementsLus) -> impl IntoView {
     let s = expect_context::<Session>();
     let retirer = view! {
-        <button class="fr-btn fr-btn--tertiary fr-btn--sm fr-icon-delete-line fr-btn--icon-left" type="button" data-testid="retirer-mouvements"
+        <button class="fr-btn fr-btn--tertiary fr-btn--sm" type="button" data-testid="retirer-mouvements"
             on:click=move |_| s.retirer_mouvements(k)>
             {format!("Retirer « {nom} »")}
         </button>
@@ -235,7 +235,7 @@ fn ChoixFeuille(k: usize, feuilles: Vec<String>, actuelle: String) -> impl IntoV
             }>
                 {feuilles.into_iter().map(|f| {
                     let (choisie, valeur) = (f == actuelle, f.clone());
-                    view! { <option value=valeur selected=choisie>{f}</option> }
+                    view! { <option value=valeur prop:selected=choisie>{f}</option> }
                 }).collect_view()}
             </select>
         </div>
@@ -266,9 +266,9 @@ fn CorrespondancesMouvements(k: usize, entetes: Vec<String>, correspondance: Cor
                                     let v = event_target_value(&ev);
                                     choix.update(|c| c.colonnes[champ as usize] = v.parse::<usize>().ok());
                                 }>
-                                <option value="" selected=move || choix.with(|c| c.colonne(champ).is_none())>"— aucune —"</option>
+                                <option value="" prop:selected=move || choix.with(|c| c.colonne(champ).is_none())>"— aucune —"</option>
                                 {entetes.get_value().into_iter().enumerate().map(|(i, e)| view! {
-                                    <option value=i.to_string() selected=move || choix.with(|c| c.colonne(champ) == Some(i))>{e}</option>
+                                    <option value=i.to_string() prop:selected=move || choix.with(|c| c.colonne(champ) == Some(i))>{e}</option>
                                 }).collect_view()}
                             </select>
                         </div>
@@ -331,7 +331,7 @@ fn Analyse() -> impl IntoView {
                             <label class="fr-label" for="suivi-annee">"Année"</label>
                             <select class="fr-select" id="suivi-annee" data-testid="suivi-annee"
                                 on:change=move |ev| annee.set(event_target_value(&ev).parse().ok())>
-                                {annees.into_iter().map(|x| view! { <option value=x.to_string() selected=x == n>{x}</option> }).collect_view()}
+                                {annees.into_iter().map(|x| view! { <option value=x.to_string() prop:selected=x == n>{x}</option> }).collect_view()}
                             </select>
                         </div>
                     </div>
@@ -350,9 +350,8 @@ fn Analyse() -> impl IntoView {
             <Communes per=per.clone() a=a.clone()/>
             <Retards per=per.clone() a=a.clone()/>
             <HorsFlux a=a.clone()/>
-            <Indicateurs a=a.clone()/>
-            <Volumes per=per.clone() a=a.clone()/>
-            <ObjectifsSuivants per=per.clone() conv=conv.clone() derniere decimales/>
+            <Indicateurs per=per.clone() a=a.clone()/>
+            <Volumes per=per.clone() conv=conv.clone() a=a.clone() decimales/>
             <Exports r derniere suivante/>
         }
         .into_any()
@@ -381,12 +380,21 @@ fn ChoixDecompte(per: ResultatPerimetre) -> impl IntoView {
                         None => { p.suivi.decompte_par_perimetre.remove(&cle); }
                     });
                 }>
-                <option value="" selected=move || propre.get().is_none()>{move || format!("par défaut ({})", defaut().libelle())}</option>
+                <option value="" prop:selected=move || propre.get().is_none()>{move || format!("par défaut ({})", court(defaut()))}</option>
                 {Decompte::TOUS.into_iter().map(|d| view! {
-                    <option value=d.code() selected=move || propre.get() == Some(d)>{d.libelle()}</option>
+                    <option value=d.code() prop:selected=move || propre.get() == Some(d)>{court(d)}</option>
                 }).collect_view()}
             </select>
         </div>
+    }
+}
+
+/// A counting mode in a few words (a select is narrow).
+fn court(d: Decompte) -> &'static str {
+    match d {
+        Decompte::Orientation => "à l'orientation",
+        Decompte::Bail => "au bail signé",
+        Decompte::Mixte => "mixte",
     }
 }
 
@@ -451,16 +459,16 @@ fn TableParties(per: ResultatPerimetre, a: AnneeConvention, decimales: usize) ->
                 <caption>{format!("Objectifs et décomptes {} — {} ({})", a.annee, per.bailleur, per.departement)}</caption>
                 <thead><tr>
                     <th scope="col">"Partie"</th>
-                    <th scope="col">"Objectif de l'étalement"</th>
-                    <th scope="col">"Écart reporté"</th>
+                    <th scope="col">"Étalement"</th>
+                    <th scope="col">"Report"</th>
                     <th scope="col">"Objectif"</th>
                     <th scope="col">"Décomptés"</th>
                     <th scope="col">"En attente"</th>
                     <th scope="col">"Écart"</th>
-                    <th scope="col">"Taux de réalisation"</th>
+                    <th scope="col">"Réalisé"</th>
                     <th scope="col">"Volume restant"</th>
-                    <th scope="col">"Années d'épuisement"</th>
-                    <th scope="col">"Délai médian de désignation (jours)"</th>
+                    <th scope="col">"Épuisement (ans)"</th>
+                    <th scope="col">"Délai médian (jours)"</th>
                     <th scope="col">{format!("Ménages prioritaires (cible {})", percent(cible, 0))}</th>
                 </tr></thead>
                 <tbody>
@@ -481,8 +489,10 @@ fn TableParties(per: ResultatPerimetre, a: AnneeConvention, decimales: usize) ->
                             </td>
                             <td class="nombre">{ou_tiret(x.annees_epuisement, |v| decimal(v, 1))}</td>
                             <td class="nombre">{ou_tiret(x.delai_median_jours, |v| decimal(v, 1))}</td>
-                            <td class="nombre">{ou_tiret(x.part_prioritaires, |v| format!("{} ({} / {})", percent(v, 0), x.prioritaires, x.prioritaire_connu))}
-                                " " {verdict(x.cible_prioritaires_atteinte)}</td>
+                            <td>{match x.part_prioritaires {
+                                Some(v) => view! { <span class="nombre">{percent(v, 0)}</span>" "{verdict(x.cible_prioritaires_atteinte)} }.into_any(),
+                                None => "—".into_any(),
+                            }}</td>
                         </tr>
                     }).collect_view()}
                     <tr class="total">
@@ -495,7 +505,7 @@ fn TableParties(per: ResultatPerimetre, a: AnneeConvention, decimales: usize) ->
                 </tbody>
             </table>
         </div>
-        <p class="fr-text--xs">"Objectif = logements entiers de l'année dans l'étalement (recalculé sur les volumes restants) + écart de l'année précédente reporté, jamais plus que le volume restant. Écart = décomptés − objectif (négatif : en retard). Le volume restant déduit ce qui a été réellement décompté ; un dépassement du volume est signalé, pas masqué."</p>
+        <p class="fr-text--xs">"Objectif = logements entiers de l'année dans l'étalement (recalculé sur les volumes restants) + écart de l'année précédente reporté, jamais plus que le volume restant. Écart = décomptés − objectif (négatif : en retard) ; réalisé = décomptés / objectif. Le volume restant déduit ce qui a été réellement décompté (un dépassement est signalé, pas masqué) ; l'épuisement compte les années pour l'utiliser à partir de l'année suivante. Délai médian : de l'orientation à la désignation."</p>
     }
 }
 
@@ -533,8 +543,8 @@ fn Rythme(per: ResultatPerimetre, a: AnneeConvention, decimales: usize) -> impl 
         <div class="fr-select-group fr-mb-2w">
             <label class="fr-label" for="suivi-rythme-partie">"Partie"</label>
             <select class="fr-select" id="suivi-rythme-partie" on:change=move |ev| partie.set(event_target_value(&ev).parse().ok())>
-                <option value="" selected=true>"Toutes les parties"</option>
-                {libelles.into_iter().enumerate().map(|(k, l)| view! { <option value=k.to_string()>{l}</option> }).collect_view()}
+                <option value="" prop:selected=move || partie.get().is_none()>"Toutes les parties"</option>
+                {libelles.into_iter().enumerate().map(|(k, l)| view! { <option value=k.to_string() prop:selected=move || partie.get() == Some(k)>{l}</option> }).collect_view()}
             </select>
         </div>
         {graphique}
@@ -589,7 +599,7 @@ fn Communes(per: ResultatPerimetre, a: AnneeConvention) -> impl IntoView {
         <div class="fr-select-group fr-mb-2w">
             <label class="fr-label" for="suivi-commune-partie">"Partie"</label>
             <select class="fr-select" id="suivi-commune-partie" on:change=move |ev| if let Ok(k) = event_target_value(&ev).parse() { choisie.set(k) }>
-                {parties.into_iter().map(|k| view! { <option value=k.to_string()>{libelle(k)}</option> }).collect_view()}
+                {parties.into_iter().map(|k| view! { <option value=k.to_string() prop:selected=move || choisie.get() == k>{libelle(k)}</option> }).collect_view()}
             </select>
         </div>
         {tableau}
@@ -673,9 +683,9 @@ fn HorsFlux(a: AnneeConvention) -> impl IntoView {
 
 /// CCH L. 441-1 indicators, with their targets and the engine's verdicts.
 #[component]
-fn Indicateurs(a: AnneeConvention) -> impl IntoView {
+fn Indicateurs(per: ResultatPerimetre, a: AnneeConvention) -> impl IntoView {
     let s = expect_context::<Session>();
-    let (c1, c2) = s.parametres.with(|p| (p.suivi.cible_premier_quartile_hors_qpv, p.suivi.cible_autres_quartiles_en_qpv));
+    let (c1, c2, cp) = s.parametres.with(|p| (p.suivi.cible_premier_quartile_hors_qpv, p.suivi.cible_autres_quartiles_en_qpv, p.suivi.cible_prioritaires));
     let x = a.indicateurs;
     let ligne = |libelle: &'static str, testid: &'static str, total: u32, dont: u32, part: Option<f64>, cible: f64, atteinte: Option<bool>| view! {
         <tr data-testid=testid>
@@ -702,72 +712,83 @@ fn Indicateurs(a: AnneeConvention) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <p class="fr-text--xs">"La part des attributions de chaque réservataire à des ménages prioritaires (DALO, L. 441-1) est dans le tableau des objectifs."</p>
-    }
-}
-
-/// The étalement after deduction next to the initial one: per réservataire, the volume and the
-/// years to exhaust it at the conversion and after the year followed.
-#[component]
-fn Volumes(per: ResultatPerimetre, a: AnneeConvention) -> impl IntoView {
-    view! {
-        <h2 class="fr-h4">"Volumes de droits et étalement"</h2>
-        <div class="fr-table fr-table--sm" data-testid="suivi-volumes">
+        <div class="fr-table fr-table--sm" data-testid="suivi-prioritaires">
             <table>
-                <caption>{format!("Étalement à la conversion ({}) et après {}", per.etalement.premiere_annee, a.annee)}</caption>
+                <caption>{format!("Attributions aux ménages prioritaires (DALO, L. 441-1) en {}, cible {} par réservataire", a.annee, percent(cp, 0))}</caption>
                 <thead><tr>
-                    <th scope="col">"Réservataire"</th>
-                    <th scope="col">"Volume à la conversion"</th>
-                    <th scope="col">{format!("Volume restant fin {}", a.annee)}</th>
-                    <th scope="col">"Années d'épuisement à la conversion"</th>
-                    <th scope="col">{format!("Années d'épuisement restantes après {}", a.annee)}</th>
+                    <th scope="col">"Partie"</th><th scope="col">"Baux signés"</th><th scope="col">"dont ménage renseigné"</th>
+                    <th scope="col">"dont prioritaires"</th><th scope="col">"Part"</th><th scope="col">"Verdict"</th>
                 </tr></thead>
                 <tbody>
-                    {per.parts.iter().zip(&a.parties).filter(|(p, _)| p.role == Role::Reservataire).map(|(p, x)| view! {
-                        <tr data-partie=p.reservataire.clone() data-categorie=p.categorie.code()>
+                    {per.parts.iter().zip(&a.parties).filter(|(_, x)| x.attributions > 0).map(|(p, x)| view! {
+                        <tr data-partie=p.reservataire.clone()>
                             <th scope="row">{p.libelle()}</th>
-                            <td class="nombre">{decimal(p.volume_droits, 1)}</td>
-                            <td class="nombre">{ou_tiret(x.volume_restant, |v| decimal(v, 1))}</td>
-                            <td class="nombre">{ou_tiret(p.annees_epuisement, |v| decimal(v, 1))}</td>
-                            <td class="nombre">{ou_tiret(x.annees_epuisement, |v| decimal(v, 1))}</td>
+                            <td class="nombre">{x.attributions}</td>
+                            <td class="nombre">{x.prioritaire_connu}</td>
+                            <td class="nombre">{x.prioritaires}</td>
+                            <td class="nombre">{ou_tiret(x.part_prioritaires, |v| percent(v, 1))}</td>
+                            <td>{verdict(x.cible_prioritaires_atteinte)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
             </table>
         </div>
+        <p class="fr-text--xs">"La cible des ménages prioritaires s'applique à chaque réservataire ; l'État et le bailleur sont montrés pour information."</p>
     }
 }
 
-/// The objectives of the year after the last one followed (the yearly exchange).
+/// The étalement after deduction next to the initial one — per party, the volume and the years
+/// to exhaust it at the conversion and after the year shown — and the objectives of the next year
+/// (of the next year followed, or after the last one: the yearly exchange).
 #[component]
-fn ObjectifsSuivants(per: ResultatPerimetre, conv: SuiviConvention, derniere: i32, decimales: usize) -> impl IntoView {
+fn Volumes(per: ResultatPerimetre, conv: SuiviConvention, a: AnneeConvention, decimales: usize) -> impl IntoView {
     let s = expect_context::<Session>();
-    let suivante = conv.etalement_apres.premiere_annee;
     let report = s.parametres.with(|p| p.suivi.report_ecarts);
     let nom = move |code: &str| s.geographie.with(|g| g.as_ref().and_then(|g| g.commune(code)).map(|c| c.nom.clone()).unwrap_or_default());
+    // The next year followed, else the year after the last one.
+    let (suivante, objectifs, apres_la_derniere): (i32, Vec<f64>, bool) = match conv.annees.iter().find(|x| x.annee > a.annee) {
+        Some(x) => (x.annee, x.parties.iter().map(|p| p.objectif).collect(), false),
+        None => (conv.etalement_apres.premiere_annee, conv.objectifs_suivants.clone(), true),
+    };
+    let explication = match (apres_la_derniere, report) {
+        (false, _) => format!("L'objectif de {suivante} est celui de l'année de mouvements suivante."),
+        (true, true) => format!("Objectifs de {suivante}, après la dernière année de mouvements ({}) : logements entiers de {suivante} dans l'étalement recalculé sur les volumes restants, plus l'écart de {} reporté.", a.annee, a.annee),
+        (true, false) => format!("Objectifs de {suivante}, après la dernière année de mouvements ({}) : logements entiers de {suivante} dans l'étalement recalculé sur les volumes restants.", a.annee),
+    };
     view! {
-        <h2 class="fr-h4">{format!("Objectifs de {suivante}")}</h2>
-        <p class="fr-text--sm">{if report {
-            format!("Après la dernière année de mouvements ({derniere}) : logements entiers de {suivante} dans l'étalement recalculé sur les volumes restants, plus l'écart de {derniere} reporté.")
-        } else {
-            format!("Après la dernière année de mouvements ({derniere}) : logements entiers de {suivante} dans l'étalement recalculé sur les volumes restants.")
-        }}</p>
-        <div class="fr-table fr-table--sm" data-testid="suivi-objectifs-suivants">
+        <h2 class="fr-h4">{format!("Volumes de droits et objectifs de {suivante}")}</h2>
+        <p class="fr-text--sm">{explication}</p>
+        <div class="fr-table fr-table--sm" data-testid="suivi-volumes">
             <table>
-                <caption>{format!("Objectifs {suivante} — {} ({})", per.bailleur, per.departement)}</caption>
-                <thead><tr><th scope="col">"Partie"</th><th scope="col">"Logements"</th></tr></thead>
+                <caption>{format!("Étalement à la conversion ({}), après {} et objectifs de {suivante} — {} ({})", per.etalement.premiere_annee, a.annee, per.bailleur, per.departement)}</caption>
+                <thead><tr>
+                    <th scope="col">"Partie"</th>
+                    <th scope="col">"Volume à la conversion"</th>
+                    <th scope="col">{format!("Volume restant fin {}", a.annee)}</th>
+                    <th scope="col">"Épuisement prévu à la conversion (ans)"</th>
+                    <th scope="col">{format!("Épuisement restant après {} (ans)", a.annee)}</th>
+                    <th scope="col">{format!("Objectif {suivante}")}</th>
+                </tr></thead>
                 <tbody>
-                    {per.parts.iter().zip(&conv.objectifs_suivants).map(|(p, o)| view! {
-                        <tr data-partie=p.reservataire.clone() data-categorie=p.categorie.code()>
-                            <th scope="row">{p.libelle()}</th><td class="nombre">{decimal(*o, decimales)}</td>
-                        </tr>
+                    {per.parts.iter().zip(&a.parties).zip(objectifs).map(|((p, x), o)| {
+                        let reservataire = p.role == Role::Reservataire;
+                        view! {
+                            <tr data-partie=p.reservataire.clone() data-categorie=p.categorie.code()>
+                                <th scope="row">{p.libelle()}</th>
+                                <td class="nombre">{if reservataire { decimal(p.volume_droits, 1) } else { "—".to_owned() }}</td>
+                                <td class="nombre">{ou_tiret(x.volume_restant, |v| decimal(v, 1))}</td>
+                                <td class="nombre">{ou_tiret(p.annees_epuisement, |v| decimal(v, 1))}</td>
+                                <td class="nombre">{ou_tiret(x.annees_epuisement, |v| decimal(v, 1))}</td>
+                                <td class="nombre" data-col="objectif_suivant">{decimal(o, decimales)}</td>
+                            </tr>
+                        }
                     }).collect_view()}
                 </tbody>
             </table>
         </div>
-        {(!conv.objectifs_suivants_communes.is_empty()).then(|| view! {
+        {(apres_la_derniere && !conv.objectifs_suivants_communes.is_empty()).then(|| view! {
             <details class="fr-mb-3w">
-                <summary class="fr-text--sm">{format!("Par commune, pour l'État et les collectivités réservataires ({} lignes)", conv.objectifs_suivants_communes.len())}</summary>
+                <summary class="fr-text--sm">{format!("Objectifs {suivante} par commune, pour l'État et les collectivités réservataires ({} lignes)", conv.objectifs_suivants_communes.len())}</summary>
                 <div class="fr-table fr-table--sm" data-testid="suivi-objectifs-suivants-communes">
                     <table>
                         <caption>{format!("Objectifs {suivante} par commune")}</caption>
@@ -856,7 +877,7 @@ fn Exports(r: Arc<Resultats>, derniere: i32, suivante: i32) -> impl IntoView {
                     <select class="fr-select" id="bilan-reservataire" data-testid="bilan-reservataire"
                         on:change=move |ev| if let Ok(k) = event_target_value(&ev).parse() { choisi.set(k) }>
                         {reservataires.iter().enumerate().map(|(k, (nom, c))| view! {
-                            <option value=k.to_string() selected=move || choisi.get() == k>{format!("{nom} ({})", c.libelle())}</option>
+                            <option value=k.to_string() prop:selected=move || choisi.get() == k>{if Role::de(*c).est_etat() { c.libelle().to_owned() } else { format!("{nom} ({})", c.libelle()) }}</option>
                         }).collect_view()}
                     </select>
                 </div>
