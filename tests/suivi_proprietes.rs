@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 use gestion_flux::domain::model::Motif;
 use gestion_flux::domain::parametres::Decompte;
-use gestion_flux::domain::suivi::{suivre, Issue, Mouvement};
+use gestion_flux::domain::suivi::{preparer, suivre, suivre_prepare, Issue, Mouvement};
 use gestion_flux::domain::{calculer, Parametres, Role};
 use gestion_flux::import::lire_csv;
 use proptest::prelude::*;
@@ -119,6 +119,16 @@ proptest! {
                 }
             }
             prop_assert!(c.objectifs_suivants.iter().all(|o| *o >= 0.0));
+        }
+        // One convention computed alone (a page showing it) is the same as in the whole follow-up.
+        let prep = preparer(&ds, &r, &mouvements);
+        prop_assert_eq!(&prep.annees, &s.annees);
+        for i in 0..r.perimetres.len() {
+            let seule = suivre_prepare(&ds, &p, &r, &mouvements, &prep, Some(&[i]));
+            prop_assert_eq!(&seule.conventions[i], &s.conventions[i]);
+            for (a, b) in seule.lignes.iter().zip(&s.lignes) {
+                prop_assert!(a.perimetre != i || a == b);
+            }
         }
     }
 }

@@ -25,7 +25,8 @@ pub fn PageDonnees() -> impl IntoView {
         <h1 class="fr-h2">"Données : l'état des lieux des réservations"</h1>
         <p>
             "Un fichier CSV, XLSX ou ODS, une ligne par logement (colonnes au format RPLS ou au format du modèle). "
-            "Le fichier est lu dans votre navigateur et n'est envoyé nulle part."
+            "Le fichier est lu dans votre navigateur et n'est envoyé nulle part. "
+            "Les mouvements de chaque année (orientations et attributions) se chargent sur la page « Suivi de l'année »."
         </p>
         <Depot/>
         <Dossier/>

@@ -27,6 +27,9 @@ pub use state::{Page, Session};
 
 use crate::domain::Resultats;
 
+/// Delay before the parameters are written to the browser's storage and the URL.
+const SAUVEGARDE_MS: u32 = 100;
+
 /// Same-origin URL of the official geography (copied into `dist/geo/` by Trunk).
 const GEO_URL: &str = "geo/geographie.tsv";
 
@@ -39,10 +42,17 @@ pub fn App() -> impl IntoView {
     if let Some(page) = Page::depuis_ancre(&navigateur::ancre_initiale()) {
         session.page.set(page);
     }
-    // Save every change of parameters (browser storage and URL), and keep the page in the URL.
-    Effect::new(move |_| {
+    // Save every change of parameters (browser storage and URL), and keep the page in the URL —
+    // once the page is painted and the changes have settled: writing the URL makes the browser
+    // save the state of every form control of the page, which costs on a large page. A newer
+    // change cancels the pending save (the previous timer is dropped).
+    Effect::new(move |precedent: Option<gloo::timers::callback::Timeout>| {
+        drop(precedent);
         let page = session.page.get();
-        session.parametres.with(|p| navigateur::sauver_parametres(p, page.ancre()));
+        session.parametres.track();
+        gloo::timers::callback::Timeout::new(SAUVEGARDE_MS, move || {
+            session.parametres.with_untracked(|p| navigateur::sauver_parametres(p, page.ancre()));
+        })
     });
     spawn_local(async move {
         // The geography first: reading a file uses it to warn about unknown commune codes.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::domain::comparaison::{comparer, Comparaison};
-use crate::domain::suivi::{suivre, Mouvement, Suivi};
+use crate::domain::suivi::{preparer, suivre_prepare, Mouvement, Preparation, Suivi};
 use crate::domain::{calculer_avec, Parametres, Resultats};
 use crate::dossier::{self, Dossier};
 use crate::geo::Geographie;
@@ -209,8 +209,12 @@ pub struct Session {
     /// The mouvements of every file read, in the order loaded (shared: the follow-up is
     /// recomputed on a parameter change without copying them again).
     pub mouvements_lus: Memo<Lu<Vec<Mouvement>>>,
+    /// What the follow-up reads from the mouvements and the results alone (each row's convention,
+    /// party and year, the vacancies), with the mouvements: a change of counting re-reads from it.
+    pub preparation: Memo<Option<Lu<(Arc<Vec<Mouvement>>, Preparation)>>>,
     /// The follow-up of every convention over the years of mouvements (SPEC §7), when results and
-    /// mouvements are there, with the mouvements it follows. Compared by identity: a new follow-up
+    /// mouvements are there, with the mouvements it follows (computed when read: the exports; the
+    /// Suivi page computes the convention it shows). Compared by identity: a new follow-up
     /// is only computed when its inputs changed, and comparing two whole ones would cost more.
     pub suivi: Memo<Option<Lu<(Arc<Vec<Mouvement>>, Suivi)>>>,
     /// Id of the current reading: a new file or « Annuler » changes it, and a reading that sees
@@ -223,14 +227,18 @@ impl Session {
         let lecture = RwSignal::new(None::<Lecture>);
         let parametres = RwSignal::new(parametres);
         let geographie = RwSignal::new(None::<Arc<Geographie>>);
+        // The parameters of the conversion: all but those of the yearly follow-up, which change
+        // nothing in the results (a change of `suivi.decompte` recomputes the follow-up only).
+        let parametres_conversion = Memo::new(move |_| parametres.with(|p| Parametres { suivi: Default::default(), ..p.clone() }));
+        let validite = Memo::new(move |_| parametres.with(Parametres::valider));
         let resultats = Memo::new(move |_| {
             let import = match lecture.get()? {
                 Lecture::Lu(import) => import,
                 Lecture::Echec { .. } => return None,
             };
             let geo = geographie.get();
-            Some(parametres.with(|p| {
-                p.valider()?;
+            Some(parametres_conversion.with(|p| {
+                validite.get()?;
                 let geo = geo.as_deref().map(|g| g as &dyn crate::domain::Geographie);
                 Ok(Arc::new(calculer_avec(&import.dataset, p, geo)))
             }))
@@ -288,15 +296,23 @@ impl Session {
         let mouvements_lus = Memo::new(move |_| {
             Lu(Arc::new(mouvements.with(|v| v.iter().flatten().flat_map(|m| m.mouvements.iter().cloned()).collect::<Vec<Mouvement>>())))
         });
-        let suivi = Memo::new(move |_| {
+        let preparation = Memo::new(move |_| {
             let Some(Lecture::Lu(etat)) = lecture.get() else { return None };
             let r = resultats.get()?.ok()?;
             let lus = mouvements_lus.get();
             if lus.is_empty() {
                 return None;
             }
-            let s = parametres.with(|p| suivre(&etat.dataset, p, &r, &lus));
-            Some(Lu(Arc::new((lus.0, s))))
+            let prep = preparer(&etat.dataset, &r, &lus);
+            Some(Lu(Arc::new((lus.0, prep))))
+        });
+        let suivi = Memo::new(move |_| {
+            let Some(Lecture::Lu(etat)) = lecture.get() else { return None };
+            let r = resultats.get()?.ok()?;
+            let prep = preparation.get()?;
+            let (lus, prep) = &*prep;
+            let s = parametres.with(|p| suivre_prepare(&etat.dataset, p, &r, lus, prep, None));
+            Some(Lu(Arc::new((lus.clone(), s))))
         });
         Session {
             page: RwSignal::new(Page::Donnees),
@@ -314,6 +330,7 @@ impl Session {
             fichiers_mouvements,
             mouvements,
             mouvements_lus,
+            preparation,
             suivi,
         }
     }

@@ -15,11 +15,11 @@ use wasm_bindgen::JsCast;
 use super::donnees::ListeLignes;
 use super::graphiques::{BarresAppariees, CumulMensuel, MOIS};
 use super::navigateur::{ecrire_xlsx, lire_fichier, lire_url, telecharger};
-use super::state::{EchecMouvements, Lecture, Session};
+use super::state::{EchecMouvements, Lecture, Lu, Session};
 use super::{ChoixPerimetre, Pagination, SansResultats, PAR_PAGE};
 use crate::domain::parametres::{cle_perimetre, Arrondi, Decompte};
 use crate::domain::suivi::bilan::{bilan, Bilan};
-use crate::domain::suivi::{AnneeConvention, SuiviConvention};
+use crate::domain::suivi::{suivre_prepare, AnneeConvention, Suivi, SuiviConvention};
 use crate::domain::{Categorie, ResultatPerimetre, Resultats, Role};
 use crate::export::suivi::{feuilles_bilan, nom_classeur, objectifs_n1_csv, suivi_csv};
 use crate::format::{decimal, ecart, integer, percent};
@@ -47,8 +47,23 @@ pub async fn charger_demo(s: Session) {
     }
 }
 
+/// The follow-up shown: the chosen convention only (a change of counting recomputes that one).
+type Affiche = Memo<Option<Lu<Suivi>>>;
+
 #[component]
 pub fn PageSuivi() -> impl IntoView {
+    let s = expect_context::<Session>();
+    let choix = RwSignal::new(0usize);
+    // `None`: the last year followed.
+    let annee = RwSignal::new(None::<i32>);
+    let affiche: Affiche = Memo::new(move |_| {
+        let Some(Lecture::Lu(etat)) = s.lecture.get() else { return None };
+        let r = s.resultats.get()?.ok()?;
+        let prep = s.preparation.get()?;
+        let (mouvements, prep) = &*prep;
+        let i = choix.get().min(r.perimetres.len().saturating_sub(1));
+        Some(Lu(Arc::new(s.parametres.with(|p| suivre_prepare(&etat.dataset, p, &r, mouvements, prep, Some(&[i]))))))
+    });
     view! {
         <h1 class="fr-h2">"Suivi de l'année"</h1>
         <p>
@@ -57,7 +72,9 @@ pub fn PageSuivi() -> impl IntoView {
             "objectifs de l'année suivante en découlent. Les fichiers sont lus dans votre navigateur et ne sont envoyés nulle part."
         </p>
         <Mouvements/>
-        <Analyse/>
+        <Choix choix annee/>
+        <Analyse affiche choix annee/>
+        <Bilans affiche/>
     }
 }
 
@@ -286,15 +303,45 @@ fn CorrespondancesMouvements(k: usize, entetes: Vec<String>, correspondance: Cor
 // ---------------------------------------------------------------------------------------------
 // The follow-up of one convention in one year
 
+/// The convention, the year, and the convention's own counting.
 #[component]
-fn Analyse() -> impl IntoView {
+fn Choix(choix: RwSignal<usize>, annee: RwSignal<Option<i32>>) -> impl IntoView {
     let s = expect_context::<Session>();
-    let choix = RwSignal::new(0usize);
-    // `None`: the last year followed.
-    let annee = RwSignal::new(None::<i32>);
+    let annees = Memo::new(move |_| s.preparation.with(|x| x.as_ref().map(|x| x.1.annees.clone()).unwrap_or_default()));
+    move || {
+        let r = s.resultats_ok()?;
+        let annees = annees.get();
+        let derniere = *annees.last()?;
+        let i = choix.get().min(r.perimetres.len().saturating_sub(1));
+        let per = r.perimetres.get(i)?.clone();
+        let montree = move |x: i32| annee.get().filter(|a| *a == x).is_some() || (annee.get().is_none() && x == derniere);
+        Some(view! {
+            <section class="fr-mb-4w">
+                <h2 class="fr-h4">"Convention et année"</h2>
+                <div class="fr-grid-row fr-grid-row--gutters">
+                    <div class="fr-col-12 fr-col-md-6"><ChoixPerimetre resultats=r.clone() choix/></div>
+                    <div class="fr-col-6 fr-col-md-2">
+                        <div class="fr-select-group">
+                            <label class="fr-label" for="suivi-annee">"Année"</label>
+                            <select class="fr-select" id="suivi-annee" data-testid="suivi-annee"
+                                on:change=move |ev| annee.set(event_target_value(&ev).parse().ok())>
+                                {annees.into_iter().map(|x| view! { <option value=x.to_string() prop:selected=move || montree(x)>{x}</option> }).collect_view()}
+                            </select>
+                        </div>
+                    </div>
+                    <div class="fr-col-6 fr-col-md-4"><ChoixDecompte per/></div>
+                </div>
+            </section>
+        })
+    }
+}
+
+#[component]
+fn Analyse(affiche: Affiche, choix: RwSignal<usize>, annee: RwSignal<Option<i32>>) -> impl IntoView {
+    let s = expect_context::<Session>();
     move || {
         let Some(r) = s.resultats_ok() else { return view! { <SansResultats/> }.into_any() };
-        let Some(suivi) = s.suivi.get() else {
+        let Some(suivi) = affiche.get() else {
             let texte = if s.fichiers_mouvements.with(Vec::is_empty) {
                 "Ajoutez les mouvements d'une année pour suivre les objectifs de chaque convention."
             } else {
@@ -302,7 +349,6 @@ fn Analyse() -> impl IntoView {
             };
             return view! { <div class="fr-alert fr-alert--info" data-testid="suivi-vide"><p>{texte}</p></div> }.into_any();
         };
-        let (_, suivi) = &*suivi;
         let Some(&derniere) = suivi.annees.last() else {
             return view! {
                 <div class="fr-alert fr-alert--info" data-testid="suivi-vide">
@@ -319,25 +365,7 @@ fn Analyse() -> impl IntoView {
         let Some(a) = conv.annees.iter().find(|x| x.annee == n).cloned() else { return view! { <SansResultats/> }.into_any() };
         let decimales = if s.parametres.with(|p| p.arrondi) == Arrondi::Aucun { 2 } else { 0 };
         let alertes: Vec<String> = suivi.alertes.iter().filter(|x| x.perimetre.is_none_or(|p| p == i)).map(|x| x.message.clone()).collect();
-        let annees = suivi.annees.clone();
-        let suivante = conv.etalement_apres.premiere_annee;
         view! {
-            <section class="fr-mb-4w">
-                <h2 class="fr-h4">"Convention et année"</h2>
-                <div class="fr-grid-row fr-grid-row--gutters">
-                    <div class="fr-col-12 fr-col-md-6"><ChoixPerimetre resultats=r.clone() choix/></div>
-                    <div class="fr-col-6 fr-col-md-2">
-                        <div class="fr-select-group">
-                            <label class="fr-label" for="suivi-annee">"Année"</label>
-                            <select class="fr-select" id="suivi-annee" data-testid="suivi-annee"
-                                on:change=move |ev| annee.set(event_target_value(&ev).parse().ok())>
-                                {annees.into_iter().map(|x| view! { <option value=x.to_string() prop:selected=x == n>{x}</option> }).collect_view()}
-                            </select>
-                        </div>
-                    </div>
-                    <div class="fr-col-6 fr-col-md-4"><ChoixDecompte per=per.clone()/></div>
-                </div>
-            </section>
             <Synthese per=per.clone() a=a.clone() decimales/>
             {(!alertes.is_empty()).then(|| view! { <Alertes alertes/> })}
             <TableParties per=per.clone() a=a.clone() decimales/>
@@ -352,7 +380,6 @@ fn Analyse() -> impl IntoView {
             <HorsFlux a=a.clone()/>
             <Indicateurs per=per.clone() a=a.clone()/>
             <Volumes per=per.clone() conv=conv.clone() a=a.clone() decimales/>
-            <Exports r derniere suivante/>
         }
         .into_any()
     }
@@ -490,7 +517,7 @@ fn TableParties(per: ResultatPerimetre, a: AnneeConvention, decimales: usize) ->
                             <td class="nombre">{ou_tiret(x.annees_epuisement, |v| decimal(v, 1))}</td>
                             <td class="nombre">{ou_tiret(x.delai_median_jours, |v| decimal(v, 1))}</td>
                             <td>{match x.part_prioritaires {
-                                Some(v) => view! { <span class="nombre">{percent(v, 0)}</span>" "{verdict(x.cible_prioritaires_atteinte)} }.into_any(),
+                                Some(v) => view! { <span class="nombre">{percent(v, 0)}</span>" "{x.cible_prioritaires_atteinte.map(|a| verdict(Some(a)))} }.into_any(),
                                 None => "—".into_any(),
                             }}</td>
                         </tr>
@@ -539,6 +566,7 @@ fn Rythme(per: ResultatPerimetre, a: AnneeConvention, decimales: usize) -> impl 
         }
     };
     view! {
+        <section class="suivi-bloc">
         <h2 class="fr-h4">"Rythme de l'année"</h2>
         <div class="fr-select-group fr-mb-2w">
             <label class="fr-label" for="suivi-rythme-partie">"Partie"</label>
@@ -548,6 +576,7 @@ fn Rythme(per: ResultatPerimetre, a: AnneeConvention, decimales: usize) -> impl 
             </select>
         </div>
         {graphique}
+        </section>
     }
 }
 
@@ -594,6 +623,7 @@ fn Communes(per: ResultatPerimetre, a: AnneeConvention) -> impl IntoView {
         }
     };
     Some(view! {
+        <section class="suivi-bloc">
         <h2 class="fr-h4">"Par commune"</h2>
         <p class="fr-text--sm">"L'objectif de l'État et des communes, EPCI ou EPT réservataires se répartit sur les communes (celles de leurs propres réservations pour les collectivités), comme les objectifs territoriaux de la convention."</p>
         <div class="fr-select-group fr-mb-2w">
@@ -603,6 +633,7 @@ fn Communes(per: ResultatPerimetre, a: AnneeConvention) -> impl IntoView {
             </select>
         </div>
         {tableau}
+        </section>
     })
 }
 
@@ -617,6 +648,7 @@ fn Retards(per: ResultatPerimetre, a: AnneeConvention) -> impl IntoView {
     let date = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
     let retards = a.retards.clone();
     view! {
+        <section class="suivi-bloc">
         <h2 class="fr-h4">"Délais de désignation"</h2>
         <p class="fr-text--sm">{format!(
             "Le réservataire dispose de {delai} jours après l'orientation pour proposer des candidats (paramètre « délai de désignation »). Délai médian par partie : voir le tableau des objectifs."
@@ -655,6 +687,7 @@ fn Retards(per: ResultatPerimetre, a: AnneeConvention) -> impl IntoView {
                 }}
             }.into_any()
         }}
+        </section>
     }
 }
 
@@ -663,6 +696,7 @@ fn Retards(per: ResultatPerimetre, a: AnneeConvention) -> impl IntoView {
 fn HorsFlux(a: AnneeConvention) -> impl IntoView {
     let motifs: Vec<_> = crate::domain::model::Motif::TOUS.into_iter().filter(|m| a.hors_flux[*m as usize] > 0).collect();
     view! {
+        <section class="suivi-bloc">
         <h2 class="fr-h4">"Attributions hors flux"</h2>
         <div class="fr-table fr-table--sm" data-testid="suivi-hors-flux">
             <table>
@@ -678,6 +712,7 @@ fn HorsFlux(a: AnneeConvention) -> impl IntoView {
             </table>
         </div>
         <p class="fr-text--xs">"Les attributions hors flux ne sont décomptées d'aucune part ; la prévision est le paramètre « prélèvements annuels » de la convention. La prévision de l'année suivante par motif est dans le bilan (classeur)."</p>
+        </section>
     }
 }
 
@@ -698,6 +733,7 @@ fn Indicateurs(per: ResultatPerimetre, a: AnneeConvention) -> impl IntoView {
         </tr>
     };
     view! {
+        <section class="suivi-bloc">
         <h2 class="fr-h4">"Indicateurs de l'article L. 441-1"</h2>
         <div class="fr-table fr-table--sm" data-testid="suivi-indicateurs">
             <table>
@@ -734,6 +770,7 @@ fn Indicateurs(per: ResultatPerimetre, a: AnneeConvention) -> impl IntoView {
             </table>
         </div>
         <p class="fr-text--xs">"La cible des ménages prioritaires s'applique à chaque réservataire ; l'État et le bailleur sont montrés pour information."</p>
+        </section>
     }
 }
 
@@ -756,6 +793,7 @@ fn Volumes(per: ResultatPerimetre, conv: SuiviConvention, a: AnneeConvention, de
         (true, false) => format!("Objectifs de {suivante}, après la dernière année de mouvements ({}) : logements entiers de {suivante} dans l'étalement recalculé sur les volumes restants.", a.annee),
     };
     view! {
+        <section class="suivi-bloc">
         <h2 class="fr-h4">{format!("Volumes de droits et objectifs de {suivante}")}</h2>
         <p class="fr-text--sm">{explication}</p>
         <div class="fr-table fr-table--sm" data-testid="suivi-volumes">
@@ -786,9 +824,11 @@ fn Volumes(per: ResultatPerimetre, conv: SuiviConvention, a: AnneeConvention, de
                 </tbody>
             </table>
         </div>
-        {(apres_la_derniere && !conv.objectifs_suivants_communes.is_empty()).then(|| view! {
-            <details class="fr-mb-3w">
-                <summary class="fr-text--sm">{format!("Objectifs {suivante} par commune, pour l'État et les collectivités réservataires ({} lignes)", conv.objectifs_suivants_communes.len())}</summary>
+        {(apres_la_derniere && !conv.objectifs_suivants_communes.is_empty()).then(|| {
+            // Rendered when opened only (hundreds of rows for a large convention).
+            let ouvert = RwSignal::new(false);
+            let lignes = conv.objectifs_suivants_communes.len();
+            let tableau = move || ouvert.get().then(|| view! {
                 <div class="fr-table fr-table--sm" data-testid="suivi-objectifs-suivants-communes">
                     <table>
                         <caption>{format!("Objectifs {suivante} par commune")}</caption>
@@ -804,8 +844,15 @@ fn Volumes(per: ResultatPerimetre, conv: SuiviConvention, a: AnneeConvention, de
                         </tbody>
                     </table>
                 </div>
-            </details>
+            });
+            view! {
+                <details class="fr-mb-3w" on:toggle=move |ev| ouvert.set(event_target::<web_sys::Element>(&ev).has_attribute("open"))>
+                    <summary class="fr-text--sm">{format!("Objectifs {suivante} par commune, pour l'État et les collectivités réservataires ({lignes} lignes)")}</summary>
+                    {tableau}
+                </details>
+            }
         })}
+        </section>
     }
 }
 
@@ -819,6 +866,25 @@ fn bilan_de(s: Session, annee: i32) -> Option<Bilan> {
     let suivi = s.suivi.get_untracked()?;
     let (mouvements, suivi) = &*suivi;
     Some(s.parametres.with_untracked(|p| bilan(&import.dataset, p, &r, suivi, mouvements, annee)))
+}
+
+/// The exports, rendered again only when the years followed or the results change (not on a
+/// change of counting: the list of réservataires can be long).
+#[component]
+fn Bilans(affiche: Affiche) -> impl IntoView {
+    let s = expect_context::<Session>();
+    // The last year followed and the next one.
+    let annees = Memo::new(move |_| {
+        affiche.with(|x| {
+            let x = x.as_ref()?;
+            Some((*x.annees.last()?, x.conventions.iter().find(|c| !c.annees.is_empty())?.etalement_apres.premiere_annee))
+        })
+    });
+    move || {
+        let (derniere, suivante) = annees.get()?;
+        let r = s.resultats_ok()?;
+        Some(view! { <Exports r derniere suivante/> })
+    }
 }
 
 /// Downloads of the yearly exchange: the same files as `flux suivi` (the bilan of the last year
@@ -877,7 +943,7 @@ fn Exports(r: Arc<Resultats>, derniere: i32, suivante: i32) -> impl IntoView {
                     <select class="fr-select" id="bilan-reservataire" data-testid="bilan-reservataire"
                         on:change=move |ev| if let Ok(k) = event_target_value(&ev).parse() { choisi.set(k) }>
                         {reservataires.iter().enumerate().map(|(k, (nom, c))| view! {
-                            <option value=k.to_string() prop:selected=move || choisi.get() == k>{if Role::de(*c).est_etat() { c.libelle().to_owned() } else { format!("{nom} ({})", c.libelle()) }}</option>
+                            <option value=k.to_string() selected=k == 0>{if Role::de(*c).est_etat() { c.libelle().to_owned() } else { format!("{nom} ({})", c.libelle()) }}</option>
                         }).collect_view()}
                     </select>
                 </div>

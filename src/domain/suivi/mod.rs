@@ -83,10 +83,29 @@ fn taux(n: u32, sur: u32) -> Option<f64> {
 
 /// Follows the conventions of `r` (computed on `ds` with `p`) over the years of `mouvements`.
 pub fn suivre(ds: &Dataset, p: &Parametres, r: &Resultats, mouvements: &[Mouvement]) -> Suivi {
-    let sp = &p.suivi;
-    let delai = sp.delai_designation_jours;
-    let mut alertes = Vec::new();
+    suivre_prepare(ds, p, r, mouvements, &preparer(ds, r, mouvements), None)
+}
 
+/// What the follow-up reads from the mouvements and the conversion alone, whatever the parameters
+/// of the follow-up: each row's convention, party and year, the years followed, the rows that
+/// cannot be followed, and the vacancies. Kept by a caller that recomputes the follow-up on a
+/// change of counting ([`suivre_prepare`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Preparation {
+    lignes: Vec<LigneSuivie>,
+    /// The calendar years followed (`Suivi::annees`).
+    pub annees: Vec<i32>,
+    alertes: Vec<Alerte>,
+    /// The rows of the vacancies in order, and the bounds of each vacancy in it.
+    ordre: Vec<usize>,
+    bornes: Vec<usize>,
+    /// The rows followed, per convention.
+    par_perimetre: Vec<Vec<usize>>,
+}
+
+/// The first part of [`suivre`]: see [`Preparation`].
+pub fn preparer(ds: &Dataset, r: &Resultats, mouvements: &[Mouvement]) -> Preparation {
+    let mut alertes = Vec::new();
     // 1. Each row: its convention, its party (looked up once per convention and name), its year.
     let mut connues: FxHashMap<(usize, &str), Option<usize>> = FxHashMap::default();
     let mut lignes: Vec<LigneSuivie> = mouvements
@@ -128,19 +147,42 @@ pub fn suivre(ds: &Dataset, p: &Parametres, r: &Resultats, mouvements: &[Mouveme
     let mut annees: Vec<i32> = lignes.iter().filter(|l| l.partie.is_some()).map(|l| l.annee).collect();
     annees.sort_unstable();
     annees.dedup();
-
-    // 2. Vacancies, read with their convention's counting.
-    let modes: Vec<_> = r.perimetres.iter().map(|per| sp.decompte(&per.bailleur, &per.departement)).collect();
+    // 2. The vacancies (rows of one logement, SPEC §7).
     let valides: Vec<usize> = (0..mouvements.len()).filter(|&i| lignes[i].partie.is_some()).collect();
     let (ordre, bornes) = decompte::vacances_bornes(mouvements, valides);
+    let mut par_perimetre: Vec<Vec<usize>> = vec![Vec::new(); r.perimetres.len()];
+    for (j, l) in lignes.iter().enumerate() {
+        if l.partie.is_some() {
+            par_perimetre[l.perimetre].push(j);
+        }
+    }
+    Preparation { lignes, annees, alertes, ordre, bornes, par_perimetre }
+}
+
+/// The follow-up from its [`Preparation`] (made with the same `r` and `mouvements`), for every
+/// convention (`seules = None`), or for the conventions listed only: the others are left empty
+/// (no year) — a page showing one convention needs only that one. The conventions computed are
+/// those of [`suivre`].
+pub fn suivre_prepare(ds: &Dataset, p: &Parametres, r: &Resultats, mouvements: &[Mouvement], prep: &Preparation, seules: Option<&[usize]>) -> Suivi {
+    let sp = &p.suivi;
+    let delai = sp.delai_designation_jours;
+    let retenue = |i: usize| seules.is_none_or(|v| v.contains(&i));
+    let mut lignes = prep.lignes.clone();
+    let mut alertes = prep.alertes.clone();
+
+    // Vacancies, read with their convention's counting.
+    let modes: Vec<_> = r.perimetres.iter().map(|per| sp.decompte(&per.bailleur, &per.departement)).collect();
     let mut refs: Vec<&Mouvement> = Vec::new();
-    for w in bornes.windows(2) {
-        let rangs = &ordre[w[0]..w[1]];
-        let mode = modes[lignes[rangs[0]].perimetre];
+    for w in prep.bornes.windows(2) {
+        let rangs = &prep.ordre[w[0]..w[1]];
+        let perimetre = lignes[rangs[0]].perimetre;
+        if !retenue(perimetre) {
+            continue;
+        }
         let fin = lignes[rangs[rangs.len() - 1]].annee;
         refs.clear();
         refs.extend(rangs.iter().map(|&i| &mouvements[i]));
-        let lecture = decompte::lire_vacance(&refs, mode, delai, fin);
+        let lecture = decompte::lire_vacance(&refs, modes[perimetre], delai, fin);
         if let Some(k) = lecture.compte {
             lignes[rangs[k]].compte = true;
         }
@@ -149,20 +191,20 @@ pub fn suivre(ds: &Dataset, p: &Parametres, r: &Resultats, mouvements: &[Mouveme
         }
     }
 
-    // 3. Per convention and year.
-    let mut par_perimetre: Vec<Vec<usize>> = vec![Vec::new(); r.perimetres.len()];
-    for (j, l) in lignes.iter().enumerate() {
-        if l.partie.is_some() {
-            par_perimetre[l.perimetre].push(j);
-        }
-    }
+    // Per convention and year.
     let conventions = r
         .perimetres
         .iter()
         .enumerate()
-        .map(|(i, per)| suivre_convention(ds, p, per, i, mouvements, &lignes, &par_perimetre[i], &annees, &mut alertes))
+        .map(|(i, per)| {
+            if retenue(i) {
+                suivre_convention(ds, p, per, i, mouvements, &lignes, &prep.par_perimetre[i], &prep.annees, &mut alertes)
+            } else {
+                SuiviConvention { perimetre: i, decompte: modes[i], ..Default::default() }
+            }
+        })
         .collect();
-    Suivi { annees, conventions, lignes, alertes }
+    Suivi { annees: prep.annees.clone(), conventions, lignes, alertes }
 }
 
 #[allow(clippy::too_many_arguments)]
