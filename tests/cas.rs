@@ -28,11 +28,20 @@
 //! a list of `{"parametres": {…}, "attendu": …, "attendu_suivi": …}` run on the same logements, each
 //! variant's parameters laid over the case's (top-level keys).
 //!
+//! A case may carry `vacances` (SPEC §8): `[{"rpls", "date", "note", "attendu": {…}}, …]`, oriented
+//! in date order by the orientation aid after the case's `mouvements` (if any), each proposal
+//! counting for the next ones (`Contexte::orienter_liste`). Each vacancy's `attendu` is matched
+//! the same way against `{"premiere": NAME, "classement": [NAME…], "parties": {NAME: {"rang",
+//! "eligible", "objectif_prorata", "decomptes", "retard", "bonus", "score", "volume_restant",
+//! "raison"}}}`; a party may also give `"raison_contient": ["…"]` (parts of its reason). The
+//! `note` says how the expected ranking was derived by hand.
+//!
 //! To see what a case computes: `FLUX_CAS_MONTRER=1 cargo test --test cas -- --nocapture`.
 
 use std::path::{Path, PathBuf};
 
 use chrono::{Duration, NaiveDate};
+use gestion_flux::domain::orientation::{Aide, Contexte, Vacance};
 use gestion_flux::domain::suivi::{suivre, Mouvement, Suivi};
 use gestion_flux::domain::{calculer, Parametres, Resultats};
 use gestion_flux::{export, import};
@@ -68,7 +77,7 @@ fn etat_des_lieux(c: &Value, conversion: NaiveDate) -> String {
         return csv.to_owned();
     }
     let mut s = String::from(
-        "rpls;bailleur;commune;reservataire;categorie;type_droit;date_fin;droit_utilise;financement;typologie;taux_rotation;hors_assiette\n",
+        "rpls;bailleur;commune;reservataire;categorie;type_droit;date_fin;droit_utilise;financement;typologie;taux_rotation;hors_assiette;programme\n",
     );
     let mut k = 0;
     for b in c["logements"].as_array().expect("logements ou csv") {
@@ -96,6 +105,7 @@ fn etat_des_lieux(c: &Value, conversion: NaiveDate) -> String {
                 texte("typologie", ""),
                 taux.clone(),
                 texte("hors_assiette", ""),
+                texte("programme", ""),
             ]
             .join(";"));
             s.push('\n');
@@ -209,16 +219,96 @@ fn variante(chemin: &Path, c: &Value, parametres: &Value, attendu: &Value, atten
             ecarts.push(format!("alerte {code} présente"));
         }
     }
-    if let Some(lignes) = c["mouvements"].as_array() {
-        let mouvements = mouvements(&imp.dataset, lignes)?;
-        let s = suivre(&imp.dataset, &p, &r, &mouvements);
+    let mouvements = match c["mouvements"].as_array() {
+        Some(lignes) => mouvements(&imp.dataset, lignes)?,
+        None => Vec::new(),
+    };
+    if !c["mouvements"].is_array() && !c["vacances"].is_array() {
+        return if ecarts.is_empty() { Ok(()) } else { Err(ecarts.join("\n")) };
+    }
+    let s = suivre(&imp.dataset, &p, &r, &mouvements);
+    if c["mouvements"].is_array() {
         let obtenu = suivi_json(&r, &s);
         if montrer {
             println!("suivi :\n{}", serde_json::to_string_pretty(&obtenu).unwrap());
         }
         comparer(attendu_suivi, &obtenu, "suivi", tolerance, &mut ecarts);
     }
+    if let Some(vacances) = c["vacances"].as_array() {
+        orienter(&imp.dataset, &p, &r, &mouvements, &s, vacances, montrer, tolerance, &mut ecarts)?;
+    }
     if ecarts.is_empty() { Ok(()) } else { Err(ecarts.join("\n")) }
+}
+
+/// The orientation aid over the case's vacancies (date order, each proposal counting for the
+/// next), each compared with its `attendu`.
+#[allow(clippy::too_many_arguments)]
+fn orienter(
+    ds: &gestion_flux::domain::Dataset,
+    p: &Parametres,
+    r: &Resultats,
+    mouvements: &[Mouvement],
+    s: &Suivi,
+    vacances: &[Value],
+    montrer: bool,
+    tolerance: f64,
+    ecarts: &mut Vec<String>,
+) -> Result<(), String> {
+    let liste: Vec<Vacance> = vacances
+        .iter()
+        .enumerate()
+        .map(|(n, v)| {
+            let rpls = v["rpls"].as_str().ok_or("vacance sans rpls")?;
+            let logement = (0..ds.rpls.len()).find(|&i| ds.rpls.get(i) == rpls).ok_or(format!("rpls {rpls} inconnu"))? as u32;
+            let date = v["date"].as_str().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).ok_or(format!("vacance {} : date AAAA-MM-JJ attendue", n + 1))?;
+            Ok(Vacance { logement, date, ligne: n as u32 + 2 })
+        })
+        .collect::<Result<_, String>>()?;
+    let mut c = Contexte::new(ds, p, r, mouvements, s);
+    let aides = c.orienter_liste(&liste);
+    for aide in &aides {
+        let n = aide.ligne as usize - 2;
+        let obtenu = aide_json(r, aide);
+        if montrer {
+            println!("vacance {} ({}) :\n{}", n + 1, aide.rpls, serde_json::to_string_pretty(&obtenu).unwrap());
+        }
+        let mut attendu = vacances[n]["attendu"].clone();
+        let chemin = format!("vacance {} ({} le {})", n + 1, aide.rpls, aide.date);
+        for (nom, x) in attendu["parties"].as_object_mut().into_iter().flatten() {
+            let Some(parts) = x.as_object_mut().and_then(|o| o.remove("raison_contient")) else { continue };
+            let raison = obtenu["parties"][nom.as_str()]["raison"].as_str().unwrap_or("");
+            for morceau in parts.as_array().into_iter().flatten().filter_map(Value::as_str) {
+                if !raison.contains(morceau) {
+                    ecarts.push(format!("{chemin}.parties.{nom}.raison : « {morceau} » absent de « {raison} »"));
+                }
+            }
+        }
+        comparer(&attendu, &obtenu, &chemin, tolerance, ecarts);
+    }
+    Ok(())
+}
+
+/// One vacancy's aid as JSON, parties by name.
+fn aide_json(r: &Resultats, a: &Aide) -> Value {
+    let per = &r.perimetres[a.perimetre];
+    let nom = |k: usize| per.parts[k].reservataire.clone();
+    let parties: Map<String, Value> = a
+        .propositions
+        .iter()
+        .map(|x| {
+            let mut v = serde_json::to_value(x).unwrap();
+            v.as_object_mut().unwrap().remove("partie");
+            (nom(x.partie), v)
+        })
+        .collect();
+    json!({
+        "rpls": a.rpls,
+        "commune": a.commune,
+        "programme": a.programme,
+        "premiere": a.premiere().map(|x| nom(x.partie)),
+        "classement": a.propositions.iter().map(|x| nom(x.partie)).collect::<Vec<_>>(),
+        "parties": parties,
+    })
 }
 
 /// Mouvements written as SPEC §7 rows whose `rpls` names a logement of the case.

@@ -280,3 +280,80 @@ fn suivi_writes_the_follow_up_files() {
     echoue(&["suivi", etat.to_str().unwrap(), "absent.csv", "--sortie", sortie.to_str().unwrap()], "absent.csv illisible");
     echoue(&["suivi", etat.to_str().unwrap(), "--sortie", sortie.to_str().unwrap()], "au moins un fichier de mouvements");
 }
+
+/// `flux orienter` (SPEC §8): the files and their columns, the same bytes as the library
+/// (`Contexte::orienter_liste` and `export::orientation`), `-` for no mouvements, exit 2 on an
+/// unreadable input.
+#[test]
+fn orienter_writes_the_aid_files() {
+    use gestion_flux::domain::orientation::Contexte;
+    use gestion_flux::{domain, export, import};
+    let racine = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let etat = racine.join("public/demo/etat-des-lieux-demo.csv");
+    let mouvements = racine.join("public/demo/mouvements-demo.csv");
+    let dir = scratch("orienter");
+    let params = dir.join("p.json");
+    std::fs::write(&params, r#"{"date_conversion": "2026-01-01"}"#).unwrap();
+    // 40 vacancies of the demo's logements in November and December, an unknown one, one in 2025, a
+    // bad date.
+    let texte = std::fs::read_to_string(&etat).unwrap();
+    let mut vacants = String::from("Identifiant RPLS;Date de vacance;adresse\n");
+    for (k, l) in texte.lines().skip(1).step_by(97).take(40).enumerate() {
+        vacants += &format!("{};{:02}/{}/2026;x\n", l.split(';').next().unwrap(), 1 + k % 28, 11 + k % 2);
+    }
+    vacants += "INCONNU;01/12/2026;\n";
+    // Line 43: before the conversion year (kept, with a warning).
+    let premier = texte.lines().nth(1).unwrap().split(';').next().unwrap();
+    vacants += &format!("{premier};15/12/2025;\n{premier};31/11/2026;\n");
+    let fichier_vacants = dir.join("vacants.csv");
+    std::fs::write(&fichier_vacants, &vacants).unwrap();
+    let sortie = dir.join("sortie");
+    let (e, m, v, p, s) = (etat.to_str().unwrap(), mouvements.to_str().unwrap(), fichier_vacants.to_str().unwrap(), params.to_str().unwrap(), sortie.to_str().unwrap());
+    let out = flux(&["orienter", e, m, v, "--parametres", p, "--sortie", s]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lire = |nom: &str| std::fs::read_to_string(sortie.join(nom)).unwrap();
+    let orientations = lire("orientations.csv");
+    assert!(orientations.starts_with("\u{feff}rpls;date;rang;partie;categorie;eligible;retard;raison\r\n"));
+    let lignes: Vec<Vec<&str>> = orientations.lines().skip(1).map(|l| l.split(';').collect()).collect();
+    assert!(lignes.iter().all(|l| l.len() >= 8 && ["oui", "non"].contains(&l[5])), "{orientations}");
+    assert_eq!(lignes.iter().filter(|l| l[2] == "1").count(), 41, "one first proposal per vacancy");
+    assert!(lignes.iter().any(|l| l[6].contains(',')), "decimal comma");
+    let attentes = lire("attentes.csv");
+    assert!(attentes.starts_with("\u{feff}rpls;partie;categorie;date_orientation;echeance;jours_restants\r\n"));
+    let jours: Vec<i64> = attentes.lines().skip(1).map(|l| l.split(';').nth(5).unwrap().parse().unwrap()).collect();
+    assert!(!jours.is_empty() && jours.windows(2).all(|w| w[0] <= w[1]), "overdue first: {attentes}");
+    assert_eq!(
+        lire("rejets.csv"),
+        "\u{feff}ligne;colonne;motif\r\n42;rpls;logement « INCONNU » absent de l'état des lieux\r\n44;date;date « 31/11/2026 » inexistante : le mois 11/2026 n'a pas de jour 31\r\n"
+    );
+    assert_eq!(lire("rejets_mouvements.csv").lines().count(), 1);
+    assert!(lire("avertissements.csv").contains("43;date;vacance du 15/12/2025 antérieure à l'année de conversion 2026 : aucun objectif à cette date, classement sans objet"));
+
+    // The same bytes as the library.
+    let parametres = domain::Parametres::depuis_json(r#"{"date_conversion": "2026-01-01"}"#).unwrap();
+    let ds = import::lire(&std::fs::read(&etat).unwrap(), &Default::default()).unwrap().dataset;
+    let r = domain::calculer_avec(&ds, &parametres, Some(gestion_flux::geo::Geographie::officielle()));
+    let mv = import::mouvements::lire(&std::fs::read(&mouvements).unwrap(), &Default::default(), &ds).unwrap().mouvements;
+    let lu = import::vacants::lire(vacants.as_bytes(), &Default::default(), &ds).unwrap();
+    let suivi = domain::suivi::suivre(&ds, &parametres, &r, &mv);
+    let mut c = Contexte::new(&ds, &parametres, &r, &mv, &suivi);
+    let aides = c.orienter_liste(&lu.vacances);
+    assert_eq!(orientations.as_bytes(), export::orientation::orientations_csv(&r, &aides));
+    let derniere = aides.iter().map(|a| a.date).max().unwrap();
+    assert_eq!(attentes.as_bytes(), export::orientation::attentes_csv(&r, &c.attentes(&mv, &suivi, derniere)));
+
+    // No mouvements yet: `-`, or an empty file.
+    let vide = dir.join("vide.csv");
+    std::fs::write(&vide, "").unwrap();
+    for m in ["-", vide.to_str().unwrap()] {
+        let out = flux(&["orienter", e, m, v, "--parametres", p, "--sortie", s]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("aucun mouvement"));
+        assert_eq!(lire("attentes.csv").lines().count(), 1);
+    }
+    echoue(&["orienter", e, m, "absent.csv", "--sortie", s], "absent.csv illisible");
+    echoue(&["orienter", e, m, &corpus("binaire.bin"), "--sortie", s], "contenu binaire");
+    echoue(&["orienter", e, m, e, "--sortie", s], "colonne(s) obligatoire(s) introuvable(s) : date");
+    echoue(&["orienter", e, v, v, "--sortie", s], "colonne(s) obligatoire(s) introuvable(s) : date_orientation, issue");
+    echoue(&["orienter", e, m, "--sortie", s], "un fichier de vacances attendus");
+}

@@ -4,6 +4,8 @@
 //! flux INPUT.(csv|xlsx|ods) [--feuille NOM] [--parametres PARAMS.json] --sortie DIR
 //! flux generer --logements N --bailleurs B --graine S --sortie FILE.csv
 //! flux generer mouvements --etat ETAT.(csv|xlsx|ods) --annee AAAA --graine S --sortie FILE.csv
+//! flux suivi ETAT MOUVEMENTS... [--feuille NOM] [--parametres PARAMS.json] --sortie DIR
+//! flux orienter ETAT MOUVEMENTS VACANTS [--feuille NOM] [--parametres PARAMS.json] --sortie DIR
 //! ```
 //! Exit status 0 on success, 2 on unreadable input or invalid parameters (French message on stderr).
 
@@ -14,13 +16,14 @@ use gestion_flux::domain::{calculer_avec, Parametres};
 use gestion_flux::geo::Geographie;
 use gestion_flux::{export, generate, import};
 
-const USAGE: &str = "usage : flux FICHIER.(csv|xlsx|ods) [--feuille NOM] [--parametres PARAMETRES.json] --sortie REPERTOIRE\n        flux generer --logements N --bailleurs B --graine S --sortie FICHIER.csv\n        flux generer mouvements --etat ETAT.(csv|xlsx|ods) [--feuille NOM] --annee AAAA --graine S --sortie FICHIER.csv\n        flux suivi ETAT MOUVEMENTS... [--feuille NOM] [--parametres PARAMETRES.json] --sortie REPERTOIRE";
+const USAGE: &str = "usage : flux FICHIER.(csv|xlsx|ods) [--feuille NOM] [--parametres PARAMETRES.json] --sortie REPERTOIRE\n        flux generer --logements N --bailleurs B --graine S --sortie FICHIER.csv\n        flux generer mouvements --etat ETAT.(csv|xlsx|ods) [--feuille NOM] --annee AAAA --graine S --sortie FICHIER.csv\n        flux suivi ETAT MOUVEMENTS... [--feuille NOM] [--parametres PARAMETRES.json] --sortie REPERTOIRE\n        flux orienter ETAT MOUVEMENTS|- VACANTS [--feuille NOM] [--parametres PARAMETRES.json] --sortie REPERTOIRE";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let resultat = match args.first().map(String::as_str) {
         Some("generer") => generer(&args[1..]),
         Some("suivi") => suivi(&args[1..]),
+        Some("orienter") => orienter(&args[1..]),
         Some("-h" | "--help" | "aide") => {
             println!("{USAGE}");
             Ok(())
@@ -308,6 +311,95 @@ fn suivi(args: &[String]) -> Result<(), String> {
     } else {
         eprintln!("flux : aucune année de mouvements à suivre → {}", sortie.display());
     }
+    Ok(())
+}
+
+/// `orienter` (SPEC §8): the orientation aid for a list of vacancies — `orientations.csv` (every
+/// party of each vacancy's convention ranked, with its reason), `attentes.csv` (orientations
+/// awaiting a designation at the date of the last vacancy, overdue first), `rejets.csv` and
+/// `avertissements.csv` of the vacancies file, `rejets_mouvements.csv` and
+/// `avertissements_mouvements.csv` of the mouvements file. MOUVEMENTS may be `-` (or an empty
+/// file): nothing followed yet, the étalement's objectives and nothing counted.
+fn orienter(args: &[String]) -> Result<(), String> {
+    use gestion_flux::domain::orientation::Contexte;
+    let (pos, opts) = options(args, &["parametres", "sortie", "feuille"])?;
+    let [etat, fichier_mouvements, fichier_vacants] = pos.as_slice() else {
+        return Err(format!("un état des lieux, un fichier de mouvements (ou « - » s'il n'y en a pas encore) et un fichier de vacances attendus\n{USAGE}"));
+    };
+    let sortie = PathBuf::from(obligatoire(&opts, "sortie")?);
+    let parametres = lire_parametres(&opts)?;
+    let chrono = Chrono::new();
+    let octets = std::fs::read(etat).map_err(|e| format!("{etat} illisible : {e}"))?;
+    let lecture = import::OptionsLecture { feuille: option(&opts, "feuille").map(str::to_owned), correspondance: None };
+    let import = import::lire(&octets, &lecture).map_err(|e| format!("{etat} : {e}"))?;
+    drop(octets);
+    let ds = &import.dataset;
+    chrono.etape("état des lieux");
+    let geo = Geographie::officielle();
+    let resultats = calculer_avec(ds, &parametres, Some(geo));
+    chrono.etape("calcul");
+    // No mouvements yet (`-`, or a file with nothing in it): nothing counted so far.
+    let (mouvements, rejets_mouvements, avertissements_mouvements) = {
+        let octets = match *fichier_mouvements {
+            "-" => Vec::new(),
+            f => std::fs::read(f).map_err(|e| format!("{f} illisible : {e}"))?,
+        };
+        let vide = octets.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&octets).iter().all(u8::is_ascii_whitespace);
+        if vide {
+            eprintln!("flux : aucun mouvement ({fichier_mouvements}) : rien de décompté, objectifs de l'étalement");
+            (Vec::new(), Vec::new(), Vec::new())
+        } else {
+            let lu = import::mouvements::lire(&octets, &import::mouvements::OptionsMouvements::default(), ds)
+                .map_err(|e| format!("{fichier_mouvements} : {e}"))?;
+            eprintln!("flux : {fichier_mouvements} : {} lignes lues, {} retenues, {} rejetées", lu.lignes_lues, lu.lignes_retenues, lu.rejets.len());
+            (lu.mouvements, lu.rejets, lu.avertissements)
+        }
+    };
+    chrono.etape("mouvements");
+    let octets = std::fs::read(fichier_vacants).map_err(|e| format!("{fichier_vacants} illisible : {e}"))?;
+    let mut lu = import::vacants::lire(&octets, &import::vacants::OptionsVacants::default(), ds)
+        .map_err(|e| format!("{fichier_vacants} : {e}"))?;
+    eprintln!("flux : {fichier_vacants} : {} lignes lues, {} retenues, {} rejetées", lu.lignes_lues, lu.lignes_retenues, lu.rejets.len());
+    // A vacancy before the conversion year has no objective to measure a lag against.
+    for v in lu.vacances.iter().filter(|v| chrono::Datelike::year(&v.date) < resultats.premiere_annee) {
+        lu.avertissements.push(import::Rejet {
+            ligne: u64::from(v.ligne),
+            colonne: import::vacants::Champ::Date.nom().into(),
+            motif: format!("vacance du {} antérieure à l'année de conversion {} : aucun objectif à cette date, classement sans objet", v.date.format("%d/%m/%Y"), resultats.premiere_annee),
+        });
+    }
+    lu.avertissements.sort_by_key(|a| a.ligne);
+    chrono.etape("vacances");
+    let s = gestion_flux::domain::suivi::suivre(ds, &parametres, &resultats, &mouvements);
+    chrono.etape("suivi");
+    let mut c = Contexte::new(ds, &parametres, &resultats, &mouvements, &s);
+    chrono.etape("contexte de l'aide");
+    let aides = c.orienter_liste(&lu.vacances);
+    chrono.etape("orientations");
+    // Awaiting a designation at the date of the last vacancy (else of the last orientation).
+    let date = aides.iter().map(|a| a.date).max().or_else(|| mouvements.iter().map(|m| m.date_orientation).max());
+    let attentes = date.map(|d| c.attentes(&mouvements, &s, d)).unwrap_or_default();
+    std::fs::create_dir_all(&sortie).map_err(|e| format!("répertoire {} impossible à créer : {e}", sortie.display()))?;
+    let ecrire = |nom: &str, octets: &[u8]| {
+        let chemin = sortie.join(nom);
+        std::fs::write(&chemin, octets).map_err(|e| format!("{} : {e}", chemin.display()))
+    };
+    ecrire("orientations.csv", &export::orientation::orientations_csv(&resultats, &aides))?;
+    ecrire("attentes.csv", &export::orientation::attentes_csv(&resultats, &attentes))?;
+    ecrire("rejets.csv", &export::rejets_csv(&lu.rejets))?;
+    ecrire("avertissements.csv", &export::rejets_csv(&lu.avertissements))?;
+    ecrire("rejets_mouvements.csv", &export::rejets_csv(&rejets_mouvements))?;
+    ecrire("avertissements_mouvements.csv", &export::rejets_csv(&avertissements_mouvements))?;
+    chrono.etape("écriture des fichiers");
+    let en_retard = attentes.iter().filter(|a| a.jours_restants < 0).count();
+    eprintln!(
+        "flux : {} vacances orientées ({} sans partie éligible) ; {} orientations en attente de désignation{} → {}",
+        aides.len(),
+        aides.iter().filter(|a| a.premiere().is_none()).count(),
+        attentes.len(),
+        date.map_or(String::new(), |d| format!(" au {} (dont {en_retard} hors délai)", d.format("%d/%m/%Y"))),
+        sortie.display()
+    );
     Ok(())
 }
 

@@ -22,6 +22,7 @@ pub mod etalement;
 pub mod explication;
 pub mod flux;
 pub mod model;
+pub mod orientation;
 pub(crate) mod parallele;
 pub mod parametres;
 pub mod parts;

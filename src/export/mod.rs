@@ -7,6 +7,7 @@ pub mod comparaison;
 pub mod conventions;
 pub mod csv_fr;
 pub mod modele;
+pub mod orientation;
 pub mod suivi;
 
 use serde::Serialize;

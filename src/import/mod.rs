@@ -15,6 +15,7 @@ pub mod progressif;
 mod ligne;
 pub mod mouvements;
 pub mod tableur;
+pub mod vacants;
 pub mod values;
 
 use std::borrow::Cow;
@@ -98,8 +99,9 @@ pub struct OptionsLecture<C = Correspondance> {
 }
 
 /// What the readers feed, record after record, whatever the format: the état des lieux
-/// (`ligne::Partiel`) or the mouvements ([`mouvements`]). Each record is the row's cells as
-/// texts (a workbook's typed cells already written as a CSV would hold them).
+/// (`ligne::Partiel`), the mouvements ([`mouvements`]) or the vacancies ([`vacants`]). Each
+/// record is the row's cells as texts (a workbook's typed cells already written as a CSV would
+/// hold them).
 pub(crate) trait Destination {
     /// One record, at file line `ligne` (its first line when it spans several).
     fn ligne(&mut self, ligne: u64, rec: &StringRecord);

@@ -555,7 +555,7 @@ fn resoudre(
 /// skipped cheaply. Most identifiers of the état des lieux are not wanted (a year's mouvements
 /// touch one logement in ten): a bit set of the wanted keys' hashes, small enough to stay in
 /// cache, turns them away before the map is probed.
-fn chercher<'e>(
+pub(super) fn chercher<'e>(
     ds: &'e Dataset,
     voulus: &mut FxHashMap<&str, u32>,
     cle: impl Fn(&'e str) -> Option<&'e str>,
