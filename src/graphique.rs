@@ -125,6 +125,96 @@ pub fn colonnes(annees: &[Vec<f64>]) -> Colonnes {
     }
 }
 
+/// Paired horizontal bars (objective and counted, per party): two bars per row on one scale.
+pub const PAIRES_HAUTEUR: f64 = 34.0;
+
+/// One row of paired bars: the objective's bar above, the counted one below.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Paire {
+    /// Baseline of the row's label.
+    pub y_texte: f64,
+    pub objectif: Barre,
+    pub decomptes: Barre,
+}
+
+/// Paired bars for (objective, counted) rows, on the scale of the largest value of both; the
+/// chart's height.
+pub fn paires(valeurs: &[(f64, u32)]) -> (Vec<Paire>, f64) {
+    let echelle = BARRES_LARGEUR - BARRES_ETIQUETTE - BARRES_VALEUR;
+    let m = maximum(valeurs.iter().flat_map(|&(o, d)| [o, f64::from(d)]));
+    let barre = |v: f64, y: f64, hauteur: f64| {
+        let largeur = if m > 0.0 { (v / m).clamp(0.0, 1.0) * echelle } else { 0.0 };
+        Barre { y_texte: y + hauteur - 2.0, y, largeur, hauteur, x_valeur: BARRES_ETIQUETTE + largeur + 6.0, x_etiquette: BARRES_ETIQUETTE - 8.0 }
+    };
+    let p = valeurs
+        .iter()
+        .enumerate()
+        .map(|(i, &(o, d))| {
+            let y = 4.0 + i as f64 * PAIRES_HAUTEUR;
+            Paire { y_texte: y + 19.0, objectif: barre(o, y + 2.0, 13.0), decomptes: barre(f64::from(d), y + 16.0, 13.0) }
+        })
+        .collect();
+    (p, PAIRES_HAUTEUR * valeurs.len() as f64 + 8.0)
+}
+
+/// Cumulated monthly counts (January … December) as columns, with the objective's even pace (a
+/// straight line from 0 to the objective at the end of December).
+pub const MOIS_LARGEUR: f64 = 640.0;
+pub const MOIS_HAUTEUR: f64 = 240.0;
+const MOIS_GAUCHE: f64 = 48.0;
+const MOIS_BAS: f64 = 24.0;
+const MOIS_HAUT: f64 = 16.0;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mois {
+    /// One column per month.
+    pub colonnes: Vec<ColonneMois>,
+    /// The objective's pace: from (x1, y1) at the start of January to (x2, y2) at the end of
+    /// December.
+    pub rythme: (f64, f64, f64, f64),
+    /// Top of the scale (the larger of the objective and the year's count) and its label's height.
+    pub maximum: f64,
+    pub y_maximum: f64,
+    pub x_axe: f64,
+    pub y_axe: f64,
+    pub y_etiquettes: f64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ColonneMois {
+    pub x: f64,
+    pub y: f64,
+    pub largeur: f64,
+    pub hauteur: f64,
+    /// Centre of the month's label.
+    pub x_etiquette: f64,
+}
+
+pub fn mois(cumul: &[u32; 12], objectif: f64) -> Mois {
+    let pas = (MOIS_LARGEUR - MOIS_GAUCHE - 8.0) / 12.0;
+    let y_axe = MOIS_HAUTEUR - MOIS_BAS;
+    let maximum = maximum(cumul.iter().map(|&c| f64::from(c)).chain([objectif]));
+    let echelle = if maximum > 0.0 { (y_axe - MOIS_HAUT) / maximum } else { 0.0 };
+    let colonnes = cumul
+        .iter()
+        .enumerate()
+        .map(|(m, &c)| {
+            let x = MOIS_GAUCHE + m as f64 * pas;
+            let hauteur = f64::from(c) * echelle;
+            ColonneMois { x: x + 3.0, y: y_axe - hauteur, largeur: pas - 6.0, hauteur, x_etiquette: x + pas / 2.0 }
+        })
+        .collect();
+    Mois {
+        colonnes,
+        rythme: (MOIS_GAUCHE, y_axe, MOIS_GAUCHE + 12.0 * pas, y_axe - objectif.max(0.0) * echelle),
+        maximum,
+        y_maximum: MOIS_HAUT - 4.0,
+        x_axe: MOIS_GAUCHE,
+        y_axe,
+        y_etiquettes: MOIS_HAUTEUR - 6.0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,5 +239,37 @@ mod tests {
         assert!((total - 230.0).abs() < 1e-9, "the tallest column fills the height: {total}");
         assert_eq!(col.segments[1].y + col.segments[1].hauteur, col.segments[0].y);
         assert!(c.colonnes[0].x_etiquette.is_some());
+    }
+    #[test]
+    fn paired_bars_share_one_scale() {
+        let (p, h) = paires(&[(4.0, 2), (1.0, 8)]);
+        assert_eq!(h, 2.0 * PAIRES_HAUTEUR + 8.0);
+        assert_eq!(p[1].decomptes.largeur, 350.0, "8 is the largest value");
+        assert_eq!(p[0].objectif.largeur, 175.0);
+        assert_eq!(p[0].decomptes.largeur, 87.5);
+        assert!(p[0].objectif.y + p[0].objectif.hauteur <= p[0].decomptes.y, "objective above counted");
+        assert!(p[0].decomptes.y + p[0].decomptes.hauteur <= p[1].objectif.y, "rows do not overlap");
+        assert_eq!(paires(&[(0.0, 0)]).0[0].objectif.largeur, 0.0);
+    }
+
+    #[test]
+    fn months_rise_to_the_year_and_the_pace_to_the_objective() {
+        let mut cumul = [0u32; 12];
+        for (m, c) in cumul.iter_mut().enumerate() {
+            *c = m as u32;
+        }
+        let g = mois(&cumul, 22.0);
+        assert_eq!(g.maximum, 22.0);
+        assert_eq!(g.colonnes.len(), 12);
+        assert_eq!(g.colonnes[0].hauteur, 0.0);
+        let (x1, y1, x2, y2) = g.rythme;
+        assert_eq!((x1, y1), (g.x_axe, g.y_axe));
+        assert!((y2 - (g.y_axe - (g.y_axe - 16.0))).abs() < 1e-9, "the objective at the top");
+        assert!(x2 > g.colonnes[11].x);
+        let h11 = g.colonnes[11].hauteur;
+        assert!((h11 - 11.0 / 22.0 * (g.y_axe - 16.0)).abs() < 1e-9);
+        assert!(g.colonnes.windows(2).all(|w| w[0].x < w[1].x));
+        let vide = mois(&[0; 12], 0.0);
+        assert!(vide.colonnes.iter().all(|c| c.hauteur == 0.0) && vide.rythme.1 == vide.rythme.3);
     }
 }

@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 use gestion_flux::domain::model::Motif;
 use gestion_flux::domain::parametres::Decompte;
-use gestion_flux::domain::suivi::{suivre, Issue, Mouvement};
+use gestion_flux::domain::suivi::{preparer, suivre, suivre_prepare, Issue, Mouvement};
 use gestion_flux::domain::{calculer, Parametres, Role};
 use gestion_flux::import::lire_csv;
 use proptest::prelude::*;
@@ -98,6 +98,11 @@ proptest! {
                 prop_assert!(a.decomptes_total <= a.orientations);
                 prop_assert_eq!(a.decomptes_total, a.parties.iter().map(|x| x.decomptes).sum::<u32>());
                 prop_assert_eq!(a.vacances_decomptees, a.decomptes_total);
+                // The convention's monthly pace is the parties' added up, and ends at the year's count.
+                for m in 0..12 {
+                    prop_assert_eq!(a.cumul_mensuel[m], a.parties.iter().map(|x| x.cumul_mensuel[m]).sum::<u32>());
+                }
+                prop_assert_eq!(a.cumul_mensuel[11], a.decomptes_total);
                 for (k, x) in a.parties.iter().enumerate() {
                     prop_assert!(x.objectif >= 0.0 && x.objectif_etalement >= 0.0);
                     prop_assert!(x.cumul_mensuel.windows(2).all(|w| w[0] <= w[1]) && x.cumul_mensuel[11] == x.decomptes);
@@ -114,6 +119,16 @@ proptest! {
                 }
             }
             prop_assert!(c.objectifs_suivants.iter().all(|o| *o >= 0.0));
+        }
+        // One convention computed alone (a page showing it) is the same as in the whole follow-up.
+        let prep = preparer(&ds, &r, &mouvements);
+        prop_assert_eq!(&prep.annees, &s.annees);
+        for i in 0..r.perimetres.len() {
+            let seule = suivre_prepare(&ds, &p, &r, &mouvements, &prep, Some(&[i]));
+            prop_assert_eq!(&seule.conventions[i], &s.conventions[i]);
+            for (a, b) in seule.lignes.iter().zip(&s.lignes) {
+                prop_assert!(a.perimetre != i || a == b);
+            }
         }
     }
 }

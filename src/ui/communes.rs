@@ -13,7 +13,7 @@ use leptos::prelude::*;
 
 use super::graphiques::BarresValeurs;
 use super::navigateur::telecharger;
-use super::state::Session;
+use super::state::{Session, VueAffichee};
 use super::{Pagination, SansResultats, PAR_PAGE};
 use crate::domain::agregation::{Indicateur, LigneCommunale};
 use crate::domain::model::{Motif, FINANCEMENTS, TYPOLOGIES};
@@ -59,11 +59,12 @@ pub fn PageCommunes() -> impl IntoView {
     view! {
         <h1 class="fr-h2">"Vue communale agrégée"</h1>
         <p>"L'état des lieux agrégé à l'échelle communale, tous bailleurs du fichier confondus, à transmettre simultanément à tous les réservataires pour les aider à définir leurs besoins (protocole Île-de-France). Il ne contient aucun identifiant RPLS ni adresse."</p>
-        {move || match s.resultats_ok() {
+        {move || match s.vue_communale() {
             None => view! { <SansResultats/> }.into_any(),
-            Some(r) => {
+            Some(source) => {
                 let seuil = s.parametres.with(|p| p.secret_statistique);
-                let vue = &r.communes;
+                let vue = source.vue();
+                let consultation = matches!(source, VueAffichee::Publiee(_));
                 let noms_epci: HashMap<String, String> = vue.epci.iter().map(|e| (e.code.clone(), e.nom.clone())).collect();
                 let lignes: Vec<LigneCommunale> = match niveau.get() {
                     Niveau::Communes => vue.communes.clone(),
@@ -93,15 +94,25 @@ pub fn PageCommunes() -> impl IntoView {
                 let affichees: Vec<LigneCommunale> = choisies.iter().skip(numero * PAR_PAGE).take(PAR_PAGE).cloned().collect();
                 let niveau_choisi = niveau.get();
                 // The mask is read (and so computed) only in publication mode.
-                let masque: Option<Arc<Masque>> = if publication.get() { s.masque_ok() } else { None };
+                // In consultation mode, the published file's own « s » cells.
+                let masque: Option<Arc<Masque>> = match &source {
+                    VueAffichee::Publiee(v) => Some(Arc::new(v.masque.clone())),
+                    VueAffichee::Calculee(_) if publication.get() => s.masque_ok(),
+                    VueAffichee::Calculee(_) => None,
+                };
                 let niveau_nom = match niveau_choisi { Niveau::Communes => "commune", Niveau::Epci => "epci", Niveau::Departements => "departement" };
                 let export = choisies.clone();
                 let masque_export = masque.clone();
                 view! {
-                    <Filtres niveau groupe recherche departement epci tri publication departements epcis seuil/>
-                    {match &masque {
-                        Some(m) => view! { <NoteSecret masque=m.clone()/> }.into_any(),
-                        None => view! {
+                    <Filtres niveau groupe recherche departement epci tri publication consultation departements epcis seuil/>
+                    {match (&source, &masque) {
+                        (VueAffichee::Publiee(v), _) => view! {
+                            <div class="fr-alert fr-alert--info fr-alert--sm fr-mb-2w" data-testid="consultation-vue">
+                                <p>{format!("Vue publiée, en lecture seule : {}. Les cases « s » sont couvertes par le secret statistique du fichier publié.", super::consultation::resume(v))}</p>
+                            </div>
+                        }.into_any(),
+                        (_, Some(m)) => view! { <NoteSecret masque=m.clone()/><Publier masque=m.clone()/> }.into_any(),
+                        (_, None) => view! {
                             <div class="fr-alert fr-alert--warning fr-alert--sm fr-mb-2w" data-testid="mode-detaille">
                                 <p>"Mode détaillé : effectifs exacts, sans secret statistique. Réservé à l'usage interne : activez le mode publication avant toute diffusion."</p>
                             </div>
@@ -185,6 +196,8 @@ fn Filtres(
     epci: RwSignal<String>,
     tri: RwSignal<Indicateur>,
     publication: RwSignal<bool>,
+    /// A published view: always masked, no toggle.
+    consultation: bool,
     departements: Vec<(String, String)>,
     epcis: Vec<(String, String)>,
     seuil: u32,
@@ -258,7 +271,7 @@ fn Filtres(
                     {Indicateur::TOUS.into_iter().map(|i| view! { <option value=i.libelle() selected=move || tri.get() == i>{i.libelle()}</option> }).collect_view()}
                 </select>
             </div>
-            <div class="fr-col-12 fr-col-md-4">
+            <div class="fr-col-12 fr-col-md-4" hidden=consultation>
                 <div class="fr-toggle">
                     <input type="checkbox" class="fr-toggle__input" id="publication" prop:checked=move || publication.get()
                         on:change=move |ev| publication.set(event_target_checked(&ev))/>
@@ -357,6 +370,40 @@ fn Tableau(lignes: Vec<LigneCommunale>, groupe: Groupe, masque: Option<Arc<Masqu
                     }).collect_view()}
                 </tbody>
             </table>
+        </div>
+    }
+}
+
+/// « Publier » (SPEC §9): the publication page — one self-contained HTML file for the DRIHL site,
+/// with the view under the mask shown here — and its JSON twin, which the consultation mode opens.
+#[component]
+fn Publier(masque: Arc<Masque>) -> impl IntoView {
+    let s = expect_context::<Session>();
+    let m2 = masque.clone();
+    view! {
+        <div class="fr-btns-group fr-btns-group--inline-md fr-mb-2w">
+            <button class="fr-btn" type="button" data-testid="publier"
+                on:click=move |_| {
+                    let Some(r) = s.resultats_ok() else { return };
+                    let html = s.parametres.with_untracked(|p| crate::export::publication::page(&crate::export::publication::Publication {
+                        vue: &r.communes,
+                        masque: &masque,
+                        parametres: p,
+                        date: super::navigateur::aujourdhui(),
+                        carte: None,
+                    }));
+                    telecharger("publication-vue-communale.html", "text/html;charset=utf-8", html.as_bytes());
+                }>
+                "Publier : page HTML autonome"
+            </button>
+            <button class="fr-btn fr-btn--secondary" type="button" data-testid="publier-json"
+                on:click=move |_| {
+                    let Some(r) = s.resultats_ok() else { return };
+                    let json = s.parametres.with_untracked(|p| crate::export::publication::json(&r.communes, &m2, p));
+                    telecharger("vue_communale.json", "application/json", json.as_bytes());
+                }>
+                "Vue publiée (JSON, pour la consultation)"
+            </button>
         </div>
     }
 }

@@ -25,11 +25,80 @@ pub fn PageDonnees() -> impl IntoView {
         <h1 class="fr-h2">"Données : l'état des lieux des réservations"</h1>
         <p>
             "Un fichier CSV, XLSX ou ODS, une ligne par logement (colonnes au format RPLS ou au format du modèle). "
-            "Le fichier est lu dans votre navigateur et n'est envoyé nulle part."
+            "Le fichier est lu dans votre navigateur et n'est envoyé nulle part. "
+            "Les mouvements de chaque année (orientations et attributions) se chargent sur la page « Suivi de l'année »."
         </p>
         <Depot/>
+        <Dossier/>
+        <super::consultation::OuvrirVuePubliee/>
         <Rapport/>
     }
+}
+
+/// Name of the saved dossier.
+const NOM_DOSSIER: &str = "dossier-gestion-flux.zip";
+
+/// « Enregistrer le dossier » / « Ouvrir un dossier » (SPEC §7 « a dossier that lasts »): the
+/// état des lieux, the parameters and scenarios, the mouvements of each year in one file, written
+/// and read in the browser. A file that cannot be opened leaves the session as it was.
+#[component]
+fn Dossier() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let message = RwSignal::new(None::<Result<String, String>>);
+    let vide = move || session.fichier.with(Option::is_none) && session.fichiers_mouvements.with(Vec::is_empty);
+    view! {
+        <section class="fr-mb-4w" data-testid="dossier">
+            <h2 class="fr-h4">"Dossier"</h2>
+            <p class="fr-text--sm">
+                "Tout ce qui est chargé et réglé — l'état des lieux, les paramètres et les scénarios, les mouvements de chaque année — "
+                "dans un seul fichier, à rouvrir plus tard ici ou sur un autre poste avec les mêmes résultats. Il est écrit et lu dans votre navigateur."
+            </p>
+            <div class="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
+                <div class="fr-col-12 fr-col-md-4">
+                    <button class="fr-btn fr-btn--secondary" type="button" data-testid="enregistrer-dossier"
+                        disabled=vide
+                        on:click=move |_| {
+                            let d = session.dossier();
+                            telecharger(NOM_DOSSIER, "application/zip", &crate::dossier::ecrire(&d));
+                            message.set(Some(Ok(format!("Dossier enregistré : « {NOM_DOSSIER} » ({}).", contenu(d.etat_des_lieux.map(|e| e.nom), d.mouvements.len(), d.scenarios.len())))));
+                        }>
+                        "Enregistrer le dossier"
+                    </button>
+                </div>
+                <div class="fr-col-12 fr-col-md-8">
+                    <div class="fr-upload-group">
+                        <label class="fr-label" for="ouvrir-dossier">"Ouvrir un dossier"
+                            <span class="fr-hint-text">"Un fichier « .zip » enregistré par « Enregistrer le dossier ». Il remplace les données et les paramètres actuels."</span>
+                        </label>
+                        <input class="fr-upload" type="file" id="ouvrir-dossier" accept=".zip,application/zip"
+                            on:change=move |ev| {
+                                let input: web_sys::HtmlInputElement = ev.target().unwrap().unchecked_into();
+                                let Some(f) = input.files().and_then(|f| f.get(0)) else { return };
+                                input.set_value("");
+                                let nom = f.name();
+                                spawn_local(async move {
+                                    let lu = super::navigateur::lire_fichier(f).await;
+                                    message.set(Some(match lu.and_then(|octets| session.ouvrir_dossier(&octets)) {
+                                        Ok(()) => Ok(format!("Dossier « {nom} » ouvert ({}).", contenu(session.fichier.with_untracked(|f| f.as_ref().map(|f| f.nom.clone())), session.fichiers_mouvements.with_untracked(Vec::len), session.scenarios.with_untracked(Vec::len)))),
+                                        Err(e) => Err(format!("« {nom} » n'a pas pu être ouvert : {e}. Les données et les paramètres actuels sont conservés.")),
+                                    }));
+                                });
+                            }/>
+                    </div>
+                </div>
+            </div>
+            {move || message.get().map(|m| match m {
+                Ok(t) => view! { <div class="fr-alert fr-alert--success fr-alert--sm fr-mt-2w" role="status" data-testid="dossier-message"><p>{t}</p></div> }.into_any(),
+                Err(t) => view! { <div class="fr-alert fr-alert--error fr-alert--sm fr-mt-2w" role="alert" data-testid="dossier-erreur"><p>{t}</p></div> }.into_any(),
+            })}
+        </section>
+    }
+}
+
+/// What a dossier holds, in words.
+fn contenu(etat: Option<String>, mouvements: usize, scenarios: usize) -> String {
+    let etat = etat.map_or_else(|| "sans état des lieux".to_owned(), |e| format!("état des lieux « {e} »"));
+    format!("{etat}, {mouvements} fichier(s) de mouvements, {scenarios} scénario(s)")
 }
 
 /// File picker, drop zone and demo button.
@@ -52,6 +121,7 @@ fn Depot() -> impl IntoView {
                 Ok(octets) => {
                     erreur.set(None);
                     session.charger(DEMO_NOM.to_owned(), octets);
+                    super::suivi::charger_demo(session).await;
                 }
                 Err(e) => erreur.set(Some(e)),
             }
@@ -214,7 +284,7 @@ fn separateur(s: u8) -> &'static str {
 
 /// A table of rejects or warnings: line, column, reason (the first ones; the download has all).
 #[component]
-fn ListeLignes(titre: &'static str, testid: &'static str, lignes: Vec<Rejet>) -> impl IntoView {
+pub(super) fn ListeLignes(titre: &'static str, testid: &'static str, lignes: Vec<Rejet>) -> impl IntoView {
     if lignes.is_empty() {
         return None;
     }

@@ -5,6 +5,7 @@ mod assiette;
 mod chargement;
 mod champs;
 mod communes;
+mod consultation;
 mod donnees;
 mod etalement;
 mod graphiques;
@@ -15,6 +16,7 @@ mod parts;
 mod rapport;
 mod scenarios;
 pub mod state;
+mod suivi;
 
 use std::sync::Arc;
 
@@ -25,6 +27,9 @@ pub use layout::{Footer, Header};
 pub use state::{Page, Session};
 
 use crate::domain::Resultats;
+
+/// Delay before the parameters are written to the browser's storage and the URL.
+const SAUVEGARDE_MS: u32 = 100;
 
 /// Same-origin URL of the official geography (copied into `dist/geo/` by Trunk).
 const GEO_URL: &str = "geo/geographie.tsv";
@@ -38,10 +43,17 @@ pub fn App() -> impl IntoView {
     if let Some(page) = Page::depuis_ancre(&navigateur::ancre_initiale()) {
         session.page.set(page);
     }
-    // Save every change of parameters (browser storage and URL), and keep the page in the URL.
-    Effect::new(move |_| {
+    // Save every change of parameters (browser storage and URL), and keep the page in the URL —
+    // once the page is painted and the changes have settled: writing the URL makes the browser
+    // save the state of every form control of the page, which costs on a large page. A newer
+    // change cancels the pending save (the previous timer is dropped).
+    Effect::new(move |precedent: Option<gloo::timers::callback::Timeout>| {
+        drop(precedent);
         let page = session.page.get();
-        session.parametres.with(|p| navigateur::sauver_parametres(p, page.ancre()));
+        session.parametres.track();
+        gloo::timers::callback::Timeout::new(SAUVEGARDE_MS, move || {
+            session.parametres.with_untracked(|p| navigateur::sauver_parametres(p, page.ancre()));
+        })
     });
     spawn_local(async move {
         // The geography first: reading a file uses it to warn about unknown commune codes.
@@ -53,6 +65,8 @@ pub fn App() -> impl IntoView {
             // The user may have dropped a file meanwhile: never replace it.
             if session.fichier.get_untracked().is_none() {
                 session.charger(donnees::DEMO_NOM.into(), octets);
+                // The demo year of mouvements, so that « Suivi de l'année » shows something.
+                suivi::charger_demo(session).await;
             }
         }
     });
@@ -76,6 +90,7 @@ pub fn Application(session: Session, #[prop(optional_no_strip)] avis: Option<Str
                 Page::Assiette => view! { <assiette::PageAssiette/> }.into_any(),
                 Page::Parts => view! { <parts::PageParts/> }.into_any(),
                 Page::Etalement => view! { <etalement::PageEtalement/> }.into_any(),
+                Page::Suivi => view! { <suivi::PageSuivi/> }.into_any(),
                 Page::Communes => view! { <communes::PageCommunes/> }.into_any(),
                 Page::Scenarios => view! { <scenarios::PageScenarios/> }.into_any(),
                 Page::Rapport => view! { <rapport::PageRapport/> }.into_any(),
@@ -147,6 +162,10 @@ fn SansResultats() -> impl IntoView {
             <div class="fr-alert fr-alert--error" role="alert"><p>"Paramètres invalides : " {e}</p></div>
         }
         .into_any(),
+        _ if session.publiee.with(Option::is_some) => view! {
+            <div class="fr-alert fr-alert--info" data-testid="consultation-sans-detail"><p>"Mode consultation : cette page a besoin de l'état des lieux détaillé, que la vue publiée ne contient pas. La vue publiée se consulte sur la page « Vue communale »."</p></div>
+        }
+        .into_any(),
         _ => view! {
             <div class="fr-alert fr-alert--info"><p>"Chargez un état des lieux dans l'onglet « Données » pour voir les résultats."</p></div>
         }
@@ -165,7 +184,7 @@ fn ChoixPerimetre(resultats: Arc<Resultats>, choix: RwSignal<usize>) -> impl Int
             <select class="fr-select" id="perimetre" data-testid="perimetre"
                 on:change=move |ev| if let Ok(i) = event_target_value(&ev).parse() { choix.set(i) }>
                 {options.into_iter().enumerate().map(|(i, o)| view! {
-                    <option value=i.to_string() selected=move || choix.get() == i>{o}</option>
+                    <option value=i.to_string() prop:selected=move || choix.get() == i>{o}</option>
                 }).collect_view()}
             </select>
         </div>

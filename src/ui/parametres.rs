@@ -12,7 +12,7 @@ use super::navigateur::{lire_fichier, telecharger};
 use super::state::Session;
 use crate::domain::model::{libelles_segment, Categorie, Motif, Segment};
 use crate::domain::rotation::taux_observes;
-use crate::domain::parametres::{Arrondi, Cohorte, Depassement, MethodePart, ModeRotation};
+use crate::domain::parametres::{Arrondi, Cohorte, Decompte, Depassement, MethodePart, ModeRotation};
 use crate::domain::Parametres;
 
 #[component]
@@ -34,6 +34,7 @@ pub fn PageParametres() -> impl IntoView {
         <section class="fr-mb-4w"><h2 class="fr-h4">"Dépassement et arrondi"</h2><Depassements/></section>
         <section class="fr-mb-4w"><h2 class="fr-h4">"Assiette : logements exclus"</h2><Exclusions/></section>
         <section class="fr-mb-4w"><h2 class="fr-h4">"Publication"</h2><Publication/></section>
+        <section class="fr-mb-4w" data-testid="parametres-suivi"><h2 class="fr-h4">"Suivi annuel"</h2><Suivi/></section>
     }
 }
 
@@ -399,6 +400,87 @@ fn Publication() -> impl IntoView {
             <div class="fr-col-12 fr-col-md-6">
                 <Case id="regroupement-plm".into() label="Regrouper les arrondissements de Paris, Lyon et Marseille".into()
                     valeur=lire(s, |p| p.regroupement_plm) regler=ecrire(s, |p, v| p.regroupement_plm = v)/>
+            </div>
+        </div>
+    }
+}
+
+/// The yearly follow-up (SPEC §7): which outcome of an orientation counts, the designation delay,
+/// the carry-over of gaps, and the CCH L. 441-1 targets.
+#[component]
+fn Suivi() -> impl IntoView {
+    let s = expect_context::<Session>();
+    let propres = lire(s, |p| p.suivi.decompte_par_perimetre.len());
+    // The table of SPEC §7: for each outcome, what each counting does with it.
+    let tableau: [(&str, [&str; 3]); 5] = [
+        ("bail signé", ["décompté", "décompté", "décompté"]),
+        ("refus du ménage", ["décompté", "non", "décompté"]),
+        ("pas de désignation dans le délai", ["décompté", "non", "décompté"]),
+        ("refus de la CALEOL", ["décompté", "non", "non (le bailleur oriente à nouveau)"]),
+        ("en cours", ["décompté", "en attente, montré à part", "en attente, montré à part"]),
+    ];
+    view! {
+        <p class="fr-text--sm">"Chaque année, les orientations de logements libérés (fichier de mouvements, page « Suivi de l'année ») sont décomptées des objectifs des réservataires ; ce qui est décompté se déduit de leur volume de droits. La concertation d'Île-de-France privilégie un scénario mixte, qui suit à la fois les orientations et les attributions."</p>
+        <ChoixRadio nom="suivi-decompte" legende="Événement qui décompte une orientation (pour chaque convention, sauf réglage propre)".into()
+            options=vec![
+                (Decompte::Orientation, "À l'orientation", "Toute orientation est décomptée, quelle qu'en soit l'issue."),
+                (Decompte::Bail, "Au bail signé", "Seul un bail signé est décompté ; une orientation en cours est en attente."),
+                (Decompte::Mixte, "Mixte (orientations et attributions, par défaut)", "Bail signé, refus du ménage et absence de désignation dans le délai sont décomptés ; un refus de la CALEOL ne l'est pas : le bailleur oriente à nouveau."),
+            ]
+            valeur=lire(s, |p| p.suivi.decompte) regler=ecrire(s, |p, v| p.suivi.decompte = v)/>
+        <div class="fr-table fr-table--sm fr-mb-2w" data-testid="table-decompte">
+            <table>
+                <caption>"Ce que décompte chaque choix, selon l'issue de l'orientation"</caption>
+                <thead><tr>
+                    <th scope="col">"Issue"</th><th scope="col">"À l'orientation"</th><th scope="col">"Au bail signé"</th><th scope="col">"Mixte"</th>
+                </tr></thead>
+                <tbody>
+                    {tableau.into_iter().map(|(issue, effets)| view! {
+                        <tr><th scope="row">{issue}</th>{effets.into_iter().map(|e| view! { <td>{e}</td> }).collect_view()}</tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <p class="fr-text--xs">"Une vacance n'est décomptée qu'une fois : si le logement est orienté à nouveau après une issue non décomptée, c'est l'orientation qui termine la vacance qui compte. Une orientation « en cours » sans désignation dont le délai est échu au 31 décembre est traitée comme « pas de désignation dans le délai ». Les attributions hors flux ne sont jamais décomptées."</p>
+        {move || (propres.get() > 0).then(|| view! {
+            <p class="fr-text--sm" data-testid="decomptes-propres">
+                {format!("{} convention(s) ont leur propre décompte (réglé sur la page « Suivi de l'année »). ", propres.get())}
+                <button class="fr-btn fr-btn--tertiary fr-btn--sm" type="button" data-testid="decomptes-propres-effacer"
+                    on:click=move |_| s.regler(|p| p.suivi.decompte_par_perimetre.clear())>
+                    "Appliquer le choix ci-dessus à toutes les conventions"</button>
+            </p>
+        })}
+        <div class="fr-grid-row fr-grid-row--gutters">
+            <div class="fr-col-12 fr-col-md-4">
+                <ChampEntier id="delai-designation".into() label="Délai de désignation".into() unite="jours"
+                    aide="Le réservataire dispose d'un mois pour proposer des candidats (restitution DRIHL) ; passé ce délai, l'orientation est « sans désignation »."
+                    valeur=lire(s, |p| p.suivi.delai_designation_jours)
+                    regler=ecrire(s, |p, v: u32| p.suivi.delai_designation_jours = v)/>
+            </div>
+            <div class="fr-col-12 fr-col-md-8">
+                <Case id="report-ecarts".into() label="Reporter l'écart de l'année précédente sur l'objectif de l'année".into()
+                    aide="Un réservataire en retard voit son objectif augmenter d'autant l'année suivante (en avance : diminuer)."
+                    valeur=lire(s, |p| p.suivi.report_ecarts) regler=ecrire(s, |p, v| p.suivi.report_ecarts = v)/>
+            </div>
+        </div>
+        <div class="fr-grid-row fr-grid-row--gutters">
+            <div class="fr-col-12 fr-col-md-4">
+                <ChampPourcent id="cible-premier-quartile".into() label="Hors QPV, attributions au premier quartile".into()
+                    aide="CCH L. 441-1 : au moins 25 % des attributions hors quartier prioritaire aux ménages du premier quartile de revenus."
+                    valeur=lire(s, |p| Some(p.suivi.cible_premier_quartile_hors_qpv))
+                    regler=ecrire(s, |p, v: Option<f64>| if let Some(v) = v { p.suivi.cible_premier_quartile_hors_qpv = v })/>
+            </div>
+            <div class="fr-col-12 fr-col-md-4">
+                <ChampPourcent id="cible-autres-quartiles".into() label="En QPV, attributions aux autres quartiles".into()
+                    aide="CCH L. 441-1 : au moins 50 % des attributions en quartier prioritaire aux ménages des trois autres quartiles."
+                    valeur=lire(s, |p| Some(p.suivi.cible_autres_quartiles_en_qpv))
+                    regler=ecrire(s, |p, v: Option<f64>| if let Some(v) = v { p.suivi.cible_autres_quartiles_en_qpv = v })/>
+            </div>
+            <div class="fr-col-12 fr-col-md-4">
+                <ChampPourcent id="cible-prioritaires".into() label="Ménages prioritaires, par réservataire".into()
+                    aide="Part des attributions de chaque réservataire aux ménages prioritaires (DALO, L. 441-1) ; 25 % par défaut."
+                    valeur=lire(s, |p| Some(p.suivi.cible_prioritaires))
+                    regler=ecrire(s, |p, v: Option<f64>| if let Some(v) = v { p.suivi.cible_prioritaires = v })/>
             </div>
         </div>
     }

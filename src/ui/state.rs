@@ -7,8 +7,10 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::domain::comparaison::{comparer, Comparaison};
+use crate::domain::agregation::VueCommunale;
 use crate::domain::secret::{masquer, Masque};
-use crate::domain::suivi::{suivre, Mouvement, Suivi};
+use crate::import::vue_publiee::VuePubliee;
+use crate::domain::suivi::{preparer, suivre_prepare, Mouvement, Preparation, Suivi};
 use crate::domain::{calculer_avec, Parametres, Resultats};
 use crate::dossier::{self, Dossier};
 use crate::geo::Geographie;
@@ -24,18 +26,20 @@ pub enum Page {
     Assiette,
     Parts,
     Etalement,
+    Suivi,
     Communes,
     Scenarios,
     Rapport,
 }
 
 impl Page {
-    pub const TOUTES: [Page; 8] = [
+    pub const TOUTES: [Page; 9] = [
         Page::Donnees,
         Page::Parametres,
         Page::Assiette,
         Page::Parts,
         Page::Etalement,
+        Page::Suivi,
         Page::Communes,
         Page::Scenarios,
         Page::Rapport,
@@ -48,6 +52,7 @@ impl Page {
             Page::Assiette => "Assiette",
             Page::Parts => "Conversion et parts",
             Page::Etalement => "Étalement",
+            Page::Suivi => "Suivi de l'année",
             Page::Communes => "Vue communale",
             Page::Scenarios => "Scénarios",
             Page::Rapport => "Rapport et exports",
@@ -62,6 +67,7 @@ impl Page {
             Page::Assiette => "assiette",
             Page::Parts => "parts",
             Page::Etalement => "etalement",
+            Page::Suivi => "suivi",
             Page::Communes => "communes",
             Page::Scenarios => "scenarios",
             Page::Rapport => "rapport",
@@ -125,10 +131,24 @@ pub struct FichierMouvements {
     pub nom: String,
     pub octets: Arc<Vec<u8>>,
     pub options: OptionsMouvements,
+    /// The demo year, loaded with the demo état des lieux: it goes when another état des lieux
+    /// is loaded (its `rpls` would all be unknown there).
+    pub demo: bool,
 }
 
-/// A mouvements file as read against the current état des lieux (`Err`: the French message).
-pub type MouvementsLus = Result<Lu<ImportMouvements>, String>;
+/// A mouvements file that could not be read: the French message, and what is needed to read it
+/// again by hand (the headers found when a required column is missing, the workbook's sheets).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EchecMouvements {
+    pub message: String,
+    pub entetes: Vec<String>,
+    pub correspondance: crate::import::mouvements::Correspondance,
+    pub feuilles: Vec<String>,
+    pub feuille: Option<String>,
+}
+
+/// A mouvements file as read against the current état des lieux.
+pub type MouvementsLus = Result<Lu<ImportMouvements>, EchecMouvements>;
 
 /// A value read from a file, shared; two are equal when they are the same reading (the memo does
 /// not compare a whole import).
@@ -181,6 +201,9 @@ pub struct Session {
     /// computed only when the publication mode or an export reads it (the audit takes ~0.7 s on a
     /// 1.4 M-logement region).
     pub masque: Memo<Option<Arc<Masque>>>,
+    /// A published communal view opened for consultation (SPEC §9), without any détail: the Vue
+    /// communale shows it instead of the results' view while it is set.
+    pub publiee: RwSignal<Option<Arc<VuePubliee>>>,
     /// The scenarios; `parametres` is the working copy of `scenarios[actif]`.
     pub scenarios: RwSignal<Vec<Scenario>>,
     pub actif: RwSignal<usize>,
@@ -194,9 +217,17 @@ pub struct Session {
     pub fichiers_mouvements: RwSignal<Vec<FichierMouvements>>,
     /// Each of them read against the current état des lieux.
     pub mouvements: Memo<Vec<MouvementsLus>>,
+    /// The mouvements of every file read, in the order loaded (shared: the follow-up is
+    /// recomputed on a parameter change without copying them again).
+    pub mouvements_lus: Memo<Lu<Vec<Mouvement>>>,
+    /// What the follow-up reads from the mouvements and the results alone (each row's convention,
+    /// party and year, the vacancies), with the mouvements: a change of counting re-reads from it.
+    pub preparation: Memo<Option<Lu<(Arc<Vec<Mouvement>>, Preparation)>>>,
     /// The follow-up of every convention over the years of mouvements (SPEC §7), when results and
-    /// mouvements are there.
-    pub suivi: Memo<Option<Arc<(Vec<Mouvement>, Suivi)>>>,
+    /// mouvements are there, with the mouvements it follows (computed when read: the exports; the
+    /// Suivi page computes the convention it shows). Compared by identity: a new follow-up
+    /// is only computed when its inputs changed, and comparing two whole ones would cost more.
+    pub suivi: Memo<Option<Lu<(Arc<Vec<Mouvement>>, Suivi)>>>,
     /// Id of the current reading: a new file or « Annuler » changes it, and a reading that sees
     /// another id stops.
     pub tache: RwSignal<u64>,
@@ -207,14 +238,18 @@ impl Session {
         let lecture = RwSignal::new(None::<Lecture>);
         let parametres = RwSignal::new(parametres);
         let geographie = RwSignal::new(None::<Arc<Geographie>>);
+        // The parameters of the conversion: all but those of the yearly follow-up, which change
+        // nothing in the results (a change of `suivi.decompte` recomputes the follow-up only).
+        let parametres_conversion = Memo::new(move |_| parametres.with(|p| Parametres { suivi: Default::default(), ..p.clone() }));
+        let validite = Memo::new(move |_| parametres.with(Parametres::valider));
         let resultats = Memo::new(move |_| {
             let import = match lecture.get()? {
                 Lecture::Lu(import) => import,
                 Lecture::Echec { .. } => return None,
             };
             let geo = geographie.get();
-            Some(parametres.with(|p| {
-                p.valider()?;
+            Some(parametres_conversion.with(|p| {
+                validite.get()?;
                 let geo = geo.as_deref().map(|g| g as &dyn crate::domain::Geographie);
                 Ok(Arc::new(calculer_avec(&import.dataset, p, geo)))
             }))
@@ -255,22 +290,45 @@ impl Session {
             fichiers_mouvements.with(|v| {
                 v.iter()
                     .map(|f| {
-                        import::mouvements::lire(&f.octets, &f.options, &etat.dataset)
-                            .map(|m| Lu(Arc::new(m)))
-                            .map_err(|e| format!("{} : lecture impossible : {e}.", f.nom))
+                        import::mouvements::lire(&f.octets, &f.options, &etat.dataset).map(|m| Lu(Arc::new(m))).map_err(|e| {
+                            let entetes = match &e {
+                                ImportError::ColonnesManquantes { entetes, .. } => entetes.clone(),
+                                _ => Vec::new(),
+                            };
+                            let detectee = import::mouvements::detecter(entetes.iter().map(String::as_str));
+                            let feuilles = import::feuilles(&f.octets).unwrap_or_default();
+                            EchecMouvements {
+                                message: format!("Lecture impossible : {e}."),
+                                correspondance: f.options.correspondance.clone().unwrap_or(detectee),
+                                entetes,
+                                feuille: f.options.feuille.clone().or_else(|| feuilles.first().cloned()),
+                                feuilles,
+                            }
+                        })
                     })
                     .collect()
             })
         });
-        let suivi = Memo::new(move |_| {
+        let mouvements_lus = Memo::new(move |_| {
+            Lu(Arc::new(mouvements.with(|v| v.iter().flatten().flat_map(|m| m.mouvements.iter().cloned()).collect::<Vec<Mouvement>>())))
+        });
+        let preparation = Memo::new(move |_| {
             let Some(Lecture::Lu(etat)) = lecture.get() else { return None };
             let r = resultats.get()?.ok()?;
-            let lus: Vec<Mouvement> = mouvements.with(|v| v.iter().flatten().flat_map(|m| m.mouvements.iter().cloned()).collect());
+            let lus = mouvements_lus.get();
             if lus.is_empty() {
                 return None;
             }
-            let s = parametres.with(|p| suivre(&etat.dataset, p, &r, &lus));
-            Some(Arc::new((lus, s)))
+            let prep = preparer(&etat.dataset, &r, &lus);
+            Some(Lu(Arc::new((lus.0, prep))))
+        });
+        let suivi = Memo::new(move |_| {
+            let Some(Lecture::Lu(etat)) = lecture.get() else { return None };
+            let r = resultats.get()?.ok()?;
+            let prep = preparation.get()?;
+            let (lus, prep) = &*prep;
+            let s = parametres.with(|p| suivre_prepare(&etat.dataset, p, &r, lus, prep, None));
+            Some(Lu(Arc::new((lus.clone(), s))))
         });
         Session {
             page: RwSignal::new(Page::Donnees),
@@ -280,6 +338,7 @@ impl Session {
             geographie,
             resultats,
             masque,
+            publiee: RwSignal::new(None),
             scenarios,
             actif,
             comparaison,
@@ -288,13 +347,27 @@ impl Session {
             options_lecture: RwSignal::new(OptionsLecture::default()),
             fichiers_mouvements,
             mouvements,
+            mouvements_lus,
+            preparation,
             suivi,
         }
     }
 
     /// Adds a mouvements file (read with detected columns, first sheet).
     pub fn ajouter_mouvements(&self, nom: String, octets: Vec<u8>) {
-        self.fichiers_mouvements.update(|v| v.push(FichierMouvements { nom, octets: Arc::new(octets), options: OptionsMouvements::default() }));
+        self.fichiers_mouvements.update(|v| v.push(FichierMouvements { nom, octets: Arc::new(octets), options: OptionsMouvements::default(), demo: false }));
+    }
+
+    /// Adds the demo year of mouvements (removed when another état des lieux is loaded).
+    pub fn ajouter_mouvements_demo(&self, nom: String, octets: Vec<u8>) {
+        self.fichiers_mouvements.update(|v| v.push(FichierMouvements { nom, octets: Arc::new(octets), options: OptionsMouvements::default(), demo: true }));
+    }
+
+    /// Forgets the demo mouvements (a new état des lieux is loaded).
+    fn retirer_mouvements_demo(&self) {
+        if self.fichiers_mouvements.with_untracked(|v| v.iter().any(|f| f.demo)) {
+            self.fichiers_mouvements.update(|v| v.retain(|f| !f.demo));
+        }
     }
 
     /// Removes the `k`-th mouvements file.
@@ -363,6 +436,7 @@ impl Session {
                     nom: f.nom,
                     octets: Arc::new(f.octets),
                     options: OptionsMouvements { feuille: f.feuille, correspondance: f.colonnes.as_ref().map(dossier::correspondance_mouvements_de) },
+                    demo: false,
                 })
                 .collect(),
         );
@@ -431,6 +505,7 @@ impl Session {
 
     /// Loads a new file (CSV, XLSX or ODS) and reads it with detected columns, first sheet.
     pub fn charger(&self, nom: String, octets: Vec<u8>) {
+        self.retirer_mouvements_demo();
         self.fichier.set(Some(Fichier { nom, octets: Arc::new(octets) }));
         self.lire(&OptionsLecture::default());
     }
@@ -444,6 +519,7 @@ impl Session {
 
     /// Installs a file read elsewhere (step by step).
     pub fn installer(&self, nom: String, octets: Vec<u8>, lu: Result<Import, ImportError>) {
+        self.retirer_mouvements_demo();
         self.fichier.set(Some(Fichier { nom, octets: Arc::new(octets) }));
         self.options_lecture.set(OptionsLecture::default());
         self.recevoir(lu, &OptionsLecture::default());
@@ -495,8 +571,39 @@ impl Session {
         self.masque.get()
     }
 
+    /// Opens a published view for consultation (replaces the one opened before, if any).
+    pub fn consulter(&self, v: VuePubliee) {
+        self.publiee.set(Some(Arc::new(v)));
+    }
+
+    /// The communal view shown: the published one in consultation mode, else the results' own.
+    pub fn vue_communale(&self) -> Option<VueAffichee> {
+        match self.publiee.get() {
+            Some(v) => Some(VueAffichee::Publiee(v)),
+            None => self.resultats_ok().map(VueAffichee::Calculee),
+        }
+    }
+
     /// Edits the parameters in place (every view recomputes from the engine).
     pub fn regler(&self, f: impl FnOnce(&mut Parametres)) {
         self.parametres.update(f);
+    }
+}
+
+/// Where the communal view shown comes from.
+#[derive(Clone)]
+pub enum VueAffichee {
+    /// Computed from the état des lieux loaded.
+    Calculee(Arc<Resultats>),
+    /// Opened for consultation: published, already masked.
+    Publiee(Arc<VuePubliee>),
+}
+
+impl VueAffichee {
+    pub fn vue(&self) -> &VueCommunale {
+        match self {
+            VueAffichee::Calculee(r) => &r.communes,
+            VueAffichee::Publiee(v) => &v.vue,
+        }
     }
 }

@@ -16,6 +16,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { serve } from '../../scripts/static-server.mjs';
 
@@ -364,4 +365,76 @@ export function libelle(part) {
   if (part.categorie === 'etat_agents') return 'État — agents';
   if (part.categorie === 'bailleur') return `${part.reservataire} (bailleur)`;
   return part.reservataire;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workbooks read back in Node (no dependency): the cells of every sheet of an XLSX file
+
+/** The entries of a ZIP archive: name → bytes (stored or deflated entries). */
+export function unzip(buf) {
+  let eocd = buf.length - 22;
+  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+  assert.ok(eocd >= 0, 'not a ZIP archive');
+  const n = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  const entries = new Map();
+  for (let k = 0; k < n; k++) {
+    assert.equal(buf.readUInt32LE(p), 0x02014b50, 'central directory');
+    const method = buf.readUInt16LE(p + 10);
+    const size = buf.readUInt32LE(p + 20);
+    const nameLen = buf.readUInt16LE(p + 28);
+    const extra = buf.readUInt16LE(p + 30);
+    const comment = buf.readUInt16LE(p + 32);
+    const local = buf.readUInt32LE(p + 42);
+    const name = buf.toString('utf8', p + 46, p + 46 + nameLen);
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const data = buf.subarray(start, start + size);
+    entries.set(name, method === 8 ? inflateRawSync(data) : Buffer.from(data));
+    p += 46 + nameLen + extra + comment;
+  }
+  return entries;
+}
+
+const xmlText = (s) => s.replace(/&(#x?[0-9a-f]+|amp|lt|gt|quot|apos);/gi, (_, e) => {
+  const named = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }[e.toLowerCase()];
+  if (named) return named;
+  return String.fromCodePoint(e[1].toLowerCase() === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+});
+
+/**
+ * The cells of an XLSX workbook: `{ sheetName: [[cell, …], …] }` in sheet order, each cell a
+ * string (shared or inline) or a number, `null` for an empty cell.
+ */
+export function readXlsx(buf) {
+  const z = unzip(buf);
+  const text = (name) => z.get(name)?.toString('utf8') ?? '';
+  const shared = [...text('xl/sharedStrings.xml').matchAll(/<si>([\s\S]*?)<\/si>/g)]
+    .map((m) => xmlText([...m[1].matchAll(/<t[^>]*>([\s\S]*?)<\/t>/g)].map((t) => t[1]).join('')));
+  const rels = new Map([...text('xl/_rels/workbook.xml.rels').matchAll(/<Relationship [^>]*>/g)].map((m) => [
+    m[0].match(/Id="([^"]+)"/)[1], m[0].match(/Target="([^"]+)"/)[1].replace(/^\/?(xl\/)?/, 'xl/'),
+  ]));
+  const col = (ref) => [...ref.replace(/\d+$/, '')].reduce((n, c) => n * 26 + c.charCodeAt(0) - 64, 0) - 1;
+  const sheets = {};
+  for (const m of text('xl/workbook.xml').matchAll(/<sheet [^>]*>/g)) {
+    const name = xmlText(m[0].match(/name="([^"]*)"/)[1]);
+    const rows = [];
+    const xml = text(rels.get(m[0].match(/r:id="([^"]+)"/)[1]));
+    for (const r of xml.matchAll(/<row [^>]*?r="(\d+)"[^>]*>([\s\S]*?)<\/row>/g)) {
+      const row = [];
+      for (const c of r[2].matchAll(/<c ([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)) {
+        const ref = c[1].match(/r="([A-Z]+\d+)"/)[1];
+        const type = c[1].match(/t="(\w+)"/)?.[1];
+        const v = c[2]?.match(/<v>([\s\S]*?)<\/v>/)?.[1];
+        let value = null;
+        if (type === 's') value = shared[Number(v)];
+        else if (type === 'inlineStr') value = xmlText([...(c[2] ?? '').matchAll(/<t[^>]*>([\s\S]*?)<\/t>/g)].map((t) => t[1]).join(''));
+        else if (type === 'str' || type === 'b') value = v === undefined ? null : xmlText(v);
+        else if (v !== undefined) value = Number(v);
+        row[col(ref)] = value;
+      }
+      rows[Number(r[1]) - 1] = Array.from(row, (x) => x ?? null);
+    }
+    sheets[name] = Array.from(rows, (x) => x ?? []);
+  }
+  return sheets;
 }

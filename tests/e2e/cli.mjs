@@ -105,3 +105,21 @@ export function petitParc({ autre = 0, nom = 'petit-parc.csv' } = {}) {
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
 }
+
+/**
+ * Runs `flux suivi ETAT MOUVEMENTS… [--parametres P] --sortie DIR` (SPEC §7). Returns the output
+ * directory and readers of its files (`suivi.csv`, `bilan.xlsx` and one per réservataire,
+ * `objectifs_n1.csv`, `rejets.csv`).
+ */
+export function fluxSuivi(etat, mouvements, params) {
+  const dir = tempDir('flux-suivi-');
+  const args = ['suivi', etat, ...mouvements];
+  if (params !== undefined) {
+    const p = join(dir, 'parametres-entree.json');
+    writeFileSync(p, JSON.stringify(params));
+    args.push('--parametres', p);
+  }
+  execFileSync(CLI, [...args, '--sortie', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const text = (name) => readFileSync(join(dir, name), 'utf8');
+  return { dir, text, bytes: (name) => readFileSync(join(dir, name)), csv: (name) => parseCsv(text(name)) };
+}

@@ -15,7 +15,7 @@
 //! no designation) and then let by the bailleur to another household does not count a second time.
 //! `hors_flux` rows never count.
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 
 use super::mouvement::{Issue, Mouvement};
 use crate::domain::parametres::Decompte;
@@ -90,30 +90,49 @@ pub fn lire_vacance(lignes: &[&Mouvement], mode: Decompte, delai: u32, annee: i3
 /// order, a new vacancy after each signed lease (the logement was let) or when the date of
 /// liberation changes. Returns indices into `mouvements`.
 pub fn vacances(mouvements: &[Mouvement]) -> Vec<Vec<usize>> {
-    let mut ordre: Vec<usize> = (0..mouvements.len()).collect();
-    ordre.sort_by_key(|&i| {
+    vacances_parmi(mouvements, (0..mouvements.len()).collect())
+}
+
+/// The same, over the rows `ordre` (ascending indices into `mouvements`) only.
+pub fn vacances_parmi(mouvements: &[Mouvement], ordre: Vec<usize>) -> Vec<Vec<usize>> {
+    let (ordre, bornes) = vacances_bornes(mouvements, ordre);
+    bornes.windows(2).map(|w| ordre[w[0]..w[1]].to_vec()).collect()
+}
+
+/// The vacancies of [`vacances_parmi`] without a vector each: the rows in order (logement, date of
+/// orientation, line, then position), and the bounds of the vacancies in it (first row of each,
+/// then the end).
+pub fn vacances_bornes(mouvements: &[Mouvement], ordre: Vec<usize>) -> (Vec<usize>, Vec<usize>) {
+    let mut cles: Vec<(u32, i32, u32, usize)> = ordre
+        .into_iter()
+        .map(|i| {
+            let m = &mouvements[i];
+            (m.logement, m.date_orientation.num_days_from_ce(), m.ligne, i)
+        })
+        .collect();
+    cles.sort_unstable();
+    let ordre: Vec<usize> = cles.into_iter().map(|c| c.3).collect();
+    let mut bornes = Vec::new();
+    for (k, &i) in ordre.iter().enumerate() {
         let m = &mouvements[i];
-        (m.logement, m.date_orientation, m.ligne)
-    });
-    let mut res: Vec<Vec<usize>> = Vec::new();
-    let mut courante: Vec<usize> = Vec::new();
-    for i in ordre {
-        let m = &mouvements[i];
-        if let Some(&j) = courante.last() {
-            let p = &mouvements[j];
-            let autre_logement = p.logement != m.logement;
-            let loue = p.issue == Issue::BailSigne;
-            let autre_liberation = matches!((p.date_liberation, m.date_liberation), (Some(a), Some(b)) if a != b);
-            if autre_logement || loue || autre_liberation {
-                res.push(std::mem::take(&mut courante));
+        let nouvelle = match k.checked_sub(1).map(|p| &mouvements[ordre[p]]) {
+            None => true,
+            Some(p) => {
+                let autre_logement = p.logement != m.logement;
+                let loue = p.issue == Issue::BailSigne;
+                let autre_liberation = matches!((p.date_liberation, m.date_liberation), (Some(a), Some(b)) if a != b);
+                autre_logement || loue || autre_liberation
             }
+        };
+        if nouvelle {
+            bornes.push(k);
         }
-        courante.push(i);
     }
-    if !courante.is_empty() {
-        res.push(courante);
+    bornes.push(ordre.len());
+    if ordre.is_empty() {
+        bornes.clear();
     }
-    res
+    (ordre, bornes)
 }
 
 #[cfg(test)]
@@ -204,5 +223,6 @@ mod tests {
             m(0, 20, "AL", Issue::BailSigne),
         ];
         assert_eq!(vacances(&v), vec![vec![1, 2], vec![3], vec![0]]);
+        assert_eq!(vacances_parmi(&v, vec![0, 2, 3]), vec![vec![2], vec![3], vec![0]], "the rows given only");
     }
 }

@@ -18,6 +18,7 @@ pub mod mouvement;
 pub mod resultats;
 
 use chrono::Datelike;
+use rustc_hash::FxHashMap;
 
 pub use mouvement::{Issue, Mouvement};
 pub use resultats::*;
@@ -42,9 +43,16 @@ pub fn partie_de(per: &ResultatPerimetre, reservataire: &str) -> Option<usize> {
     per.parts.iter().position(|p| p.role == role)
 }
 
-/// Whole logements of party `k` in calendar year `annee` of an étalement (0 outside the table).
-fn entiers(e: &Etalement, k: usize, annee: i32) -> f64 {
-    e.lignes.iter().filter(|l| l.annee == annee && l.partie as usize == k).map(|l| l.offerts).sum()
+/// Whole logements of each of the `n` parties in calendar year `annee` of an étalement (0 outside
+/// the table), in one pass over its lines (added in line order, from −0 as `Iterator::sum`).
+fn entiers(e: &Etalement, n: usize, annee: i32) -> Vec<f64> {
+    let mut v = vec![-0.0; n];
+    for l in e.lignes.iter().filter(|l| l.annee == annee) {
+        if let Some(x) = v.get_mut(l.partie as usize) {
+            *x += l.offerts;
+        }
+    }
+    v
 }
 
 /// The étalement of a convention projected again from calendar year `annee`, from the volumes
@@ -75,18 +83,38 @@ fn taux(n: u32, sur: u32) -> Option<f64> {
 
 /// Follows the conventions of `r` (computed on `ds` with `p`) over the years of `mouvements`.
 pub fn suivre(ds: &Dataset, p: &Parametres, r: &Resultats, mouvements: &[Mouvement]) -> Suivi {
-    let sp = &p.suivi;
-    let delai = sp.delai_designation_jours;
-    let mut alertes = Vec::new();
+    suivre_prepare(ds, p, r, mouvements, &preparer(ds, r, mouvements), None)
+}
 
-    // 1. Each row: its convention, its party, its year.
+/// What the follow-up reads from the mouvements and the conversion alone, whatever the parameters
+/// of the follow-up: each row's convention, party and year, the years followed, the rows that
+/// cannot be followed, and the vacancies. Kept by a caller that recomputes the follow-up on a
+/// change of counting ([`suivre_prepare`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Preparation {
+    lignes: Vec<LigneSuivie>,
+    /// The calendar years followed (`Suivi::annees`).
+    pub annees: Vec<i32>,
+    alertes: Vec<Alerte>,
+    /// The rows of the vacancies in order, and the bounds of each vacancy in it.
+    ordre: Vec<usize>,
+    bornes: Vec<usize>,
+    /// The rows followed, per convention.
+    par_perimetre: Vec<Vec<usize>>,
+}
+
+/// The first part of [`suivre`]: see [`Preparation`].
+pub fn preparer(ds: &Dataset, r: &Resultats, mouvements: &[Mouvement]) -> Preparation {
+    let mut alertes = Vec::new();
+    // 1. Each row: its convention, its party (looked up once per convention and name), its year.
+    let mut connues: FxHashMap<(usize, &str), Option<usize>> = FxHashMap::default();
     let mut lignes: Vec<LigneSuivie> = mouvements
         .iter()
         .map(|m| {
             let perimetre = ds.cellules[ds.cellule[m.logement as usize] as usize].perimetre as usize;
             LigneSuivie {
                 perimetre,
-                partie: partie_de(&r.perimetres[perimetre], &m.reservataire),
+                partie: *connues.entry((perimetre, m.reservataire.as_str())).or_insert_with(|| partie_de(&r.perimetres[perimetre], &m.reservataire)),
                 annee: m.date_orientation.year(),
                 compte: false,
                 en_attente: false,
@@ -119,17 +147,42 @@ pub fn suivre(ds: &Dataset, p: &Parametres, r: &Resultats, mouvements: &[Mouveme
     let mut annees: Vec<i32> = lignes.iter().filter(|l| l.partie.is_some()).map(|l| l.annee).collect();
     annees.sort_unstable();
     annees.dedup();
-
-    // 2. Vacancies, read with their convention's counting.
+    // 2. The vacancies (rows of one logement, SPEC §7).
     let valides: Vec<usize> = (0..mouvements.len()).filter(|&i| lignes[i].partie.is_some()).collect();
-    let sous: Vec<Mouvement> = valides.iter().map(|&i| mouvements[i].clone()).collect();
-    for v in decompte::vacances(&sous) {
-        let rangs: Vec<usize> = v.iter().map(|&j| valides[j]).collect();
-        let per = &r.perimetres[lignes[rangs[0]].perimetre];
-        let mode = sp.decompte(&per.bailleur, &per.departement);
-        let fin = lignes[*rangs.last().unwrap()].annee;
-        let refs: Vec<&Mouvement> = rangs.iter().map(|&i| &mouvements[i]).collect();
-        let lecture = decompte::lire_vacance(&refs, mode, delai, fin);
+    let (ordre, bornes) = decompte::vacances_bornes(mouvements, valides);
+    let mut par_perimetre: Vec<Vec<usize>> = vec![Vec::new(); r.perimetres.len()];
+    for (j, l) in lignes.iter().enumerate() {
+        if l.partie.is_some() {
+            par_perimetre[l.perimetre].push(j);
+        }
+    }
+    Preparation { lignes, annees, alertes, ordre, bornes, par_perimetre }
+}
+
+/// The follow-up from its [`Preparation`] (made with the same `r` and `mouvements`), for every
+/// convention (`seules = None`), or for the conventions listed only: the others are left empty
+/// (no year) — a page showing one convention needs only that one. The conventions computed are
+/// those of [`suivre`].
+pub fn suivre_prepare(ds: &Dataset, p: &Parametres, r: &Resultats, mouvements: &[Mouvement], prep: &Preparation, seules: Option<&[usize]>) -> Suivi {
+    let sp = &p.suivi;
+    let delai = sp.delai_designation_jours;
+    let retenue = |i: usize| seules.is_none_or(|v| v.contains(&i));
+    let mut lignes = prep.lignes.clone();
+    let mut alertes = prep.alertes.clone();
+
+    // Vacancies, read with their convention's counting.
+    let modes: Vec<_> = r.perimetres.iter().map(|per| sp.decompte(&per.bailleur, &per.departement)).collect();
+    let mut refs: Vec<&Mouvement> = Vec::new();
+    for w in prep.bornes.windows(2) {
+        let rangs = &prep.ordre[w[0]..w[1]];
+        let perimetre = lignes[rangs[0]].perimetre;
+        if !retenue(perimetre) {
+            continue;
+        }
+        let fin = lignes[rangs[rangs.len() - 1]].annee;
+        refs.clear();
+        refs.extend(rangs.iter().map(|&i| &mouvements[i]));
+        let lecture = decompte::lire_vacance(&refs, modes[perimetre], delai, fin);
         if let Some(k) = lecture.compte {
             lignes[rangs[k]].compte = true;
         }
@@ -138,14 +191,20 @@ pub fn suivre(ds: &Dataset, p: &Parametres, r: &Resultats, mouvements: &[Mouveme
         }
     }
 
-    // 3. Per convention and year.
+    // Per convention and year.
     let conventions = r
         .perimetres
         .iter()
         .enumerate()
-        .map(|(i, per)| suivre_convention(ds, p, per, i, mouvements, &lignes, &annees, &mut alertes))
+        .map(|(i, per)| {
+            if retenue(i) {
+                suivre_convention(ds, p, per, i, mouvements, &lignes, &prep.par_perimetre[i], &prep.annees, &mut alertes)
+            } else {
+                SuiviConvention { perimetre: i, decompte: modes[i], ..Default::default() }
+            }
+        })
         .collect();
-    Suivi { annees, conventions, lignes, alertes }
+    Suivi { annees: prep.annees.clone(), conventions, lignes, alertes }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -156,13 +215,15 @@ fn suivre_convention(
     i: usize,
     mouvements: &[Mouvement],
     lignes: &[LigneSuivie],
+    du_perimetre: &[usize],
     annees: &[i32],
     alertes: &mut Vec<Alerte>,
 ) -> SuiviConvention {
     let sp = &p.suivi;
     let n = per.parts.len();
     let mut restants: Vec<Option<f64>> = per.parts.iter().map(|x| (x.role == Role::Reservataire).then_some(x.volume_droits)).collect();
-    let mut projection = per.etalement.clone();
+    // The conversion's étalement until a year is followed (not copied: most conventions are big).
+    let mut projection = std::borrow::Cow::Borrowed(&per.etalement);
     let mut curseur = per.etalement.premiere_annee;
     let mut precedent: Option<(i32, Vec<f64>)> = None;
     let mut res = SuiviConvention {
@@ -170,39 +231,51 @@ fn suivre_convention(
         decompte: sp.decompte(&per.bailleur, &per.departement),
         ..Default::default()
     };
-    // Weights of the per-commune objectives (SPEC §4.10), from the conversion's objectives.
-    let mut poids: Vec<(usize, String, f64)> = Vec::new();
-    for k in 0..n {
-        let siens: Vec<_> = per.objectifs.iter().filter(|o| o.partie == k && o.commune.is_some()).collect();
-        let total: f64 = siens.iter().map(|o| o.logements_par_an).sum();
-        for o in siens {
-            let w = if total > 0.0 { o.logements_par_an / total } else { 0.0 };
-            poids.push((k, o.commune.clone().unwrap_or_default(), w));
-        }
+    // Weights of the per-commune objectives (SPEC §4.10), from the conversion's objectives: per
+    // party in party order, each party's communes in the order of the objectives.
+    let mut par_commune: Vec<&crate::domain::territoire::Objectif> = per.objectifs.iter().filter(|o| o.commune.is_some() && o.partie < n).collect();
+    par_commune.sort_by_key(|o| o.partie);
+    let mut totaux = vec![-0.0; n];
+    for o in &par_commune {
+        totaux[o.partie] += o.logements_par_an;
     }
-    let du_perimetre: Vec<usize> = (0..mouvements.len()).filter(|&j| lignes[j].perimetre == i && lignes[j].partie.is_some()).collect();
+    let poids: Vec<(usize, String, f64)> = par_commune
+        .iter()
+        .map(|o| {
+            let total = totaux[o.partie];
+            let w = if total > 0.0 { o.logements_par_an / total } else { 0.0 };
+            (o.partie, o.commune.clone().unwrap_or_default(), w)
+        })
+        .collect();
     let commune_de = |j: usize| ds.code_commune(ds.cellule[mouvements[j].logement as usize] as usize);
 
     for &annee in annees {
         // Years before this one not yet deducted: as projected.
         for a in curseur..annee {
-            for (k, v) in restants.iter_mut().enumerate() {
+            let projetes = entiers(&projection, n, a);
+            for (v, w) in restants.iter_mut().zip(&projetes) {
                 if let Some(v) = v {
-                    *v = (*v - entiers(&projection, k, a)).max(0.0);
+                    *v = (*v - w).max(0.0);
                 }
             }
         }
         let reportable = sp.report_ecarts && precedent.as_ref().is_some_and(|(a, _)| *a == annee - 1);
         let de_l_annee: Vec<usize> = du_perimetre.iter().copied().filter(|&j| lignes[j].annee == annee).collect();
+        let mut par_partie: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for &j in &de_l_annee {
+            if let Some(k) = lignes[j].partie {
+                par_partie[k].push(j);
+            }
+        }
+        let projetes = entiers(&projection, n, annee);
         let mut parties = Vec::with_capacity(n);
-        for k in 0..n {
-            let objectif_etalement = entiers(&projection, k, annee);
+        for (k, siennes) in par_partie.iter().enumerate() {
+            let objectif_etalement = projetes[k];
             let report = if reportable { -precedent.as_ref().map_or(0.0, |(_, e)| e[k]) } else { 0.0 };
             let mut objectif = (objectif_etalement + report).max(0.0);
             if let Some(v) = restants[k] {
                 objectif = objectif.min((v + 0.5 + TOLERANCE).floor());
             }
-            let siennes: Vec<usize> = de_l_annee.iter().copied().filter(|&j| lignes[j].partie == Some(k)).collect();
             let comptees: Vec<usize> = siennes.iter().copied().filter(|&j| lignes[j].compte).collect();
             let decomptes = comptees.len() as u32;
             let mut cumul_mensuel = [0u32; 12];
@@ -265,16 +338,23 @@ fn suivre_convention(
             }
         }
         // The étalement projected again from next year, with the volumes left.
-        projection = projeter(per, &restants, annee + 1, p);
+        projection = std::borrow::Cow::Owned(projeter(per, &restants, annee + 1, p));
         curseur = annee + 1;
         for (k, x) in parties.iter_mut().enumerate() {
             x.annees_epuisement = projection.annees_epuisement.get(k).copied().flatten();
+        }
+        // Counted rows per (party, commune).
+        let mut comptes: FxHashMap<(usize, &str), u32> = FxHashMap::default();
+        for &j in &de_l_annee {
+            if let (Some(k), true) = (lignes[j].partie, lignes[j].compte) {
+                *comptes.entry((k, commune_de(j))).or_default() += 1;
+            }
         }
         let communes = poids
             .iter()
             .map(|(k, commune, w)| {
                 let objectif = parties[*k].objectif * w;
-                let decomptes = de_l_annee.iter().filter(|&&j| lignes[j].partie == Some(*k) && lignes[j].compte && commune_de(j) == commune).count() as u32;
+                let decomptes = comptes.get(&(*k, commune.as_str())).copied().unwrap_or(0);
                 SuiviCommune { partie: *k, commune: commune.clone(), objectif, decomptes, ecart: f64::from(decomptes) - objectif }
             })
             .collect();
@@ -309,11 +389,18 @@ fn suivre_convention(
         let indicateurs = indicateurs(ds, sp, mouvements, &de_l_annee);
         let hors_flux_total = hors_flux.iter().sum();
         precedent = Some((annee, parties.iter().map(|x| x.ecart).collect()));
+        let mut cumul_mensuel = [0u32; 12];
+        for x in &parties {
+            for (c, v) in cumul_mensuel.iter_mut().zip(x.cumul_mensuel) {
+                *c += v;
+            }
+        }
         res.annees.push(AnneeConvention {
             annee,
             objectif_total: parties.iter().map(|x| x.objectif).sum(),
             decomptes_total: parties.iter().map(|x| x.decomptes).sum(),
             en_attente_total: parties.iter().map(|x| x.en_attente).sum(),
+            cumul_mensuel,
             parties,
             communes,
             orientations: de_l_annee.len() as u32,
@@ -328,10 +415,11 @@ fn suivre_convention(
     // Next year's objectives (the yearly exchange), adjusted by the last gap.
     let suivante = curseur;
     let reportable = sp.report_ecarts && precedent.as_ref().is_some_and(|(a, _)| *a == suivante - 1);
+    let projetes = entiers(&projection, n, suivante);
     res.objectifs_suivants = (0..n)
         .map(|k| {
             let report = if reportable { -precedent.as_ref().map_or(0.0, |(_, e)| e[k]) } else { 0.0 };
-            let mut o = (entiers(&projection, k, suivante) + report).max(0.0);
+            let mut o = (projetes[k] + report).max(0.0);
             if let Some(v) = restants[k] {
                 o = o.min((v + 0.5 + TOLERANCE).floor());
             }
@@ -342,7 +430,7 @@ fn suivre_convention(
         .iter()
         .map(|(k, commune, w)| ObjectifCommune { partie: *k, commune: commune.clone(), objectif: res.objectifs_suivants[*k] * w })
         .collect();
-    res.etalement_apres = projection;
+    res.etalement_apres = projection.into_owned();
     res
 }
 

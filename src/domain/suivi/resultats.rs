@@ -78,6 +78,9 @@ pub struct AnneeConvention {
     pub objectif_total: f64,
     pub decomptes_total: u32,
     pub en_attente_total: u32,
+    /// Counted logements of every party month by month, cumulated (January … December): the
+    /// convention's pace through the year.
+    pub cumul_mensuel: [u32; 12],
     /// Hors-flux attributions (signed leases) by motif, their total, and the forecast
     /// (`prelevements_annuels` of the convention).
     pub hors_flux: [u32; Motif::N],
@@ -120,6 +123,13 @@ pub struct SuiviPartie {
     /// prioritaires / prioritaire_connu, against `suivi.cible_prioritaires`.
     pub part_prioritaires: Option<f64>,
     pub cible_prioritaires_atteinte: Option<bool>,
+}
+
+impl SuiviPartie {
+    /// More was counted than the volume left (the excess is reported, not hidden).
+    pub fn volume_depasse(&self) -> bool {
+        self.exces > 0.0
+    }
 }
 
 /// One party in one commune in one year.
