@@ -86,6 +86,7 @@ pub fn lire(fichiers: &[(String, Vec<u8>)]) -> Result<VuePubliee, String> {
 fn table_csv(nom: &str, texte: &str) -> Result<(Vec<String>, Vec<Vec<Valeur>>), String> {
     let mut r = csv::ReaderBuilder::new().delimiter(b';').has_headers(true).from_reader(texte.as_bytes());
     let entetes: Vec<String> = r.headers().map_err(|e| format!("« {nom} » illisible : {e}"))?.iter().map(str::to_owned).collect();
+    positions(nom, &entetes)?;
     let mut lignes = Vec::new();
     for (i, rec) in r.records().enumerate() {
         let rec = rec.map_err(|e| format!("« {nom} », ligne {} : {e}", i + 2))?;
@@ -159,16 +160,7 @@ fn ajouter(v: &mut VuePubliee, nom: &str, entetes: &[String], lignes: Vec<Vec<Va
     let niveau = niveau(entetes, &lignes).ok_or_else(|| {
         format!("« {nom} » n'est pas une vue communale publiée : sa première colonne devrait être « commune », « epci », « departement » ou « code ».")
     })?;
-    let attendues = entetes_vue("commune");
-    let positions: Vec<usize> = entetes
-        .iter()
-        .enumerate()
-        .map(|(j, e)| if j == 0 { Some(0) } else { attendues.iter().position(|a| a == e) })
-        .collect::<Option<_>>()
-        .ok_or_else(|| {
-            let inconnues: Vec<&str> = entetes.iter().skip(1).filter(|e| !attendues.contains(e)).map(String::as_str).collect();
-            format!("« {nom} » : colonne(s) inconnue(s) d'une vue communale : {}.", inconnues.join(", "))
-        })?;
+    let positions = positions(nom, entetes)?;
     let (cible, masque) = match niveau {
         Niveau::Communes => (&mut v.vue.communes, &mut v.masque.communes),
         Niveau::Epci => (&mut v.vue.epci, &mut v.masque.epci),
@@ -183,6 +175,21 @@ fn ajouter(v: &mut VuePubliee, nom: &str, entetes: &[String], lignes: Vec<Vec<Va
     }
     cible.sort_by(|a, b| a.code.cmp(&b.code));
     Ok(niveau)
+}
+
+/// The canonical position ([`entetes_vue`]) of each header; any other header means the file is
+/// not a published communal view.
+fn positions(nom: &str, entetes: &[String]) -> Result<Vec<usize>, String> {
+    let attendues = entetes_vue("commune");
+    entetes
+        .iter()
+        .enumerate()
+        .map(|(j, e)| if j == 0 { Some(0) } else { attendues.iter().position(|a| a == e) })
+        .collect::<Option<_>>()
+        .ok_or_else(|| {
+            let inconnues: Vec<&str> = entetes.iter().skip(1).filter(|e| !attendues.contains(e)).take(5).map(String::as_str).collect();
+            format!("« {nom} » n'est pas une vue communale publiée : colonne(s) inconnue(s) {}.", inconnues.join(", "))
+        })
 }
 
 /// Puts the value of canonical column `k` ([`entetes_vue`] order) into the row; a masked cell

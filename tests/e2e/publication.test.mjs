@@ -2,10 +2,11 @@
 // would serve it — no script, same numbers as the communal CSVs, valid, accessible.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { flux } from './cli.mjs';
+import { flux, tempDir } from './cli.mjs';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, DEMO, SCREENSHOTS } from './app.mjs';
+import { CHROMIUM_ARGS, DEMO, SCREENSHOTS, appTest, fr } from './app.mjs';
 import { verifierPublication } from './publication.mjs';
 
 let navigateur;
@@ -22,4 +23,57 @@ test('flux writes a self-contained publication page with the communal view under
   assert.ok(sortie.csv('communes.csv').some((l) => Object.values(l).includes('s')), 'the demo has masked cells');
   await page.screenshot({ path: `${SCREENSHOTS}/publication-cli.png`, fullPage: false });
   await context.close();
+});
+
+// ---------------------------------------------------------------------------------------------
+// The app: « Publier » and the consultation mode
+
+const PARAMETRES = { date_conversion: '2026-01-01' };
+
+appTest('« Publier » downloads the page the command line writes: same tables, no script, valid, accessible', async (app) => {
+  await app.goto({ page: 'communes', parametres: PARAMETRES });
+  await app.page.getByTestId('publier').waitFor();
+  const { name, bytes } = await app.download('publier');
+  assert.equal(name, 'publication-vue-communale.html');
+  const fichier = join(tempDir('publication-'), name);
+  writeFileSync(fichier, bytes);
+  const cli = flux(DEMO, PARAMETRES);
+  const { page, context } = await verifierPublication(app.context.browser(), fichier, cli.csv);
+  await page.screenshot({ path: `${SCREENSHOTS}/publication-app.png`, fullPage: false });
+  await context.close();
+  const json = await app.download('publier-json');
+  assert.equal(json.name, 'vue_communale.json');
+  assert.equal(json.text, cli.text('vue_communale.json'), 'the JSON twin is the command line\'s');
+});
+
+appTest('consultation mode opens the published CSVs: same « s » cells, pages needing the detail say so', async (app) => {
+  const cli = flux(DEMO, PARAMETRES);
+  await app.goto({ page: 'donnees', parametres: PARAMETRES });
+  await app.page.setInputFiles('#ouvrir-publiee', ['communes.csv', 'epci.csv', 'departements.csv'].map((f) => join(cli.dir, f)));
+  await app.page.locator('nav a[data-page=communes][aria-current=page]').waitFor();
+  const masquees = ['communes.csv', 'epci.csv', 'departements.csv']
+    .map((f) => cli.csv(f).flatMap((l) => Object.values(l)).filter((v) => v === 's').length)
+    .reduce((a, b) => a + b, 0);
+  await app.expectText(app.page.getByTestId('consultation-vue'), new RegExp(`${fr(masquees)} cases couvertes par le secret statistique`));
+  assert.equal(await app.page.locator('#publication').isVisible(), false, 'no way to unmask a published view');
+  assert.equal(await app.page.getByTestId('publier').count(), 0);
+  // Every commune's row on the first page: its « s » cells are the published ones.
+  const communes = new Map(cli.csv('communes.csv').map((l) => [l.commune, l]));
+  const lignes = await app.page.$$eval('table tbody tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent.trim())));
+  assert.ok(lignes.length > 0);
+  await app.screenshot('consultation');
+  await app.open('parts');
+  await app.page.getByTestId('consultation-sans-detail').waitFor();
+  await app.open('donnees');
+  await app.page.getByTestId('quitter-consultation').click();
+  await app.open('communes');
+  await app.page.getByTestId('publier').waitFor();
+  assert.ok(communes.size > 0);
+});
+
+appTest('a foreign file in consultation gets a French message and the session stays', async (app) => {
+  await app.goto({ page: 'donnees', parametres: PARAMETRES });
+  await app.page.setInputFiles('#ouvrir-publiee', DEMO);
+  await app.expectText(app.page.getByTestId('consultation-erreur'), /n'est pas une vue communale publiée.*La session actuelle est conservée/);
+  await app.waitForSource('etat-des-lieux-demo.csv');
 });
