@@ -23,6 +23,7 @@
 //!   vacancies than its share of the flux, rounded up, of the programme's vacancies over the last
 //!   three years (this one included). The bailleur's own share is not capped.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use chrono::{Datelike, Days, NaiveDate};
@@ -100,6 +101,14 @@ impl Aide {
     }
 }
 
+/// The date the app proposes for one vacancy: the last orientation date of the mouvements (what
+/// counted is known up to it), else `aujourdhui`; never before 1 January of the conversion's
+/// first year (no objective before it).
+pub fn date_par_defaut(mouvements: &[Mouvement], premiere_annee: i32, aujourdhui: NaiveDate) -> NaiveDate {
+    let d = mouvements.iter().map(|m| m.date_orientation).max().unwrap_or(aujourdhui);
+    NaiveDate::from_ymd_opt(premiere_annee, 1, 1).map_or(d, |debut| d.max(debut))
+}
+
 /// An orientation waiting for a designation (SPEC §8: the réservataire keeps one month).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Attente {
@@ -128,12 +137,11 @@ struct EtatPartie {
     financement: [f64; FINANCEMENTS.len()],
 }
 
-/// The aid's view of the état des lieux, the conversion and the follow-up so far. Built once;
-/// [`Contexte::orienter`] ranks one vacancy, [`Contexte::orienter_liste`] a list in date order.
-pub struct Contexte<'a> {
-    ds: &'a Dataset,
-    p: &'a Parametres,
-    r: &'a Resultats,
+/// What the aid knows of the conventions so far (objectives, volumes, what counted, the
+/// programmes' past vacancies): owned, built once per (état des lieux, results, mouvements,
+/// parameters) — the app keeps it in a memo — and read by [`Contexte::avec`].
+#[derive(Clone, Debug)]
+pub struct Situation {
     parties: Vec<Vec<EtatPartie>>,
     /// Per convention: assiette shares by typologie and financement.
     assiette: Vec<([f64; TYPOLOGIES.len()], [f64; FINANCEMENTS.len()])>,
@@ -145,14 +153,25 @@ pub struct Contexte<'a> {
     vacances_programme: Vec<Vec<NaiveDate>>,
 }
 
+/// The aid's view of the état des lieux, the conversion and the follow-up so far. Built once;
+/// [`Contexte::orienter`] ranks one vacancy, [`Contexte::orienter_liste`] a list in date order.
+/// It owns its [`Situation`] ([`Contexte::new`]) or borrows one ([`Contexte::avec`]: copied on
+/// the first [`Contexte::retenir`], so that the one borrowed is left as it was).
+pub struct Contexte<'a> {
+    ds: &'a Dataset,
+    p: &'a Parametres,
+    r: &'a Resultats,
+    situation: Cow<'a, Situation>,
+}
+
 fn part(n: &[u32]) -> Vec<f64> {
     let total: u32 = n.iter().skip(1).sum();
     n.iter().map(|&x| if total > 0 { f64::from(x) / f64::from(total) } else { 0.0 }).collect()
 }
 
-impl<'a> Contexte<'a> {
+impl Situation {
     /// `s` is the follow-up of `mouvements` (`suivi::suivre`); both may be empty.
-    pub fn new(ds: &'a Dataset, p: &'a Parametres, r: &'a Resultats, mouvements: &[Mouvement], s: &Suivi) -> Contexte<'a> {
+    pub fn new(ds: &Dataset, p: &Parametres, r: &Resultats, mouvements: &[Mouvement], s: &Suivi) -> Situation {
         let nb = r.perimetres.len();
         let mut parties: Vec<Vec<EtatPartie>> = r.perimetres.iter().map(|per| vec![EtatPartie::default(); per.parts.len()]).collect();
         // The stock of each party (its reserved logements of the convention) by typologie and
@@ -215,7 +234,7 @@ impl<'a> Contexte<'a> {
                 (t, f)
             })
             .collect();
-        let mut c = Contexte { ds, p, r, parties, assiette, orientations: vec![Vec::new(); ds.programmes.len()], vacances_programme: vec![Vec::new(); ds.programmes.len()] };
+        let mut c = Situation { parties, assiette, orientations: vec![Vec::new(); ds.programmes.len()], vacances_programme: vec![Vec::new(); ds.programmes.len()] };
         // What counted so far (the follow-up) and the programmes' past vacancies.
         for (m, l) in mouvements.iter().zip(&s.lignes) {
             let Some(k) = l.partie else { continue };
@@ -267,6 +286,19 @@ impl<'a> Contexte<'a> {
         }
         c
     }
+}
+
+impl<'a> Contexte<'a> {
+    /// `s` is the follow-up of `mouvements` (`suivi::suivre`); both may be empty.
+    pub fn new(ds: &'a Dataset, p: &'a Parametres, r: &'a Resultats, mouvements: &[Mouvement], s: &Suivi) -> Contexte<'a> {
+        Contexte { ds, p, r, situation: Cow::Owned(Situation::new(ds, p, r, mouvements, s)) }
+    }
+
+    /// The aid on a [`Situation`] built beforehand by [`Situation::new`] with the same état des
+    /// lieux, parameters and results.
+    pub fn avec(ds: &'a Dataset, p: &'a Parametres, r: &'a Resultats, situation: &'a Situation) -> Contexte<'a> {
+        Contexte { ds, p, r, situation: Cow::Borrowed(situation) }
+    }
 
     /// The orientations waiting for a designation at `date` (an `en_cours` outcome without
     /// designation), overdue first.
@@ -309,9 +341,9 @@ impl<'a> Contexte<'a> {
         let vacances_programme = if programme == AUCUN {
             0
         } else {
-            1 + self.vacances_programme[programme as usize].iter().filter(|&&d| d >= debut && d <= v.date).count()
+            1 + self.situation.vacances_programme[programme as usize].iter().filter(|&&d| d >= debut && d <= v.date).count()
         };
-        let (assiette_t, assiette_f) = &self.assiette[i];
+        let (assiette_t, assiette_f) = &self.situation.assiette[i];
         let (t, f) = (ds.typologie[l] as usize, ds.financement[l] as usize);
         let jour = v.date.format("%d/%m").to_string();
         let mut props: Vec<Proposition> = per
@@ -319,7 +351,7 @@ impl<'a> Contexte<'a> {
             .iter()
             .enumerate()
             .map(|(k, x)| {
-                let e = &self.parties[i][k];
+                let e = &self.situation.parties[i][k];
                 let locale = x.role.est_etat() || (x.role == Role::Reservataire && x.categorie.territoriale());
                 let poids = if locale { e.poids.iter().find(|(c, _)| *c == commune).map_or(0.0, |w| w.1) } else { 1.0 };
                 let objectif = e.objectifs.iter().find(|(a, _)| *a == annee).map_or(0.0, |o| o.1);
@@ -347,7 +379,7 @@ impl<'a> Contexte<'a> {
                 let bonus = (BONUS_AFFINITE * (f64::from(u8::from(affinite_t)) + f64::from(u8::from(affinite_f)))).min(retard.max(0.0));
                 let programme_plein = (programme != AUCUN && x.role != Role::Bailleur).then(|| {
                     let plafond = (x.part * vacances_programme as f64 - TOLERANCE).ceil().max(0.0) as usize;
-                    let deja = self.orientations[programme as usize].iter().filter(|o| o.0 == i && o.1 == k && o.2 >= debut && o.2 <= v.date).count();
+                    let deja = self.situation.orientations[programme as usize].iter().filter(|o| o.0 == i && o.1 == k && o.2 >= debut && o.2 <= v.date).count();
                     (deja, plafond)
                 }).filter(|(deja, plafond)| deja + 1 > *plafond);
                 let eligible = !hors_territoire && !epuise && !sans_part && programme_plein.is_none();
@@ -450,11 +482,12 @@ impl<'a> Contexte<'a> {
         let l = v.logement as usize;
         let i = self.ds.cellules[self.ds.cellule[l] as usize].perimetre as usize;
         let commune = self.ds.cellules[self.ds.cellule[l] as usize].commune;
-        self.parties[i][k].comptes.push((v.date, commune));
+        let situation = self.situation.to_mut();
+        situation.parties[i][k].comptes.push((v.date, commune));
         let programme = self.ds.programme[l];
         if programme != AUCUN {
-            self.orientations[programme as usize].push((i, k, v.date));
-            self.vacances_programme[programme as usize].push(v.date);
+            situation.orientations[programme as usize].push((i, k, v.date));
+            situation.vacances_programme[programme as usize].push(v.date);
         }
     }
 
@@ -637,6 +670,44 @@ mod tests {
 
     fn per_partie(r: &Resultats, nom: &str) -> usize {
         r.perimetres[0].parts.iter().position(|x| x.reservataire == nom).unwrap()
+    }
+
+    #[test]
+    fn a_borrowed_situation_gives_the_same_aid_and_is_left_as_it_was() {
+        let ds = lire_csv(csv().as_bytes()).unwrap().dataset;
+        let p = parametres();
+        let r = calculer(&ds, &p);
+        let s = suivre(&ds, &p, &r, &[]);
+        let situation = Situation::new(&ds, &p, &r, &[], &s);
+        let vacances: Vec<Vacance> = (0..30).map(|i| Vacance { logement: logement(&ds, &format!("N{i}")), date: date(1 + (i as u32 % 12), 1 + i as u32 % 28), ligne: i as u32 + 2 }).collect();
+        let seule = Vacance { logement: logement(&ds, "N3"), date: date(6, 1), ligne: 0 };
+        let avant = Contexte::avec(&ds, &p, &r, &situation).orienter(seule);
+        let liste = Contexte::avec(&ds, &p, &r, &situation).orienter_liste(&vacances);
+        assert_eq!(liste, Contexte::new(&ds, &p, &r, &[], &s).orienter_liste(&vacances));
+        // The list was ranked on a copy: the situation borrowed ranks as before it.
+        assert_eq!(Contexte::avec(&ds, &p, &r, &situation).orienter(seule), avant);
+    }
+
+    #[test]
+    fn the_default_date_is_the_last_orientation_else_today_never_before_the_conversion() {
+        use crate::domain::suivi::Issue;
+        let m = |d: NaiveDate| Mouvement {
+            logement: 0,
+            ligne: 2,
+            date_liberation: None,
+            date_orientation: d,
+            reservataire: String::new(),
+            date_designation: None,
+            issue: Issue::EnCours,
+            date_bail: None,
+            hors_flux: None,
+            quartile: None,
+            prioritaire: None,
+        };
+        let aujourdhui = date(12, 3);
+        assert_eq!(date_par_defaut(&[], 2026, aujourdhui), aujourdhui);
+        assert_eq!(date_par_defaut(&[m(date(3, 1)), m(date(9, 30)), m(date(5, 2))], 2026, aujourdhui), date(9, 30));
+        assert_eq!(date_par_defaut(&[], 2027, aujourdhui), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
     }
 
     #[test]
