@@ -109,6 +109,17 @@ pub fn date_par_defaut(mouvements: &[Mouvement], premiere_annee: i32, aujourdhui
     NaiveDate::from_ymd_opt(premiere_annee, 1, 1).map_or(d, |debut| d.max(debut))
 }
 
+/// The vacancies dated before the conversion's first year, with the French warning of each (line
+/// of the file, message): they are kept, but with no objective at that date their ranking is
+/// without object.
+pub fn anterieures(vacances: &[Vacance], premiere_annee: i32) -> Vec<(u32, String)> {
+    vacances
+        .iter()
+        .filter(|v| v.date.year() < premiere_annee)
+        .map(|v| (v.ligne, format!("vacance du {} antérieure à l'année de conversion {premiere_annee} : aucun objectif à cette date, classement sans objet", v.date.format("%d/%m/%Y"))))
+        .collect()
+}
+
 /// An orientation waiting for a designation (SPEC §8: the réservataire keeps one month).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Attente {
