@@ -303,17 +303,15 @@ fn Classement(r: Arc<Resultats>, base: Lu<Base>, date: Signal<NaiveDate>) -> imp
         let premiere = a.premiere().map(|p| p.partie);
         let caption = format!("Parties de la convention {} ({}) classées pour le logement {} au {}", per.bailleur, per.departement, a.rpls, date_fr(a.date));
         Some(view! {
-            <div class="fr-card fr-card--no-arrow fr-mb-3w" data-testid="orienter-fiche">
-                <div class="fr-card__body"><div class="fr-card__content">
-                    <h3 class="fr-card__title">{format!("Logement {}", f.rpls)}</h3>
-                    <p class="fr-card__desc">
-                        {format!("Commune {} {nom_commune} — {} {} — programme {} — convention {} ({})",
-                            a.commune, f.typologie, f.financement, f.programme.clone().unwrap_or_else(|| "non renseigné".into()), per.bailleur, per.departement)}
-                    </p>
-                    {a.programme.is_none().then(|| view! {
-                        <p class="fr-text--xs fr-mb-0">"Programme non renseigné dans l'état des lieux : la règle du programme ne peut pas s'appliquer."</p>
-                    })}
-                </div></div>
+            <div class="fiche-logement fr-p-2w fr-mb-3w" data-testid="orienter-fiche">
+                <h3 class="fr-h5 fr-mb-1w">{format!("Logement {}", f.rpls)}</h3>
+                <p class="fr-mb-0">
+                    {format!("Commune {} {nom_commune} — {} {} — programme {} — convention {} ({})",
+                        a.commune, f.typologie, f.financement, f.programme.clone().unwrap_or_else(|| "non renseigné".into()), per.bailleur, per.departement)}
+                </p>
+                {a.programme.is_none().then(|| view! {
+                    <p class="fr-text--xs fr-mb-0 fr-mt-1w">"Programme non renseigné dans l'état des lieux : la règle du programme ne peut pas s'appliquer."</p>
+                })}
             </div>
             {f.hors_assiette.map(|m| view! {
                 <div class="fr-alert fr-alert--warning fr-alert--sm fr-mb-2w" data-testid="orienter-hors-assiette">
