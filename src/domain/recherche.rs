@@ -148,6 +148,24 @@ pub fn chercher(ds: &Dataset, requete: &str, geo: Option<&dyn Geographie>, max: 
     let un_programme = programmes.iter().any(|&b| b);
     // Per criterion, the first `max` found in file order.
     let mut listes: [Vec<u32>; 4] = Default::default();
+    if !une_commune && !un_programme {
+        // The identifiers only: no pass over the logements.
+        let mut total = 0;
+        let mut precedent: Option<u32> = None;
+        for &(l, exact) in &identifiants {
+            let meme = precedent.is_some_and(|j| j + 1 == l && ds.rpls.get(j as usize) == ds.rpls.get(l as usize));
+            precedent = Some(l);
+            if meme {
+                continue;
+            }
+            total += 1;
+            let liste = &mut listes[usize::from(!exact)];
+            if liste.len() < max {
+                liste.push(l);
+            }
+        }
+        return assembler(listes, total, max);
+    }
     let mut total = 0;
     let mut suivant = identifiants.iter().peekable();
     let mut precedent: Option<usize> = None;
@@ -181,9 +199,14 @@ pub fn chercher(ds: &Dataset, requete: &str, geo: Option<&dyn Geographie>, max: 
             liste.push(i as u32);
         }
     }
+    assembler(listes, total, max)
+}
+
+/// The first `max` of the lists of each criterion, best criterion first.
+fn assembler(listes: [Vec<u32>; 4], total: usize, max: usize) -> Recherche {
     let mut trouves = Vec::with_capacity(max);
-    for (k, critere) in [Critere::RplsExact, Critere::Rpls, Critere::Programme, Critere::Commune].into_iter().enumerate() {
-        trouves.extend(listes[k].iter().map(|&logement| Trouve { logement, critere }));
+    for (liste, critere) in listes.iter().zip([Critere::RplsExact, Critere::Rpls, Critere::Programme, Critere::Commune]) {
+        trouves.extend(liste.iter().map(|&logement| Trouve { logement, critere }));
     }
     trouves.truncate(max);
     Recherche { trouves, total }
@@ -251,6 +274,8 @@ mod tests {
         }
         // A logement whose identifier ends where the next begins: « X1 » + « 2Y » is not « 12 ».
         s.push_str("X1;B;93048;T2;PLAI;;vente\n2Y;B;93048;T2;PLAI;;\n");
+        // Two logements of one row (open data, `nb` = 2) share an identifier: listed once.
+        s.push_str("ZZ9;B;93048;T2;PLAI;;\nZZ9;B;93048;T2;PLAI;;\n");
         lire_csv(s.as_bytes()).unwrap().dataset
     }
 
@@ -271,6 +296,9 @@ mod tests {
         // A match across two identifiers is not one.
         assert_eq!(chercher(&ds, "12Y", None, 10).total, 0);
         assert_eq!(rpls(&ds, &chercher(&ds, "2Y", None, 10)), ["2Y"]);
+        assert_eq!((0..ds.len()).filter(|&i| ds.rpls.get(i) == "ZZ9").count(), 2);
+        assert_eq!(chercher(&ds, "zz9", None, 10).total, 1, "one identifier of two logements");
+        assert_eq!(chercher(&ds, "zz9", None, 10).trouves[0].critere, Critere::RplsExact);
         // Too short: nothing.
         assert_eq!(chercher(&ds, "A", None, 10), Recherche::default());
     }
@@ -289,7 +317,7 @@ mod tests {
         assert_eq!(chercher(&ds, "saint denis", None, 50).total, 0, "no names without the geography");
         // Every logement is in a commune 930xx: the total, and the first few only.
         let r = chercher(&ds, "930", None, 4);
-        assert_eq!(r.total, 32);
+        assert_eq!(r.total, 33, "32 logements and one identifier of two");
         assert_eq!(r.trouves.len(), 4);
     }
 

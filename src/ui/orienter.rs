@@ -56,12 +56,21 @@ pub struct FichierVacances {
 /// A vacancies file read against the current état des lieux, or the French message of its failure.
 pub type VacancesLues = Result<Lu<ImportVacants>, String>;
 
-/// The list of vacancies oriented, with what it was computed from.
+/// The list of vacancies oriented, with what it was computed from: each vacancy's proposal only
+/// (the first party, when eligible, with its reason).
 #[derive(Clone)]
 pub struct Liste {
     pub base: Lu<Base>,
     pub vacances: Lu<ImportVacants>,
     pub aides: Arc<Vec<Aide>>,
+}
+
+impl Liste {
+    /// The list again with every party ranked and its reason, for the files (`flux orienter`'s).
+    fn complete(&self, s: Session, r: &Resultats) -> Option<Vec<Aide>> {
+        let Some(Lecture::Lu(etat)) = s.lecture.get_untracked() else { return None };
+        Some(s.parametres.with_untracked(|p| Contexte::avec(&etat.dataset, p, r, &self.base.situation).orienter_liste(&self.vacances.vacances)))
+    }
 }
 
 impl PartialEq for Liste {
@@ -282,6 +291,7 @@ fn Trouves(recherche: Memo<Recherche>) -> impl IntoView {
 fn Classement(r: Arc<Resultats>, base: Lu<Base>, date: Signal<NaiveDate>) -> impl IntoView {
     let s = expect_context::<Session>();
     let o = expect_context::<Orientation>();
+    let r2 = r.clone();
     let aide = Memo::new(move |_| -> Option<Aide> {
         let (rpls, l) = o.choisi.get()?;
         let etat = s.import()?;
@@ -295,10 +305,9 @@ fn Classement(r: Arc<Resultats>, base: Lu<Base>, date: Signal<NaiveDate>) -> imp
     });
     move || {
         let a = aide.get()?;
-        let r = s.resultats_ok()?;
         let etat = s.import()?;
         let f = fiche(&etat.dataset, a.logement);
-        let per = r.perimetres.get(a.perimetre)?.clone();
+        let per = r2.perimetres.get(a.perimetre)?;
         let nom_commune = s.geographie.with(|g| g.as_ref().and_then(|g| g.commune(&a.commune)).map(|c| c.nom.clone()).unwrap_or_default());
         let premiere = a.premiere().map(|p| p.partie);
         let caption = format!("Parties de la convention {} ({}) classées pour le logement {} au {}", per.bailleur, per.departement, a.rpls, date_fr(a.date));
@@ -386,7 +395,13 @@ fn lancer_liste(s: Session, o: Orientation) {
                 return;
             }
             let (Some(Lecture::Lu(etat)), Some(r)) = (s.lecture.get_untracked(), s.resultats.get_untracked().and_then(Result::ok)) else { return };
-            let aides = s.parametres.with_untracked(|p| Contexte::avec(&etat.dataset, p, &r, &base.situation).orienter_liste(&vacances.vacances));
+            // The proposal of each vacancy only, with its reason (the files are written from the
+            // list run again with every party's reason: see `TableListe`).
+            let mut aides = s.parametres.with_untracked(|p| Contexte::avec(&etat.dataset, p, &r, &base.situation).raison_de_la_proposition_seule().orienter_liste(&vacances.vacances));
+            for a in &mut aides {
+                a.propositions.truncate(1);
+                a.propositions.shrink_to_fit();
+            }
             o.liste.set(Some(Liste { base, vacances, aides: Arc::new(aides) }));
             o.en_cours.set(None);
         });
@@ -546,21 +561,35 @@ fn TableListe(r: Arc<Resultats>, liste: Liste) -> impl IntoView {
         <p data-testid="vacances-synthese">{format!("{} vacance(s) orientée(s), dont {} sans partie éligible.", integer(total as i64), integer(sans as i64))}</p>
         <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm">
             <li><button class="fr-btn" type="button" data-testid="export-orientations-csv"
-                on:click=move |_| telecharger("orientations.csv", TYPE_CSV, &orientations_csv(&r1, &l1.aides))>
+                on:click=move |_| {
+                    let (l1, r1) = (l1.clone(), r1.clone());
+                    message.set(Some(Ok("Préparation de « orientations.csv »…".into())));
+                    spawn_local(async move {
+                        apres_peinture().await;
+                        if let Some(aides) = l1.complete(s, &r1) {
+                            telecharger("orientations.csv", TYPE_CSV, &orientations_csv(&r1, &aides));
+                            message.set(Some(Ok("« orientations.csv » téléchargé.".into())));
+                        }
+                    });
+                }>
                 "Toutes les parties classées (orientations.csv)"</button></li>
             <li><button class="fr-btn fr-btn--secondary" type="button" data-testid="export-orientations-xlsx"
                 on:click=move |_| {
-                    // As `flux orienter`: the orientations awaiting a designation at the date of
-                    // the last vacancy.
-                    let attentes = match (s.lecture.get_untracked(), l2.aides.iter().map(|a| a.date).max()) {
-                        (Some(Lecture::Lu(etat)), Some(d)) => s.parametres.with_untracked(|p| {
-                            Contexte::avec(&etat.dataset, p, &r2, &l2.base.situation).attentes(l2.base.mouvements(), l2.base.suivi(), d)
-                        }),
-                        _ => Vec::new(),
-                    };
-                    let feuilles = feuilles_orientations(&r2, &l2.aides, &attentes);
+                    let (l2, r2) = (l2.clone(), r2.clone());
                     message.set(Some(Ok("Préparation de « orientations.xlsx »…".into())));
                     spawn_local(async move {
+                        apres_peinture().await;
+                        let Some(aides) = l2.complete(s, &r2) else { return };
+                        // As `flux orienter`: the orientations awaiting a designation at the date
+                        // of the last vacancy.
+                        let attentes = match (s.lecture.get_untracked(), aides.iter().map(|a| a.date).max()) {
+                            (Some(Lecture::Lu(etat)), Some(d)) => s.parametres.with_untracked(|p| {
+                                Contexte::avec(&etat.dataset, p, &r2, &l2.base.situation).attentes(l2.base.mouvements(), l2.base.suivi(), d)
+                            }),
+                            _ => Vec::new(),
+                        };
+                        let feuilles = feuilles_orientations(&r2, &aides, &attentes);
+                        drop(aides);
                         match ecrire_xlsx(&feuilles).await {
                             Ok(octets) => {
                                 telecharger("orientations.xlsx", TYPE_XLSX, &octets);
