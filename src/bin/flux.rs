@@ -381,12 +381,8 @@ fn orienter(args: &[String]) -> Result<(), String> {
         .map_err(|e| format!("{fichier_vacants} : {e}"))?;
     eprintln!("flux : {fichier_vacants} : {} lignes lues, {} retenues, {} rejetées", lu.lignes_lues, lu.lignes_retenues, lu.rejets.len());
     // A vacancy before the conversion year has no objective to measure a lag against.
-    for v in lu.vacances.iter().filter(|v| chrono::Datelike::year(&v.date) < resultats.premiere_annee) {
-        lu.avertissements.push(import::Rejet {
-            ligne: u64::from(v.ligne),
-            colonne: import::vacants::Champ::Date.nom().into(),
-            motif: format!("vacance du {} antérieure à l'année de conversion {} : aucun objectif à cette date, classement sans objet", v.date.format("%d/%m/%Y"), resultats.premiere_annee),
-        });
+    for (ligne, motif) in gestion_flux::domain::orientation::anterieures(&lu.vacances, resultats.premiere_annee) {
+        lu.avertissements.push(import::Rejet { ligne: u64::from(ligne), colonne: import::vacants::Champ::Date.nom().into(), motif });
     }
     lu.avertissements.sort_by_key(|a| a.ligne);
     chrono.etape("vacances");

@@ -7,7 +7,8 @@
 //! [`comptage`] the one pass over the logements (§4.1–4.4) · [`flux`] (§4.5) · [`parts`] (§4.6–4.8) ·
 //! [`etalement`] (§4.9) · [`territoire`] (§4.10) · [`perimetre`] steps 5–10 of one convention ·
 //! [`agregation`] (communal view) · [`alertes`] · [`verification`] (parameters against the file) ·
-//! [`resultats`] what is returned · [`explication`] and [`comparaison`] for the pages.
+//! [`resultats`] what is returned · [`explication`] and [`comparaison`] for the pages ·
+//! [`suivi`] (§7) · [`orientation`] (§8) and [`recherche`] (a logement by `rpls`, commune, programme).
 //!
 //! Entry point: [`calculer`] — one pass over the logement columns, then per-perimeter arithmetic.
 
@@ -27,6 +28,7 @@ pub(crate) mod parallele;
 pub mod parametres;
 pub mod parts;
 pub(crate) mod perimetre;
+pub mod recherche;
 pub mod regles;
 pub mod resultats;
 pub mod rotation;

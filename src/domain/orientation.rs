@@ -23,6 +23,7 @@
 //!   vacancies than its share of the flux, rounded up, of the programme's vacancies over the last
 //!   three years (this one included). The bailleur's own share is not capped.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use chrono::{Datelike, Days, NaiveDate};
@@ -100,6 +101,25 @@ impl Aide {
     }
 }
 
+/// The date the app proposes for one vacancy: the last orientation date of the mouvements (what
+/// counted is known up to it), else `aujourdhui`; never before 1 January of the conversion's
+/// first year (no objective before it).
+pub fn date_par_defaut(mouvements: &[Mouvement], premiere_annee: i32, aujourdhui: NaiveDate) -> NaiveDate {
+    let d = mouvements.iter().map(|m| m.date_orientation).max().unwrap_or(aujourdhui);
+    NaiveDate::from_ymd_opt(premiere_annee, 1, 1).map_or(d, |debut| d.max(debut))
+}
+
+/// The vacancies dated before the conversion's first year, with the French warning of each (line
+/// of the file, message): they are kept, but with no objective at that date their ranking is
+/// without object.
+pub fn anterieures(vacances: &[Vacance], premiere_annee: i32) -> Vec<(u32, String)> {
+    vacances
+        .iter()
+        .filter(|v| v.date.year() < premiere_annee)
+        .map(|v| (v.ligne, format!("vacance du {} antérieure à l'année de conversion {premiere_annee} : aucun objectif à cette date, classement sans objet", v.date.format("%d/%m/%Y"))))
+        .collect()
+}
+
 /// An orientation waiting for a designation (SPEC §8: the réservataire keeps one month).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Attente {
@@ -113,27 +133,44 @@ pub struct Attente {
     pub jours_restants: i64,
 }
 
+/// What a party's reason says besides the numbers of its [`Proposition`].
+struct Details {
+    hors_territoire: bool,
+    epuise: bool,
+    sans_part: bool,
+    /// The État or a local réservataire: its figures in the logement's commune are said.
+    locale: bool,
+    commune_prorata: f64,
+    commune_decomptes: f64,
+    affinite_t: bool,
+    affinite_f: bool,
+    /// (vacancies of the programme already proposed to it, its cap) when the cap is reached.
+    programme_plein: Option<(usize, usize)>,
+}
+
 /// What the aid knows of one party of one convention.
 #[derive(Clone, Debug, Default)]
 struct EtatPartie {
-    /// Objective of each calendar year needed (year → objective).
+    /// Objective of each calendar year needed (year → objective), consecutive years.
     objectifs: Vec<(i32, f64)>,
     volume_debut: Vec<(i32, f64)>,
-    /// Counted orientations: (date, commune id).
+    /// Counted orientations: (date, commune id), in date order (counted by binary search: with
+    /// a linear scan per party, 10 000 vacancies cost twice as much).
     comptes: Vec<(NaiveDate, u32)>,
-    /// Weights of the per-commune objectives: (commune id, weight).
+    /// Weights of the per-commune objectives: (commune id, weight), in the objectives' order.
     poids: Vec<(u32, f64)>,
+    /// The same sorted by commune (stable), looked up by binary search.
+    poids_tries: Vec<(u32, f64)>,
     /// Share of its reserved logements by typologie and financement (its stock).
     typologie: [f64; TYPOLOGIES.len()],
     financement: [f64; FINANCEMENTS.len()],
 }
 
-/// The aid's view of the état des lieux, the conversion and the follow-up so far. Built once;
-/// [`Contexte::orienter`] ranks one vacancy, [`Contexte::orienter_liste`] a list in date order.
-pub struct Contexte<'a> {
-    ds: &'a Dataset,
-    p: &'a Parametres,
-    r: &'a Resultats,
+/// What the aid knows of the conventions so far (objectives, volumes, what counted, the
+/// programmes' past vacancies): owned, built once per (état des lieux, results, mouvements,
+/// parameters) — the app keeps it in a memo — and read by [`Contexte::avec`].
+#[derive(Clone, Debug)]
+pub struct Situation {
     parties: Vec<Vec<EtatPartie>>,
     /// Per convention: assiette shares by typologie and financement.
     assiette: Vec<([f64; TYPOLOGIES.len()], [f64; FINANCEMENTS.len()])>,
@@ -145,14 +182,27 @@ pub struct Contexte<'a> {
     vacances_programme: Vec<Vec<NaiveDate>>,
 }
 
+/// The aid's view of the état des lieux, the conversion and the follow-up so far. Built once;
+/// [`Contexte::orienter`] ranks one vacancy, [`Contexte::orienter_liste`] a list in date order.
+/// It owns its [`Situation`] ([`Contexte::new`]) or borrows one ([`Contexte::avec`]: copied on
+/// the first [`Contexte::retenir`], so that the one borrowed is left as it was).
+pub struct Contexte<'a> {
+    ds: &'a Dataset,
+    p: &'a Parametres,
+    r: &'a Resultats,
+    situation: Cow<'a, Situation>,
+    /// Every party's reason written (else the proposal's only).
+    toutes_raisons: bool,
+}
+
 fn part(n: &[u32]) -> Vec<f64> {
     let total: u32 = n.iter().skip(1).sum();
     n.iter().map(|&x| if total > 0 { f64::from(x) / f64::from(total) } else { 0.0 }).collect()
 }
 
-impl<'a> Contexte<'a> {
+impl Situation {
     /// `s` is the follow-up of `mouvements` (`suivi::suivre`); both may be empty.
-    pub fn new(ds: &'a Dataset, p: &'a Parametres, r: &'a Resultats, mouvements: &[Mouvement], s: &Suivi) -> Contexte<'a> {
+    pub fn new(ds: &Dataset, p: &Parametres, r: &Resultats, mouvements: &[Mouvement], s: &Suivi) -> Situation {
         let nb = r.perimetres.len();
         let mut parties: Vec<Vec<EtatPartie>> = r.perimetres.iter().map(|per| vec![EtatPartie::default(); per.parts.len()]).collect();
         // The stock of each party (its reserved logements of the convention) by typologie and
@@ -202,6 +252,8 @@ impl<'a> Contexte<'a> {
                     .iter()
                     .filter_map(|o| Some((*communes.get(o.commune.as_deref()?)?, if total > 0.0 { o.logements_par_an / total } else { 0.0 })))
                     .collect();
+                x.poids_tries = x.poids.clone();
+                x.poids_tries.sort_by_key(|w| w.0);
                 x.typologie.copy_from_slice(&part(&stock_t[i][k]));
                 x.financement.copy_from_slice(&part(&stock_f[i][k]));
             }
@@ -215,7 +267,7 @@ impl<'a> Contexte<'a> {
                 (t, f)
             })
             .collect();
-        let mut c = Contexte { ds, p, r, parties, assiette, orientations: vec![Vec::new(); ds.programmes.len()], vacances_programme: vec![Vec::new(); ds.programmes.len()] };
+        let mut c = Situation { parties, assiette, orientations: vec![Vec::new(); ds.programmes.len()], vacances_programme: vec![Vec::new(); ds.programmes.len()] };
         // What counted so far (the follow-up) and the programmes' past vacancies.
         for (m, l) in mouvements.iter().zip(&s.lignes) {
             let Some(k) = l.partie else { continue };
@@ -227,6 +279,9 @@ impl<'a> Contexte<'a> {
             if programme != AUCUN && m.hors_flux.is_none() {
                 c.orientations[programme as usize].push((l.perimetre, k, m.date_orientation));
             }
+        }
+        for e in c.parties.iter_mut().flatten() {
+            e.comptes.sort_by_key(|x| x.0);
         }
         for v in decompte::vacances(mouvements) {
             let m = &mouvements[v[0]];
@@ -266,6 +321,29 @@ impl<'a> Contexte<'a> {
             }
         }
         c
+    }
+}
+
+impl<'a> Contexte<'a> {
+    /// `s` is the follow-up of `mouvements` (`suivi::suivre`); both may be empty.
+    pub fn new(ds: &'a Dataset, p: &'a Parametres, r: &'a Resultats, mouvements: &[Mouvement], s: &Suivi) -> Contexte<'a> {
+        Contexte { ds, p, r, situation: Cow::Owned(Situation::new(ds, p, r, mouvements, s)), toutes_raisons: true }
+    }
+
+    /// The aid on a [`Situation`] built beforehand by [`Situation::new`] with the same état des
+    /// lieux, parameters and results.
+    pub fn avec(ds: &'a Dataset, p: &'a Parametres, r: &'a Resultats, situation: &'a Situation) -> Contexte<'a> {
+        Contexte { ds, p, r, situation: Cow::Borrowed(situation), toutes_raisons: true }
+    }
+
+    /// Only the proposal (the first eligible party) gets its reason in words; the other parties'
+    /// `raison` stay empty — everything else is the same. For a long list shown on a page: the
+    /// reasons are two thirds of the time and most of the memory of a list (10 000 vacancies ×
+    /// 58 parties ≈ 120 MB of text); its files are written from the list run again with every
+    /// reason.
+    pub fn raison_de_la_proposition_seule(mut self) -> Contexte<'a> {
+        self.toutes_raisons = false;
+        self
     }
 
     /// The orientations waiting for a designation at `date` (an `en_cours` outcome without
@@ -309,35 +387,38 @@ impl<'a> Contexte<'a> {
         let vacances_programme = if programme == AUCUN {
             0
         } else {
-            1 + self.vacances_programme[programme as usize].iter().filter(|&&d| d >= debut && d <= v.date).count()
+            1 + self.situation.vacances_programme[programme as usize].iter().filter(|&&d| d >= debut && d <= v.date).count()
         };
-        let (assiette_t, assiette_f) = &self.assiette[i];
+        let (assiette_t, assiette_f) = &self.situation.assiette[i];
         let (t, f) = (ds.typologie[l] as usize, ds.financement[l] as usize);
-        let jour = v.date.format("%d/%m").to_string();
-        let mut props: Vec<Proposition> = per
+        let jour = format!("{:02}/{:02}", v.date.day(), v.date.month());
+        let debut_annee = NaiveDate::from_ymd_opt(annee, 1, 1).unwrap_or(NaiveDate::MIN);
+        // The numbers and verdicts of every party, then the ranking, then the reasons in words
+        // (of every party, or of the proposal only: see [`Contexte::raison_de_la_proposition_seule`]).
+        let mut props: Vec<(Proposition, Details)> = per
             .parts
             .iter()
             .enumerate()
             .map(|(k, x)| {
-                let e = &self.parties[i][k];
+                let e = &self.situation.parties[i][k];
                 let locale = x.role.est_etat() || (x.role == Role::Reservataire && x.categorie.territoriale());
-                let poids = if locale { e.poids.iter().find(|(c, _)| *c == commune).map_or(0.0, |w| w.1) } else { 1.0 };
-                let objectif = e.objectifs.iter().find(|(a, _)| *a == annee).map_or(0.0, |o| o.1);
+                // The weights of the logement's commune (the first is the one of its objective).
+                let dans_commune = e.poids_tries.get(e.poids_tries.partition_point(|w| w.0 < commune)..).unwrap_or_default();
+                let dans_commune = &dans_commune[..dans_commune.partition_point(|w| w.0 == commune)];
+                let poids = if locale { dans_commune.first().map_or(0.0, |w| w.1) } else { 1.0 };
+                let objectif = par_annee(&e.objectifs, annee).unwrap_or(0.0);
                 // The lag ranks on the whole convention (a per-commune lag would leave the État and
                 // the local réservataires, whose objectives are spread over many communes, always
                 // behind the others); their objective in the logement's commune is said.
                 let objectif_prorata = objectif * prorata;
-                let decomptes = e.comptes.iter().filter(|(d, _)| d.year() == annee && *d <= v.date).count() as f64;
+                // Counted this year up to the date.
+                let cette_annee = &e.comptes[e.comptes.partition_point(|x| x.0 < debut_annee)..e.comptes.partition_point(|x| x.0 <= v.date)];
+                let decomptes = cette_annee.len() as f64;
                 let retard = objectif_prorata - decomptes;
                 let commune_prorata = objectif * poids * prorata;
-                let commune_decomptes = e.comptes.iter().filter(|(d, c)| d.year() == annee && *d <= v.date && *c == commune).count() as f64;
-                let volume_restant = e.volume_debut.iter().find(|(a, _)| *a == annee).map(|(_, v0)| {
-                    let cette_annee = e.comptes.iter().filter(|(d, _)| d.year() == annee && *d <= v.date).count() as f64;
-                    (v0 - cette_annee).max(0.0)
-                });
-                // Eligibility first, then the reason in words, written into one string (this runs
-                // for every party of every vacancy: a few allocations each, not a dozen).
-                let hors_territoire = x.role == Role::Reservataire && x.categorie.territoriale() && !e.poids.iter().any(|(c, w)| *c == commune && *w > 0.0);
+                let commune_decomptes = if locale { cette_annee.iter().filter(|x| x.1 == commune).count() as f64 } else { 0.0 };
+                let volume_restant = par_annee(&e.volume_debut, annee).map(|v0| (v0 - decomptes).max(0.0));
+                let hors_territoire = x.role == Role::Reservataire && x.categorie.territoriale() && !dans_commune.iter().any(|w| w.1 > 0.0);
                 let epuise = volume_restant.is_some_and(|v| v <= TOLERANCE);
                 let sans_part = x.part <= 0.0 && x.role != Role::Bailleur;
                 let affinite_t = x.role == Role::Reservataire && t > 0 && assiette_t[t] > 0.0 && e.typologie[t] >= SEUIL_AFFINITE * assiette_t[t];
@@ -347,91 +428,107 @@ impl<'a> Contexte<'a> {
                 let bonus = (BONUS_AFFINITE * (f64::from(u8::from(affinite_t)) + f64::from(u8::from(affinite_f)))).min(retard.max(0.0));
                 let programme_plein = (programme != AUCUN && x.role != Role::Bailleur).then(|| {
                     let plafond = (x.part * vacances_programme as f64 - TOLERANCE).ceil().max(0.0) as usize;
-                    let deja = self.orientations[programme as usize].iter().filter(|o| o.0 == i && o.1 == k && o.2 >= debut && o.2 <= v.date).count();
+                    let deja = self.situation.orientations[programme as usize].iter().filter(|o| o.0 == i && o.1 == k && o.2 >= debut && o.2 <= v.date).count();
                     (deja, plafond)
                 }).filter(|(deja, plafond)| deja + 1 > *plafond);
                 let eligible = !hors_territoire && !epuise && !sans_part && programme_plein.is_none();
-                let mut raison = String::with_capacity(192);
-                raison.push_str(if eligible { "Éligible — " } else { "Non éligible — " });
-                let separer = |raison: &mut String| {
-                    if !raison.ends_with(" — ") {
-                        raison.push_str(" ; ");
-                    }
-                };
-                if x.role == Role::Bailleur {
-                    raison.push_str("part propre du bailleur, qui oriente");
-                }
-                if hors_territoire {
-                    separer(&mut raison);
-                    let _ = write!(raison, "hors de son territoire : la commune {code} n'est pas une commune de ses réservations (");
-                    let mut aucune = true;
-                    for (c, _) in e.poids.iter().filter(|(_, w)| *w > 0.0) {
-                        if !aucune {
-                            raison.push_str(", ");
-                        }
-                        raison.push_str(&ds.communes[*c as usize]);
-                        aucune = false;
-                    }
-                    raison.push_str(if aucune { "aucune)" } else { ")" });
-                }
-                if epuise {
-                    separer(&mut raison);
-                    raison.push_str("volume de droits épuisé");
-                }
-                if sans_part {
-                    separer(&mut raison);
-                    raison.push_str("pas de part du flux dans cette convention");
-                }
-                separer(&mut raison);
-                let _ = write!(raison, "objectif {annee} au prorata du {jour} : ");
-                ecrire_decimal(&mut raison, objectif_prorata, 1);
-                raison.push_str(" ; décompté : ");
-                ecrire_decimal(&mut raison, decomptes, 0);
-                if retard > TOLERANCE {
-                    raison.push_str(" ; en retard de ");
-                    ecrire_decimal(&mut raison, retard, 1);
-                    raison.push_str(" logement(s)");
-                } else if retard < -TOLERANCE {
-                    raison.push_str(" ; en avance de ");
-                    ecrire_decimal(&mut raison, -retard, 1);
-                    raison.push_str(" logement(s)");
-                } else {
-                    raison.push_str(" ; à jour");
-                }
-                if locale {
-                    let _ = write!(raison, " (dans la commune {code} : objectif au prorata ");
-                    ecrire_decimal(&mut raison, commune_prorata, 1);
-                    raison.push_str(", décompté ");
-                    ecrire_decimal(&mut raison, commune_decomptes, 0);
-                    raison.push(')');
-                }
-                if affinite_t {
-                    let _ = write!(raison, " ; affinité indicative : {} fréquents dans ses réservations ({} contre {} du parc)", TYPOLOGIES[t], percent(e.typologie[t], 0), percent(assiette_t[t], 0));
-                }
-                if affinite_f {
-                    let _ = write!(raison, " ; affinité indicative : logements {} fréquents dans ses réservations ({} contre {} du parc)", FINANCEMENTS[f], percent(e.financement[f], 0), percent(assiette_f[f], 0));
-                }
-                if let Some((deja, plafond)) = programme_plein {
-                    let _ = write!(
-                        raison,
-                        " ; programme « {} » : déjà {deja} vacance(s) sur {vacances_programme} en {ANNEES_PROGRAMME} ans, plafond {plafond} (sa part du flux, arrondie au-dessus) — pas d'identification à l'échelle d'un programme",
-                        ds.programmes[programme as usize]
-                    );
-                }
                 let score = retard + bonus;
-                Proposition { partie: k, rang: 0, eligible, objectif_prorata, decomptes, retard, bonus, score, volume_restant, raison }
+                let d = Details { hors_territoire, epuise, sans_part, locale, commune_prorata, commune_decomptes, affinite_t, affinite_f, programme_plein };
+                (Proposition { partie: k, rang: 0, eligible, objectif_prorata, decomptes, retard, bonus, score, volume_restant, raison: String::new() }, d)
             })
             .collect();
-        props.sort_by(|a, b| {
+        props.sort_by(|(a, _), (b, _)| {
             b.eligible
                 .cmp(&a.eligible)
                 .then(((b.score - a.score) / TOLERANCE).round().partial_cmp(&0.0).unwrap_or(std::cmp::Ordering::Equal))
                 .then(b.volume_restant.unwrap_or(0.0).total_cmp(&a.volume_restant.unwrap_or(0.0)))
                 .then(a.partie.cmp(&b.partie))
         });
-        for (n, p) in props.iter_mut().enumerate() {
-            p.rang = n + 1;
-        }
+        // The reason in words, written into one string (for every party of every vacancy: a few
+        // allocations each, not a dozen).
+        let ecrire = |p: &Proposition, d: &Details| -> String {
+            let x = &per.parts[p.partie];
+            let e = &self.situation.parties[i][p.partie];
+            let mut raison = String::with_capacity(192);
+            raison.push_str(if p.eligible { "Éligible — " } else { "Non éligible — " });
+            let separer = |raison: &mut String| {
+                if !raison.ends_with(" — ") {
+                    raison.push_str(" ; ");
+                }
+            };
+            if x.role == Role::Bailleur {
+                raison.push_str("part propre du bailleur, qui oriente");
+            }
+            if d.hors_territoire {
+                separer(&mut raison);
+                let _ = write!(raison, "hors de son territoire : la commune {code} n'est pas une commune de ses réservations (");
+                let mut aucune = true;
+                for (c, _) in e.poids.iter().filter(|(_, w)| *w > 0.0) {
+                    if !aucune {
+                        raison.push_str(", ");
+                    }
+                    raison.push_str(&ds.communes[*c as usize]);
+                    aucune = false;
+                }
+                raison.push_str(if aucune { "aucune)" } else { ")" });
+            }
+            if d.epuise {
+                separer(&mut raison);
+                raison.push_str("volume de droits épuisé");
+            }
+            if d.sans_part {
+                separer(&mut raison);
+                raison.push_str("pas de part du flux dans cette convention");
+            }
+            separer(&mut raison);
+            let _ = write!(raison, "objectif {annee} au prorata du {jour} : ");
+            ecrire_decimal(&mut raison, p.objectif_prorata, 1);
+            raison.push_str(" ; décompté : ");
+            ecrire_decimal(&mut raison, p.decomptes, 0);
+            if p.retard > TOLERANCE {
+                raison.push_str(" ; en retard de ");
+                ecrire_decimal(&mut raison, p.retard, 1);
+                raison.push_str(" logement(s)");
+            } else if p.retard < -TOLERANCE {
+                raison.push_str(" ; en avance de ");
+                ecrire_decimal(&mut raison, -p.retard, 1);
+                raison.push_str(" logement(s)");
+            } else {
+                raison.push_str(" ; à jour");
+            }
+            if d.locale {
+                let _ = write!(raison, " (dans la commune {code} : objectif au prorata ");
+                ecrire_decimal(&mut raison, d.commune_prorata, 1);
+                raison.push_str(", décompté ");
+                ecrire_decimal(&mut raison, d.commune_decomptes, 0);
+                raison.push(')');
+            }
+            if d.affinite_t {
+                let _ = write!(raison, " ; affinité indicative : {} fréquents dans ses réservations ({} contre {} du parc)", TYPOLOGIES[t], percent(e.typologie[t], 0), percent(assiette_t[t], 0));
+            }
+            if d.affinite_f {
+                let _ = write!(raison, " ; affinité indicative : logements {} fréquents dans ses réservations ({} contre {} du parc)", FINANCEMENTS[f], percent(e.financement[f], 0), percent(assiette_f[f], 0));
+            }
+            if let Some((deja, plafond)) = d.programme_plein {
+                let _ = write!(
+                    raison,
+                    " ; programme « {} » : déjà {deja} vacance(s) sur {vacances_programme} en {ANNEES_PROGRAMME} ans, plafond {plafond} (sa part du flux, arrondie au-dessus) — pas d'identification à l'échelle d'un programme",
+                    ds.programmes[programme as usize]
+                );
+            }
+            raison
+        };
+        let props: Vec<Proposition> = props
+            .into_iter()
+            .enumerate()
+            .map(|(n, (mut p, d))| {
+                p.rang = n + 1;
+                if self.toutes_raisons || (n == 0 && p.eligible) {
+                    p.raison = ecrire(&p, &d);
+                }
+                p
+            })
+            .collect();
         Aide {
             perimetre: i,
             logement: v.logement,
@@ -450,11 +547,13 @@ impl<'a> Contexte<'a> {
         let l = v.logement as usize;
         let i = self.ds.cellules[self.ds.cellule[l] as usize].perimetre as usize;
         let commune = self.ds.cellules[self.ds.cellule[l] as usize].commune;
-        self.parties[i][k].comptes.push((v.date, commune));
+        let situation = self.situation.to_mut();
+        let comptes = &mut situation.parties[i][k].comptes;
+        comptes.insert(comptes.partition_point(|x| x.0 <= v.date), (v.date, commune));
         let programme = self.ds.programme[l];
         if programme != AUCUN {
-            self.orientations[programme as usize].push((i, k, v.date));
-            self.vacances_programme[programme as usize].push(v.date);
+            situation.orientations[programme as usize].push((i, k, v.date));
+            situation.vacances_programme[programme as usize].push(v.date);
         }
     }
 
@@ -488,6 +587,31 @@ fn ecrire_decimal(s: &mut String, x: f64, decimales: usize) {
         s.push_str(&decimal(x, decimales));
         return;
     }
+    // Up to two decimals, the rounded digits from integer arithmetic: x·10^d is within 1e-11 of
+    // its exact value, so unless it lies within 1e-9 of a half (then the exact formatting below
+    // decides the tie) it rounds as `format!` rounds. Float formatting was a tenth of a list.
+    if decimales <= 2 {
+        let m = [1u64, 10, 100][decimales];
+        let y = x.abs() * m as f64;
+        let entier = y.floor();
+        let reste = y - entier;
+        if (reste - 0.5).abs() > 1e-9 {
+            let n = entier as u64 + u64::from(reste > 0.5);
+            if x < 0.0 && n != 0 {
+                s.push('-');
+            }
+            pousser_entier(s, n / m);
+            if decimales > 0 {
+                s.push(',');
+                let f = n % m;
+                if decimales == 2 && f < 10 {
+                    s.push('0');
+                }
+                pousser_entier(s, f);
+            }
+            return;
+        }
+    }
     let debut = s.len();
     let _ = write!(s, "{:.*}", decimales, x.abs());
     if x < 0.0 && s[debut..].bytes().any(|b| b.is_ascii_digit() && b != b'0') {
@@ -496,6 +620,31 @@ fn ecrire_decimal(s: &mut String, x: f64, decimales: usize) {
     if let Some(p) = s[debut..].find('.') {
         s.replace_range(debut + p..debut + p + 1, ",");
     }
+}
+
+/// Appends the decimal digits of `n`.
+fn pousser_entier(s: &mut String, n: u64) {
+    let mut chiffres = [0u8; 20];
+    let mut k = chiffres.len();
+    let mut n = n;
+    loop {
+        k -= 1;
+        chiffres[k] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &c in &chiffres[k..] {
+        s.push(char::from(c));
+    }
+}
+
+/// The value of year `annee` in consecutive years (`(year, value)` from the first year on).
+fn par_annee(v: &[(i32, f64)], annee: i32) -> Option<f64> {
+    let premiere = v.first()?.0;
+    let x = v.get(usize::try_from(annee - premiere).ok()?)?;
+    (x.0 == annee).then_some(x.1)
 }
 
 /// The whole logements of an étalement per calendar year and party ([`Etalement::grille`]).
@@ -626,6 +775,9 @@ mod tests {
     fn decimals_are_written_as_format_decimal_writes_them() {
         let mut valeurs = vec![0.0, -0.0, 0.04, -0.04, 0.05, -0.05, 0.25, 1.0, -1.5, 2.45, 998.94, 998.96, 999.0, 999.96, -999.96, 1234.56, -12345.0, f64::NAN, f64::INFINITY];
         valeurs.extend((0..2000).map(|i| (i as f64 - 1000.0) * 0.137));
+        // Halves, and values next to them (the exact formatting decides).
+        valeurs.extend((0..4000).flat_map(|i| { let h = (i as f64 - 2000.0) * 0.005; [h, f64::from_bits(h.to_bits() + 1), f64::from_bits(h.to_bits().saturating_sub(1)), h * 1.0000001] }));
+        valeurs.extend((0..3000).map(|i| (i as f64) / 3.0 - 500.0));
         for x in valeurs {
             for d in 0..3 {
                 let mut s = String::from("x");
@@ -637,6 +789,62 @@ mod tests {
 
     fn per_partie(r: &Resultats, nom: &str) -> usize {
         r.perimetres[0].parts.iter().position(|x| x.reservataire == nom).unwrap()
+    }
+
+    #[test]
+    fn a_borrowed_situation_gives_the_same_aid_and_is_left_as_it_was() {
+        let ds = lire_csv(csv().as_bytes()).unwrap().dataset;
+        let p = parametres();
+        let r = calculer(&ds, &p);
+        let s = suivre(&ds, &p, &r, &[]);
+        let situation = Situation::new(&ds, &p, &r, &[], &s);
+        let vacances: Vec<Vacance> = (0..30).map(|i| Vacance { logement: logement(&ds, &format!("N{i}")), date: date(1 + (i as u32 % 12), 1 + i as u32 % 28), ligne: i as u32 + 2 }).collect();
+        let seule = Vacance { logement: logement(&ds, "N3"), date: date(6, 1), ligne: 0 };
+        let avant = Contexte::avec(&ds, &p, &r, &situation).orienter(seule);
+        let liste = Contexte::avec(&ds, &p, &r, &situation).orienter_liste(&vacances);
+        assert_eq!(liste, Contexte::new(&ds, &p, &r, &[], &s).orienter_liste(&vacances));
+        // The list was ranked on a copy: the situation borrowed ranks as before it.
+        assert_eq!(Contexte::avec(&ds, &p, &r, &situation).orienter(seule), avant);
+    }
+
+    #[test]
+    fn with_the_proposal_s_reason_only_the_rest_is_the_same() {
+        let ds = lire_csv(csv().as_bytes()).unwrap().dataset;
+        let p = parametres();
+        let r = calculer(&ds, &p);
+        let s = suivre(&ds, &p, &r, &[]);
+        let situation = Situation::new(&ds, &p, &r, &[], &s);
+        let vacances: Vec<Vacance> = (0..40).map(|i| Vacance { logement: logement(&ds, &format!("N{i}")), date: date(1 + (i as u32 % 12), 1 + i as u32 % 28), ligne: i as u32 + 2 }).collect();
+        let toutes = Contexte::avec(&ds, &p, &r, &situation).orienter_liste(&vacances);
+        let seule = Contexte::avec(&ds, &p, &r, &situation).raison_de_la_proposition_seule().orienter_liste(&vacances);
+        for (a, b) in toutes.iter().zip(&seule) {
+            for (n, (x, y)) in a.propositions.iter().zip(&b.propositions).enumerate() {
+                let attendue = if n == 0 && x.eligible { x.raison.clone() } else { String::new() };
+                assert_eq!(Proposition { raison: attendue, ..x.clone() }, *y);
+            }
+        }
+    }
+
+    #[test]
+    fn the_default_date_is_the_last_orientation_else_today_never_before_the_conversion() {
+        use crate::domain::suivi::Issue;
+        let m = |d: NaiveDate| Mouvement {
+            logement: 0,
+            ligne: 2,
+            date_liberation: None,
+            date_orientation: d,
+            reservataire: String::new(),
+            date_designation: None,
+            issue: Issue::EnCours,
+            date_bail: None,
+            hors_flux: None,
+            quartile: None,
+            prioritaire: None,
+        };
+        let aujourdhui = date(12, 3);
+        assert_eq!(date_par_defaut(&[], 2026, aujourdhui), aujourdhui);
+        assert_eq!(date_par_defaut(&[m(date(3, 1)), m(date(9, 30)), m(date(5, 2))], 2026, aujourdhui), date(9, 30));
+        assert_eq!(date_par_defaut(&[], 2027, aujourdhui), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
     }
 
     #[test]

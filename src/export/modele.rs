@@ -1,5 +1,5 @@
 //! The downloadable templates (modèles) of an état des lieux and of the mouvements of a year
-//! (SPEC §7, at the end of this file), in CSV and XLSX. The état des lieux one: the canonical headers
+//! (SPEC §7), in CSV and XLSX, and of a list of vacancies (SPEC §8, CSV; at the end of this file). The état des lieux one: the canonical headers
 //! of SPEC §2, one notice line explaining each column (content, accepted values, synonyms), and a
 //! few example rows. It is itself a valid input: [`crate::import::lire`] skips the notice line
 //! (its `rpls` cell starts with [`crate::import::MARQUE_NOTICE`]) without counting it, and reads
@@ -334,6 +334,38 @@ fn classeur_mouvements() -> Result<Workbook, XlsxError> {
     Ok(w)
 }
 
+// ─── The vacancies template (SPEC §8: a list of vacancies to orient) ────────────────────────────
+
+use crate::import::vacants::Champ as ChampVacant;
+
+/// Notice of each column of the vacancies template, in the order of [`ChampVacant::TOUS`] (the
+/// `rpls` one starts with [`crate::import::MARQUE_NOTICE`]).
+const NOTICES_VACANTS: [&str; ChampVacant::N] = [
+    "Notice : identifiant RPLS du logement vacant, tel qu'il figure dans l'état des lieux, obligatoire (un identifiant inconnu rejette la ligne ; cette ligne de notice est ignorée à la lecture, vous pouvez la garder). Les autres colonnes (adresse, typologie…) sont ignorées. Synonymes : IDENT_REP, identifiant RPLS, num_rpls, logement.",
+    "Date de la vacance, obligatoire : JJ/MM/AAAA ou AAAA-MM-JJ. Les vacances sont orientées dans l'ordre des dates, chacune comptant pour les suivantes. Synonymes : date de vacance, date de libération, disponible le.",
+];
+
+/// Example rows of the vacancies template, on logements of the état des lieux template.
+const EXEMPLES_VACANTS: [[&str; ChampVacant::N]; 3] = [["75000000001", "05/01/2026"], ["75000000003", "12/02/2026"], ["75000000005", "20/03/2026"]];
+
+/// The notice of a vacancies field (tests, documentation).
+pub fn notice_vacants(champ: ChampVacant) -> &'static str {
+    NOTICES_VACANTS[champ as usize]
+}
+
+/// The vacancies template as a French CSV (`;`, UTF-8 with BOM, CRLF: SPEC §5).
+pub fn modele_vacants_csv() -> Vec<u8> {
+    let mut c = CsvFr::new();
+    c.entetes(ChampVacant::TOUS.iter().map(|c| c.nom()));
+    for ligne in std::iter::once(&NOTICES_VACANTS).chain(&EXEMPLES_VACANTS) {
+        ligne.iter().for_each(|v| {
+            c.texte(v);
+        });
+        c.fin();
+    }
+    c.octets()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -371,5 +403,20 @@ mod tests {
             }
         }
         assert!(notice_mouvements(ChampMvt::Rpls).starts_with(crate::import::MARQUE_NOTICE));
+    }
+
+    /// The vacancies template: its synonyms are recognised, and it reads against the état des
+    /// lieux template with every example kept and its notice line skipped.
+    #[test]
+    fn vacancies_template_reads_back() {
+        for champ in ChampVacant::TOUS {
+            let (_, synonymes) = notice_vacants(champ).split_once("Synonymes : ").expect("synonymes");
+            for s in synonymes.trim_end_matches('.').split(", ") {
+                assert_eq!(crate::import::vacants::detecter([s]).colonne(champ), Some(0), "{s} → {}", champ.nom());
+            }
+        }
+        let etat = crate::import::lire_csv(&modele_csv()).unwrap().dataset;
+        let lu = crate::import::vacants::lire(&modele_vacants_csv(), &Default::default(), &etat).unwrap();
+        assert_eq!((lu.lignes_lues, lu.vacances.len(), lu.rejets.len(), lu.avertissements.len()), (3, 3, 0, 0), "{:?}", lu.avertissements);
     }
 }

@@ -11,6 +11,7 @@ mod etalement;
 mod graphiques;
 mod layout;
 pub mod navigateur;
+mod orienter;
 mod parametres;
 mod parts;
 mod rapport;
@@ -77,6 +78,9 @@ pub fn App() -> impl IntoView {
 #[component]
 pub fn Application(session: Session, #[prop(optional_no_strip)] avis: Option<String>) -> impl IntoView {
     provide_context(session);
+    // The orientation aid's state lives with the session (its context is built once, its lists
+    // kept while the user visits other pages).
+    provide_context(orienter::Orientation::new(session));
     view! {
         <a class="fr-link evitement" href="#contenu">"Aller au contenu"</a>
         <Header/>
@@ -91,6 +95,7 @@ pub fn Application(session: Session, #[prop(optional_no_strip)] avis: Option<Str
                 Page::Parts => view! { <parts::PageParts/> }.into_any(),
                 Page::Etalement => view! { <etalement::PageEtalement/> }.into_any(),
                 Page::Suivi => view! { <suivi::PageSuivi/> }.into_any(),
+                Page::Orienter => view! { <orienter::PageOrienter/> }.into_any(),
                 Page::Communes => view! { <communes::PageCommunes/> }.into_any(),
                 Page::Scenarios => view! { <scenarios::PageScenarios/> }.into_any(),
                 Page::Rapport => view! { <rapport::PageRapport/> }.into_any(),

@@ -70,6 +70,18 @@ pub async fn ceder() {
     gloo::timers::future::TimeoutFuture::new(0).await;
 }
 
+/// Waits until the browser has painted (the next animation frame, then a zero timeout): a
+/// message set before a long computation is seen during it.
+pub async fn apres_peinture() {
+    let promesse = js_sys::Promise::new(&mut |ok, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.request_animation_frame(&ok);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promesse).await;
+    ceder().await;
+}
+
 /// Offers `octets` as a download named `nom`.
 pub fn telecharger(nom: &str, type_mime: &str, octets: &[u8]) {
     let tableau = js_sys::Uint8Array::from(octets);

@@ -27,19 +27,21 @@ pub enum Page {
     Parts,
     Etalement,
     Suivi,
+    Orienter,
     Communes,
     Scenarios,
     Rapport,
 }
 
 impl Page {
-    pub const TOUTES: [Page; 9] = [
+    pub const TOUTES: [Page; 10] = [
         Page::Donnees,
         Page::Parametres,
         Page::Assiette,
         Page::Parts,
         Page::Etalement,
         Page::Suivi,
+        Page::Orienter,
         Page::Communes,
         Page::Scenarios,
         Page::Rapport,
@@ -53,6 +55,7 @@ impl Page {
             Page::Parts => "Conversion et parts",
             Page::Etalement => "Étalement",
             Page::Suivi => "Suivi de l'année",
+            Page::Orienter => "Orienter un logement",
             Page::Communes => "Vue communale",
             Page::Scenarios => "Scénarios",
             Page::Rapport => "Rapport et exports",
@@ -68,6 +71,7 @@ impl Page {
             Page::Parts => "parts",
             Page::Etalement => "etalement",
             Page::Suivi => "suivi",
+            Page::Orienter => "orienter",
             Page::Communes => "communes",
             Page::Scenarios => "scenarios",
             Page::Rapport => "rapport",

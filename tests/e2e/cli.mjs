@@ -123,3 +123,21 @@ export function fluxSuivi(etat, mouvements, params) {
   const text = (name) => readFileSync(join(dir, name), 'utf8');
   return { dir, text, bytes: (name) => readFileSync(join(dir, name)), csv: (name) => parseCsv(text(name)) };
 }
+
+/**
+ * Runs `flux orienter ETAT MOUVEMENTS|- VACANTS [--parametres P] --sortie DIR` (SPEC §8). Returns
+ * the output directory and readers of its files (`orientations.csv`, `attentes.csv`,
+ * `rejets.csv`, `avertissements.csv`, …).
+ */
+export function fluxOrienter(etat, mouvements, vacants, params) {
+  const dir = tempDir('flux-orienter-');
+  const args = ['orienter', etat, mouvements ?? '-', vacants];
+  if (params !== undefined) {
+    const p = join(dir, 'parametres-entree.json');
+    writeFileSync(p, JSON.stringify(params));
+    args.push('--parametres', p);
+  }
+  execFileSync(CLI, [...args, '--sortie', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const text = (name) => readFileSync(join(dir, name), 'utf8');
+  return { dir, text, bytes: (name) => readFileSync(join(dir, name)), csv: (name) => parseCsv(text(name)) };
+}

@@ -1,0 +1,144 @@
+// Browser benchmark of « Orienter un logement » (SPEC §8), in headless Chromium through the real
+// page, on a generated état des lieux with its year of mouvements: the page opened (the aid's
+// context built once), a search typed → results painted, a logement picked → its parties ranked
+// and painted, the date changed → ranked again, and a file of 10 000 vacancies picked → read,
+// oriented in date order and the first page of proposals painted. Prints a table.
+//
+//   node scripts/bench-orienter.mjs [logements] [vacances]     default 1400000 (150 bailleurs), 10000
+//
+// Needs `scripts/build.sh` (dist/) and `cargo build --release --bin flux` first. The files are
+// generated once, into /tmp/orui:
+//   flux generer --logements 1400000 --bailleurs 150 --graine 2026 --sortie idf-1400000.csv
+//   flux generer mouvements --etat idf-1400000.csv --annee 2026 --graine 1 --sortie mouvements-1400000.csv
+//   vacances-1400000-10000.csv: 10 000 logements spread over the file, dated over 2026.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { launch } from '../tests/e2e/app.mjs';
+
+const n = Number(process.argv[2] ?? 1_400_000);
+const nv = Number(process.argv[3] ?? 10_000);
+const bailleurs = n >= 1_000_000 ? 150 : Math.max(2, Math.round(n / 10_000));
+const dir = '/tmp/orui';
+mkdirSync(dir, { recursive: true });
+const etat = `${dir}/idf-${n}.csv`;
+const mouvements = `${dir}/mouvements-${n}.csv`;
+const vacances = `${dir}/vacances-${n}-${nv}.csv`;
+if (!existsSync(etat)) {
+  execFileSync('target/release/flux', ['generer', '--logements', String(n), '--bailleurs', String(bailleurs), '--graine', '2026', '--sortie', etat]);
+}
+if (!existsSync(mouvements)) {
+  execFileSync('target/release/flux', ['generer', 'mouvements', '--etat', etat, '--annee', '2026', '--graine', '1', '--sortie', mouvements]);
+}
+// Identifiers of the état des lieux (first column), a few of them for the clicks.
+const ids = readFileSync(etat, 'latin1').split('\n').slice(1).filter((l) => l).map((l) => l.slice(0, l.indexOf(';')));
+if (!existsSync(vacances)) {
+  const lignes = ['rpls;date'];
+  for (let k = 0; k < nv; k++) {
+    const d = new Date(Date.UTC(2026, 0, 1 + Math.floor((k * 365) / nv)));
+    const jj = String(d.getUTCDate()).padStart(2, '0');
+    const mm = String(d.getUTCMonth() + 1).padStart(2, '0');
+    lignes.push(`${ids[(k * 7919 * 17) % ids.length]};${jj}/${mm}/2026`);
+  }
+  writeFileSync(vacances, `${lignes.join('\n')}\n`);
+}
+
+const { url, browser, close } = await launch({ args: ['--enable-precise-memory-info'] });
+const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 800 } });
+const page = await context.newPage();
+await page.addInitScript(() => {
+  addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; });
+});
+const parametres = encodeURIComponent(JSON.stringify({ date_conversion: '2026-01-01' }));
+await page.goto(`${url}?parametres=${parametres}#donnees`);
+await page.getByTestId('comptes').waitFor();
+const nom = etat.split('/').pop();
+await page.setInputFiles('#fichier', etat);
+await page.waitForFunction((nm) => document.querySelector('[data-testid=source]')?.textContent.includes(nm), nom, { timeout: 600_000 });
+await page.getByTestId('comptes').waitFor({ timeout: 600_000 });
+await page.click('nav a[data-page=suivi]');
+await page.getByTestId('suivi-vide').waitFor();
+await page.setInputFiles('#fichiers-mouvements', mouvements);
+await page.getByTestId('suivi-parties').waitFor({ timeout: 600_000 });
+
+/**
+ * Does `quoi` in the page (with `x`) and resolves with the ms until its result is there and a
+ * frame is painted.
+ */
+const mesurer = (quoi, x) => page.evaluate(([q, v]) => new Promise((fini) => {
+  const $ = (sel) => document.querySelector(sel);
+  const actions = {
+    ouvrir: () => $('nav a[data-page=orienter]').click(),
+    chercher: () => { const i = $('#orienter-recherche'); i.value = v; i.dispatchEvent(new Event('input', { bubbles: true })); },
+    choisir: () => $(`[data-testid=orienter-resultats] tr[data-rpls="${v}"] button`).click(),
+    dater: () => { const i = $('#orienter-date'); i.value = v; i.dispatchEvent(new Event('change', { bubbles: true })); },
+  };
+  const caption = () => $('[data-testid=orienter-classement] caption')?.textContent ?? '';
+  const faits = {
+    ouvrir: () => !!$('[data-testid=orienter-attentes] [data-testid=attentes], [data-testid=attentes-aucune]'),
+    chercher: () => !!$(`[data-testid=orienter-resultats] tr[data-rpls="${v}"]`),
+    commune: () => ($('[data-testid=orienter-resultats] caption')?.textContent ?? '').includes('premiers'),
+    choisir: () => caption().includes(`logement ${v} `),
+    dater: () => caption().endsWith(v.split('-').reverse().join('/')),
+  };
+  const debut = performance.now();
+  (actions[q] ?? actions.chercher)();
+  const fait = faits[q];
+  const attendre = () => {
+    if (fait()) requestAnimationFrame(() => setTimeout(() => fini(performance.now() - debut), 0));
+    else setTimeout(attendre, 1);
+  };
+  attendre();
+}), [quoi, x]);
+
+// The page opened: the aid's context built (once), the deadlines painted.
+const ouverture = await mesurer('ouvrir');
+const recherches = [];
+const classements = [];
+const dates = [];
+for (let k = 0; k < 6; k++) {
+  const rpls = ids[(k * 104_729 + 12_345) % ids.length];
+  recherches.push(await mesurer('chercher', rpls));
+  classements.push(await mesurer('choisir', rpls));
+  dates.push(await mesurer('dater', `2026-0${1 + (k % 9)}-15`));
+}
+// A search by commune code (thousands of logements: the total counted, ten listed).
+const commune = await mesurer('commune', '93048');
+const parCommune = (await page.locator('[data-testid=orienter-resultats] caption').textContent()).replace(/\s+/g, ' ');
+
+// The list: the file picked → read, oriented, first page painted (measured from the change event).
+await page.evaluate(() => {
+  window.__debut = null;
+  window.__fin = null;
+  document.querySelector('#fichier-vacances').addEventListener('change', () => { window.__debut = performance.now(); }, { capture: true });
+  new MutationObserver((_, o) => {
+    if (document.querySelector('[data-testid=vacances-propositions]')) {
+      o.disconnect();
+      requestAnimationFrame(() => setTimeout(() => { window.__fin = performance.now(); }, 0));
+    }
+  }).observe(document.body, { subtree: true, childList: true });
+});
+await page.setInputFiles('#fichier-vacances', vacances);
+await page.waitForFunction(() => window.__fin !== null, null, { timeout: 600_000 });
+const liste = await page.evaluate(() => window.__fin - window.__debut);
+const lues = (await page.getByTestId('vacances-comptes').textContent()).replace(/\s+/g, ' ');
+const memoire = await page.evaluate(() => ({
+  heap: performance.memory?.usedJSHeapSize ?? 0,
+  wasm: window.__wasm?.memory?.buffer?.byteLength ?? 0,
+}));
+await context.close();
+await close();
+
+const plage = (v) => `${Math.min(...v).toFixed(0)}–${Math.max(...v).toFixed(0)}`;
+const mediane = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)].toFixed(0);
+console.log(lues);
+console.log(parCommune);
+console.table([{
+  logements: n.toLocaleString('fr-FR'),
+  'page ouverte, contexte construit (ms)': ouverture.toFixed(0),
+  'recherche rpls (ms)': `${plage(recherches)} (méd. ${mediane(recherches)})`,
+  'recherche commune (ms)': commune.toFixed(0),
+  'un logement classé (ms)': `${plage(classements)} (méd. ${mediane(classements)})`,
+  'changement de date (ms)': `${plage(dates)} (méd. ${mediane(dates)})`,
+  [`${nv.toLocaleString('fr-FR')} vacances → propositions (ms)`]: liste.toFixed(0),
+  'mémoire de l’onglet (Mo)': ((memoire.heap + memoire.wasm) / 1e6).toFixed(0),
+}]);
