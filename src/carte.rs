@@ -13,10 +13,16 @@
 //!
 //! Both the cities (75056, 69123, 13055) and their arrondissements are in the asset: with
 //! `regroupement_plm` the map draws the city, otherwise its arrondissements ([`Carte::formes`]).
+//!
+//! [`rendu::dessiner`] turns a parsed map and a column of the communal view into one SVG string
+//! (choropleth, outlines, legend), shared by the app and the static publication page.
 
 use std::collections::HashMap;
 use std::fmt::Write;
 use std::hash::Hash;
+
+pub mod rendu;
+pub use rendu::{dessiner, Donnee, Options, Rendu};
 
 /// A point of the asset's grid: units of [`Carte::pas`] metres from [`Carte::origine`], y north.
 pub type Point = (i32, i32);
@@ -67,6 +73,9 @@ pub struct Vue {
     /// The viewBox's width and height (its origin is 0 0).
     pub largeur: f64,
     pub hauteur: f64,
+    /// Paths written with relative moves (`l dx dy`, in tenths exactly: each point is rounded
+    /// first, then differenced, so nothing drifts): about a third shorter. Off by default.
+    pub relatif: bool,
 }
 
 /// Outlines drawn over the communes: the limits between groups, each drawn once, and the
@@ -203,20 +212,7 @@ impl Carte {
     /// side (the same segment, reversed) is of another group, and part of the boundary when no
     /// shape has it reversed. Each is written once, chained into the longest polylines.
     pub fn limites<K: Eq + Hash + Clone>(&self, plm: bool, vue: &Vue, groupe: impl Fn(&Commune) -> K) -> Limites {
-        let (segments, _) = self.segments(plm, groupe);
-        let mut interieures = Vec::new();
-        let mut exterieure = Vec::new();
-        for (&(a, b), &g) in &segments {
-            match segments.get(&(b, a)) {
-                None => exterieure.push((a, b)),
-                Some(&h) if h != g && a < b => interieures.push((a, b)),
-                _ => {}
-            }
-        }
-        // Hash order is not stable: sort so that the same map gives the same strings.
-        interieures.sort_unstable();
-        exterieure.sort_unstable();
-        Limites { interieures: polylignes(&interieures, vue), exterieure: polylignes(&exterieure, vue) }
+        limites_de(self.formes(plm), vue, groupe)
     }
 
     /// The boundary of each group of drawn shapes, in order of first appearance (shapes by code).
@@ -228,7 +224,7 @@ impl Carte {
         vue: &Vue,
         groupe: impl Fn(&Commune) -> K,
     ) -> Vec<ContourGroupe<K>> {
-        let (segments, groupes) = self.segments(plm, groupe);
+        let (segments, groupes) = segments(self.formes(plm), groupe);
         let mut bords: Vec<Vec<(Point, Point)>> = vec![Vec::new(); groupes.len()];
         for (&(a, b), &g) in &segments {
             if segments.get(&(b, a)).is_none_or(|&h| h != g) {
@@ -245,37 +241,59 @@ impl Carte {
             })
             .collect()
     }
+}
 
-    /// Directed segments of the drawn shapes → index of their group, and the groups' keys in order
-    /// of first appearance.
-    #[allow(clippy::type_complexity)]
-    fn segments<K: Eq + Hash + Clone>(
-        &self,
-        plm: bool,
-        groupe: impl Fn(&Commune) -> K,
-    ) -> (HashMap<(Point, Point), usize>, Vec<K>) {
-        let mut cles: Vec<K> = Vec::new();
-        let mut indices: HashMap<K, usize> = HashMap::new();
-        let mut segments = HashMap::with_capacity(40_000);
-        for c in self.formes(plm) {
-            let k = groupe(c);
-            let g = match indices.get(&k) {
-                Some(&g) => g,
-                None => {
-                    cles.push(k.clone());
-                    indices.insert(k, cles.len() - 1);
-                    cles.len() - 1
-                }
-            };
-            for anneau in &c.anneaux {
-                for (i, &a) in anneau.iter().enumerate() {
-                    let b = anneau[(i + 1) % anneau.len()];
-                    segments.insert((a, b), g);
-                }
+/// [`Carte::limites`] for any set of shapes that tile without overlap (a map restricted to some
+/// départements, cities drawn whole or by arrondissement as the data asks).
+pub fn limites_de<'a, K: Eq + Hash + Clone>(
+    formes: impl IntoIterator<Item = &'a Commune>,
+    vue: &Vue,
+    groupe: impl Fn(&Commune) -> K,
+) -> Limites {
+    let (segments, _) = segments(formes, groupe);
+    let mut interieures = Vec::new();
+    let mut exterieure = Vec::new();
+    for (&(a, b), &g) in &segments {
+        match segments.get(&(b, a)) {
+            None => exterieure.push((a, b)),
+            Some(&h) if h != g && a < b => interieures.push((a, b)),
+            _ => {}
+        }
+    }
+    // Hash order is not stable: sort so that the same map gives the same strings.
+    interieures.sort_unstable();
+    exterieure.sort_unstable();
+    Limites { interieures: polylignes(&interieures, vue), exterieure: polylignes(&exterieure, vue) }
+}
+
+/// Directed segments of the drawn shapes → index of their group, and the groups' keys in order
+/// of first appearance.
+#[allow(clippy::type_complexity)]
+fn segments<'a, K: Eq + Hash + Clone>(
+    formes: impl IntoIterator<Item = &'a Commune>,
+    groupe: impl Fn(&Commune) -> K,
+) -> (HashMap<(Point, Point), usize>, Vec<K>) {
+    let mut cles: Vec<K> = Vec::new();
+    let mut indices: HashMap<K, usize> = HashMap::new();
+    let mut segments = HashMap::with_capacity(40_000);
+    for c in formes {
+        let k = groupe(c);
+        let g = match indices.get(&k) {
+            Some(&g) => g,
+            None => {
+                cles.push(k.clone());
+                indices.insert(k, cles.len() - 1);
+                cles.len() - 1
+            }
+        };
+        for anneau in &c.anneaux {
+            for (i, &a) in anneau.iter().enumerate() {
+                let b = anneau[(i + 1) % anneau.len()];
+                segments.insert((a, b), g);
             }
         }
-        (segments, cles)
     }
+    (segments, cles)
 }
 
 impl Vue {
@@ -308,6 +326,7 @@ impl Vue {
             echelle,
             largeur: arrondi(f64::from(w) * echelle),
             hauteur: arrondi(f64::from(max.1 - min.1) * echelle),
+            relatif: false,
         }
     }
 
@@ -488,6 +507,9 @@ fn anneaux_orientes(segments: &[(Point, Point)], vue: &Vue) -> (String, usize, u
 
 /// `M x y L x y x y …` for the points, in the view's coordinates.
 fn ecrire_ligne(d: &mut String, points: impl Iterator<Item = Point>, vue: &Vue) {
+    if vue.relatif {
+        return ecrire_ligne_relative(d, points, vue);
+    }
     for (i, p) in points.enumerate() {
         d.push_str(match i {
             0 => "M",
@@ -501,19 +523,65 @@ fn ecrire_ligne(d: &mut String, points: impl Iterator<Item = Point>, vue: &Vue) 
     }
 }
 
+/// `M x y l dx dy dx dy …`: moves between points rounded to tenths, points that round onto the
+/// previous one left out (neighbours round a shared point alike, so shared limits stay shared).
+/// Numbers are written the short way SVG allows (`.5`, `-.3`, no space before a minus sign).
+fn ecrire_ligne_relative(d: &mut String, points: impl Iterator<Item = Point>, vue: &Vue) {
+    let dixiemes = |v: f64| (v * 10.0).round() as i64;
+    let mut precedent: Option<(i64, i64)> = None;
+    let mut decimale = false;
+    let mut n = String::new();
+    for p in points {
+        let (x, y) = vue.projeter(p);
+        let q = (dixiemes(x), dixiemes(y));
+        match precedent {
+            None => {
+                d.push('M');
+                ecrire_dixiemes(d, q.0);
+                d.push(' ');
+                ecrire_dixiemes(d, q.1);
+                d.push('l');
+                decimale = false;
+            }
+            Some(r) if r == q => continue,
+            Some(r) => {
+                for v in [q.0 - r.0, q.1 - r.1] {
+                    n.clear();
+                    ecrire_dixiemes(&mut n, v);
+                    let n = n.strip_prefix("0.").map(|f| format!(".{f}")).unwrap_or_else(|| n.replacen("-0.", "-.", 1));
+                    let colle = d.ends_with('l') || n.starts_with('-') || (n.starts_with('.') && decimale);
+                    if !colle {
+                        d.push(' ');
+                    }
+                    decimale = n.contains('.');
+                    d.push_str(&n);
+                }
+            }
+        }
+        precedent = Some(q);
+    }
+    if d.ends_with('l') {
+        d.pop();
+    }
+}
+
+/// A number of tenths written as a decimal: `-3` → `-0.3`, `25` → `2.5`, `40` → `4`.
+fn ecrire_dixiemes(d: &mut String, n: i64) {
+    if n < 0 {
+        d.push('-');
+    }
+    let a = n.unsigned_abs();
+    let _ = write!(d, "{}", a / 10);
+    if a % 10 != 0 {
+        let _ = write!(d, ".{}", a % 10);
+    }
+}
+
 fn arrondi(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
 /// A coordinate with one decimal at most (`12`, `12.5`, `-0.3`), without the float formatter.
 fn nombre(d: &mut String, x: f64) {
-    let dixiemes = (x * 10.0).round() as i64;
-    if dixiemes < 0 {
-        d.push('-');
-    }
-    let a = dixiemes.unsigned_abs();
-    let _ = write!(d, "{}", a / 10);
-    if a % 10 != 0 {
-        let _ = write!(d, ".{}", a % 10);
-    }
+    ecrire_dixiemes(d, (x * 10.0).round() as i64);
 }

