@@ -284,7 +284,7 @@ pub fn dessiner(carte: &Carte, donnees: &[(String, Donnee)], geo: Option<&Geogra
         nombre(largeur),
         nombre(hauteur),
     );
-    let _ = write!(svg, r#"<g stroke="{LISERE}" stroke-width="0.5" vector-effect="non-scaling-stroke" stroke-linejoin="round">{communes}</g>"#);
+    let _ = write!(svg, r#"<g stroke="{LISERE}" stroke-width="0.5" stroke-linejoin="round">{communes}</g>"#);
     svg.push_str(r#"<g fill="none" stroke-linejoin="round" stroke-linecap="round" pointer-events="none" aria-hidden="true">"#);
     if let Some(l) = &par_epci {
         trait_double(&mut svg, &l.interieures, 2.2, TRAIT, 0.9);
