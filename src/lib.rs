@@ -5,6 +5,7 @@
 //! The domain core never depends on the web: the [`ui`] module (Leptos) exists only on `wasm32`.
 
 pub mod format;
+pub mod carte;
 pub mod graphique;
 pub mod geo;
 pub mod domain;

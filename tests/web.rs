@@ -152,3 +152,51 @@ async fn communal_view_publishes_the_domain_mask_and_its_counts() {
     assert!(texte(&hote, "[data-testid=mode-detaille]").contains("effectifs exacts"));
     assert!(hote.query_selector("[data-testid=secret-statistique]").unwrap().is_none());
 }
+
+/// The communes map: « Chargement de la carte… » at once, then (the asset is not served by the
+/// test runner) a French error; given the asset, every commune of the file's départements drawn,
+/// the secret one hatched, and the focused commune's name and value repeated under the map.
+#[wasm_bindgen_test]
+async fn communes_map_loads_lazily_and_draws_every_commune() {
+    use gestion_flux::carte::{Carte, Donnee};
+    use gestion_flux::ui::carte::{fournir_carte, CarteCommunes};
+    const ASSET: &str = include_str!("../data/carte-idf.txt");
+
+    let hote: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&hote).unwrap();
+    let valeurs = vec![
+        ("93048".to_owned(), Donnee::Valeur(1234.0)),
+        ("93066".to_owned(), Donnee::Secret),
+        ("93001".to_owned(), Donnee::Valeur(7.0)),
+    ];
+    leptos::mount::mount_to(hote.clone(), move || view! { <CarteCommunes valeurs colonne="Logements" regroupement_plm=true/> }).forget();
+    assert_eq!(texte(&hote, "[data-testid=carte-chargement]"), "Chargement de la carte…");
+
+    let mut essais = 0;
+    while hote.query_selector("[data-testid=carte-chargement]").unwrap().is_some() && essais < 200 {
+        gloo::timers::future::TimeoutFuture::new(10).await;
+        essais += 1;
+    }
+    let erreur = texte(&hote, "[data-testid=carte-erreur]");
+    assert!(erreur.starts_with("La carte des communes n'a pas pu être chargée (Impossible de lire carte/carte-idf.txt"), "{erreur}");
+    fournir_carte(ASSET).unwrap();
+    attendre().await;
+
+    let carte = Carte::parse(ASSET).unwrap();
+    let attendues = carte.formes(true).filter(|c| c.code.starts_with("93")).count();
+    let svg = hote.query_selector("[data-testid=carte] svg").unwrap().expect("the map").outer_html();
+    assert_eq!(svg.matches(" data-code=").count(), attendues);
+    let montreuil = hote.query_selector("path[data-code='93048']").unwrap().expect("Montreuil");
+    assert_eq!(montreuil.get_attribute("tabindex").as_deref(), Some("0"));
+    assert_eq!(montreuil.get_attribute("aria-label").as_deref(), Some("Montreuil (93048) — Logements : 1\u{202F}234"));
+    let saint_denis = hote.query_selector("path[data-code='93066']").unwrap().unwrap();
+    assert_eq!(saint_denis.get_attribute("fill").as_deref(), Some("url(#carte-communes-secret)"));
+    assert!(hote.query_selector("#carte-communes-secret").unwrap().is_some(), "the hatch pattern");
+    assert!(texte(&hote, "svg title").starts_with("Carte des communes : Logements"));
+
+    // Keyboard: focusing a commune shows its name and value under the map.
+    let focus = js_sys::Reflect::get(&montreuil, &"focus".into()).unwrap().unchecked_into::<js_sys::Function>();
+    focus.call0(&montreuil).unwrap();
+    attendre().await;
+    assert_eq!(texte(&hote, "[data-testid=carte-info]"), "Montreuil (93048) — Logements : 1\u{202F}234");
+}

@@ -2,6 +2,7 @@
 //! through [`state::Session`].
 
 mod assiette;
+pub mod carte;
 mod chargement;
 mod champs;
 mod communes;
