@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! flux INPUT.(csv|xlsx|ods) [--feuille NOM] [--parametres PARAMS.json] --sortie DIR
-//! flux generer --logements N --bailleurs B --graine S --sortie FILE.csv
+//! flux generer [--profil defaut|exports] --logements N --bailleurs B --graine S --sortie FILE.csv
 //! flux generer mouvements --etat ETAT.(csv|xlsx|ods) --annee AAAA --graine S --sortie FILE.csv
 //! flux suivi ETAT MOUVEMENTS... [--feuille NOM] [--parametres PARAMS.json] --sortie DIR
 //! flux orienter ETAT MOUVEMENTS VACANTS [--feuille NOM] [--parametres PARAMS.json] --sortie DIR
@@ -16,7 +16,7 @@ use gestion_flux::domain::{calculer_avec, Parametres};
 use gestion_flux::geo::Geographie;
 use gestion_flux::{export, generate, import};
 
-const USAGE: &str = "usage : flux FICHIER.(csv|xlsx|ods) [--feuille NOM] [--parametres PARAMETRES.json] --sortie REPERTOIRE\n        flux generer --logements N --bailleurs B --graine S --sortie FICHIER.csv\n        flux generer mouvements --etat ETAT.(csv|xlsx|ods) [--feuille NOM] --annee AAAA --graine S --sortie FICHIER.csv\n        flux suivi ETAT MOUVEMENTS... [--feuille NOM] [--parametres PARAMETRES.json] --sortie REPERTOIRE\n        flux orienter ETAT MOUVEMENTS|- VACANTS [--feuille NOM] [--parametres PARAMETRES.json] --sortie REPERTOIRE";
+const USAGE: &str = "usage : flux FICHIER.(csv|xlsx|ods) [--feuille NOM] [--parametres PARAMETRES.json] --sortie REPERTOIRE\n        flux generer [--profil defaut|exports] --logements N --bailleurs B --graine S --sortie FICHIER.csv\n        flux generer mouvements --etat ETAT.(csv|xlsx|ods) [--feuille NOM] --annee AAAA --graine S --sortie FICHIER.csv\n        flux suivi ETAT MOUVEMENTS... [--feuille NOM] [--parametres PARAMETRES.json] --sortie REPERTOIRE\n        flux orienter ETAT MOUVEMENTS|- VACANTS [--feuille NOM] [--parametres PARAMETRES.json] --sortie REPERTOIRE";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -186,7 +186,7 @@ fn generer(args: &[String]) -> Result<(), String> {
     if args.first().map(String::as_str) == Some("mouvements") {
         return generer_mouvements(&args[1..]);
     }
-    let (pos, opts) = options(args, &["logements", "bailleurs", "graine", "sortie"])?;
+    let (pos, opts) = options(args, &["profil", "logements", "bailleurs", "graine", "sortie"])?;
     if !pos.is_empty() {
         return Err(format!("argument inattendu {}\n{USAGE}", pos[0]));
     }
@@ -200,10 +200,16 @@ fn generer(args: &[String]) -> Result<(), String> {
         nombre("bailleurs")?,
         nombre("graine")?,
     );
+    // `defaut`: the original generator; `exports`: shaped like real exports (issue 14).
+    let profil = match option(&opts, "profil") {
+        None => generate::Profil::Defaut,
+        Some(p) => generate::Profil::depuis_nom(p)
+            .ok_or_else(|| format!("--profil attend « defaut » ou « exports », pas « {p} »"))?,
+    };
     let chemin = obligatoire(&opts, "sortie")?;
     let fichier = std::fs::File::create(chemin).map_err(|e| format!("{chemin} : {e}"))?;
     let mut w = std::io::BufWriter::new(fichier);
-    generate::generer(&mut w, n as usize, b as usize, graine)
+    generate::generer_profil(&mut w, profil, n as usize, b as usize, graine)
         .map_err(|e| format!("{chemin} : {e}"))?;
     std::io::Write::flush(&mut w).map_err(|e| format!("{chemin} : {e}"))?;
     Ok(())
