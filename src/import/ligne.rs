@@ -49,6 +49,45 @@ pub(super) struct Partiel {
     pub decalage: u64,
     /// A CSV record is not valid UTF-8: the file must be decoded as Windows-1252.
     pub pas_utf8: bool,
+    /// Logements kept and not yet added to the [`Plafond`] shared by the chunks.
+    pub non_comptes: u64,
+    /// Line (chunk-relative for a CSV chunk) where the file went over [`Plafond::max`]: nothing
+    /// more is read.
+    pub trop: Option<u64>,
+}
+
+/// The logements of one file counted against [`crate::import::LOGEMENTS_MAX`], across the chunks
+/// read in parallel. Each chunk adds its own count every 65 536 logements (one atomic addition,
+/// not one per row) and compares, at every row, the shared total plus its own to the cap: exact
+/// when the file is read in one piece (workbooks, the browser's step-by-step reading), within
+/// one batch per chunk in parallel; [`Plafond::verifier`] then finds the exact line.
+pub(crate) struct Plafond {
+    total: std::sync::atomic::AtomicU64,
+    pub max: u64,
+}
+
+impl Plafond {
+    pub fn new(max: u64) -> Plafond {
+        Plafond { total: std::sync::atomic::AtomicU64::new(0), max }
+    }
+
+    /// The line where the parts read (in file order, `avant[i]`: the file lines before part
+    /// `i`) go over the cap, if they do: the first part that stopped, else the logement number
+    /// `max + 1`.
+    pub fn verifier(&self, partiels: &[Partiel], avant: impl Fn(usize) -> u64) -> Option<u64> {
+        let mut cumul = 0u64;
+        for (i, p) in partiels.iter().enumerate() {
+            if let Some(l) = p.trop {
+                return Some(l + avant(i));
+            }
+            let n = p.lignes.len() as u64;
+            if cumul + n > self.max {
+                return Some(p.lignes[(self.max - cumul) as usize] as u64 + avant(i));
+            }
+            cumul += n;
+        }
+        None
+    }
 }
 
 /// Buffers for the values a row does not hold as such (a padded commune code, a line-based
@@ -86,7 +125,11 @@ impl Partiel {
         tampons: &mut Tampons,
         map: &Correspondance,
         nb_colonnes: usize,
+        plafond: &Plafond,
     ) {
+        if self.trop.is_some() {
+            return;
+        }
         let cellule = |c: Champ| map.colonne(c).and_then(|i| rec.get(i)).unwrap_or("");
         self.lues += 1;
         if rec.as_slice().len() > LONGUEUR_MAX {
@@ -114,8 +157,19 @@ impl Partiel {
             &mut signaler,
         ) {
             Ok(l) => {
-                self.builder.push(&l);
                 let n = l.nb.max(1) as usize;
+                use std::sync::atomic::Ordering::Relaxed;
+                let total = plafond.total.load(Relaxed) + self.non_comptes + n as u64;
+                if total > plafond.max {
+                    self.trop = Some(ligne);
+                    return;
+                }
+                self.non_comptes += n as u64;
+                if self.non_comptes >= 1 << 16 {
+                    plafond.total.fetch_add(self.non_comptes, Relaxed);
+                    self.non_comptes = 0;
+                }
+                self.builder.push(&l);
                 self.lignes.extend(std::iter::repeat_n(ligne as u32, n));
                 self.retenues += 1;
                 if let (false, Some(c)) = (l.reservataire.is_empty(), l.categorie) {

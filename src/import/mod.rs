@@ -9,6 +9,7 @@
 //! (header matching), [`values`] (cell parsing), `ligne` (one record → one logement, shared by
 //! every format). See docs/import.md.
 
+pub mod bornes;
 pub mod columns;
 pub mod csv;
 pub mod progressif;
@@ -27,9 +28,17 @@ use serde::Serialize;
 use crate::domain::Dataset;
 use columns::{Champ, Correspondance};
 pub(crate) use ligne::erreur_tableur;
-use ligne::{Partiel, Tampons};
+use ligne::{Partiel, Plafond, Tampons};
 pub use ligne::{LONGUEUR_MAX, MARQUE_NOTICE};
 pub use tableur::feuilles;
+pub use csv::LIGNE_MAX;
+
+/// Most logements one file may describe (the sum of `nb` over its rows): more than the whole
+/// French social parc (≈ 5,4 million logements, RPLS 2024). Every logement costs about 50 bytes
+/// once expanded, so a few rows with a mistyped `nb` (each row is capped at
+/// [`values::NB_MAX`]) must not take the browser tab down: the reading stops there with
+/// [`ImportError::TropDeLogements`].
+pub const LOGEMENTS_MAX: u64 = 6_000_000;
 
 /// A rejected row or a warning: the file line (header = line 1), the column and a French reason.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -113,6 +122,10 @@ pub(crate) trait Destination {
     fn entete(&mut self, entetes: &[String]) -> Result<(), ImportError>;
     /// Name of the field read from column `j` (warnings about merged cells).
     fn champ(&self, j: usize) -> Option<&'static str>;
+    /// Whether the reading must stop here (the file went over [`LOGEMENTS_MAX`]).
+    fn fini(&self) -> bool {
+        false
+    }
     /// Name of the field of column `j` when it holds dates: there a plain number of 5 digits or
     /// more in a workbook is an Excel serial date that lost its format (read with a warning).
     fn colonne_date(&self, j: usize) -> Option<&'static str>;
@@ -142,6 +155,14 @@ pub enum ImportError {
     },
     /// The sheet holds no cell.
     FeuilleVide { feuille: String },
+    /// A header line longer than [`csv::LIGNE_MAX`] bytes (its length: up to the first line
+    /// break): not a table of lines.
+    EnteteTropLongue { octets: u64 },
+    /// More logements (rows × `nb`) than [`LOGEMENTS_MAX`], noticed at file line `ligne`.
+    TropDeLogements { ligne: u64 },
+    /// A workbook that would make the reader hold more than its caps (cells, shared strings,
+    /// decompressed parts: see `bornes`); `detail` says which, in French.
+    ClasseurDemesure { format: &'static str, detail: String },
 }
 
 /// Quoted list of names, for messages.
@@ -198,6 +219,21 @@ impl fmt::Display for ImportError {
             ImportError::FeuilleVide { feuille } => {
                 write!(f, "la feuille « {feuille} » est vide")
             }
+            ImportError::EnteteTropLongue { octets } => write!(
+                f,
+                "la ligne 1 (en-têtes) fait {} octets ({} au plus) : ce n'est pas un tableau CSV ligne à ligne (fichier endommagé ou sans retour à la ligne ?)",
+                crate::format::integer(*octets as i64),
+                crate::format::integer(csv::LIGNE_MAX as i64)
+            ),
+            ImportError::TropDeLogements { ligne } => write!(
+                f,
+                "plus de {} logements dans le fichier (lignes × nb), seuil franchi à la ligne {ligne} : c'est plus que tout le parc social français ; vérifiez la colonne nb ou découpez le fichier",
+                crate::format::integer(LOGEMENTS_MAX as i64)
+            ),
+            ImportError::ClasseurDemesure { format, detail } => write!(
+                f,
+                "classeur {format} trop volumineux pour être lu sans risque : {detail} ; enregistrez la feuille utile au format CSV (ou supprimez les lignes et colonnes vides mises en forme)"
+            ),
         }
     }
 }
@@ -251,8 +287,18 @@ fn lire_en(
     correspondance: Option<&Correspondance>,
     parts: Option<usize>,
 ) -> Result<Import, ImportError> {
+    lire_en_max(bytes, correspondance, parts, LOGEMENTS_MAX)
+}
+
+/// [`lire_en`] with at most `max` logements (tests use a small cap).
+fn lire_en_max(
+    bytes: &[u8],
+    correspondance: Option<&Correspondance>,
+    parts: Option<usize>,
+    max: u64,
+) -> Result<Import, ImportError> {
     if let Some((texte, encodage)) = csv::utf16(bytes) {
-        return lire_texte(texte.as_bytes(), encodage, correspondance, parts)?
+        return lire_texte(texte.as_bytes(), encodage, correspondance, parts, max)?
             .ok_or(ImportError::Binaire);
     }
     let (texte, encodage) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
@@ -262,13 +308,13 @@ fn lire_en(
     if csv::binaire(&texte) {
         return Err(ImportError::Binaire);
     }
-    match lire_texte(&texte, encodage, correspondance, parts)? {
+    match lire_texte(&texte, encodage, correspondance, parts, max)? {
         Some(import) => Ok(import),
         None => {
             let (decode, _, _) = encoding_rs::WINDOWS_1252.decode(&texte);
             let decode = decode.into_owned();
             Ok(
-                lire_texte(decode.as_bytes(), "Windows-1252", correspondance, parts)?
+                lire_texte(decode.as_bytes(), "Windows-1252", correspondance, parts, max)?
                     .expect("texte décodé en UTF-8"),
             )
         }
@@ -281,6 +327,7 @@ fn lire_texte(
     encodage: &'static str,
     correspondance: Option<&Correspondance>,
     parts: Option<usize>,
+    max: u64,
 ) -> Result<Option<Import>, ImportError> {
     let Some(entete) = Entete::lire(texte, correspondance)? else {
         return Ok(None);
@@ -292,9 +339,11 @@ fn lire_texte(
         entete.guillemets,
     );
     let decalages = entete.decalages(texte, &morceaux);
+    let plafond = Plafond::new(max);
     let partiels: Vec<Partiel> = crate::domain::en_parallele(morceaux.len(), |i| {
-        entete.lire_morceau(texte, &morceaux[i], decalages[i])
+        entete.lire_morceau(texte, &morceaux[i], decalages[i], &plafond)
     });
+    entete.verifier_plafond(texte, &plafond, &partiels)?;
     if partiels.iter().any(|p| p.pas_utf8) {
         return Ok(None);
     }
@@ -315,7 +364,13 @@ pub(crate) struct LigneEntete {
 impl LigneEntete {
     /// `None` when the header line is not UTF-8.
     pub fn lire(texte: &[u8]) -> Result<Option<LigneEntete>, ImportError> {
-        let debut = csv::fin_premiere_ligne(texte);
+        // Looked for in the first `LIGNE_MAX` bytes only: a file without line breaks is refused
+        // before its one line is parsed (and held) as headers.
+        let debut = csv::fin_premiere_ligne(&texte[..texte.len().min(csv::LIGNE_MAX + 1)]);
+        if debut > csv::LIGNE_MAX {
+            let octets = memchr::memchr(b'\n', texte).unwrap_or(texte.len()) as u64;
+            return Err(ImportError::EnteteTropLongue { octets });
+        }
         if texte[..debut].iter().all(|b| b.is_ascii_whitespace()) {
             return Err(ImportError::Vide);
         }
@@ -377,7 +432,13 @@ impl Entete {
     }
 
     /// Parses chunk `r`; `decalage`: the file lines before it (see [`Entete::decalages`]).
-    fn lire_morceau(&self, texte: &[u8], r: &std::ops::Range<usize>, decalage: u64) -> Partiel {
+    fn lire_morceau(
+        &self,
+        texte: &[u8],
+        r: &std::ops::Range<usize>,
+        decalage: u64,
+        plafond: &Plafond,
+    ) -> Partiel {
         lire_morceau(
             &texte[r.clone()],
             decalage,
@@ -385,7 +446,26 @@ impl Entete {
             &self.map,
             self.entetes.len(),
             self.guillemets,
+            plafond,
         )
+    }
+
+    /// [`ImportError::TropDeLogements`] when the chunks read (in file order, from the first)
+    /// hold more logements than `plafond` allows.
+    fn verifier_plafond(
+        &self,
+        texte: &[u8],
+        plafond: &Plafond,
+        partiels: &[Partiel],
+    ) -> Result<(), ImportError> {
+        let mut avant = vec![csv::lignes(&texte[..self.debut])];
+        for p in partiels {
+            avant.push(avant[avant.len() - 1] + p.lignes_physiques);
+        }
+        match plafond.verifier(partiels, |i| avant[i]) {
+            Some(ligne) => Err(ImportError::TropDeLogements { ligne }),
+            None => Ok(()),
+        }
     }
 
     /// File lines before each chunk, when a chunk needs them while it is parsed: only for the
@@ -514,6 +594,7 @@ fn lire_morceau(
     map: &Correspondance,
     nb_colonnes: usize,
     guillemets: bool,
+    plafond: &Plafond,
 ) -> Partiel {
     let mut d = MorceauEtat {
         p: Partiel {
@@ -523,6 +604,7 @@ fn lire_morceau(
         tampons: Tampons::default(),
         map,
         nb_colonnes,
+        plafond,
     };
     d.p.pas_utf8 = !parcourir_morceau(morceau, sep, guillemets, &mut d);
     d.p.lignes_physiques = csv::lignes(morceau);
@@ -533,24 +615,44 @@ fn lire_morceau(
 /// first line = 1): a record spanning several lines gets a warning, an unparsable one is
 /// rejected. `false` as soon as a record is not valid UTF-8 (the caller decodes the file as
 /// Windows-1252 and reads it again).
+///
+/// A record longer than [`csv::LIGNE_MAX`] (a line without end, a quote never closed) is not read
+/// into memory: it is rejected with the lines it spans, and the reading resumes at the first line
+/// break after that many bytes (see [`trop_long`]).
 pub(crate) fn parcourir_morceau(
     morceau: &[u8],
     sep: u8,
     guillemets: bool,
     d: &mut impl Destination,
 ) -> bool {
-    let mut lecteur = csv::lecteur(morceau, sep);
     let mut rec = StringRecord::new();
-    loop {
-        let (ligne, derniere) = match lecteur.read_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => csv::etendue(morceau, lecteur.position(), &rec, guillemets),
-            Err(e) if matches!(e.kind(), ::csv::ErrorKind::Utf8 { .. }) => return false,
-            Err(e) => {
-                d.illisible(lecteur.position().line(), format!("ligne illisible : {e}"));
-                continue;
-            }
-        };
+    // Start of the part read by the current reader, and the file lines before it in the chunk.
+    let (mut depart, mut avant) = (0, 0);
+    'lecteurs: loop {
+        let partie = &morceau[depart..];
+        let fin = std::cell::Cell::new(0);
+        let mut lecteur = csv::lecteur_borne(partie, sep, &fin);
+        loop {
+            let (ligne, derniere) = match lecteur.read_record(&mut rec) {
+                Ok(false) => break 'lecteurs,
+                Ok(true) => {
+                    fin.set(lecteur.position().byte() as usize);
+                    let (l, m) = csv::etendue(partie, lecteur.position(), &rec, guillemets);
+                    (l + avant, m + avant)
+                }
+                Err(e) if matches!(e.kind(), ::csv::ErrorKind::Utf8 { .. }) => return false,
+                Err(e) if matches!(e.kind(), ::csv::ErrorKind::Io(_)) => {
+                    let (ligne, reprise, motif) = trop_long(partie, fin.get(), avant);
+                    d.illisible(ligne, motif);
+                    avant += csv::lignes(&partie[..reprise]);
+                    depart += reprise;
+                    continue 'lecteurs;
+                }
+                Err(e) => {
+                    d.illisible(lecteur.position().line() + avant, format!("ligne illisible : {e}"));
+                    continue;
+                }
+            };
         // A record ending after its first line holds a quoted line break: often an unclosed quote
         // that swallowed the next lines, which must not vanish silently.
         if derniere > ligne {
@@ -560,9 +662,40 @@ pub(crate) fn parcourir_morceau(
                 format!("enregistrement étalé sur {} lignes du fichier (retour à la ligne entre guillemets) : vérifiez qu'aucun guillemet n'est resté ouvert", derniere - ligne + 1),
             );
         }
-        d.ligne(ligne, &rec);
+            d.ligne(ligne, &rec);
+            if d.fini() {
+                break 'lecteurs;
+            }
+        }
     }
     true
+}
+
+/// A record of more than [`csv::LIGNE_MAX`] bytes starting after offset `fin` of `partie`
+/// (`avant`: the lines before `partie`): its first line, where to resume (after the first line
+/// break at least `LIGNE_MAX` bytes further, or the end) and the French reason of its rejection.
+#[cold]
+fn trop_long(partie: &[u8], fin: usize, avant: u64) -> (u64, usize, String) {
+    let debut = fin + partie[fin..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+    let ligne = avant + 1 + csv::lignes(&partie[..debut]);
+    let reprise = memchr::memchr(b'\n', &partie[(debut + csv::LIGNE_MAX).min(partie.len())..])
+        .map_or(partie.len(), |k| debut + csv::LIGNE_MAX + k + 1);
+    let max = crate::format::integer(csv::LIGNE_MAX as i64);
+    let internes = csv::lignes(&partie[debut..reprise.saturating_sub(1).max(debut)]);
+    let motif = if internes == 0 {
+        let fin_ligne = partie[..reprise].strip_suffix(b"\n").unwrap_or(&partie[..reprise]);
+        let octets = fin_ligne.strip_suffix(b"\r").unwrap_or(fin_ligne).len() - debut;
+        format!(
+            "ligne de {} octets ({max} au plus) : fichier endommagé ou sans retour à la ligne ; ligne ignorée",
+            crate::format::integer(octets as i64)
+        )
+    } else {
+        format!(
+            "enregistrement de plus de {max} octets étalé sur {} lignes (guillemet jamais refermé ?) : ces lignes sont ignorées",
+            crate::format::integer(internes as i64 + 1)
+        )
+    };
+    (ligne, reprise, motif)
 }
 
 /// One CSV chunk of an état des lieux being read.
@@ -571,11 +704,16 @@ struct MorceauEtat<'m> {
     tampons: Tampons,
     map: &'m Correspondance,
     nb_colonnes: usize,
+    plafond: &'m Plafond,
 }
 
 impl Destination for MorceauEtat<'_> {
     fn ligne(&mut self, ligne: u64, rec: &StringRecord) {
-        self.p.ligne(ligne, rec, &mut self.tampons, self.map, self.nb_colonnes);
+        self.p
+            .ligne(ligne, rec, &mut self.tampons, self.map, self.nb_colonnes, self.plafond);
+    }
+    fn fini(&self) -> bool {
+        self.p.trop.is_some()
     }
     fn illisible(&mut self, ligne: u64, motif: String) {
         self.p.illisible(ligne, motif);
@@ -783,6 +921,78 @@ pub(crate) mod tests {
             assert_eq!(a.dataset.programmes.len(), 40);
             assert_eq!(a.dataset.programmes[0], "Résidence 0", "espaces retirés");
         }
+    }
+
+    /// A line of more than `LIGNE_MAX` bytes is rejected without being held (its length and
+    /// line in the reason) and the reading goes on after it; an unclosed quote that would swallow
+    /// the rest of the file is cut the same way, naming the lines it spans; the same in one
+    /// chunk, in parallel chunks and step by step.
+    #[test]
+    fn giant_records_are_rejected_and_reading_resumes() {
+        let mut f = b"rpls;commune;reservataire\nA1;93048;Ville\nA2;93048;".to_vec();
+        f.extend(std::iter::repeat_n(b'x', 3 * csv::LIGNE_MAX));
+        f.extend_from_slice(b"\r\nA3;93048;Action Logement\nA4;93048;\"Action");
+        for i in 0..40_000 {
+            f.extend_from_slice(format!("\nA{};93066;Ville de Saint-Denis", 5 + i).as_bytes());
+        }
+        f.extend_from_slice(b"\n");
+        let a = lire_en(&f, None, Some(1)).unwrap();
+        let motifs: Vec<(u64, &str)> =
+            a.rejets.iter().map(|r| (r.ligne, r.motif.as_str())).collect();
+        // The quoted record starts on line 5 and is cut at the end of the line holding its
+        // 1 048 577th byte.
+        let debut = memchr::memmem::find(&f, b"A4;").unwrap();
+        let fin = 1 + csv::lignes(&f[..debut + csv::LIGNE_MAX]);
+        assert_eq!(
+            motifs,
+            [
+                (3, "ligne de 3\u{202f}145\u{202f}737 octets (1\u{202f}048\u{202f}576 au plus) : fichier endommagé ou sans retour à la ligne ; ligne ignorée"),
+                (5, format!("enregistrement de plus de 1\u{202f}048\u{202f}576 octets étalé sur {} lignes (guillemet jamais refermé ?) : ces lignes sont ignorées", crate::format::integer(fin as i64 - 4)).as_str()),
+            ]
+        );
+        assert_eq!(a.lignes_lues, a.lignes_retenues + 2);
+        assert_eq!(a.lignes[..3], [2, 4, fin as u32 + 1], "lecture reprise après");
+        assert_eq!(*a.lignes.last().unwrap(), 40_005);
+        for parts in [2, 5] {
+            memes(&a, &lire_en(&f, None, Some(parts)).unwrap());
+        }
+        let mut l = progressif::LectureProgressive::commencer(&f, None).unwrap();
+        while l.avancer() {}
+        memes(&a, &l.finir().unwrap());
+
+        let mut entete = b"rpls;commune;".to_vec();
+        entete.extend(std::iter::repeat_n(b'x', csv::LIGNE_MAX));
+        entete.extend_from_slice(b"\nA1;93048;x\n");
+        let e = lire_en(&entete, None, None).unwrap_err();
+        assert_eq!(e, ImportError::EnteteTropLongue { octets: csv::LIGNE_MAX as u64 + 13 });
+        assert_eq!(
+            e.to_string(),
+            "la ligne 1 (en-têtes) fait 1\u{202f}048\u{202f}589 octets (1\u{202f}048\u{202f}576 au plus) : ce n'est pas un tableau CSV ligne à ligne (fichier endommagé ou sans retour à la ligne ?)"
+        );
+        assert!(progressif::LectureProgressive::commencer(&entete, None).is_err());
+    }
+
+    /// More logements than the cap (rows × `nb`): refused at the line where the count goes over,
+    /// whatever the number of chunks (each one stops reading), and step by step.
+    #[test]
+    fn logements_are_capped_per_file() {
+        let mut f = b"rpls;commune;nb\n".to_vec();
+        for i in 0..5_000 {
+            f.extend_from_slice(format!("R{i};93048;{}\n", 1 + i % 3).as_bytes());
+        }
+        // Σ nb over the first k rows: 2k on average; the cap of 4 000 falls on row 2 000.
+        let cumul: Vec<u64> = (0..5_000u64).scan(0, |c, i| { *c += 1 + i % 3; Some(*c) }).collect();
+        let ligne = 2 + cumul.iter().position(|&c| c > 4_000).unwrap() as u64;
+        for parts in [1, 2, 3] {
+            let e = lire_en_max(&f, None, Some(parts), 4_000).unwrap_err();
+            assert_eq!(e, ImportError::TropDeLogements { ligne }, "{parts} morceaux");
+        }
+        let tout = cumul[4_999];
+        assert_eq!(lire_en_max(&f, None, Some(2), tout).unwrap().dataset.len() as u64, tout);
+        assert_eq!(
+            ImportError::TropDeLogements { ligne: 62 }.to_string(),
+            "plus de 6\u{202f}000\u{202f}000 logements dans le fichier (lignes × nb), seuil franchi à la ligne 62 : c'est plus que tout le parc social français ; vérifiez la colonne nb ou découpez le fichier"
+        );
     }
 
     #[test]
