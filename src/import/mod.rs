@@ -28,7 +28,7 @@ use serde::Serialize;
 use crate::domain::Dataset;
 use columns::{Champ, Correspondance};
 pub(crate) use ligne::erreur_tableur;
-use ligne::{Partiel, Plafond, Tampons};
+use ligne::{Champs, Partiel, Plafond, Tampons};
 pub use ligne::{LONGUEUR_MAX, MARQUE_NOTICE};
 pub use tableur::feuilles;
 pub use csv::LIGNE_MAX;
@@ -114,6 +114,16 @@ pub struct OptionsLecture<C = Correspondance> {
 pub(crate) trait Destination {
     /// One record, at file line `ligne` (its first line when it spans several).
     fn ligne(&mut self, ligne: u64, rec: &StringRecord);
+    /// Whether [`Destination::champs`] takes the records of quote-free CSV lines as they are
+    /// (else they go through the csv crate's reader and [`Destination::ligne`]).
+    const CHAMPS: bool = false;
+    /// One record of a quote-free CSV line, its fields sliced in place (see [`Champs`]); only
+    /// called when [`Destination::CHAMPS`] is set.
+    fn champs(&mut self, ligne: u64, rec: &Champs) {
+        let mut r = StringRecord::new();
+        (0..rec.fins.len()).for_each(|i| r.push_field(ligne::Enregistrement::get(rec, i).unwrap_or("")));
+        self.ligne(ligne, &r);
+    }
     /// A record that could not even be split into cells: read and rejected.
     fn illisible(&mut self, ligne: u64, motif: String);
     fn avertir(&mut self, ligne: u64, colonne: &str, motif: String);
@@ -625,6 +635,11 @@ pub(crate) fn parcourir_morceau(
     guillemets: bool,
     d: &mut impl Destination,
 ) -> bool {
+    if !guillemets && d_champs(d) {
+        if let Some(lu) = parcourir_sans_guillemets(morceau, sep, d) {
+            return lu;
+        }
+    }
     let mut rec = StringRecord::new();
     // Start of the part read by the current reader, and the file lines before it in the chunk.
     let (mut depart, mut avant) = (0, 0);
@@ -636,7 +651,19 @@ pub(crate) fn parcourir_morceau(
             let (ligne, derniere) = match lecteur.read_record(&mut rec) {
                 Ok(false) => break 'lecteurs,
                 Ok(true) => {
-                    fin.set(lecteur.position().byte() as usize);
+                    let apres = lecteur.position().byte() as usize;
+                    // The reader may end a record a little past the cap (it reads 8 KB at a
+                    // time): the rule stays exact, whatever the chunks.
+                    if apres - fin.get() > csv::LIGNE_MAX
+                        && longueur(partie, fin.get(), apres) > csv::LIGNE_MAX
+                    {
+                        let (ligne, reprise, motif) = trop_long(partie, fin.get(), avant);
+                        d.illisible(ligne, motif);
+                        avant += csv::lignes(&partie[..reprise]);
+                        depart += reprise;
+                        continue 'lecteurs;
+                    }
+                    fin.set(apres);
                     let (l, m) = csv::etendue(partie, lecteur.position(), &rec, guillemets);
                     (l + avant, m + avant)
                 }
@@ -671,6 +698,68 @@ pub(crate) fn parcourir_morceau(
     true
 }
 
+fn d_champs<D: Destination>(_: &D) -> bool {
+    D::CHAMPS
+}
+
+/// [`parcourir_morceau`] for a chunk without quotes (the common file): every record is one line,
+/// its fields sliced in place, no copy nor per-record UTF-8 check (the chunk is checked at once:
+/// `Some(false)` when it is not UTF-8). `None` when a carriage return stands alone somewhere (the
+/// csv crate ends a record there too: left to it).
+fn parcourir_sans_guillemets(morceau: &[u8], sep: u8, d: &mut impl Destination) -> Option<bool> {
+    let cr_seul = memchr::memchr_iter(b'\r', morceau).any(|i| morceau.get(i + 1) != Some(&b'\n'));
+    if cr_seul {
+        return None;
+    }
+    let Ok(texte) = std::str::from_utf8(morceau) else {
+        return Some(false);
+    };
+    let mut fins: Vec<usize> = Vec::with_capacity(64);
+    let (mut debut, mut numero) = (0, 0u64);
+    for fin in memchr::memchr_iter(b'\n', morceau).chain(
+        // The last line, when the chunk does not end with a line break.
+        (!morceau.ends_with(b"\n") && !morceau.is_empty()).then_some(morceau.len()),
+    ) {
+        numero += 1;
+        let brute = &texte[debut..fin];
+        debut = fin + 1;
+        let l = brute.strip_suffix('\r').unwrap_or(brute);
+        if l.is_empty() {
+            continue;
+        }
+        if l.len() > csv::LIGNE_MAX {
+            d.illisible(numero, motif_ligne_longue(l.len()));
+            continue;
+        }
+        fins.clear();
+        fins.extend(memchr::memchr_iter(sep, l.as_bytes()));
+        fins.push(l.len());
+        d.champs(numero, &Champs { ligne: l, fins: &fins });
+        if d.fini() {
+            break;
+        }
+    }
+    Some(true)
+}
+
+/// Bytes of the record read between offsets `fin` (end of the previous one) and `apres` of
+/// `partie`: from its first byte to its line break.
+fn longueur(partie: &[u8], fin: usize, apres: usize) -> usize {
+    let debut = fin + partie[fin..apres].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+    let r = &partie[debut..apres];
+    let r = r.strip_suffix(b"\n").unwrap_or(r);
+    r.strip_suffix(b"\r").unwrap_or(r).len()
+}
+
+/// The reason of a line longer than [`csv::LIGNE_MAX`] bytes.
+fn motif_ligne_longue(octets: usize) -> String {
+    format!(
+        "ligne de {} octets ({} au plus) : fichier endommagé ou sans retour à la ligne ; ligne ignorée",
+        crate::format::integer(octets as i64),
+        crate::format::integer(csv::LIGNE_MAX as i64)
+    )
+}
+
 /// A record of more than [`csv::LIGNE_MAX`] bytes starting after offset `fin` of `partie`
 /// (`avant`: the lines before `partie`): its first line, where to resume (after the first line
 /// break at least `LIGNE_MAX` bytes further, or the end) and the French reason of its rejection.
@@ -684,11 +773,7 @@ fn trop_long(partie: &[u8], fin: usize, avant: u64) -> (u64, usize, String) {
     let internes = csv::lignes(&partie[debut..reprise.saturating_sub(1).max(debut)]);
     let motif = if internes == 0 {
         let fin_ligne = partie[..reprise].strip_suffix(b"\n").unwrap_or(&partie[..reprise]);
-        let octets = fin_ligne.strip_suffix(b"\r").unwrap_or(fin_ligne).len() - debut;
-        format!(
-            "ligne de {} octets ({max} au plus) : fichier endommagé ou sans retour à la ligne ; ligne ignorée",
-            crate::format::integer(octets as i64)
-        )
+        motif_ligne_longue(fin_ligne.strip_suffix(b"\r").unwrap_or(fin_ligne).len() - debut)
     } else {
         format!(
             "enregistrement de plus de {max} octets étalé sur {} lignes (guillemet jamais refermé ?) : ces lignes sont ignorées",
@@ -709,6 +794,11 @@ struct MorceauEtat<'m> {
 
 impl Destination for MorceauEtat<'_> {
     fn ligne(&mut self, ligne: u64, rec: &StringRecord) {
+        self.p
+            .ligne(ligne, rec, &mut self.tampons, self.map, self.nb_colonnes, self.plafond);
+    }
+    const CHAMPS: bool = true;
+    fn champs(&mut self, ligne: u64, rec: &Champs) {
         self.p
             .ligne(ligne, rec, &mut self.tampons, self.map, self.nb_colonnes, self.plafond);
     }
@@ -774,30 +864,45 @@ fn trier(avertissements: &mut [Avertissement]) {
 /// logements of one row with `nb` > 1 share its identifier: not duplicates.
 fn doublons(ds: &Dataset, lignes: &[u32], avertissements: &mut Vec<Avertissement>) {
     use std::hash::{BuildHasher, BuildHasherDefault};
+    // Identifiers hashed in parallel parts and spread into buckets by the top bits of their hash
+    // (equal identifiers share a bucket), each bucket sorted and searched on its own core.
+    const SEAUX: usize = 16;
     let h = BuildHasherDefault::<rustc_hash::FxHasher>::default();
-    let mut cles: Vec<(u64, u32)> = (0..ds.len())
-        .filter(|&i| premier_de_sa_ligne(lignes, i))
-        .map(|i| (h.hash_one(ds.rpls.get(i)), i as u32))
-        .collect();
-    cles.sort_unstable();
-    for groupe in cles.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
-        for (k, &(_, i)) in groupe.iter().enumerate().skip(1) {
-            let rpls = ds.rpls.get(i as usize);
-            if let Some(&(_, j)) = groupe[..k]
-                .iter()
-                .find(|(_, j)| ds.rpls.get(*j as usize) == rpls)
-            {
-                avertissements.push(Rejet {
-                    ligne: lignes[i as usize] as u64,
-                    colonne: Champ::Rpls.nom().to_owned(),
-                    motif: format!(
-                        "identifiant RPLS « {rpls} » en double (déjà ligne {})",
-                        lignes[j as usize]
-                    ),
-                });
+    let n = ds.len();
+    let parts = n.div_ceil(1 << 16).clamp(1, 8);
+    let repartis: Vec<Vec<Vec<(u64, u32)>>> = crate::domain::en_parallele(parts, |p| {
+        let mut seaux = vec![Vec::new(); SEAUX];
+        for i in (n * p / parts..n * (p + 1) / parts).filter(|&i| premier_de_sa_ligne(lignes, i)) {
+            let cle = h.hash_one(ds.rpls.get(i));
+            seaux[(cle >> 60) as usize].push((cle, i as u32));
+        }
+        seaux
+    });
+    let trouves: Vec<Vec<Avertissement>> = crate::domain::en_parallele(SEAUX, |s| {
+        let mut cles: Vec<(u64, u32)> = repartis.iter().flat_map(|p| p[s].iter().copied()).collect();
+        cles.sort_unstable();
+        let mut trouves = Vec::new();
+        for groupe in cles.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+            for (k, &(_, i)) in groupe.iter().enumerate().skip(1) {
+                let rpls = ds.rpls.get(i as usize);
+                if let Some(&(_, j)) = groupe[..k]
+                    .iter()
+                    .find(|(_, j)| ds.rpls.get(*j as usize) == rpls)
+                {
+                    trouves.push(Rejet {
+                        ligne: lignes[i as usize] as u64,
+                        colonne: Champ::Rpls.nom().to_owned(),
+                        motif: format!(
+                            "identifiant RPLS « {rpls} » en double (déjà ligne {})",
+                            lignes[j as usize]
+                        ),
+                    });
+                }
             }
         }
-    }
+        trouves
+    });
+    avertissements.extend(trouves.into_iter().flatten());
 }
 
 #[cfg(test)]
@@ -959,6 +1064,39 @@ pub(crate) mod tests {
         let mut l = progressif::LectureProgressive::commencer(&f, None).unwrap();
         while l.avancer() {}
         memes(&a, &l.finir().unwrap());
+
+        // A line of exactly LIGNE_MAX bytes is a record (its cell too long), one byte more is
+        // not: the same with and without quotes in the file (the quote-free lines are sliced in
+        // place, the others go through the csv reader), in any chunks.
+        for guillemets in [false, true] {
+            let mut f = b"rpls;commune;reservataire\nA1;93048;".to_vec();
+            f.extend(std::iter::repeat_n(b'x', csv::LIGNE_MAX - 9));
+            f.extend_from_slice(b"\r\nA2;93048;");
+            f.extend(std::iter::repeat_n(b'x', csv::LIGNE_MAX - 8));
+            f.extend_from_slice(b"\nA3;93048;Ville\n");
+            if guillemets {
+                f.extend_from_slice(b"A4;93048;\"Ville\"\n");
+            }
+            let a = lire_en(&f, None, Some(1)).unwrap();
+            let motifs: Vec<(u64, &str, &str)> = a
+                .rejets
+                .iter()
+                .map(|r| (r.ligne, r.colonne.as_str(), r.motif.as_str()))
+                .collect();
+            assert_eq!(
+                motifs,
+                [
+                    (2, "reservataire", "valeur de 1\u{202f}048\u{202f}567 caractères (1\u{202f}000 au plus) : fichier endommagé ou guillemet non fermé ?"),
+                    (3, "", "ligne de 1\u{202f}048\u{202f}577 octets (1\u{202f}048\u{202f}576 au plus) : fichier endommagé ou sans retour à la ligne ; ligne ignorée"),
+                ],
+                "guillemets : {guillemets}"
+            );
+            assert_eq!(a.lignes, if guillemets { vec![4, 5] } else { vec![4] });
+            for parts in [2, 3] {
+                memes(&a, &lire_en(&f, None, Some(parts)).unwrap());
+            }
+            memes(&a, &progressif::LectureProgressive::commencer(&f, None).unwrap().finir().unwrap());
+        }
 
         let mut entete = b"rpls;commune;".to_vec();
         entete.extend(std::iter::repeat_n(b'x', csv::LIGNE_MAX));
