@@ -184,6 +184,31 @@ fn generer_is_deterministic_and_readable() {
     );
 }
 
+/// `--profil exports` (issue 14): every bailleur in the 8 départements, read back without reject;
+/// an unknown profile is refused (exit 2).
+#[test]
+fn generer_profil_exports() {
+    let d = scratch("generer_profil");
+    let f = d.join("exports.csv");
+    let args = |profil: &'static str| {
+        [
+            "generer", "--profil", profil, "--logements", "3000", "--bailleurs", "3", "--graine",
+            "5", "--sortie", f.to_str().unwrap(),
+        ]
+        .map(str::to_owned)
+    };
+    let out = flux(&args("exports").each_ref().map(String::as_str));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = flux(&[f.to_str().unwrap(), "--sortie", d.join("sortie").to_str().unwrap()]);
+    assert!(out.status.success());
+    let v = synthese(&d.join("sortie"));
+    assert_eq!((v["lignes_lues"].as_u64(), v["lignes_rejetees"].as_u64()), (Some(3000), Some(0)));
+    assert_eq!(v["perimetres"].as_array().map(Vec::len), Some(24));
+    let out = flux(&args("reel").each_ref().map(String::as_str));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--profil attend « defaut » ou « exports », pas « reel »"));
+}
+
 fn corpus(nom: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/import_corpus")

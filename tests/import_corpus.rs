@@ -484,6 +484,85 @@ fn far_away_cell() {
     assert_eq!(imp.lignes, [2, 3]);
 }
 
+/// Workbooks that declare or hold far more than a reader may materialise (issue 14): each is
+/// refused with a French message before calamine allocates anything (its ODS reader expands
+/// every repeat of every sheet when the file is opened; its XLSX reader reserves the shared
+/// strings the file announces). The sheet list is refused the same way, except for the caps of
+/// the sheet itself (scanned when it is read). The two files holding millions of tags take a
+/// minute in a debug build: `cargo test --release --test import_corpus -- --ignored demesures`.
+#[test]
+fn oversized_workbooks_are_refused_before_reading() {
+    for (fichier, format, detail) in classeurs_refuses().into_iter().take(4) {
+        refuse(fichier, format, &detail);
+    }
+}
+
+#[test]
+#[ignore]
+fn oversized_workbooks_holding_millions_of_tags_demesures() {
+    for (fichier, format, detail) in classeurs_refuses().into_iter().skip(4) {
+        refuse(fichier, format, &detail);
+    }
+}
+
+fn refuse(fichier: &str, format: &'static str, detail: &str) {
+    let fin = " ; enregistrez la feuille utile au format CSV (ou supprimez les lignes et colonnes vides mises en forme)";
+    let e = lire(fichier).unwrap_err();
+    assert_eq!(
+        e,
+        ImportError::ClasseurDemesure { format, detail: detail.to_owned() },
+        "{fichier}"
+    );
+    assert_eq!(
+        e.to_string(),
+        format!("classeur {format} trop volumineux pour être lu sans risque : {detail}{fin}")
+    );
+    let liste = import::feuilles(&octets(fichier));
+    match fichier {
+        "cellules_innombrables.xlsx" | "fusions_innombrables.xlsx" => {
+            assert_eq!(liste.unwrap(), ["Parc"])
+        }
+        _ => assert_eq!(liste.unwrap_err(), e, "{fichier}"),
+    }
+}
+
+/// The crafted workbooks of [`classeurs_demesures`] and their messages, the cheap ones first.
+fn classeurs_refuses() -> Vec<(&'static str, &'static str, String)> {
+    let m = |s: &str| s.replace(' ', MILLE);
+    vec![
+        (
+            "lignes_repetees.ods",
+            "ODS",
+            format!("la feuille « Parc » déclare {} lignes × 20 colonnes de cellules (répétitions comprises), soit {} cellules à lire avec les feuilles précédentes ({} au plus)", m("1 048 576"), m("20 971 542"), m("20 000 000")),
+        ),
+        (
+            "colonnes_repetees.ods",
+            "ODS",
+            format!("la feuille « Parc » déclare {} lignes × {} colonnes de cellules (répétitions comprises), soit {} cellules à lire avec les feuilles précédentes ({} au plus)", m("611"), m("16 384"), m("20 004 866"), m("20 000 000")),
+        ),
+        (
+            "chaines_annoncees.xlsx",
+            "XLSX",
+            format!("la table des chaînes partagées annonce {} chaînes ({} au plus)", m("4 000 000 000"), m("5 000 000")),
+        ),
+        (
+            "fusions_innombrables.xlsx",
+            "XLSX",
+            format!("la feuille « Parc » compte plus de {} blocs de cellules fusionnées", m("100 000")),
+        ),
+        (
+            "chaines_innombrables.xlsx",
+            "XLSX",
+            format!("plus de {} chaînes de caractères partagées", m("5 000 000")),
+        ),
+        (
+            "cellules_innombrables.xlsx",
+            "XLSX",
+            format!("la feuille « Parc » compte plus de {} cellules (dimension déclarée : 4 lignes × 2 colonnes)", m("20 000 000")),
+        ),
+    ]
+}
+
 #[test]
 fn several_sheets() {
     let f = octets("plusieurs_feuilles.xlsx");
@@ -652,7 +731,8 @@ fn same_reservataire_with_two_categories() {
     );
     let pas_a_pas = LectureProgressive::commencer(&octets("categories_incoherentes.csv"), None)
         .unwrap()
-        .finir();
+        .finir()
+        .unwrap();
     assert_eq!(pas_a_pas.avertissements, imp.avertissements);
 }
 
@@ -708,7 +788,7 @@ fn rpls_open_data_extract() {
     assert_eq!(r.perimetres.iter().map(|p| p.logements).sum::<u32>(), 3467);
     assert_eq!(r.perimetres.iter().map(|p| p.assiette).sum::<u32>(), 3467);
 
-    let pas_a_pas = LectureProgressive::commencer(&octets_csv, None).unwrap().finir();
+    let pas_a_pas = LectureProgressive::commencer(&octets_csv, None).unwrap().finir().unwrap();
     let (xlsx, ods) = jumeaux_classeurs(&texte);
     for (nom, autre) in [
         ("pas à pas", pas_a_pas),
@@ -828,6 +908,86 @@ fn ecrire_corpus() {
     ecrire("classeur.ods", &ods);
     ecrire("tronque.ods", &ods[..ods.len() - 40]);
     ecrire("donnees_ouvertes_rpls.csv", donnees_ouvertes().as_bytes());
+    for (nom, octets) in classeurs_demesures() {
+        ecrire(nom, &octets);
+    }
+}
+
+/// Crafted workbooks (issue 14) that declare or hold far more than a reader may materialise: a
+/// few kilobytes each once compressed.
+fn classeurs_demesures() -> Vec<(&'static str, Vec<u8>)> {
+    // A small valid XLSX (shared strings, one sheet) whose parts are then inflated.
+    let mut w = Workbook::new();
+    let d = ExcelDateTime::from_ymd(2026, 1, 1).unwrap();
+    w.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&d));
+    let f = w.add_worksheet().set_name("Parc").unwrap();
+    for (i, l) in [["rpls", "commune"], ["L1", "93048"], ["L2", "93066"], ["L3", "93066"]]
+        .iter()
+        .enumerate()
+    {
+        f.write(i as u32, 0, l[0]).unwrap();
+        f.write(i as u32, 1, l[1]).unwrap();
+    }
+    let xlsx = w.save_to_buffer().unwrap();
+    let partie = |nom: &str| {
+        use std::io::Read;
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(&xlsx[..])).unwrap();
+        let mut s = String::new();
+        z.by_name(nom).unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    let sst = partie("xl/sharedStrings.xml");
+    let feuille = partie("xl/worksheets/sheet1.xml");
+    let annonce = regex_unique_count(&sst, "4000000000");
+    let innombrables = sst.replace("</sst>", &format!("{}</sst>", "<si/>".repeat(5_000_001)));
+    // Two rows of 10 000 001 empty cells: the most compressible way of holding that many.
+    let lignes = format!("<row>{}</row>", "<c/>".repeat(10_000_001)).repeat(2);
+    let cellules = feuille.replace("</sheetData>", &format!("{lignes}</sheetData>"));
+    let fusions = feuille.replace(
+        "</worksheet>",
+        &format!(
+            "<mergeCells count=\"100001\">{}</mergeCells></worksheet>",
+            r#"<mergeCell ref="A3:A4"/>"#.repeat(100_001)
+        ),
+    );
+    let cellule = |attributs: &str| {
+        format!(r#"<table:table-cell {attributs} office:value-type="string"><text:p>x</text:p></table:table-cell>"#)
+    };
+    let entete = format!(
+        "<table:table-row>{}{}</table:table-row>",
+        cellule("").replace(">x<", ">rpls<"),
+        cellule("").replace(">x<", ">commune<")
+    );
+    let ods = |lignes: &str| {
+        let xml = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3"><office:body><office:spreadsheet><table:table table:name="Parc">{entete}{lignes}</table:table></office:spreadsheet></office:body></office:document-content>"#
+        );
+        outils::remplacer(&outils::ods(&[("Parc", vec![])]), &[("content.xml", xml.as_bytes())])
+    };
+    let lignes_repetees = format!(
+        r#"<table:table-row table:number-rows-repeated="1048575">{}</table:table-row>"#,
+        cellule(r#"table:number-columns-repeated="20""#)
+    );
+    let colonnes_repetees = format!(
+        "<table:table-row>{}</table:table-row>",
+        cellule(r#"table:number-columns-repeated="16384""#)
+    )
+    .repeat(1_300);
+    vec![
+        ("chaines_annoncees.xlsx", outils::remplacer(&xlsx, &[("xl/sharedStrings.xml", annonce.as_bytes())])),
+        ("chaines_innombrables.xlsx", outils::remplacer(&xlsx, &[("xl/sharedStrings.xml", innombrables.as_bytes())])),
+        ("cellules_innombrables.xlsx", outils::remplacer(&xlsx, &[("xl/worksheets/sheet1.xml", cellules.as_bytes())])),
+        ("fusions_innombrables.xlsx", outils::remplacer(&xlsx, &[("xl/worksheets/sheet1.xml", fusions.as_bytes())])),
+        ("lignes_repetees.ods", ods(&lignes_repetees)),
+        ("colonnes_repetees.ods", ods(&colonnes_repetees)),
+    ]
+}
+
+/// The shared strings with another `uniqueCount`.
+fn regex_unique_count(sst: &str, compte: &str) -> String {
+    let debut = sst.find("uniqueCount=\"").unwrap() + "uniqueCount=\"".len();
+    let fin = debut + sst[debut..].find('"').unwrap();
+    format!("{}{compte}{}", &sst[..debut], &sst[fin..])
 }
 
 /// Île-de-France communes of the open-data fixture: INSEE code, postal code, name.

@@ -404,7 +404,7 @@ fn every_dialect_gives_the_same_results() {
         .collect();
     imports.push((
         "canonique pas à pas",
-        LectureProgressive::commencer(&canonique(), None).unwrap().finir(),
+        LectureProgressive::commencer(&canonique(), None).unwrap().finir().unwrap(),
     ));
     // Without `rpls`, one warning names the fallback identifiers (it would add an alert).
     let sans_rpls = &mut imports[5].1;

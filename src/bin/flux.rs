@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! flux INPUT.(csv|xlsx|ods) [--feuille NOM] [--parametres PARAMS.json] --sortie DIR
-//! flux generer --logements N --bailleurs B --graine S --sortie FILE.csv
+//! flux generer [--profil defaut|exports] --logements N --bailleurs B --graine S --sortie FILE.csv
 //! flux generer mouvements --etat ETAT.(csv|xlsx|ods) --annee AAAA --graine S --sortie FILE.csv
 //! flux suivi ETAT MOUVEMENTS... [--feuille NOM] [--parametres PARAMS.json] --sortie DIR
 //! flux orienter ETAT MOUVEMENTS VACANTS [--feuille NOM] [--parametres PARAMS.json] --sortie DIR
@@ -16,7 +16,7 @@ use gestion_flux::domain::{calculer_avec, Parametres};
 use gestion_flux::geo::Geographie;
 use gestion_flux::{export, generate, import};
 
-const USAGE: &str = "usage : flux FICHIER.(csv|xlsx|ods) [--feuille NOM] [--parametres PARAMETRES.json] [--date-publication AAAA-MM-JJ] --sortie REPERTOIRE\n        flux generer --logements N --bailleurs B --graine S --sortie FICHIER.csv\n        flux generer mouvements --etat ETAT.(csv|xlsx|ods) [--feuille NOM] --annee AAAA --graine S --sortie FICHIER.csv\n        flux suivi ETAT MOUVEMENTS... [--feuille NOM] [--parametres PARAMETRES.json] --sortie REPERTOIRE\n        flux orienter ETAT MOUVEMENTS|- VACANTS [--feuille NOM] [--parametres PARAMETRES.json] --sortie REPERTOIRE";
+const USAGE: &str = "usage : flux FICHIER.(csv|xlsx|ods) [--feuille NOM] [--parametres PARAMETRES.json] [--date-publication AAAA-MM-JJ] --sortie REPERTOIRE\n        flux generer [--profil defaut|exports] --logements N --bailleurs B --graine S --sortie FICHIER.csv\n        flux generer mouvements --etat ETAT.(csv|xlsx|ods) [--feuille NOM] --annee AAAA --graine S --sortie FICHIER.csv\n        flux suivi ETAT MOUVEMENTS... [--feuille NOM] [--parametres PARAMETRES.json] --sortie REPERTOIRE\n        flux orienter ETAT MOUVEMENTS|- VACANTS [--feuille NOM] [--parametres PARAMETRES.json] --sortie REPERTOIRE";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -100,7 +100,9 @@ fn convertir(args: &[String]) -> Result<(), String> {
     let sortie = PathBuf::from(obligatoire(&opts, "sortie")?);
     let parametres = lire_parametres(&opts)?;
     let chrono = Chrono::new();
-    let octets = std::fs::read(entree).map_err(|e| format!("{entree} illisible : {e}"))?;
+    // The official geography is parsed while the file is read (it is needed after the import).
+    std::thread::spawn(|| Geographie::officielle().len());
+    let octets = lire_fichier(entree).map_err(|e| format!("{entree} illisible : {e}"))?;
     chrono.etape("lecture du fichier");
     // The format comes from the bytes, not the extension (a renamed file is still read).
     let lecture = import::OptionsLecture {
@@ -108,8 +110,9 @@ fn convertir(args: &[String]) -> Result<(), String> {
         correspondance: None,
     };
     let mut import = import::lire(&octets, &lecture).map_err(|e| format!("{entree} : {e}"))?;
+    let taille = octets.len();
     drop(octets);
-    chrono.etape("import");
+    chrono.etape_debit("import", Some(taille));
     match &import.feuille {
         Some(f) => eprintln!("flux : classeur {}, feuille « {f} »", import.format.nom()),
         None if lecture.feuille.is_some() => {
@@ -206,7 +209,7 @@ fn generer(args: &[String]) -> Result<(), String> {
     if args.first().map(String::as_str) == Some("mouvements") {
         return generer_mouvements(&args[1..]);
     }
-    let (pos, opts) = options(args, &["logements", "bailleurs", "graine", "sortie"])?;
+    let (pos, opts) = options(args, &["profil", "logements", "bailleurs", "graine", "sortie"])?;
     if !pos.is_empty() {
         return Err(format!("argument inattendu {}\n{USAGE}", pos[0]));
     }
@@ -220,10 +223,16 @@ fn generer(args: &[String]) -> Result<(), String> {
         nombre("bailleurs")?,
         nombre("graine")?,
     );
+    // `defaut`: the original generator; `exports`: shaped like real exports (issue 14).
+    let profil = match option(&opts, "profil") {
+        None => generate::Profil::Defaut,
+        Some(p) => generate::Profil::depuis_nom(p)
+            .ok_or_else(|| format!("--profil attend « defaut » ou « exports », pas « {p} »"))?,
+    };
     let chemin = obligatoire(&opts, "sortie")?;
     let fichier = std::fs::File::create(chemin).map_err(|e| format!("{chemin} : {e}"))?;
     let mut w = std::io::BufWriter::new(fichier);
-    generate::generer(&mut w, n as usize, b as usize, graine)
+    generate::generer_profil(&mut w, profil, n as usize, b as usize, graine)
         .map_err(|e| format!("{chemin} : {e}"))?;
     std::io::Write::flush(&mut w).map_err(|e| format!("{chemin} : {e}"))?;
     Ok(())
@@ -419,23 +428,82 @@ fn orienter(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// Phase timings on stderr when `FLUX_CHRONO` is set (benchmarks, docs/engine.md).
-struct Chrono(Option<std::cell::Cell<std::time::Instant>>);
+/// The bytes of a file; a large one is read in parts, one thread per core (the copy from the
+/// page cache and the page faults of the buffer are most of the time of reading).
+fn lire_fichier(chemin: &str) -> std::io::Result<Vec<u8>> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileExt;
+        let fichier = std::fs::File::open(chemin)?;
+        let taille = fichier.metadata()?.len() as usize;
+        let coeurs = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+        if taille > 16 << 20 && coeurs > 1 {
+            let mut octets = vec![0u8; taille];
+            let part = taille.div_ceil(coeurs);
+            let lu = std::thread::scope(|s| {
+                let taches: Vec<_> = octets
+                    .chunks_mut(part)
+                    .enumerate()
+                    .map(|(i, morceau)| {
+                        let f = &fichier;
+                        s.spawn(move || f.read_exact_at(morceau, (i * part) as u64))
+                    })
+                    .collect();
+                taches.into_iter().try_for_each(|t| t.join().expect("lecture"))
+            });
+            // A file that changed size meanwhile is read again, as usual.
+            let encore = fichier.read_at(&mut [0u8; 1], taille as u64);
+            if lu.is_ok() && matches!(encore, Ok(0)) {
+                return Ok(octets);
+            }
+        }
+    }
+    std::fs::read(chemin)
+}
+
+/// Phase timings on stderr when `FLUX_CHRONO` is set (benchmarks, docs/engine.md): wall time,
+/// and the CPU time of the process (all threads) where Linux tells it (`/proc/self/stat`): on a
+/// machine shared with other work, the CPU time says what the phase costs, the wall time what it
+/// took.
+struct Chrono(Option<std::cell::Cell<(std::time::Instant, Option<f64>)>>);
 
 impl Chrono {
     fn new() -> Chrono {
         Chrono(
             std::env::var_os("FLUX_CHRONO")
-                .map(|_| std::cell::Cell::new(std::time::Instant::now())),
+                .map(|_| std::cell::Cell::new((std::time::Instant::now(), temps_cpu_ms()))),
         )
     }
     fn etape(&self, nom: &str) {
+        self.etape_debit(nom, None);
+    }
+    /// [`Chrono::etape`], with the throughput over `octets` bytes.
+    fn etape_debit(&self, nom: &str, octets: Option<usize>) {
         if let Some(debut) = &self.0 {
-            eprintln!(
-                "flux : {nom:<22} {:7.1} ms",
-                debut.get().elapsed().as_secs_f64() * 1e3
-            );
-            debut.set(std::time::Instant::now());
+            let (t, cpu) = debut.get();
+            let ms = t.elapsed().as_secs_f64() * 1e3;
+            let maintenant = temps_cpu_ms();
+            let cpu = match (cpu, maintenant) {
+                (Some(a), Some(b)) => format!(" (CPU {:7.1} ms)", b - a),
+                _ => String::new(),
+            };
+            let debit = octets
+                .map(|o| format!(" ; {:.0} Mo/s", o as f64 / 1e6 / (ms / 1e3)))
+                .unwrap_or_default();
+            eprintln!("flux : {nom:<22} {ms:7.1} ms{cpu}{debit}");
+            debut.set((std::time::Instant::now(), temps_cpu_ms()));
         }
     }
+}
+
+/// CPU time of the process so far, in ms (user + system, every thread, finished ones included),
+/// from `/proc/self/stat` (clock ticks of 10 ms); `None` elsewhere.
+fn temps_cpu_ms() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (in parentheses, which may hold spaces): utime is the 14th
+    // field of the line, stime the 15th.
+    let reste = &stat[stat.rfind(')')? + 2..];
+    let mut champs = reste.split(' ').skip(11);
+    let (u, s): (f64, f64) = (champs.next()?.parse().ok()?, champs.next()?.parse().ok()?);
+    Some((u + s) * 10.0)
 }

@@ -205,6 +205,10 @@ pub struct DatasetBuilder {
     parties: FxHashMap<(u32, u32), u32>,
     programmes: FxHashMap<String, u32>,
     derniere_cellule: Option<(u32, u32, u32)>,
+    /// The bailleur and commune of the last logement: consecutive rows mostly share them, and
+    /// comparing with the interned name spares hashing it.
+    dernier_bailleur: Option<u32>,
+    derniere_commune: Option<u32>,
 }
 
 fn interner(map: &mut FxHashMap<String, u32>, table: &mut Vec<String>, s: &str) -> u32 {
@@ -234,9 +238,28 @@ impl DatasetBuilder {
         self.ds.is_empty()
     }
 
+    /// Réservataires interned so far (one per name and category).
+    pub fn nb_reservataires(&self) -> usize {
+        self.ds.reservataires.len()
+    }
+
     fn bailleur(&mut self, nom: &str) -> u32 {
         let nom = if nom.is_empty() { "Bailleur" } else { nom };
-        interner(&mut self.bailleurs, &mut self.ds.bailleurs, nom)
+        if let Some(b) = self.dernier_bailleur.filter(|&b| self.ds.bailleurs[b as usize] == nom) {
+            return b;
+        }
+        let b = interner(&mut self.bailleurs, &mut self.ds.bailleurs, nom);
+        self.dernier_bailleur = Some(b);
+        b
+    }
+
+    fn commune(&mut self, code: &str) -> u32 {
+        if let Some(c) = self.derniere_commune.filter(|&c| self.ds.communes[c as usize] == code) {
+            return c;
+        }
+        let c = interner(&mut self.communes, &mut self.ds.communes, code);
+        self.derniere_commune = Some(c);
+        c
     }
 
     fn reservataire(&mut self, nom: &str, categorie: Categorie) -> u32 {
@@ -316,7 +339,7 @@ impl DatasetBuilder {
 
     fn push_un(&mut self, l: &Logement) {
         let b = self.bailleur(l.bailleur);
-        let c = interner(&mut self.communes, &mut self.ds.communes, l.commune);
+        let c = self.commune(l.commune);
         let cellule = self.cellule(b, c);
         let categorie = l.categorie.unwrap_or(if l.reservataire.is_empty() {
             Categorie::NonReserve

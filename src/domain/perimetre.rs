@@ -75,11 +75,8 @@ pub(crate) fn calculer_perimetre(
         }
     }
     // « Réservataires by name » (tie-break order of the rounding): dictionary order, then category.
-    autres.sort_by(|a, b| {
-        model::cle_de_tri(&a.1.nom)
-            .cmp(&model::cle_de_tri(&b.1.nom))
-            .then(a.1.categorie.cmp(&b.1.categorie))
-    });
+    // Keys folded once per party, not at every comparison (the same stable order).
+    autres.sort_by_cached_key(|(_, r)| (model::cle_de_tri(&r.nom), r.categorie));
     let demandes: Vec<Demande> = autres
         .iter()
         .map(|&(q, r)| Demande {

@@ -54,6 +54,37 @@ impl CsvFr {
         self
     }
 
+    /// An integer cell, written without the formatting machinery (large exports).
+    pub fn entier_i64(&mut self, n: i64) -> &mut Self {
+        self.separer();
+        if n < 0 {
+            self.texte.push('-');
+        }
+        chiffres_de(&mut self.texte, n.unsigned_abs(), 1);
+        self
+    }
+
+    /// A new document with room for `octets` bytes (large exports: no regrowth).
+    pub fn avec_capacite(octets: usize) -> CsvFr {
+        let mut c = CsvFr::new();
+        c.texte.reserve(octets);
+        c
+    }
+
+    /// The rows of another document written without BOM nor headers ([`CsvFr::suite`]),
+    /// appended: a large export built in parts on several threads.
+    pub fn ajouter(&mut self, partie: CsvFr) {
+        self.texte.push_str(&partie.texte);
+    }
+
+    /// A document continuing another one: no BOM, no headers.
+    pub fn suite(octets: usize) -> CsvFr {
+        CsvFr {
+            texte: String::with_capacity(octets),
+            debut_ligne: true,
+        }
+    }
+
     /// A decimal cell with a comma, at most `decimales` digits (trailing zeros dropped).
     pub fn nombre(&mut self, x: f64, decimales: usize) -> &mut Self {
         self.separer();
@@ -79,6 +110,15 @@ impl CsvFr {
         self.texte.push_str("\r\n");
         self.debut_ligne = true;
         self
+    }
+
+    /// Bytes written so far.
+    pub fn len(&self) -> usize {
+        self.texte.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.texte.is_empty()
     }
 
     pub fn octets(self) -> Vec<u8> {
@@ -127,15 +167,35 @@ pub fn nombre_fr(sortie: &mut String, x: f64, decimales: usize) {
         v.unsigned_abs() / echelle as u64,
         v.unsigned_abs() % echelle as u64,
     );
-    let _ = write!(sortie, "{entier}");
+    chiffres_de(sortie, entier, 1);
     if frac > 0 {
         let mut chiffres = decimales.min(9);
         while frac % 10 == 0 {
             frac /= 10;
             chiffres -= 1;
         }
-        let _ = write!(sortie, ",{frac:0chiffres$}");
+        sortie.push(',');
+        chiffres_de(sortie, frac, chiffres);
     }
+}
+
+/// The decimal digits of `n`, at least `largeur` of them (leading zeros): what `{n:0largeur$}`
+/// writes, without the formatting machinery (millions of numbers in the large exports).
+#[inline]
+pub fn chiffres_de(sortie: &mut String, mut n: u64, largeur: usize) {
+    let mut tampon = [b'0'; 20];
+    let mut i = tampon.len();
+    loop {
+        i -= 1;
+        tampon[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let i = i.min(tampon.len().saturating_sub(largeur));
+    // Digits only: valid UTF-8.
+    sortie.push_str(std::str::from_utf8(&tampon[i..]).unwrap_or_default());
 }
 
 #[cfg(test)]

@@ -272,24 +272,59 @@ pub const ENTETES_OBJECTIFS: [&str; 6] = [
 /// logements_offerts;volume_restant;logements_exacts` — `annee` is the calendar year,
 /// `logements_offerts` the whole logements of the rounding mode, `logements_exacts` offered_r(k).
 pub fn etalement_csv(r: &Resultats) -> Vec<u8> {
-    let mut c = CsvFr::new();
-    c.entetes(ENTETES_ETALEMENT);
-    for p in &r.perimetres {
-        let (bailleur, departement) = (echapper(&p.bailleur), echapper(&p.departement));
-        let noms: Vec<_> = p.parts.iter().map(|x| echapper(&x.reservataire)).collect();
-        for l in &p.etalement.lignes {
-            let partie = &p.parts[l.partie as usize];
-            c.echappe(&bailleur).echappe(&departement).entier(l.annee);
-            c.echappe(&noms[l.partie as usize]).texte(partie.categorie.code());
-            c.nombre(l.offerts, 3);
-            match l.volume_restant {
-                Some(v) => c.nombre(v, 3),
-                None => c.vide(),
-            };
-            c.nombre(l.exact, 6).fin();
+    // Tens of megabytes for a region: written in parts (whole perimeters, about the same number
+    // of lines each) on every core, then joined in order.
+    let lignes: usize = r.perimetres.iter().map(|p| p.etalement.lignes.len()).sum();
+    // In the browser (one thread) the parts would only cost a copy.
+    let parts = if lignes > 50_000 && cfg!(not(target_arch = "wasm32")) { 8 } else { 1 };
+    if parts == 1 {
+        let mut c = CsvFr::avec_capacite(lignes * 80);
+        c.entetes(ENTETES_ETALEMENT);
+        r.perimetres.iter().for_each(|p| lignes_etalement(&mut c, p));
+        return c.octets();
+    }
+    let mut bornes = vec![0];
+    let mut cumul = 0;
+    for (i, p) in r.perimetres.iter().enumerate() {
+        cumul += p.etalement.lignes.len();
+        if cumul * parts >= lignes * bornes.len() && bornes.len() < parts {
+            bornes.push(i + 1);
         }
     }
+    bornes.push(r.perimetres.len());
+    bornes.dedup();
+    let morceaux = crate::domain::en_parallele(bornes.len() - 1, |k| {
+        let perimetres = &r.perimetres[bornes[k]..bornes[k + 1]];
+        let n: usize = perimetres.iter().map(|p| p.etalement.lignes.len()).sum();
+        let mut c = CsvFr::suite(n * 80);
+        for p in perimetres {
+            lignes_etalement(&mut c, p);
+        }
+        c
+    });
+    let mut c = CsvFr::avec_capacite(morceaux.iter().map(CsvFr::len).sum::<usize>() + 200);
+    c.entetes(ENTETES_ETALEMENT);
+    for m in morceaux {
+        c.ajouter(m);
+    }
     c.octets()
+}
+
+/// The lines of `etalement.csv` of one perimeter.
+fn lignes_etalement(c: &mut CsvFr, p: &crate::domain::ResultatPerimetre) {
+    let (bailleur, departement) = (echapper(&p.bailleur), echapper(&p.departement));
+    let noms: Vec<_> = p.parts.iter().map(|x| echapper(&x.reservataire)).collect();
+    for l in &p.etalement.lignes {
+        let partie = &p.parts[l.partie as usize];
+        c.echappe(&bailleur).echappe(&departement).entier_i64(l.annee as i64);
+        c.echappe(&noms[l.partie as usize]).texte(partie.categorie.code());
+        c.nombre(l.offerts, 3);
+        match l.volume_restant {
+            Some(v) => c.nombre(v, 3),
+            None => c.vide(),
+        };
+        c.nombre(l.exact, 6).fin();
+    }
 }
 
 /// `objectifs.csv` (SPEC §4.10): yearly logements per party, per commune for the État and the

@@ -144,6 +144,48 @@ pub fn lecteur(chunk: &[u8], sep: u8) -> ::csv::Reader<&[u8]> {
         .from_reader(chunk)
 }
 
+/// Longest CSV record read, in bytes: a line, or the lines a quoted field joins. No état des lieux
+/// row comes near it (18 fields of at most [`super::LONGUEUR_MAX`] bytes, plus unmapped columns);
+/// a longer one is a file without line breaks, or a quote never closed that swallows the rest of
+/// the file. The csv reader would hold the whole record in memory (200 MB for a 200 MB line):
+/// [`lecteur_borne`] stops it first.
+pub const LIGNE_MAX: usize = 1 << 20;
+
+/// The bytes of a chunk as the csv reader pulls them (8 KB at a time), refusing to go further
+/// than [`LIGNE_MAX`] bytes past the end of the last record read (`fin`, updated by the caller
+/// after each record): the record being read is then longer than that, and the reader returns
+/// an I/O error instead of growing its buffer. One comparison per 8 KB.
+pub struct Borne<'a> {
+    texte: &'a [u8],
+    lu: usize,
+    fin: &'a std::cell::Cell<usize>,
+}
+
+impl std::io::Read for Borne<'_> {
+    fn read(&mut self, tampon: &mut [u8]) -> std::io::Result<usize> {
+        if self.lu > self.fin.get() + LIGNE_MAX {
+            return Err(std::io::Error::other("enregistrement trop long"));
+        }
+        let n = tampon.len().min(self.texte.len() - self.lu);
+        tampon[..n].copy_from_slice(&self.texte[self.lu..self.lu + n]);
+        self.lu += n;
+        Ok(n)
+    }
+}
+
+/// [`lecteur`] over a [`Borne`]: `fin` is the offset (in `chunk`) where the last record read ends.
+pub fn lecteur_borne<'a>(
+    chunk: &'a [u8],
+    sep: u8,
+    fin: &'a std::cell::Cell<usize>,
+) -> ::csv::Reader<Borne<'a>> {
+    ::csv::ReaderBuilder::new()
+        .delimiter(sep)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(Borne { texte: chunk, lu: 0, fin })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

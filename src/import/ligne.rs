@@ -28,6 +28,57 @@ const ERREURS_TABLEUR: [&str; 16] = [
     "#NOMBRE!", "#NULL!", "#NUL!", "#DATA!", "#SPILL!", "#CALC!",
 ];
 
+/// A record as the readers give it: a csv crate record (quoted CSV, workbook rows), or the
+/// fields of a quote-free CSV line sliced in place ([`Champs`]).
+pub(crate) trait Enregistrement {
+    fn len(&self) -> usize;
+    fn get(&self, i: usize) -> Option<&str>;
+    fn iter(&self) -> impl Iterator<Item = &str>;
+    /// Bytes of the fields together, separators excluded.
+    fn octets(&self) -> usize;
+}
+
+impl Enregistrement for StringRecord {
+    fn len(&self) -> usize {
+        StringRecord::len(self)
+    }
+    fn get(&self, i: usize) -> Option<&str> {
+        StringRecord::get(self, i)
+    }
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        StringRecord::iter(self)
+    }
+    fn octets(&self) -> usize {
+        self.as_slice().len()
+    }
+}
+
+/// The fields of a CSV line without quotes: the line (its line break removed) and the offset
+/// where each field ends (the next separator, or the end of the line). Nothing is copied.
+pub(crate) struct Champs<'a> {
+    pub ligne: &'a str,
+    pub fins: &'a [usize],
+}
+
+impl Enregistrement for Champs<'_> {
+    fn len(&self) -> usize {
+        self.fins.len()
+    }
+    #[inline]
+    fn get(&self, i: usize) -> Option<&str> {
+        let fin = *self.fins.get(i)?;
+        let debut = if i == 0 { 0 } else { self.fins[i - 1] + 1 };
+        // Cut at ASCII separators of a valid UTF-8 line: always on a character boundary.
+        self.ligne.get(debut..fin)
+    }
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.fins.len()).filter_map(|i| self.get(i))
+    }
+    fn octets(&self) -> usize {
+        self.ligne.len() + 1 - self.fins.len()
+    }
+}
+
 /// What a reader accumulates: the logements kept, counts, rejects and warnings.
 #[derive(Default)]
 pub(super) struct Partiel {
@@ -49,6 +100,45 @@ pub(super) struct Partiel {
     pub decalage: u64,
     /// A CSV record is not valid UTF-8: the file must be decoded as Windows-1252.
     pub pas_utf8: bool,
+    /// Logements kept and not yet added to the [`Plafond`] shared by the chunks.
+    pub non_comptes: u64,
+    /// Line (chunk-relative for a CSV chunk) where the file went over [`Plafond::max`]: nothing
+    /// more is read.
+    pub trop: Option<u64>,
+}
+
+/// The logements of one file counted against [`crate::import::LOGEMENTS_MAX`], across the chunks
+/// read in parallel. Each chunk adds its own count every 65 536 logements (one atomic addition,
+/// not one per row) and compares, at every row, the shared total plus its own to the cap: exact
+/// when the file is read in one piece (workbooks, the browser's step-by-step reading), within
+/// one batch per chunk in parallel; [`Plafond::verifier`] then finds the exact line.
+pub(crate) struct Plafond {
+    total: std::sync::atomic::AtomicU64,
+    pub max: u64,
+}
+
+impl Plafond {
+    pub fn new(max: u64) -> Plafond {
+        Plafond { total: std::sync::atomic::AtomicU64::new(0), max }
+    }
+
+    /// The line where the parts read (in file order, `avant[i]`: the file lines before part
+    /// `i`) go over the cap, if they do: the first part that stopped, else the logement number
+    /// `max + 1`.
+    pub fn verifier(&self, partiels: &[Partiel], avant: impl Fn(usize) -> u64) -> Option<u64> {
+        let mut cumul = 0u64;
+        for (i, p) in partiels.iter().enumerate() {
+            if let Some(l) = p.trop {
+                return Some(l + avant(i));
+            }
+            let n = p.lignes.len() as u64;
+            if cumul + n > self.max {
+                return Some(p.lignes[(self.max - cumul) as usize] as u64 + avant(i));
+            }
+            cumul += n;
+        }
+        None
+    }
 }
 
 /// Buffers for the values a row does not hold as such (a padded commune code, a line-based
@@ -82,14 +172,18 @@ impl Partiel {
     pub fn ligne(
         &mut self,
         ligne: u64,
-        rec: &StringRecord,
+        rec: &impl Enregistrement,
         tampons: &mut Tampons,
         map: &Correspondance,
         nb_colonnes: usize,
+        plafond: &Plafond,
     ) {
+        if self.trop.is_some() {
+            return;
+        }
         let cellule = |c: Champ| map.colonne(c).and_then(|i| rec.get(i)).unwrap_or("");
         self.lues += 1;
-        if rec.as_slice().len() > LONGUEUR_MAX {
+        if rec.octets() > LONGUEUR_MAX {
             if let Some(c) = Champ::LUS
                 .into_iter()
                 .find(|&c| cellule(c).len() > LONGUEUR_MAX)
@@ -114,12 +208,29 @@ impl Partiel {
             &mut signaler,
         ) {
             Ok(l) => {
-                self.builder.push(&l);
                 let n = l.nb.max(1) as usize;
+                use std::sync::atomic::Ordering::Relaxed;
+                let total = plafond.total.load(Relaxed) + self.non_comptes + n as u64;
+                if total > plafond.max {
+                    self.trop = Some(ligne);
+                    return;
+                }
+                self.non_comptes += n as u64;
+                if self.non_comptes >= 1 << 16 {
+                    plafond.total.fetch_add(self.non_comptes, Relaxed);
+                    self.non_comptes = 0;
+                }
+                let connus = self.builder.nb_reservataires();
+                self.builder.push(&l);
                 self.lignes.extend(std::iter::repeat_n(ligne as u32, n));
                 self.retenues += 1;
+                // A (name, category) already met in this part was noted then: only a new one
+                // (or one the dataset does not hold as a party) needs the lookup by name.
                 if let (false, Some(c)) = (l.reservataire.is_empty(), l.categorie) {
-                    self.categorie_vue(l.reservataire, c, ligne);
+                    let nouveau = self.builder.nb_reservataires() > connus;
+                    if nouveau || matches!(c, Categorie::NonReserve | Categorie::Bailleur) {
+                        self.categorie_vue(l.reservataire, c, ligne);
+                    }
                 }
             }
             Err(Refus::Ignoree) => self.lues -= 1,
@@ -189,6 +300,17 @@ pub(crate) fn erreur_tableur(v: &str) -> bool {
     v.as_bytes().first() == Some(&b'#') && liste(v)
 }
 
+/// `s.trim()`, with a shortcut for the common cell that starts and ends with a printable ASCII
+/// character (nothing to trim; the Unicode whitespace test is what `trim` spends its time on).
+#[inline]
+fn rogner(s: &str) -> &str {
+    match s.as_bytes() {
+        [] => s,
+        [a, .., z] | [a @ z] if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 /// Why a record gives no logement.
 enum Refus {
     /// Not data, not counted: the template's notice line, or a row whose every cell is blank
@@ -209,9 +331,9 @@ impl From<(&'static str, String)> for Refus {
 /// A spreadsheet error value (#N/A…) gets its own reason, checked only where a value failed to
 /// parse or is free text (nothing to pay on the common row): ignored with a warning where an
 /// unreadable value is ignored (descriptive fields, `taux_rotation`), rejected elsewhere.
-fn convertir<'r>(
+fn convertir<'r, R: Enregistrement>(
     ligne: u64,
-    rec: &'r StringRecord,
+    rec: &'r R,
     tampons: &'r mut Tampons,
     map: &Correspondance,
     nb_colonnes: usize,
@@ -231,7 +353,7 @@ fn convertir<'r>(
             .into());
     }
     let champ =
-        |c: Champ| -> &'r str { map.colonne(c).and_then(|i| rec.get(i)).unwrap_or("").trim() };
+        |c: Champ| -> &'r str { rogner(map.colonne(c).and_then(|i| rec.get(i)).unwrap_or("")) };
     let en_erreur = |c: Champ| erreur_tableur(champ(c));
     let rejet = |c: Champ| {
         move |m: String| match en_erreur(c) {

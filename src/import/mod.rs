@@ -9,6 +9,7 @@
 //! (header matching), [`values`] (cell parsing), `ligne` (one record → one logement, shared by
 //! every format). See docs/import.md.
 
+pub mod bornes;
 pub mod columns;
 pub mod csv;
 pub mod progressif;
@@ -28,9 +29,17 @@ use serde::Serialize;
 use crate::domain::Dataset;
 use columns::{Champ, Correspondance};
 pub(crate) use ligne::erreur_tableur;
-use ligne::{Partiel, Tampons};
+use ligne::{Champs, Partiel, Plafond, Tampons};
 pub use ligne::{LONGUEUR_MAX, MARQUE_NOTICE};
 pub use tableur::feuilles;
+pub use csv::LIGNE_MAX;
+
+/// Most logements one file may describe (the sum of `nb` over its rows): more than the whole
+/// French social parc (≈ 5,4 million logements, RPLS 2024). Every logement costs about 50 bytes
+/// once expanded, so a few rows with a mistyped `nb` (each row is capped at
+/// [`values::NB_MAX`]) must not take the browser tab down: the reading stops there with
+/// [`ImportError::TropDeLogements`].
+pub const LOGEMENTS_MAX: u64 = 6_000_000;
 
 /// A rejected row or a warning: the file line (header = line 1), the column and a French reason.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -106,6 +115,16 @@ pub struct OptionsLecture<C = Correspondance> {
 pub(crate) trait Destination {
     /// One record, at file line `ligne` (its first line when it spans several).
     fn ligne(&mut self, ligne: u64, rec: &StringRecord);
+    /// Whether [`Destination::champs`] takes the records of quote-free CSV lines as they are
+    /// (else they go through the csv crate's reader and [`Destination::ligne`]).
+    const CHAMPS: bool = false;
+    /// One record of a quote-free CSV line, its fields sliced in place (see [`Champs`]); only
+    /// called when [`Destination::CHAMPS`] is set.
+    fn champs(&mut self, ligne: u64, rec: &Champs) {
+        let mut r = StringRecord::new();
+        (0..rec.fins.len()).for_each(|i| r.push_field(ligne::Enregistrement::get(rec, i).unwrap_or("")));
+        self.ligne(ligne, &r);
+    }
     /// A record that could not even be split into cells: read and rejected.
     fn illisible(&mut self, ligne: u64, motif: String);
     fn avertir(&mut self, ligne: u64, colonne: &str, motif: String);
@@ -114,6 +133,10 @@ pub(crate) trait Destination {
     fn entete(&mut self, entetes: &[String]) -> Result<(), ImportError>;
     /// Name of the field read from column `j` (warnings about merged cells).
     fn champ(&self, j: usize) -> Option<&'static str>;
+    /// Whether the reading must stop here (the file went over [`LOGEMENTS_MAX`]).
+    fn fini(&self) -> bool {
+        false
+    }
     /// Name of the field of column `j` when it holds dates: there a plain number of 5 digits or
     /// more in a workbook is an Excel serial date that lost its format (read with a warning).
     fn colonne_date(&self, j: usize) -> Option<&'static str>;
@@ -143,6 +166,14 @@ pub enum ImportError {
     },
     /// The sheet holds no cell.
     FeuilleVide { feuille: String },
+    /// A header line longer than [`csv::LIGNE_MAX`] bytes (its length: up to the first line
+    /// break): not a table of lines.
+    EnteteTropLongue { octets: u64 },
+    /// More logements (rows × `nb`) than [`LOGEMENTS_MAX`], noticed at file line `ligne`.
+    TropDeLogements { ligne: u64 },
+    /// A workbook that would make the reader hold more than its caps (cells, shared strings,
+    /// decompressed parts: see `bornes`); `detail` says which, in French.
+    ClasseurDemesure { format: &'static str, detail: String },
 }
 
 /// Quoted list of names, for messages.
@@ -199,6 +230,21 @@ impl fmt::Display for ImportError {
             ImportError::FeuilleVide { feuille } => {
                 write!(f, "la feuille « {feuille} » est vide")
             }
+            ImportError::EnteteTropLongue { octets } => write!(
+                f,
+                "la ligne 1 (en-têtes) fait {} octets ({} au plus) : ce n'est pas un tableau CSV ligne à ligne (fichier endommagé ou sans retour à la ligne ?)",
+                crate::format::integer(*octets as i64),
+                crate::format::integer(csv::LIGNE_MAX as i64)
+            ),
+            ImportError::TropDeLogements { ligne } => write!(
+                f,
+                "plus de {} logements dans le fichier (lignes × nb), seuil franchi à la ligne {ligne} : c'est plus que tout le parc social français ; vérifiez la colonne nb ou découpez le fichier",
+                crate::format::integer(LOGEMENTS_MAX as i64)
+            ),
+            ImportError::ClasseurDemesure { format, detail } => write!(
+                f,
+                "classeur {format} trop volumineux pour être lu sans risque : {detail} ; enregistrez la feuille utile au format CSV (ou supprimez les lignes et colonnes vides mises en forme)"
+            ),
         }
     }
 }
@@ -252,8 +298,18 @@ fn lire_en(
     correspondance: Option<&Correspondance>,
     parts: Option<usize>,
 ) -> Result<Import, ImportError> {
+    lire_en_max(bytes, correspondance, parts, LOGEMENTS_MAX)
+}
+
+/// [`lire_en`] with at most `max` logements (tests use a small cap).
+fn lire_en_max(
+    bytes: &[u8],
+    correspondance: Option<&Correspondance>,
+    parts: Option<usize>,
+    max: u64,
+) -> Result<Import, ImportError> {
     if let Some((texte, encodage)) = csv::utf16(bytes) {
-        return lire_texte(texte.as_bytes(), encodage, correspondance, parts)?
+        return lire_texte(texte.as_bytes(), encodage, correspondance, parts, max)?
             .ok_or(ImportError::Binaire);
     }
     let (texte, encodage) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
@@ -263,13 +319,13 @@ fn lire_en(
     if csv::binaire(&texte) {
         return Err(ImportError::Binaire);
     }
-    match lire_texte(&texte, encodage, correspondance, parts)? {
+    match lire_texte(&texte, encodage, correspondance, parts, max)? {
         Some(import) => Ok(import),
         None => {
             let (decode, _, _) = encoding_rs::WINDOWS_1252.decode(&texte);
             let decode = decode.into_owned();
             Ok(
-                lire_texte(decode.as_bytes(), "Windows-1252", correspondance, parts)?
+                lire_texte(decode.as_bytes(), "Windows-1252", correspondance, parts, max)?
                     .expect("texte décodé en UTF-8"),
             )
         }
@@ -282,6 +338,7 @@ fn lire_texte(
     encodage: &'static str,
     correspondance: Option<&Correspondance>,
     parts: Option<usize>,
+    max: u64,
 ) -> Result<Option<Import>, ImportError> {
     let Some(entete) = Entete::lire(texte, correspondance)? else {
         return Ok(None);
@@ -293,9 +350,11 @@ fn lire_texte(
         entete.guillemets,
     );
     let decalages = entete.decalages(texte, &morceaux);
+    let plafond = Plafond::new(max);
     let partiels: Vec<Partiel> = crate::domain::en_parallele(morceaux.len(), |i| {
-        entete.lire_morceau(texte, &morceaux[i], decalages[i])
+        entete.lire_morceau(texte, &morceaux[i], decalages[i], &plafond)
     });
+    entete.verifier_plafond(texte, &plafond, &partiels)?;
     if partiels.iter().any(|p| p.pas_utf8) {
         return Ok(None);
     }
@@ -316,7 +375,13 @@ pub(crate) struct LigneEntete {
 impl LigneEntete {
     /// `None` when the header line is not UTF-8.
     pub fn lire(texte: &[u8]) -> Result<Option<LigneEntete>, ImportError> {
-        let debut = csv::fin_premiere_ligne(texte);
+        // Looked for in the first `LIGNE_MAX` bytes only: a file without line breaks is refused
+        // before its one line is parsed (and held) as headers.
+        let debut = csv::fin_premiere_ligne(&texte[..texte.len().min(csv::LIGNE_MAX + 1)]);
+        if debut > csv::LIGNE_MAX {
+            let octets = memchr::memchr(b'\n', texte).unwrap_or(texte.len()) as u64;
+            return Err(ImportError::EnteteTropLongue { octets });
+        }
         if texte[..debut].iter().all(|b| b.is_ascii_whitespace()) {
             return Err(ImportError::Vide);
         }
@@ -378,7 +443,13 @@ impl Entete {
     }
 
     /// Parses chunk `r`; `decalage`: the file lines before it (see [`Entete::decalages`]).
-    fn lire_morceau(&self, texte: &[u8], r: &std::ops::Range<usize>, decalage: u64) -> Partiel {
+    fn lire_morceau(
+        &self,
+        texte: &[u8],
+        r: &std::ops::Range<usize>,
+        decalage: u64,
+        plafond: &Plafond,
+    ) -> Partiel {
         lire_morceau(
             &texte[r.clone()],
             decalage,
@@ -386,7 +457,26 @@ impl Entete {
             &self.map,
             self.entetes.len(),
             self.guillemets,
+            plafond,
         )
+    }
+
+    /// [`ImportError::TropDeLogements`] when the chunks read (in file order, from the first)
+    /// hold more logements than `plafond` allows.
+    fn verifier_plafond(
+        &self,
+        texte: &[u8],
+        plafond: &Plafond,
+        partiels: &[Partiel],
+    ) -> Result<(), ImportError> {
+        let mut avant = vec![csv::lignes(&texte[..self.debut])];
+        for p in partiels {
+            avant.push(avant[avant.len() - 1] + p.lignes_physiques);
+        }
+        match plafond.verifier(partiels, |i| avant[i]) {
+            Some(ligne) => Err(ImportError::TropDeLogements { ligne }),
+            None => Ok(()),
+        }
     }
 
     /// File lines before each chunk, when a chunk needs them while it is parsed: only for the
@@ -515,6 +605,7 @@ fn lire_morceau(
     map: &Correspondance,
     nb_colonnes: usize,
     guillemets: bool,
+    plafond: &Plafond,
 ) -> Partiel {
     let mut d = MorceauEtat {
         p: Partiel {
@@ -524,6 +615,7 @@ fn lire_morceau(
         tampons: Tampons::default(),
         map,
         nb_colonnes,
+        plafond,
     };
     d.p.pas_utf8 = !parcourir_morceau(morceau, sep, guillemets, &mut d);
     d.p.lignes_physiques = csv::lignes(morceau);
@@ -534,24 +626,61 @@ fn lire_morceau(
 /// first line = 1): a record spanning several lines gets a warning, an unparsable one is
 /// rejected. `false` as soon as a record is not valid UTF-8 (the caller decodes the file as
 /// Windows-1252 and reads it again).
+///
+/// A record longer than [`csv::LIGNE_MAX`] (a line without end, a quote never closed) is not read
+/// into memory: it is rejected with the lines it spans, and the reading resumes at the first line
+/// break after that many bytes (see [`trop_long`]).
 pub(crate) fn parcourir_morceau(
     morceau: &[u8],
     sep: u8,
     guillemets: bool,
     d: &mut impl Destination,
 ) -> bool {
-    let mut lecteur = csv::lecteur(morceau, sep);
+    if !guillemets && d_champs(d) {
+        if let Some(lu) = parcourir_sans_guillemets(morceau, sep, d) {
+            return lu;
+        }
+    }
     let mut rec = StringRecord::new();
-    loop {
-        let (ligne, derniere) = match lecteur.read_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => csv::etendue(morceau, lecteur.position(), &rec, guillemets),
-            Err(e) if matches!(e.kind(), ::csv::ErrorKind::Utf8 { .. }) => return false,
-            Err(e) => {
-                d.illisible(lecteur.position().line(), format!("ligne illisible : {e}"));
-                continue;
-            }
-        };
+    // Start of the part read by the current reader, and the file lines before it in the chunk.
+    let (mut depart, mut avant) = (0, 0);
+    'lecteurs: loop {
+        let partie = &morceau[depart..];
+        let fin = std::cell::Cell::new(0);
+        let mut lecteur = csv::lecteur_borne(partie, sep, &fin);
+        loop {
+            let (ligne, derniere) = match lecteur.read_record(&mut rec) {
+                Ok(false) => break 'lecteurs,
+                Ok(true) => {
+                    let apres = lecteur.position().byte() as usize;
+                    // The reader may end a record a little past the cap (it reads 8 KB at a
+                    // time): the rule stays exact, whatever the chunks.
+                    if apres - fin.get() > csv::LIGNE_MAX
+                        && longueur(partie, fin.get(), apres) > csv::LIGNE_MAX
+                    {
+                        let (ligne, reprise, motif) = trop_long(partie, fin.get(), avant);
+                        d.illisible(ligne, motif);
+                        avant += csv::lignes(&partie[..reprise]);
+                        depart += reprise;
+                        continue 'lecteurs;
+                    }
+                    fin.set(apres);
+                    let (l, m) = csv::etendue(partie, lecteur.position(), &rec, guillemets);
+                    (l + avant, m + avant)
+                }
+                Err(e) if matches!(e.kind(), ::csv::ErrorKind::Utf8 { .. }) => return false,
+                Err(e) if matches!(e.kind(), ::csv::ErrorKind::Io(_)) => {
+                    let (ligne, reprise, motif) = trop_long(partie, fin.get(), avant);
+                    d.illisible(ligne, motif);
+                    avant += csv::lignes(&partie[..reprise]);
+                    depart += reprise;
+                    continue 'lecteurs;
+                }
+                Err(e) => {
+                    d.illisible(lecteur.position().line() + avant, format!("ligne illisible : {e}"));
+                    continue;
+                }
+            };
         // A record ending after its first line holds a quoted line break: often an unclosed quote
         // that swallowed the next lines, which must not vanish silently.
         if derniere > ligne {
@@ -561,9 +690,98 @@ pub(crate) fn parcourir_morceau(
                 format!("enregistrement étalé sur {} lignes du fichier (retour à la ligne entre guillemets) : vérifiez qu'aucun guillemet n'est resté ouvert", derniere - ligne + 1),
             );
         }
-        d.ligne(ligne, &rec);
+            d.ligne(ligne, &rec);
+            if d.fini() {
+                break 'lecteurs;
+            }
+        }
     }
     true
+}
+
+fn d_champs<D: Destination>(_: &D) -> bool {
+    D::CHAMPS
+}
+
+/// [`parcourir_morceau`] for a chunk without quotes (the common file): every record is one line,
+/// its fields sliced in place, no copy nor per-record UTF-8 check (the chunk is checked at once:
+/// `Some(false)` when it is not UTF-8). `None` when a carriage return stands alone somewhere (the
+/// csv crate ends a record there too: left to it).
+fn parcourir_sans_guillemets(morceau: &[u8], sep: u8, d: &mut impl Destination) -> Option<bool> {
+    let cr_seul = memchr::memchr_iter(b'\r', morceau).any(|i| morceau.get(i + 1) != Some(&b'\n'));
+    if cr_seul {
+        return None;
+    }
+    let Ok(texte) = std::str::from_utf8(morceau) else {
+        return Some(false);
+    };
+    let mut fins: Vec<usize> = Vec::with_capacity(64);
+    let (mut debut, mut numero) = (0, 0u64);
+    for fin in memchr::memchr_iter(b'\n', morceau).chain(
+        // The last line, when the chunk does not end with a line break.
+        (!morceau.ends_with(b"\n") && !morceau.is_empty()).then_some(morceau.len()),
+    ) {
+        numero += 1;
+        let brute = &texte[debut..fin];
+        debut = fin + 1;
+        let l = brute.strip_suffix('\r').unwrap_or(brute);
+        if l.is_empty() {
+            continue;
+        }
+        if l.len() > csv::LIGNE_MAX {
+            d.illisible(numero, motif_ligne_longue(l.len()));
+            continue;
+        }
+        fins.clear();
+        fins.extend(memchr::memchr_iter(sep, l.as_bytes()));
+        fins.push(l.len());
+        d.champs(numero, &Champs { ligne: l, fins: &fins });
+        if d.fini() {
+            break;
+        }
+    }
+    Some(true)
+}
+
+/// Bytes of the record read between offsets `fin` (end of the previous one) and `apres` of
+/// `partie`: from its first byte to its line break.
+fn longueur(partie: &[u8], fin: usize, apres: usize) -> usize {
+    let debut = fin + partie[fin..apres].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+    let r = &partie[debut..apres];
+    let r = r.strip_suffix(b"\n").unwrap_or(r);
+    r.strip_suffix(b"\r").unwrap_or(r).len()
+}
+
+/// The reason of a line longer than [`csv::LIGNE_MAX`] bytes.
+fn motif_ligne_longue(octets: usize) -> String {
+    format!(
+        "ligne de {} octets ({} au plus) : fichier endommagé ou sans retour à la ligne ; ligne ignorée",
+        crate::format::integer(octets as i64),
+        crate::format::integer(csv::LIGNE_MAX as i64)
+    )
+}
+
+/// A record of more than [`csv::LIGNE_MAX`] bytes starting after offset `fin` of `partie`
+/// (`avant`: the lines before `partie`): its first line, where to resume (after the first line
+/// break at least `LIGNE_MAX` bytes further, or the end) and the French reason of its rejection.
+#[cold]
+fn trop_long(partie: &[u8], fin: usize, avant: u64) -> (u64, usize, String) {
+    let debut = fin + partie[fin..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+    let ligne = avant + 1 + csv::lignes(&partie[..debut]);
+    let reprise = memchr::memchr(b'\n', &partie[(debut + csv::LIGNE_MAX).min(partie.len())..])
+        .map_or(partie.len(), |k| debut + csv::LIGNE_MAX + k + 1);
+    let max = crate::format::integer(csv::LIGNE_MAX as i64);
+    let internes = csv::lignes(&partie[debut..reprise.saturating_sub(1).max(debut)]);
+    let motif = if internes == 0 {
+        let fin_ligne = partie[..reprise].strip_suffix(b"\n").unwrap_or(&partie[..reprise]);
+        motif_ligne_longue(fin_ligne.strip_suffix(b"\r").unwrap_or(fin_ligne).len() - debut)
+    } else {
+        format!(
+            "enregistrement de plus de {max} octets étalé sur {} lignes (guillemet jamais refermé ?) : ces lignes sont ignorées",
+            crate::format::integer(internes as i64 + 1)
+        )
+    };
+    (ligne, reprise, motif)
 }
 
 /// One CSV chunk of an état des lieux being read.
@@ -572,11 +790,21 @@ struct MorceauEtat<'m> {
     tampons: Tampons,
     map: &'m Correspondance,
     nb_colonnes: usize,
+    plafond: &'m Plafond,
 }
 
 impl Destination for MorceauEtat<'_> {
     fn ligne(&mut self, ligne: u64, rec: &StringRecord) {
-        self.p.ligne(ligne, rec, &mut self.tampons, self.map, self.nb_colonnes);
+        self.p
+            .ligne(ligne, rec, &mut self.tampons, self.map, self.nb_colonnes, self.plafond);
+    }
+    const CHAMPS: bool = true;
+    fn champs(&mut self, ligne: u64, rec: &Champs) {
+        self.p
+            .ligne(ligne, rec, &mut self.tampons, self.map, self.nb_colonnes, self.plafond);
+    }
+    fn fini(&self) -> bool {
+        self.p.trop.is_some()
     }
     fn illisible(&mut self, ligne: u64, motif: String) {
         self.p.illisible(ligne, motif);
@@ -637,30 +865,45 @@ fn trier(avertissements: &mut [Avertissement]) {
 /// logements of one row with `nb` > 1 share its identifier: not duplicates.
 fn doublons(ds: &Dataset, lignes: &[u32], avertissements: &mut Vec<Avertissement>) {
     use std::hash::{BuildHasher, BuildHasherDefault};
+    // Identifiers hashed in parallel parts and spread into buckets by the top bits of their hash
+    // (equal identifiers share a bucket), each bucket sorted and searched on its own core.
+    const SEAUX: usize = 16;
     let h = BuildHasherDefault::<rustc_hash::FxHasher>::default();
-    let mut cles: Vec<(u64, u32)> = (0..ds.len())
-        .filter(|&i| premier_de_sa_ligne(lignes, i))
-        .map(|i| (h.hash_one(ds.rpls.get(i)), i as u32))
-        .collect();
-    cles.sort_unstable();
-    for groupe in cles.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
-        for (k, &(_, i)) in groupe.iter().enumerate().skip(1) {
-            let rpls = ds.rpls.get(i as usize);
-            if let Some(&(_, j)) = groupe[..k]
-                .iter()
-                .find(|(_, j)| ds.rpls.get(*j as usize) == rpls)
-            {
-                avertissements.push(Rejet {
-                    ligne: lignes[i as usize] as u64,
-                    colonne: Champ::Rpls.nom().to_owned(),
-                    motif: format!(
-                        "identifiant RPLS « {rpls} » en double (déjà ligne {})",
-                        lignes[j as usize]
-                    ),
-                });
+    let n = ds.len();
+    let parts = n.div_ceil(1 << 16).clamp(1, 8);
+    let repartis: Vec<Vec<Vec<(u64, u32)>>> = crate::domain::en_parallele(parts, |p| {
+        let mut seaux = vec![Vec::new(); SEAUX];
+        for i in (n * p / parts..n * (p + 1) / parts).filter(|&i| premier_de_sa_ligne(lignes, i)) {
+            let cle = h.hash_one(ds.rpls.get(i));
+            seaux[(cle >> 60) as usize].push((cle, i as u32));
+        }
+        seaux
+    });
+    let trouves: Vec<Vec<Avertissement>> = crate::domain::en_parallele(SEAUX, |s| {
+        let mut cles: Vec<(u64, u32)> = repartis.iter().flat_map(|p| p[s].iter().copied()).collect();
+        cles.sort_unstable();
+        let mut trouves = Vec::new();
+        for groupe in cles.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+            for (k, &(_, i)) in groupe.iter().enumerate().skip(1) {
+                let rpls = ds.rpls.get(i as usize);
+                if let Some(&(_, j)) = groupe[..k]
+                    .iter()
+                    .find(|(_, j)| ds.rpls.get(*j as usize) == rpls)
+                {
+                    trouves.push(Rejet {
+                        ligne: lignes[i as usize] as u64,
+                        colonne: Champ::Rpls.nom().to_owned(),
+                        motif: format!(
+                            "identifiant RPLS « {rpls} » en double (déjà ligne {})",
+                            lignes[j as usize]
+                        ),
+                    });
+                }
             }
         }
-    }
+        trouves
+    });
+    avertissements.extend(trouves.into_iter().flatten());
 }
 
 #[cfg(test)]
@@ -784,6 +1027,111 @@ pub(crate) mod tests {
             assert_eq!(a.dataset.programmes.len(), 40);
             assert_eq!(a.dataset.programmes[0], "Résidence 0", "espaces retirés");
         }
+    }
+
+    /// A line of more than `LIGNE_MAX` bytes is rejected without being held (its length and
+    /// line in the reason) and the reading goes on after it; an unclosed quote that would swallow
+    /// the rest of the file is cut the same way, naming the lines it spans; the same in one
+    /// chunk, in parallel chunks and step by step.
+    #[test]
+    fn giant_records_are_rejected_and_reading_resumes() {
+        let mut f = b"rpls;commune;reservataire\nA1;93048;Ville\nA2;93048;".to_vec();
+        f.extend(std::iter::repeat_n(b'x', 3 * csv::LIGNE_MAX));
+        f.extend_from_slice(b"\r\nA3;93048;Action Logement\nA4;93048;\"Action");
+        for i in 0..40_000 {
+            f.extend_from_slice(format!("\nA{};93066;Ville de Saint-Denis", 5 + i).as_bytes());
+        }
+        f.extend_from_slice(b"\n");
+        let a = lire_en(&f, None, Some(1)).unwrap();
+        let motifs: Vec<(u64, &str)> =
+            a.rejets.iter().map(|r| (r.ligne, r.motif.as_str())).collect();
+        // The quoted record starts on line 5 and is cut at the end of the line holding its
+        // 1 048 577th byte.
+        let debut = memchr::memmem::find(&f, b"A4;").unwrap();
+        let fin = 1 + csv::lignes(&f[..debut + csv::LIGNE_MAX]);
+        assert_eq!(
+            motifs,
+            [
+                (3, "ligne de 3\u{202f}145\u{202f}737 octets (1\u{202f}048\u{202f}576 au plus) : fichier endommagé ou sans retour à la ligne ; ligne ignorée"),
+                (5, format!("enregistrement de plus de 1\u{202f}048\u{202f}576 octets étalé sur {} lignes (guillemet jamais refermé ?) : ces lignes sont ignorées", crate::format::integer(fin as i64 - 4)).as_str()),
+            ]
+        );
+        assert_eq!(a.lignes_lues, a.lignes_retenues + 2);
+        assert_eq!(a.lignes[..3], [2, 4, fin as u32 + 1], "lecture reprise après");
+        assert_eq!(*a.lignes.last().unwrap(), 40_005);
+        for parts in [2, 5] {
+            memes(&a, &lire_en(&f, None, Some(parts)).unwrap());
+        }
+        let mut l = progressif::LectureProgressive::commencer(&f, None).unwrap();
+        while l.avancer() {}
+        memes(&a, &l.finir().unwrap());
+
+        // A line of exactly LIGNE_MAX bytes is a record (its cell too long), one byte more is
+        // not: the same with and without quotes in the file (the quote-free lines are sliced in
+        // place, the others go through the csv reader), in any chunks.
+        for guillemets in [false, true] {
+            let mut f = b"rpls;commune;reservataire\nA1;93048;".to_vec();
+            f.extend(std::iter::repeat_n(b'x', csv::LIGNE_MAX - 9));
+            f.extend_from_slice(b"\r\nA2;93048;");
+            f.extend(std::iter::repeat_n(b'x', csv::LIGNE_MAX - 8));
+            f.extend_from_slice(b"\nA3;93048;Ville\n");
+            if guillemets {
+                f.extend_from_slice(b"A4;93048;\"Ville\"\n");
+            }
+            let a = lire_en(&f, None, Some(1)).unwrap();
+            let motifs: Vec<(u64, &str, &str)> = a
+                .rejets
+                .iter()
+                .map(|r| (r.ligne, r.colonne.as_str(), r.motif.as_str()))
+                .collect();
+            assert_eq!(
+                motifs,
+                [
+                    (2, "reservataire", "valeur de 1\u{202f}048\u{202f}567 caractères (1\u{202f}000 au plus) : fichier endommagé ou guillemet non fermé ?"),
+                    (3, "", "ligne de 1\u{202f}048\u{202f}577 octets (1\u{202f}048\u{202f}576 au plus) : fichier endommagé ou sans retour à la ligne ; ligne ignorée"),
+                ],
+                "guillemets : {guillemets}"
+            );
+            assert_eq!(a.lignes, if guillemets { vec![4, 5] } else { vec![4] });
+            for parts in [2, 3] {
+                memes(&a, &lire_en(&f, None, Some(parts)).unwrap());
+            }
+            memes(&a, &progressif::LectureProgressive::commencer(&f, None).unwrap().finir().unwrap());
+        }
+
+        let mut entete = b"rpls;commune;".to_vec();
+        entete.extend(std::iter::repeat_n(b'x', csv::LIGNE_MAX));
+        entete.extend_from_slice(b"\nA1;93048;x\n");
+        let e = lire_en(&entete, None, None).unwrap_err();
+        assert_eq!(e, ImportError::EnteteTropLongue { octets: csv::LIGNE_MAX as u64 + 13 });
+        assert_eq!(
+            e.to_string(),
+            "la ligne 1 (en-têtes) fait 1\u{202f}048\u{202f}589 octets (1\u{202f}048\u{202f}576 au plus) : ce n'est pas un tableau CSV ligne à ligne (fichier endommagé ou sans retour à la ligne ?)"
+        );
+        assert!(progressif::LectureProgressive::commencer(&entete, None).is_err());
+    }
+
+    /// More logements than the cap (rows × `nb`): refused at the line where the count goes over,
+    /// whatever the number of chunks (each one stops reading), and step by step.
+    #[test]
+    fn logements_are_capped_per_file() {
+        let mut f = b"rpls;commune;nb\n".to_vec();
+        for i in 0..5_000 {
+            f.extend_from_slice(format!("R{i};93048;{}\n", 1 + i % 3).as_bytes());
+        }
+        // Σ nb over the first k rows: 2k on average; the cap of 4 000 falls on row 2 000.
+        let cumul: Vec<u64> = (0..5_000u64).scan(0, |c, i| { *c += 1 + i % 3; Some(*c) }).collect();
+        let ligne = 2 + cumul.iter().position(|&c| c > 4_000).unwrap() as u64;
+        for parts in [1, 2, 3] {
+            let e = lire_en_max(&f, None, Some(parts), 4_000).unwrap_err();
+            assert_eq!(e, ImportError::TropDeLogements { ligne }, "{parts} morceaux");
+        }
+        let tout = cumul[4_999];
+        assert_eq!(lire_en_max(&f, None, Some(2), tout).unwrap().dataset.len() as u64, tout);
+        assert_eq!(
+            ImportError::TropDeLogements { ligne: 62 }.to_string(),
+            "plus de 6\u{202f}000\u{202f}000 logements dans le fichier (lignes × nb), seuil franchi à la ligne 62 : c'est plus que tout le parc social français ; vérifiez la colonne nb ou découpez le fichier"
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use super::ligne::Partiel;
+use super::ligne::{Partiel, Plafond};
 use super::{csv, Entete, Import, ImportError};
 use crate::import::columns::Correspondance;
 
@@ -21,6 +21,8 @@ pub struct LectureProgressive {
     decalages: Vec<u64>,
     partiels: Vec<Partiel>,
     lignes: usize,
+    /// The logements read so far, against [`super::LOGEMENTS_MAX`].
+    plafond: Plafond,
 }
 
 impl LectureProgressive {
@@ -64,16 +66,24 @@ impl LectureProgressive {
             morceaux,
             decalages,
             lignes: 0,
+            plafond: Plafond::new(super::LOGEMENTS_MAX),
         })
     }
 
-    /// Reads the next chunk; `false` once every chunk is read.
+    /// Reads the next chunk; `false` once every chunk is read, or once the file went over
+    /// [`super::LOGEMENTS_MAX`] ([`LectureProgressive::finir`] then says so).
     pub fn avancer(&mut self) -> bool {
         let Some(r) = self.morceaux.get(self.partiels.len()) else { return false };
-        let p = self.entete.lire_morceau(&self.texte, r, self.decalages[self.partiels.len()]);
+        let p = self.entete.lire_morceau(
+            &self.texte,
+            r,
+            self.decalages[self.partiels.len()],
+            &self.plafond,
+        );
         self.lignes += p.lues;
+        let trop = p.trop.is_some();
         self.partiels.push(p);
-        self.partiels.len() < self.morceaux.len()
+        !trop && self.partiels.len() < self.morceaux.len()
     }
 
     /// Bytes of the text read so far, and in all.
@@ -87,10 +97,12 @@ impl LectureProgressive {
         self.lignes
     }
 
-    /// The finished import (reads what is left, if anything).
-    pub fn finir(mut self) -> Import {
+    /// The finished import (reads what is left, if anything); an error when the file holds more
+    /// than [`super::LOGEMENTS_MAX`] logements.
+    pub fn finir(mut self) -> Result<Import, ImportError> {
         while self.avancer() {}
-        self.entete.assembler(&self.texte, self.partiels, self.encodage)
+        self.entete.verifier_plafond(&self.texte, &self.plafond, &self.partiels)?;
+        Ok(self.entete.assembler(&self.texte, self.partiels, self.encodage))
     }
 }
 
@@ -119,7 +131,7 @@ mod tests {
             assert_eq!(etapes, n, "un appel par morceau");
             assert_eq!(l.avancement(), (octets.len(), octets.len()));
             assert_eq!(l.lignes_lues(), 12_000);
-            let a = l.finir();
+            let a = l.finir().unwrap();
             let b = lire(&octets, &OptionsLecture::default()).unwrap();
             assert_eq!(a.encodage, "UTF-8");
             crate::import::tests::memes(&a, &b);
@@ -130,7 +142,7 @@ mod tests {
     #[test]
     fn windows_1252_is_detected_before_the_chunks() {
         let octets = b"rpls;commune;reservataire\nA;93048;Pr\xe9fecture\n".to_vec();
-        let imp = LectureProgressive::commencer(&octets, None).unwrap().finir();
+        let imp = LectureProgressive::commencer(&octets, None).unwrap().finir().unwrap();
         assert_eq!(imp.encodage, "Windows-1252");
         assert_eq!(imp.dataset.reservataires[0].nom, "Préfecture");
     }

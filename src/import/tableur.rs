@@ -27,7 +27,7 @@ use calamine::{
 };
 
 use super::columns::{normaliser, Champ, Correspondance};
-use super::ligne::Tampons;
+use super::ligne::{Plafond, Tampons};
 use super::{
     assembler, correspondance_verifiee, Destination, Format, Import, ImportError, OptionsLecture,
     Partiel,
@@ -74,7 +74,9 @@ fn illisible(format: Format, e: impl std::fmt::Display) -> ImportError {
 
 impl<'a> Classeur<'a> {
     /// Opens a workbook; a ZIP that is not an XLSX is tried as an ODS before giving up.
+    /// Its parts are checked against the caps of [`super::bornes`] first.
     fn ouvrir(bytes: &'a [u8], format: Format) -> Result<Classeur<'a>, ImportError> {
+        super::bornes::verifier(bytes, format)?;
         let source = Cursor::new(bytes);
         match format {
             Format::Ods => Ods::new(source)
@@ -125,7 +127,20 @@ impl<'a> Classeur<'a> {
                     .worksheet_cells_reader(nom)
                     .map_err(|e| illisible(format, e))?;
                 let mut courante = None;
+                // Already counted by the scan of `bornes`: a second guard, should it have missed
+                // the sheet's part.
+                let mut n = 0u64;
                 while let Some(c) = cellules.next_cell().map_err(|e| illisible(format, e))? {
+                    n += 1;
+                    if n > super::bornes::CELLULES_MAX {
+                        return Err(ImportError::ClasseurDemesure {
+                            format: format.nom(),
+                            detail: format!(
+                                "la feuille « {nom} » compte plus de {} cellules",
+                                crate::format::integer(super::bornes::CELLULES_MAX as i64)
+                            ),
+                        });
+                    }
                     let (r, j) = c.get_position();
                     if courante != Some(r) {
                         if let Some(k) = courante {
@@ -161,12 +176,20 @@ impl<'a> Classeur<'a> {
         Ok(())
     }
 
-    /// Merged blocks of a sheet (none known for ODS). A failure only loses the fill-down.
-    fn fusions(&mut self, nom: &str) -> Vec<Dimensions> {
-        match self {
-            Classeur::Xlsx(c) => c.merge_cells_by_sheet_name(nom).unwrap_or_default(),
-            Classeur::Ods(_) => Vec::new(),
-        }
+    /// Merged blocks of a sheet (none known for ODS), read by the scan of [`super::bornes`]
+    /// (which also caps the sheet's cells and blocks). A sheet part not found only loses the
+    /// fill-down.
+    fn fusions(&self, bytes: &[u8], nom: &str) -> Result<Vec<Dimensions>, ImportError> {
+        let meta = match self {
+            Classeur::Xlsx(c) => c.sheets_metadata(),
+            Classeur::Ods(_) => return Ok(Vec::new()),
+        };
+        let Some(rang) = meta.iter().position(|s| s.name == nom) else {
+            return Ok(Vec::new());
+        };
+        Ok(super::bornes::feuille_xlsx(bytes, rang, nom)?
+            .map(|f| f.fusions)
+            .unwrap_or_default())
     }
 
     fn epoque_1904(&self) -> bool {
@@ -237,6 +260,7 @@ pub(super) fn lire_etat(
         nb_colonnes: 0,
         p: Partiel::default(),
         tampons: Tampons::default(),
+        plafond: Plafond::new(super::LOGEMENTS_MAX),
     };
     let f = parcourir(bytes, format, options.feuille.as_deref(), &mut etat)?;
     let mut import = assembler(etat.p, etat.map, f.entetes, f.ligne_entete, f.format, f.format.nom());
@@ -254,12 +278,22 @@ struct FeuilleEtat<'o> {
     nb_colonnes: usize,
     p: Partiel,
     tampons: Tampons,
+    plafond: Plafond,
 }
 
 impl Destination for FeuilleEtat<'_> {
     fn ligne(&mut self, ligne: u64, rec: &StringRecord) {
-        self.p
-            .ligne(ligne, rec, &mut self.tampons, &self.map, self.nb_colonnes);
+        self.p.ligne(
+            ligne,
+            rec,
+            &mut self.tampons,
+            &self.map,
+            self.nb_colonnes,
+            &self.plafond,
+        );
+    }
+    fn fini(&self) -> bool {
+        self.p.trop.is_some()
     }
     fn illisible(&mut self, ligne: u64, motif: String) {
         self.p.illisible(ligne, motif);
@@ -311,7 +345,7 @@ pub(crate) fn parcourir(
     let mut lecture = Lecture {
         d,
         epoque_1904: classeur.epoque_1904(),
-        fusions: classeur.fusions(&nom),
+        fusions: classeur.fusions(bytes, &nom)?,
         entete: None,
         remplir: Vec::new(),
         rec: StringRecord::new(),
@@ -408,6 +442,9 @@ impl<D: Destination> Lecture<'_, D> {
                 .push_field(rempli.map_or(self.cellule.as_str(), |f| f.texte.as_str()));
         }
         self.d.ligne(n, &self.rec);
+        if self.d.fini() {
+            return Err(ImportError::TropDeLogements { ligne: n });
+        }
         Ok(())
     }
 

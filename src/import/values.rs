@@ -22,6 +22,14 @@ pub fn nombre(s: &str) -> Resultat<Option<f64>> {
     if let Some(v) = decimal_simple(s) {
         return Ok(Some(v));
     }
+    // Fast path for a plain percentage (« 7,9 % », « 6.3% », a non-breaking space before the
+    // sign): the same value as below, decimal_simple being exact.
+    if let Some(r) = s.strip_suffix('%') {
+        let r = r.trim_end_matches([' ', '\u{a0}', '\u{202f}']);
+        if let Some(v) = decimal_simple(r) {
+            return Ok(Some(v / 100.0));
+        }
+    }
     let (s, pourcent) = match s.strip_suffix('%') {
         Some(r) => (r.trim_end(), true),
         None => (s, false),
@@ -69,7 +77,11 @@ fn decimal_simple(s: &str) -> Option<f64> {
     if chiffres == 0 {
         return None;
     }
-    Some(mantisse as f64 / 10f64.powi(decimales))
+    // Powers of ten exact in f64 (at most 15 decimals): the same divisor as `powi`, looked up.
+    const PUISSANCES: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    Some(mantisse as f64 / PUISSANCES[decimales as usize])
 }
 
 /// A non-negative quantity (surface, loyer).
@@ -104,6 +116,11 @@ pub fn date(s: &str) -> Resultat<Option<NaiveDate>> {
     if s.is_empty() {
         return Ok(None);
     }
+    // Fast path: JJ/MM/AAAA or AAAA-MM-JJ written in full, an existing date (no allocation);
+    // anything else, errors included, goes the general way below.
+    if let Some(d) = date_rapide(s.as_bytes()) {
+        return Ok(Some(d));
+    }
     let s = s.split([' ', 'T']).next().unwrap_or(s);
     let erreur = || format!("date « {s} » illisible (JJ/MM/AAAA, AAAA-MM-JJ ou AAAA)");
     let parties: Vec<&str> = s.split(['/', '-', '.']).collect();
@@ -128,6 +145,25 @@ pub fn date(s: &str) -> Resultat<Option<NaiveDate>> {
             "date « {s} » inexistante : le mois {m:02}/{a} n'a pas de jour {j}"
         )),
     }
+}
+
+/// JJ/MM/AAAA or AAAA-MM-JJ, every digit written, when the date exists.
+#[inline]
+fn date_rapide(b: &[u8]) -> Option<NaiveDate> {
+    fn n(c: &[u8]) -> Option<u32> {
+        c.iter().try_fold(0u32, |v, &d| d.is_ascii_digit().then(|| v * 10 + (d - b'0') as u32))
+    }
+    if b.len() != 10 {
+        return None;
+    }
+    let (a, m, j) = match b {
+        [j0, j1, b'/', m0, m1, b'/', a @ ..] => (n(a)?, n(&[*m0, *m1])?, n(&[*j0, *j1])?),
+        [a0, a1, a2, a3, b'-', m0, m1, b'-', j0, j1] => {
+            (n(&[*a0, *a1, *a2, *a3])?, n(&[*m0, *m1])?, n(&[*j0, *j1])?)
+        }
+        _ => return None,
+    };
+    NaiveDate::from_ymd_opt(a as i32, m, j)
 }
 
 /// Largest `nb` of one row (SPEC §2 v2). No bailleur holds that many logements in one commune or
@@ -442,6 +478,24 @@ mod tests {
             "taux de rotation « 150 % » hors de 0 à 100 %"
         );
         assert!(taux("-0,05").is_err() && taux("abc").is_err());
+    }
+
+    /// The fast paths (percentages, full dates) give exactly what the general parsing gives.
+    #[test]
+    fn fast_paths_equal_the_general_parsing() {
+        for t in ["7,9 %", "6.3%", "0,5\u{a0}%", "12 %", "100 %", "7,95 %", "7,9\u{202f}%"] {
+            let lent = t.strip_suffix('%').unwrap().trim_end().replace(',', ".");
+            let attendu = lent.parse::<f64>().unwrap() / 100.0;
+            assert_eq!(nombre(t).unwrap(), Some(attendu), "{t}");
+        }
+        assert_eq!(nombre("1 234,5 %").unwrap(), Some(1234.5 / 100.0));
+        assert!(nombre("- %").is_err() && nombre("%").is_err());
+        for (t, a, m, j) in [("31/12/2045", 2045, 12, 31), ("2045-06-30", 2045, 6, 30), ("29/02/2024", 2024, 2, 29)] {
+            assert_eq!(date_rapide(t.as_bytes()), NaiveDate::from_ymd_opt(a, m, j));
+        }
+        for t in ["31/02/2024", "1/02/2024", "31-12-2045", "2045/06/30", "12/13/2024", "2045-6-30"] {
+            assert_eq!(date_rapide(t.as_bytes()), None, "{t}");
+        }
     }
 
     #[test]

@@ -71,7 +71,7 @@ pub async fn charger(s: Session, fichier: web_sys::File) -> Result<(), String> {
     }
     let import = lecture.finir();
     s.chargement.set(None);
-    s.installer(nom, octets, Ok(import));
+    s.installer(nom, octets, import);
     Ok(())
 }
 

@@ -182,3 +182,42 @@ pub fn zip(fichiers: &[(&str, &[u8])]) -> Vec<u8> {
     }
     z.finish().unwrap().into_inner()
 }
+
+/// `classeur` (a ZIP: XLSX or ODS) with the entries `parties` (name, content) replaced or added,
+/// every entry deflated: crafted workbooks whose parts declare or hold far too much (issue 14).
+pub fn remplacer(classeur: &[u8], parties: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Read;
+    let mut source = zip::ZipArchive::new(std::io::Cursor::new(classeur)).unwrap();
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(9))
+        .last_modified_time(zip::DateTime::default());
+    let mut vus = Vec::new();
+    for i in 0..source.len() {
+        let mut f = source.by_index(i).unwrap();
+        let nom = f.name().unwrap().into_owned();
+        let mut contenu = Vec::new();
+        f.read_to_end(&mut contenu).unwrap();
+        let contenu = match parties.iter().find(|(n, _)| *n == nom) {
+            Some((_, c)) => c.to_vec(),
+            None => contenu,
+        };
+        // The ODS mimetype stays first and stored.
+        let o = if nom == "mimetype" {
+            options
+                .compression_method(zip::CompressionMethod::Stored)
+                .compression_level(None)
+        } else {
+            options
+        };
+        z.start_file(nom.as_str(), o).unwrap();
+        z.write_all(&contenu).unwrap();
+        vus.push(nom);
+    }
+    for (nom, contenu) in parties.iter().filter(|(n, _)| !vus.iter().any(|v| v == n)) {
+        z.start_file(*nom, options).unwrap();
+        z.write_all(contenu).unwrap();
+    }
+    z.finish().unwrap().into_inner()
+}
