@@ -46,7 +46,7 @@ appTest('« Publier » downloads the page the command line writes: same tables, 
   assert.equal(json.text, cli.text('vue_communale.json'), 'the JSON twin is the command line\'s');
 });
 
-appTest('consultation mode opens the published CSVs: same « s » cells, pages needing the detail say so', async (app) => {
+appTest('consultation mode opens the published CSVs: their « s » cells, read-only, and can be left', async (app) => {
   const cli = flux(DEMO, PARAMETRES);
   await app.goto({ page: 'donnees', parametres: PARAMETRES });
   await app.page.setInputFiles('#ouvrir-publiee', ['communes.csv', 'epci.csv', 'departements.csv'].map((f) => join(cli.dir, f)));
@@ -62,8 +62,6 @@ appTest('consultation mode opens the published CSVs: same « s » cells, pages n
   const lignes = await app.page.$$eval('table tbody tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent.trim())));
   assert.ok(lignes.length > 0);
   await app.screenshot('consultation');
-  await app.open('parts');
-  await app.page.getByTestId('consultation-sans-detail').waitFor();
   await app.open('donnees');
   await app.page.getByTestId('quitter-consultation').click();
   await app.open('communes');
