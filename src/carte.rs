@@ -21,7 +21,9 @@ use std::collections::HashMap;
 use std::fmt::Write;
 use std::hash::Hash;
 
+pub mod communale;
 pub mod rendu;
+pub use communale::ColonneCarte;
 pub use rendu::{dessiner, Donnee, Options, Rendu};
 
 /// A point of the asset's grid: units of [`Carte::pas`] metres from [`Carte::origine`], y north.

@@ -690,3 +690,93 @@ fn l_asset_se_regenere_a_l_identique() {
     let _ = std::fs::remove_file(&sortie);
     assert!(regeneree == ASSET, "data/carte-idf.txt diffère de ce que le script régénère");
 }
+
+// --- The communal view as map data (`carte::communale`) and the publication's map -----------------
+
+use gestion_flux::carte::communale::donnees as donnees_vue;
+use gestion_flux::carte::ColonneCarte;
+use gestion_flux::domain::agregation::Indicateur;
+use gestion_flux::domain::secret::{masquer, Colonne};
+use gestion_flux::domain::{calculer_avec, Categorie, Parametres};
+
+/// The demo's communal view and its publication mask.
+fn vue_demo() -> (gestion_flux::domain::VueCommunale, gestion_flux::domain::secret::Masque, Parametres) {
+    let octets = std::fs::read("public/demo/etat-des-lieux-demo.csv").unwrap();
+    let import = gestion_flux::import::lire(&octets, &Default::default()).unwrap();
+    let mut p = Parametres::default();
+    p.date_conversion = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let r = calculer_avec(&import.dataset, &p, Some(Geographie::officielle()));
+    let m = masquer(&r.communes, p.secret_statistique);
+    (r.communes.clone(), m, p)
+}
+
+#[test]
+fn la_vue_communale_en_donnees_de_carte_respecte_le_secret() {
+    let (vue, m, _) = vue_demo();
+    for colonne in ColonneCarte::toutes() {
+        let masquee = donnees_vue(&vue.communes, colonne, Some(&m.communes));
+        let detaillee = donnees_vue(&vue.communes, colonne, None);
+        assert_eq!(masquee.len(), vue.communes.len(), "every commune, once");
+        for ((l, (_, avec)), (_, sans)) in vue.communes.iter().zip(&masquee).zip(&detaillee) {
+            let attendue = match colonne {
+                ColonneCarte::Indicateur(i) => l.agregat.valeur(i),
+                ColonneCarte::Reserves(c) => f64::from(l.agregat.reserves[c as usize]),
+            };
+            assert_eq!(*sans, Donnee::Valeur(attendue), "detailed: the value, never secret");
+            let secret = colonne.masquable().is_some_and(|c| m.communes.masque(&l.code, c));
+            assert_eq!(*avec, if secret { Donnee::Secret } else { Donnee::Valeur(attendue) }, "{} {colonne:?}", l.code);
+        }
+    }
+    // Public columns are never masked; a reserved count is where the mask says so.
+    assert!(donnees_vue(&vue.communes, ColonneCarte::Indicateur(Indicateur::Logements), Some(&m.communes)).iter().all(|(_, d)| *d != Donnee::Secret));
+    let commune = ColonneCarte::Reserves(Categorie::Commune);
+    let secretes = donnees_vue(&vue.communes, commune, Some(&m.communes)).iter().filter(|(_, d)| *d == Donnee::Secret).count();
+    let attendues = vue.communes.iter().filter(|l| m.communes.masque(&l.code, Colonne::Reserves(Categorie::Commune))).count();
+    assert!(attendues > 0, "the demo has masked commune reservations");
+    assert_eq!(secretes, attendues);
+    assert_eq!(commune.libelle(), "Logements réservés : Commune");
+}
+
+#[test]
+fn la_page_de_publication_porte_la_carte_sous_le_secret() {
+    let (vue, m, p) = vue_demo();
+    let carte = carte();
+    let geo = Geographie::parse(GEOGRAPHIE);
+    let colonne = ColonneCarte::Reserves(Categorie::Commune);
+    let svg = gestion_flux::export::publication::carte_svg(&carte, &vue, &m, colonne, &p, Some(&geo)).expect("the demo's communes are on the map");
+    bien_forme(&svg).unwrap();
+    let dessinees = communes_dessinees(&svg);
+    for l in &vue.communes {
+        let Some((_, fill, label)) = dessinees.iter().find(|(c, _, _)| *c == l.code) else { continue };
+        if m.communes.masque(&l.code, Colonne::Reserves(Categorie::Commune)) {
+            assert_eq!(fill, "url(#carte-publiee-secret)", "{}", l.code);
+            assert!(label.ends_with(": s (secret statistique)"), "{label}");
+        } else {
+            assert!(PALETTE.contains(&fill.as_str()), "{} {fill}", l.code);
+        }
+    }
+    let page = gestion_flux::export::publication::page(&gestion_flux::export::publication::Publication {
+        vue: &vue,
+        masque: &m,
+        parametres: &p,
+        date: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+        carte: Some(&svg),
+    });
+    assert!(page.contains("<h2 id=\"carte\">Carte des communes</h2>"));
+    assert!(page.contains(&svg));
+    assert!(!page.contains("<script"));
+    // A file with no commune on these contours: no map section at all.
+    let mut ailleurs = vue.clone();
+    for l in &mut ailleurs.communes {
+        l.code = format!("2A{}", &l.code[2..]);
+    }
+    assert_eq!(gestion_flux::export::publication::carte_svg(&carte, &ailleurs, &m, colonne, &p, Some(&geo)), None);
+}
+
+#[test]
+fn la_carte_cite_sa_source() {
+    let carte = carte();
+    let rendu = dessiner(&carte, &donnees(&carte, true), None, &Options::default());
+    assert!(rendu.svg.contains(&format!(">{}</text>", gestion_flux::carte::rendu::SOURCE)));
+    assert!(gestion_flux::carte::rendu::SOURCE.starts_with("Source : IGN, ADMIN EXPRESS COG"));
+}

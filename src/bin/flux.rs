@@ -16,6 +16,9 @@ use gestion_flux::domain::{calculer_avec, Parametres};
 use gestion_flux::geo::Geographie;
 use gestion_flux::{export, generate, import};
 
+/// The communes contours of the publication page's map (the asset the app fetches, `index.html`).
+const CONTOURS: &str = include_str!("../../data/carte-idf.txt");
+
 const USAGE: &str = "usage : flux FICHIER.(csv|xlsx|ods) [--feuille NOM] [--parametres PARAMETRES.json] [--date-publication AAAA-MM-JJ] --sortie REPERTOIRE\n        flux generer [--profil defaut|exports] --logements N --bailleurs B --graine S --sortie FICHIER.csv\n        flux generer mouvements --etat ETAT.(csv|xlsx|ods) [--feuille NOM] --annee AAAA --graine S --sortie FICHIER.csv\n        flux suivi ETAT MOUVEMENTS... [--feuille NOM] [--parametres PARAMETRES.json] --sortie REPERTOIRE\n        flux orienter ETAT MOUVEMENTS|- VACANTS [--feuille NOM] [--parametres PARAMETRES.json] --sortie REPERTOIRE";
 
 fn main() -> ExitCode {
@@ -165,12 +168,17 @@ fn convertir(args: &[String]) -> Result<(), String> {
         }),
         ("parametres.json", &|| parametres.vers_json().into_bytes()),
         ("publication.html", &|| {
+            // The map shows the app's first column (logements), under the same mask (SPEC §9).
+            let carte = gestion_flux::carte::Carte::parse(CONTOURS).ok().and_then(|c| {
+                let colonne = gestion_flux::carte::ColonneCarte::Indicateur(gestion_flux::domain::agregation::Indicateur::Logements);
+                export::publication::carte_svg(&c, &resultats.communes, &masque, colonne, &parametres, Some(geo))
+            });
             let p = export::publication::Publication {
                 vue: &resultats.communes,
                 masque: &masque,
                 parametres: &parametres,
                 date: aujourdhui,
-                carte: None,
+                carte: carte.as_deref(),
             };
             export::publication::page(&p).into_bytes()
         }),

@@ -36,6 +36,9 @@ pub const TRAIT: &str = "#3a3a3a";
 /// class, the dark core doing so on light ones).
 pub const LISERE: &str = "#ffffff";
 
+/// Source line written under every map (Licence Ouverte 2.0 asks for the source).
+pub const SOURCE: &str = "Source : IGN, ADMIN EXPRESS COG (Licence Ouverte 2.0) ; calcul : calculateur de gestion en flux.";
+
 /// Default number of classes.
 pub const CLASSES: usize = 5;
 
@@ -260,7 +263,8 @@ pub fn dessiner(carte: &Carte, donnees: &[(String, Donnee)], geo: Option<&Geogra
     let (largeur, hauteur_carte) = (vue.largeur, vue.hauteur);
     let lignes = legende.len().max(4);
     let y0 = hauteur_carte + 24.0;
-    let hauteur = y0 + 62.0 + 28.0 * lignes as f64;
+    // One more line for the source of the contours.
+    let hauteur = y0 + 90.0 + 28.0 * lignes as f64;
     let avec_valeur = nombres.len();
     let description = echapper(&format!(
         "{} communes ou arrondissements dessinés : {} avec une valeur, {} sous secret statistique (hachurés), {} sans donnée (gris clair). {} Limites des départements en trait épais{}. Chaque commune porte son nom et sa valeur ; le tableau de données donne les mêmes valeurs.",
@@ -332,6 +336,8 @@ pub fn dessiner(carte: &Carte, donnees: &[(String, Donnee)], geo: Option<&Geogra
             echapper(texte),
         );
     }
+    // The contours' licence asks for their source (README « Carte : provenance et licence »).
+    let _ = write!(svg, r#"<text x="0" y="{}" font-size="15" fill="{TRAIT}">{SOURCE}</text>"#, nombre(ligne(lignes) + 12.0));
     svg.push_str("</g></svg>");
 
     hors_carte.sort();

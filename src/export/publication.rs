@@ -13,7 +13,9 @@ use super::{cellules_vue, entetes_vue, note_secret, Cellule};
 use crate::domain::agregation::{LigneCommunale, VueCommunale};
 use crate::domain::model::{Categorie, Motif, FINANCEMENTS, QPV, TYPOLOGIES};
 use crate::domain::secret::{Masque, MasqueNiveau, MARQUE};
+use crate::carte::{Carte, ColonneCarte};
 use crate::domain::Parametres;
+use crate::geo::Geographie;
 use crate::format::{decimal, integer};
 
 /// What the page publishes.
@@ -27,6 +29,17 @@ pub struct Publication<'a> {
     /// The communal map as SVG markup made by [`crate::carte`] (which escapes its texts), with
     /// the column it shows; `None` when no contours cover the file.
     pub carte: Option<&'a str>,
+}
+
+/// The publication's map: `colonne` of every commune under the publication mask (SPEC §5 v2),
+/// drawn by [`crate::carte::dessiner`] with the page's ids. `None` when no commune of the view is
+/// on these contours (a file of another region): the page then has no map section.
+pub fn carte_svg(carte: &Carte, vue: &VueCommunale, masque: &Masque, colonne: ColonneCarte, p: &Parametres, geo: Option<&Geographie>) -> Option<String> {
+    let valeurs = crate::carte::communale::donnees(&vue.communes, colonne, Some(&masque.communes));
+    let libelle = colonne.libelle();
+    let options = crate::carte::Options { id: "carte-publiee", colonne: &libelle, decimales: colonne.decimales(), regroupement_plm: p.regroupement_plm, ..Default::default() };
+    let rendu = crate::carte::dessiner(carte, &valeurs, geo, &options);
+    (rendu.avec_valeur + rendu.secretes > 0).then_some(rendu.svg)
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -310,6 +323,8 @@ tbody tr:nth-child(even){background:#f6f6f6}\
 .n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}\
 abbr{text-decoration:none;font-style:italic}\
 .carte svg{width:100%;height:auto;max-height:48rem}\
+.carte path[tabindex]:hover{stroke:#161616;stroke-width:1.5px;vector-effect:non-scaling-stroke}\
+.carte path[tabindex]:focus{outline:none;stroke:#161616;stroke-width:3px;vector-effect:non-scaling-stroke}\
 figure{margin:0}\
 figcaption{font-size:.875rem;color:#3a3a3a;margin-top:.5rem}\
 .pied{border-top:2px solid #000091;margin-top:3rem}\

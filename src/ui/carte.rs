@@ -54,6 +54,15 @@ fn carte_partagee() -> ArcRwSignal<EtatCarte> {
     etat
 }
 
+/// The contours if they are loaded already (the publication page draws the map shown on the
+/// « Vue communale », which asked for them), without fetching.
+pub fn carte_chargee() -> Option<Arc<Carte>> {
+    CARTE.with(|e| match &*e.read_untracked() {
+        EtatCarte::Prete(c) => Some(c.clone()),
+        _ => None,
+    })
+}
+
 /// Gives the contours without fetching them (component tests; a page that already holds them).
 pub fn fournir_carte(texte: &str) -> Result<(), String> {
     let carte = Carte::parse(texte)?;
@@ -114,7 +123,9 @@ pub fn CarteCommunes(
                     }>"Passer la carte"</a>
                     <div class="carte__svg" inner_html=rendu.svg
                         on:focusin=move |ev| survol.set(etiquette(ev.target()))
-                        on:mouseover=move |ev| survol.set(etiquette(ev.target()))/>
+                        on:mouseover=move |ev| survol.set(etiquette(ev.target()))
+                        on:focusout=move |_| survol.set(String::new())
+                        on:mouseleave=move |_| survol.set(String::new())/>
                     <p class="carte__info fr-text--sm" aria-hidden="true" data-testid="carte-info">{move || survol.get()}</p>
                     <figcaption class="fr-text--sm" id=apres.clone() tabindex="-1">
                         {format!("Carte : {colonne} par commune. Survolez une commune ou parcourez-les au clavier (Tab) pour lire son nom et sa valeur ; le tableau donne toutes les valeurs.")}

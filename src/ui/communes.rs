@@ -11,10 +11,13 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use super::carte::{carte_chargee, CarteCommunes};
 use super::graphiques::BarresValeurs;
 use super::navigateur::telecharger;
 use super::state::{Session, VueAffichee};
 use super::{Pagination, SansResultats, PAR_PAGE};
+use crate::carte::communale::donnees as donnees_carte;
+use crate::carte::ColonneCarte;
 use crate::domain::agregation::{Indicateur, LigneCommunale};
 use crate::domain::model::{Motif, FINANCEMENTS, TYPOLOGIES};
 use crate::domain::secret::{Colonne, Masque, MasqueNiveau};
@@ -50,6 +53,7 @@ pub fn PageCommunes() -> impl IntoView {
     let tri = RwSignal::new(Indicateur::Logements);
     let publication = RwSignal::new(true);
     let page = RwSignal::new(0usize);
+    let colonne_carte = RwSignal::new(ColonneCarte::Indicateur(Indicateur::Logements));
     // Any change of the selection goes back to the first page.
     Effect::new(move |_| {
         (niveau.track(), recherche.track(), departement.track(), epci.track(), tri.track());
@@ -111,7 +115,7 @@ pub fn PageCommunes() -> impl IntoView {
                                 <p>{format!("Vue publiée, en lecture seule : {}. Les cases « s » sont couvertes par le secret statistique du fichier publié.", super::consultation::resume(v))}</p>
                             </div>
                         }.into_any(),
-                        (_, Some(m)) => view! { <NoteSecret masque=m.clone()/><Publier masque=m.clone()/> }.into_any(),
+                        (_, Some(m)) => view! { <NoteSecret masque=m.clone()/><Publier masque=m.clone() colonne=colonne_carte/> }.into_any(),
                         (_, None) => view! {
                             <div class="fr-alert fr-alert--warning fr-alert--sm fr-mb-2w" data-testid="mode-detaille">
                                 <p>"Mode détaillé : effectifs exacts, sans secret statistique. Réservé à l'usage interne : activez le mode publication avant toute diffusion."</p>
@@ -135,6 +139,45 @@ pub fn PageCommunes() -> impl IntoView {
                 }.into_any()
             }
         }}
+        <CarteVue publication colonne=colonne_carte/>
+    }
+}
+
+/// The communes map of the view (SPEC §9 « A map »), in its own reactive scope: it follows the
+/// view, its column and the publication mode, not the table's search, filters or page, so typing in
+/// the search box does not redraw it. A maskable column shows the secret cells hatched.
+#[component]
+fn CarteVue(publication: RwSignal<bool>, colonne: RwSignal<ColonneCarte>) -> impl IntoView {
+    let s = expect_context::<Session>();
+    let colonnes = ColonneCarte::toutes();
+    view! {
+        {move || s.vue_communale().map(|source| {
+            let choisie = colonne.get();
+            let masque: Option<Arc<Masque>> = match (&source, choisie.masquable()) {
+                (_, None) => None,
+                (VueAffichee::Publiee(v), Some(_)) => Some(Arc::new(v.masque.clone())),
+                (VueAffichee::Calculee(_), Some(_)) if publication.get() => s.masque_ok(),
+                (VueAffichee::Calculee(_), Some(_)) => None,
+            };
+            let valeurs = donnees_carte(&source.vue().communes, choisie, masque.as_deref().map(|m| &m.communes));
+            let plm = s.parametres.with(|p| p.regroupement_plm);
+            let options = colonnes.clone();
+            view! {
+                <section class="fr-mt-4w" aria-labelledby="titre-carte" data-testid="carte-vue">
+                    <h2 class="fr-h4" id="titre-carte">"Carte des communes"</h2>
+                    <div class="fr-select-group">
+                        <label class="fr-label" for="colonne-carte">"Valeur cartographiée"</label>
+                        <select class="fr-select" id="colonne-carte" on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            if let Some(c) = ColonneCarte::toutes().into_iter().find(|c| c.libelle() == v) { colonne.set(c) }
+                        }>
+                            {options.into_iter().map(|c| view! { <option value=c.libelle() selected=c == choisie>{c.libelle()}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <CarteCommunes valeurs colonne=choisie.libelle() decimales=choisie.decimales() regroupement_plm=plm id="carte-vue"/>
+                </section>
+            }
+        })}
     }
 }
 
@@ -306,15 +349,15 @@ fn Tableau(lignes: Vec<LigneCommunale>, groupe: Groupe, masque: Option<Arc<Masqu
             }),
         ),
         Groupe::Reserves => (
-            categories.iter().map(|c| c.libelle().replace("Etat", "État")).collect(),
+            categories.iter().map(|c| c.libelle().to_owned()).collect(),
             Box::new(move |a: &Agregat| Categorie::RESERVANTES.iter().map(|&c| (compte(a.reserves[c as usize]), Some(Colonne::Reserves(c)))).collect()),
         ),
         Groupe::Volumes => (
-            categories.iter().map(|c| c.libelle().replace("Etat", "État")).collect(),
+            categories.iter().map(|c| c.libelle().to_owned()).collect(),
             Box::new(move |a: &Agregat| Categorie::RESERVANTES.iter().map(|&c| (decimal(a.volume[c as usize], 1), Some(Colonne::Volume(c)))).collect()),
         ),
         Groupe::Attendus => (
-            categories.iter().map(|c| c.libelle().replace("Etat", "État")).chain(["Bailleur".into()]).collect(),
+            categories.iter().map(|c| c.libelle().to_owned()).chain(["Bailleur".into()]).collect(),
             Box::new(move |a: &Agregat| {
                 Categorie::RESERVANTES.iter().chain([&Categorie::Bailleur]).map(|&c| (decimal(a.attendus[c as usize], 1), Some(Colonne::Attendus(c)))).collect()
             }),
@@ -377,7 +420,7 @@ fn Tableau(lignes: Vec<LigneCommunale>, groupe: Groupe, masque: Option<Arc<Masqu
 /// « Publier » (SPEC §9): the publication page — one self-contained HTML file for the DRIHL site,
 /// with the view under the mask shown here — and its JSON twin, which the consultation mode opens.
 #[component]
-fn Publier(masque: Arc<Masque>) -> impl IntoView {
+fn Publier(masque: Arc<Masque>, colonne: RwSignal<ColonneCarte>) -> impl IntoView {
     let s = expect_context::<Session>();
     let m2 = masque.clone();
     view! {
@@ -385,13 +428,18 @@ fn Publier(masque: Arc<Masque>) -> impl IntoView {
             <button class="fr-btn" type="button" data-testid="publier"
                 on:click=move |_| {
                     let Some(r) = s.resultats_ok() else { return };
-                    let html = s.parametres.with_untracked(|p| crate::export::publication::page(&crate::export::publication::Publication {
-                        vue: &r.communes,
-                        masque: &masque,
-                        parametres: p,
-                        date: super::navigateur::aujourdhui(),
-                        carte: None,
-                    }));
+                    let geo = s.geographie.get_untracked();
+                    let html = s.parametres.with_untracked(|p| {
+                        // The map as shown on this page, when its contours are loaded (else none).
+                        let carte = carte_chargee().and_then(|c| crate::export::publication::carte_svg(&c, &r.communes, &masque, colonne.get_untracked(), p, geo.as_deref()));
+                        crate::export::publication::page(&crate::export::publication::Publication {
+                            vue: &r.communes,
+                            masque: &masque,
+                            parametres: p,
+                            date: super::navigateur::aujourdhui(),
+                            carte: carte.as_deref(),
+                        })
+                    });
                     telecharger("publication-vue-communale.html", "text/html;charset=utf-8", html.as_bytes());
                 }>
                 "Publier : page HTML autonome"

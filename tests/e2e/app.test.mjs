@@ -136,11 +136,11 @@ appTest('every page is reachable with the keyboard alone', async (app) => {
   await app.page.keyboard.press('Tab');
   assert.equal(await app.page.evaluate(() => document.activeElement.textContent.trim()), 'Aller au contenu');
   await app.page.keyboard.press('Enter');
-  const pages = ['Données', 'Paramètres', 'Assiette', 'Conversion et parts', 'Étalement', 'Vue communale', 'Scénarios', 'Rapport et exports'];
+  const pages = ['Données', 'Paramètres', 'Assiette', 'Conversion et parts', 'Étalement', 'Suivi de l\'année', 'Orienter un logement', 'Vue communale', 'Scénarios', 'Rapport et exports'];
   for (const title of pages) {
     // After a page change the focus is on the main content, just after the navigation:
     // Shift+Tab walks back through the navigation links until the wanted one, then Enter.
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 14; i++) {
       await app.page.keyboard.press('Shift+Tab');
       const focused = await app.page.evaluate(() => document.activeElement?.textContent?.trim());
       if (focused === title) break;
