@@ -50,7 +50,7 @@ pub fn PageAssiette() -> impl IntoView {
                     <Tableau legende="Par convention (bailleur × département)" testid="assiette-perimetres"
                         colonnes=["Bailleur", "Dép."] lignes=perimetres total=Some(total)/>
                     <div class="fr-table fr-table--sm" data-testid="assiette-departements">
-                        <table>
+                        <table tabindex="0">
                             <caption>"Par département (tous bailleurs)"</caption>
                             <thead><tr>
                                 <th scope="col">"Département"</th><th scope="col">"Logements"</th>
@@ -92,7 +92,7 @@ fn Tableau(legende: &'static str, testid: &'static str, colonnes: [&'static str;
     };
     view! {
         <div class="fr-table fr-table--sm" data-testid=testid>
-            <table>
+            <table tabindex="0">
                 <caption>{legende}</caption>
                 <thead><tr>
                     <th scope="col">{colonnes[0]}</th><th scope="col">{colonnes[1]}</th><th scope="col">"Logements"</th>

@@ -383,7 +383,7 @@ fn Tableau(lignes: Vec<LigneCommunale>, groupe: Groupe, masque: Option<Arc<Masqu
         .collect();
     view! {
         <div class="fr-table fr-table--sm fr-table--bordered" data-testid="vue-communale">
-            <table>
+            <table tabindex="0">
                 <caption class="fr-sr-only">"Vue communale agrégée"</caption>
                 <thead><tr>
                     <th scope="col">"Code"</th><th scope="col">"Nom"</th>

@@ -296,7 +296,7 @@ pub(super) fn ListeLignes(titre: &'static str, testid: &'static str, lignes: Vec
     };
     Some(view! {
         <div class="fr-table fr-table--sm fr-mb-3w" data-testid=testid>
-            <table>
+            <table tabindex="0">
                 <caption>{legende}</caption>
                 <thead><tr><th scope="col">"Ligne"</th><th scope="col">"Colonne"</th><th scope="col">"Motif"</th></tr></thead>
                 <tbody>

@@ -80,7 +80,7 @@ fn Tableau(per: ResultatPerimetre, decimales: usize) -> impl IntoView {
     let lignes = per.etalement.grille(per.parts.len());
     view! {
         <div class="fr-table fr-table--sm fr-table--no-caption-sm" data-testid="etalement">
-            <table>
+            <table tabindex="0">
                 <caption>"Logements proposés chaque année (tableau de données du graphique)"</caption>
                 <thead><tr>
                     <th scope="col">"Année"</th>

@@ -273,7 +273,7 @@ fn Trouves(recherche: Memo<Recherche>) -> impl IntoView {
             .collect_view();
         Some(view! {
             <div class="fr-table fr-table--sm fr-mb-2w" data-testid="orienter-resultats">
-                <table>
+                <table tabindex="0">
                     <caption>{legende}</caption>
                     <thead><tr>
                         <th scope="col">"Logement (RPLS)"</th><th scope="col">"Commune"</th><th scope="col">"Programme"</th>
@@ -336,7 +336,7 @@ fn Classement(r: Arc<Resultats>, base: Lu<Base>, date: Signal<NaiveDate>) -> imp
                 None => view! { <p class="fr-mb-2w" data-testid="orienter-proposition">"Aucune partie éligible."</p> }.into_any(),
             }}
             <div class="fr-table fr-table--sm" data-testid="orienter-classement">
-                <table>
+                <table tabindex="0">
                     <caption>{caption}</caption>
                     <thead><tr>
                         <th scope="col">"Rang"</th><th scope="col">"Partie"</th><th scope="col">"Catégorie"</th>
@@ -526,7 +526,7 @@ fn TableListe(r: Arc<Resultats>, liste: Liste) -> impl IntoView {
         let numero = page.get().min(pages.saturating_sub(1));
         view! {
             <div class="fr-table fr-table--sm" data-testid="vacances-propositions">
-                <table>
+                <table tabindex="0">
                     <caption>{format!("Proposition pour chacune des {} vacances, dans l'ordre des dates", integer(total as i64))}</caption>
                     <thead><tr>
                         <th scope="col">"Date"</th><th scope="col">"Logement (RPLS)"</th><th scope="col">"Commune"</th><th scope="col">"Programme"</th>
@@ -650,7 +650,7 @@ fn Attentes(r: Arc<Resultats>, base: Lu<Base>) -> impl IntoView {
                             "Télécharger les attentes (attentes.csv)"</button>
                     </p>
                     <div class="fr-table fr-table--sm" data-testid="attentes">
-                        <table>
+                        <table tabindex="0">
                             <caption>{format!("{} orientation(s) en attente de désignation, dont {} hors délai", integer(total as i64), integer(depassees as i64))}</caption>
                             <thead><tr>
                                 <th scope="col">"Logement (RPLS)"</th><th scope="col">"Partie"</th><th scope="col">"Convention"</th>

@@ -429,7 +429,7 @@ fn Suivi() -> impl IntoView {
             ]
             valeur=lire(s, |p| p.suivi.decompte) regler=ecrire(s, |p, v| p.suivi.decompte = v)/>
         <div class="fr-table fr-table--sm fr-mb-2w" data-testid="table-decompte">
-            <table>
+            <table tabindex="0">
                 <caption>"Ce que décompte chaque choix, selon l'issue de l'orientation"</caption>
                 <thead><tr>
                     <th scope="col">"Issue"</th><th scope="col">"À l'orientation"</th><th scope="col">"Au bail signé"</th><th scope="col">"Mixte"</th>

@@ -86,7 +86,7 @@ fn Chiffre(titre: &'static str, valeur: String, #[prop(into)] detail: String, te
 fn TableParts(per: ResultatPerimetre) -> impl IntoView {
     view! {
         <div class="fr-table fr-table--sm" data-testid="parts">
-            <table>
+            <table tabindex="0">
                 <caption>{format!("Parts du flux — {} ({})", per.bailleur, per.departement)}</caption>
                 <thead><tr>
                     <th scope="col">"Partie"</th><th scope="col">"Catégorie"</th>
@@ -189,7 +189,7 @@ fn Objectifs(per: ResultatPerimetre) -> impl IntoView {
         <h2 class="fr-h4">"Objectifs territoriaux (logements par an)"</h2>
         <p class="fr-text--sm">"Pour l'État et les communes, EPCI ou EPT réservataires, des objectifs par commune ; pour les autres réservataires, un objectif pour le département (restitution DRIHL, définition du flux). L'objectif d'une commune ou d'un EPCI/EPT se place sur les communes de ses propres réservations."</p>
         <div class="fr-table fr-table--sm" data-testid="objectifs-communes">
-            <table>
+            <table tabindex="0">
                 <caption>{format!("Par commune — {} ({})", per.bailleur, per.departement)}</caption>
                 <thead><tr>
                     <th scope="col">"Commune"</th>
@@ -206,7 +206,7 @@ fn Objectifs(per: ResultatPerimetre) -> impl IntoView {
             </table>
         </div>
         <div class="fr-table fr-table--sm" data-testid="objectifs-departement">
-            <table>
+            <table tabindex="0">
                 <caption>{format!("Pour le département {}", per.departement)}</caption>
                 <thead><tr><th scope="col">"Partie"</th><th scope="col">"Logements par an"</th></tr></thead>
                 <tbody>

@@ -197,7 +197,7 @@ fn TableParties(noms: Vec<String>, c: std::sync::Arc<Comparaison>, perimetre: St
     let autres2 = autres.clone();
     view! {
         <div class="fr-table fr-table--sm fr-table--bordered" data-testid="comparaison-parties">
-            <table>
+            <table tabindex="0">
                 <caption>"Par réservataire : part du flux et logements par an"</caption>
                 <thead>
                     <tr>
@@ -233,7 +233,7 @@ fn TableCommunes(noms: Vec<String>, c: std::sync::Arc<Comparaison>) -> impl Into
     let total = c.communes.len();
     view! {
         <div class="fr-table fr-table--sm fr-table--bordered" data-testid="comparaison-communes">
-            <table>
+            <table tabindex="0">
                 <caption>{format!("Par commune : logements par an attendus pour l'État ({} commune(s){})", total, if total > 200 { ", 200 premières" } else { "" })}</caption>
                 <thead><tr>
                     <th scope="col">"Commune"</th>

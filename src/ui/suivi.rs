@@ -482,7 +482,7 @@ fn TableParties(per: ResultatPerimetre, a: AnneeConvention, decimales: usize) ->
     let cible = s.parametres.with(|p| p.suivi.cible_prioritaires);
     view! {
         <div class="fr-table fr-table--sm" data-testid="suivi-parties">
-            <table>
+            <table tabindex="0">
                 <caption>{format!("Objectifs et décomptes {} — {} ({})", a.annee, per.bailleur, per.departement)}</caption>
                 <thead><tr>
                     <th scope="col">"Partie"</th>
@@ -556,7 +556,7 @@ fn Rythme(per: ResultatPerimetre, a: AnneeConvention, decimales: usize) -> impl 
             <details class="fr-mb-3w">
                 <summary class="fr-text--sm">"Données du graphique"</summary>
                 <div class="fr-table fr-table--sm" data-testid="suivi-mois">
-                    <table>
+                    <table tabindex="0">
                         <caption>{format!("Logements décomptés cumulés par mois, {nom}")}</caption>
                         <thead><tr>{MOIS.into_iter().map(|m| view! { <th scope="col">{m}</th> }).collect_view()}</tr></thead>
                         <tbody><tr>{cumul.into_iter().map(|c| view! { <td class="nombre">{c}</td> }).collect_view()}</tr></tbody>
@@ -603,7 +603,7 @@ fn Communes(per: ResultatPerimetre, a: AnneeConvention) -> impl IntoView {
         let k = choisie.get();
         view! {
             <div class="fr-table fr-table--sm" data-testid="suivi-communes">
-                <table>
+                <table tabindex="0">
                     <caption>{format!("Par commune en {annee} — {}", l2(k))}</caption>
                     <thead><tr>
                         <th scope="col">"Commune"</th><th scope="col">"Objectif"</th><th scope="col">"Décomptés"</th><th scope="col">"Écart"</th>
@@ -661,7 +661,7 @@ fn Retards(per: ResultatPerimetre, a: AnneeConvention) -> impl IntoView {
                     let numero = page.get().min(pages.saturating_sub(1));
                     view! {
                         <div class="fr-table fr-table--sm" data-testid="suivi-retards">
-                            <table>
+                            <table tabindex="0">
                                 <caption>{format!("Orientations désignées après le délai ou jamais en {} : {} (les plus en retard d'abord)", a.annee, integer(total as i64))}</caption>
                                 <thead><tr>
                                     <th scope="col">"Ligne"</th><th scope="col">"Logement (RPLS)"</th><th scope="col">"Partie"</th>
@@ -699,7 +699,7 @@ fn HorsFlux(a: AnneeConvention) -> impl IntoView {
         <section class="suivi-bloc">
         <h2 class="fr-h4">"Attributions hors flux"</h2>
         <div class="fr-table fr-table--sm" data-testid="suivi-hors-flux">
-            <table>
+            <table tabindex="0">
                 <caption>{format!("Attributions hors flux en {} (relogements, mutations…), par motif", a.annee)}</caption>
                 <thead><tr><th scope="col">"Motif"</th><th scope="col">"Baux signés"</th></tr></thead>
                 <tbody>
@@ -736,7 +736,7 @@ fn Indicateurs(per: ResultatPerimetre, a: AnneeConvention) -> impl IntoView {
         <section class="suivi-bloc">
         <h2 class="fr-h4">"Indicateurs de l'article L. 441-1"</h2>
         <div class="fr-table fr-table--sm" data-testid="suivi-indicateurs">
-            <table>
+            <table tabindex="0">
                 <caption>{format!("Baux signés en {} dont le quartile de revenu du ménage est connu", a.annee)}</caption>
                 <thead><tr>
                     <th scope="col">"Indicateur"</th><th scope="col">"Attributions"</th><th scope="col">"dont visées"</th>
@@ -749,7 +749,7 @@ fn Indicateurs(per: ResultatPerimetre, a: AnneeConvention) -> impl IntoView {
             </table>
         </div>
         <div class="fr-table fr-table--sm" data-testid="suivi-prioritaires">
-            <table>
+            <table tabindex="0">
                 <caption>{format!("Attributions aux ménages prioritaires (DALO, L. 441-1) en {}, cible {} par réservataire", a.annee, percent(cp, 0))}</caption>
                 <thead><tr>
                     <th scope="col">"Partie"</th><th scope="col">"Baux signés"</th><th scope="col">"dont ménage renseigné"</th>
@@ -797,7 +797,7 @@ fn Volumes(per: ResultatPerimetre, conv: SuiviConvention, a: AnneeConvention, de
         <h2 class="fr-h4">{format!("Volumes de droits et objectifs de {suivante}")}</h2>
         <p class="fr-text--sm">{explication}</p>
         <div class="fr-table fr-table--sm" data-testid="suivi-volumes">
-            <table>
+            <table tabindex="0">
                 <caption>{format!("Étalement à la conversion ({}), après {} et objectifs de {suivante} — {} ({})", per.etalement.premiere_annee, a.annee, per.bailleur, per.departement)}</caption>
                 <thead><tr>
                     <th scope="col">"Partie"</th>
@@ -830,7 +830,7 @@ fn Volumes(per: ResultatPerimetre, conv: SuiviConvention, a: AnneeConvention, de
             let lignes = conv.objectifs_suivants_communes.len();
             let tableau = move || ouvert.get().then(|| view! {
                 <div class="fr-table fr-table--sm" data-testid="suivi-objectifs-suivants-communes">
-                    <table>
+                    <table tabindex="0">
                         <caption>{format!("Objectifs {suivante} par commune")}</caption>
                         <thead><tr><th scope="col">"Partie"</th><th scope="col">"Commune"</th><th scope="col">"Logements"</th></tr></thead>
                         <tbody>
