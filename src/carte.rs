@@ -24,7 +24,11 @@ use std::hash::Hash;
 pub mod communale;
 pub mod rendu;
 pub use communale::ColonneCarte;
-pub use rendu::{dessiner, Donnee, Options, Rendu};
+pub use rendu::{dessiner, Demande, Dessin, Donnee, Options, Rendu};
+
+/// Same-origin URL of the contours in the built app (copied into `dist/carte/` by Trunk, see
+/// `index.html`), fetched by the drawing worker the first time a map is shown.
+pub const CARTE_URL: &str = "carte/carte-idf.txt";
 
 /// A point of the asset's grid: units of [`Carte::pas`] metres from [`Carte::origine`], y north.
 pub type Point = (i32, i32);

@@ -153,13 +153,14 @@ async fn communal_view_publishes_the_domain_mask_and_its_counts() {
     assert!(hote.query_selector("[data-testid=secret-statistique]").unwrap().is_none());
 }
 
-/// The communes map: « Chargement de la carte… » at once, then (the asset is not served by the
-/// test runner) a French error; given the asset, every commune of the file's départements drawn,
-/// the secret one hatched, and the focused commune's name and value repeated under the map.
+/// The communes map: « Chargement de la carte… » at once, then (the drawing worker is not served
+/// by the test runner) a French error; drawn (here on the page's thread, as the worker would),
+/// every commune of the file's départements, the secret one hatched, and the focused commune's
+/// name and value repeated under the map.
 #[wasm_bindgen_test]
 async fn communes_map_loads_lazily_and_draws_every_commune() {
     use gestion_flux::carte::{Carte, Donnee};
-    use gestion_flux::ui::carte::{fournir_carte, CarteCommunes};
+    use gestion_flux::ui::carte::{dessiner_localement, CarteCommunes};
     const ASSET: &str = include_str!("../data/carte-idf.txt");
 
     let hote: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
@@ -173,16 +174,23 @@ async fn communes_map_loads_lazily_and_draws_every_commune() {
     assert_eq!(texte(&hote, "[data-testid=carte-chargement]"), "Chargement de la carte…");
 
     let mut essais = 0;
-    while hote.query_selector("[data-testid=carte-chargement]").unwrap().is_some() && essais < 200 {
+    while hote.query_selector("[data-testid=carte-chargement]").unwrap().is_some() && essais < 500 {
         gloo::timers::future::TimeoutFuture::new(10).await;
         essais += 1;
     }
     let erreur = texte(&hote, "[data-testid=carte-erreur]");
-    assert!(erreur.starts_with("La carte des communes n'a pas pu être chargée (Impossible de lire carte/carte-idf.txt"), "{erreur}");
-    fournir_carte(ASSET).unwrap();
-    attendre().await;
+    assert!(erreur.starts_with("La carte des communes n'a pas pu être chargée (le module de dessin de la carte n'a pas démarré)"), "{erreur}");
+    let carte = std::rc::Rc::new(Carte::parse(ASSET).unwrap());
+    let c = carte.clone();
+    dessiner_localement(move |d| d.dessiner(&c, None));
+    let reessayer: web_sys::HtmlElement = hote.query_selector("[data-testid=carte-erreur] button").unwrap().unwrap().unchecked_into();
+    reessayer.click();
+    let mut essais = 0;
+    while hote.query_selector("[data-testid=carte] svg").unwrap().is_none() && essais < 200 {
+        gloo::timers::future::TimeoutFuture::new(10).await;
+        essais += 1;
+    }
 
-    let carte = Carte::parse(ASSET).unwrap();
     let attendues = carte.formes(true).filter(|c| c.code.starts_with("93")).count();
     let svg = hote.query_selector("[data-testid=carte] svg").unwrap().expect("the map").outer_html();
     assert_eq!(svg.matches(" data-code=").count(), attendues);

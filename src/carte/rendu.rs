@@ -10,12 +10,14 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write;
 
+use serde::{Deserialize, Serialize};
+
 use super::{classe, classes_quantiles, limites_de, Carte, Commune, Genre, Vue, LARGEUR_VUE};
 use crate::format::decimal;
 use crate::geo::Geographie;
 
 /// A commune's value on the map. A commune with no entry has no data (drawn light grey).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Donnee {
     Valeur(f64),
     /// Masked by the statistical secret (SPEC §5): drawn hatched, its value never written.
@@ -89,6 +91,39 @@ pub struct Rendu {
     /// Codes of the data with no shape on this map (another region, an unknown code, or a city
     /// row when its arrondissements have rows too and are drawn).
     pub hors_carte: Vec<String>,
+}
+
+/// A map to draw, as the app sends it to the drawing Web Worker (`src/bin/dessin.rs`), which holds
+/// the contours and this renderer so that the page's own module does not (its size budget).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Demande {
+    /// Commune (or arrondissement) code → value or secret.
+    pub donnees: Vec<(String, Donnee)>,
+    /// Prefix of the SVG's ids.
+    pub id: String,
+    /// The column mapped, as the table names it.
+    pub colonne: String,
+    pub decimales: usize,
+    pub regroupement_plm: bool,
+}
+
+/// What a drawing gives back to the page: the SVG and the counts its text needs.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Dessin {
+    pub svg: String,
+    pub avec_valeur: usize,
+    pub secretes: usize,
+    /// See [`Rendu::hors_carte`].
+    pub hors_carte: Vec<String>,
+}
+
+impl Demande {
+    /// Draws the map on `carte` (with the EPCI/EPT outlines when `geo` is given).
+    pub fn dessiner(&self, carte: &Carte, geo: Option<&Geographie>) -> Dessin {
+        let options = Options { id: &self.id, colonne: &self.colonne, decimales: self.decimales, regroupement_plm: self.regroupement_plm, ..Options::default() };
+        let r = dessiner(carte, &self.donnees, geo, &options);
+        Dessin { svg: r.svg, avec_valeur: r.avec_valeur, secretes: r.secretes, hors_carte: r.hors_carte }
+    }
 }
 
 /// Colours of `n` classes: the whole palette for 5, evenly spread otherwise (always the lightest

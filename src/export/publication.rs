@@ -13,7 +13,7 @@ use super::{cellules_vue, entetes_vue, note_secret, Cellule};
 use crate::domain::agregation::{LigneCommunale, VueCommunale};
 use crate::domain::model::{Categorie, Motif, FINANCEMENTS, QPV, TYPOLOGIES};
 use crate::domain::secret::{Masque, MasqueNiveau, MARQUE};
-use crate::carte::{Carte, ColonneCarte};
+use crate::carte::{Carte, ColonneCarte, Demande, Dessin};
 use crate::domain::Parametres;
 use crate::geo::Geographie;
 use crate::format::{decimal, integer};
@@ -31,15 +31,28 @@ pub struct Publication<'a> {
     pub carte: Option<&'a str>,
 }
 
-/// The publication's map: `colonne` of every commune under the publication mask (SPEC §5 v2),
-/// drawn by [`crate::carte::dessiner`] with the page's ids. `None` when no commune of the view is
-/// on these contours (a file of another region): the page then has no map section.
+/// What to draw for the publication's map: `colonne` of every commune under the publication mask
+/// (SPEC §5 v2), with the page's ids. The app sends it to its drawing worker; [`carte_svg`] draws
+/// it here.
+pub fn demande_carte(vue: &VueCommunale, masque: &Masque, colonne: ColonneCarte, p: &Parametres) -> Demande {
+    Demande {
+        donnees: crate::carte::communale::donnees(&vue.communes, colonne, Some(&masque.communes)),
+        id: "carte-publiee".into(),
+        colonne: colonne.libelle(),
+        decimales: colonne.decimales(),
+        regroupement_plm: p.regroupement_plm,
+    }
+}
+
+/// The map's SVG for the page, or `None` when no commune of the view is on these contours (a file
+/// of another region): the page then has no map section.
+pub fn carte_publiee(d: Dessin) -> Option<String> {
+    (d.avec_valeur + d.secretes > 0).then_some(d.svg)
+}
+
+/// The publication's map drawn here (the command line): [`demande_carte`] then [`carte_publiee`].
 pub fn carte_svg(carte: &Carte, vue: &VueCommunale, masque: &Masque, colonne: ColonneCarte, p: &Parametres, geo: Option<&Geographie>) -> Option<String> {
-    let valeurs = crate::carte::communale::donnees(&vue.communes, colonne, Some(&masque.communes));
-    let libelle = colonne.libelle();
-    let options = crate::carte::Options { id: "carte-publiee", colonne: &libelle, decimales: colonne.decimales(), regroupement_plm: p.regroupement_plm, ..Default::default() };
-    let rendu = crate::carte::dessiner(carte, &valeurs, geo, &options);
-    (rendu.avec_valeur + rendu.secretes > 0).then_some(rendu.svg)
+    carte_publiee(demande_carte(vue, masque, colonne, p).dessiner(carte, geo))
 }
 
 /// Escapes text for HTML content and attribute values.

@@ -5,6 +5,9 @@
 
 use std::collections::HashMap;
 
+/// Same-origin URL of the geography file in the built app (`index.html` copies it into `dist/geo/`).
+pub const GEOGRAPHIE_URL: &str = "geo/geographie.tsv";
+
 /// SIREN of the Métropole du Grand Paris: its communes are grouped by EPT (établissement public
 /// territorial, CGCT L. 5219-2), Paris standing alone, rather than all in one metropolitan EPCI.
 pub const SIREN_MGP: &str = "200054781";

@@ -1,80 +1,147 @@
-//! The communes map (SPEC §9): the contours asset is fetched from the app's own origin the first
-//! time a map is shown — never at start, it is not needed elsewhere — parsed once and kept for the
-//! whole session; the SVG itself comes from [`crate::carte::dessiner`], the pure function the
-//! static publication page uses too. This component only fetches, caches and places it.
+//! The communes map (SPEC §9): drawn by the `dessin` Web Worker (`src/bin/dessin.rs`), which
+//! fetches the contours from the app's own origin the first time a map is shown — never at start —
+//! and keeps them; the SVG comes from [`crate::carte::dessiner`], the pure function the static
+//! publication page uses too. The renderer lives in the worker so that the page's own module stays
+//! within its size budget; this component only asks for a drawing and places it.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::navigateur;
-use super::state::Session;
-use crate::carte::{dessiner, Carte, Donnee, Options};
+use crate::carte::{Demande, Dessin, Donnee};
 
-/// Same-origin URL of the contours (copied into `dist/carte/` by Trunk, see `index.html`).
-pub const CARTE_URL: &str = "carte/carte-idf.txt";
-
-/// Where the contours asset is.
+/// Where a map is.
 #[derive(Clone)]
-pub enum EtatCarte {
+enum EtatDessin {
     Attente,
-    Chargement,
-    Prete(Arc<Carte>),
+    Pret(Arc<Dessin>),
     Echec(String),
 }
 
+/// Draws maps in place of the worker (component tests, where no worker is served).
+type DessinLocal = Rc<dyn Fn(&Demande) -> Dessin>;
+
+/// The drawing worker, started with the first map and kept for the page's life.
+struct Dessinateur {
+    worker: web_sys::Worker,
+    /// Resolves once the worker has its message handler.
+    pret: js_sys::Promise,
+    /// Requests sent and not yet answered: number → the promise's resolve function.
+    attentes: Rc<RefCell<HashMap<u32, js_sys::Function>>>,
+    prochain: u32,
+}
+
 thread_local! {
-    /// One asset per session, shared by every map shown (a signal with no owner, so that it
-    /// outlives the page that first asked for it).
-    static CARTE: ArcRwSignal<EtatCarte> = ArcRwSignal::new(EtatCarte::Attente);
+    static DESSINATEUR: RefCell<Option<Dessinateur>> = const { RefCell::new(None) };
+    static LOCAL: RefCell<Option<DessinLocal>> = RefCell::new(None);
 }
 
-/// The shared state of the asset; the first call, or the first after a failure, fetches it.
-fn carte_partagee() -> ArcRwSignal<EtatCarte> {
-    let etat = CARTE.with(Clone::clone);
-    if matches!(*etat.read_untracked(), EtatCarte::Attente | EtatCarte::Echec(_)) {
-        etat.set(EtatCarte::Chargement);
-        let e = etat.clone();
-        spawn_local(async move {
-            let lue = navigateur::lire_url(CARTE_URL).await.and_then(|octets| {
-                let texte = String::from_utf8(octets).map_err(|_| "le fichier des contours n'est pas en UTF-8".to_owned())?;
-                Carte::parse(&texte)
-            });
-            // A map given meanwhile by `fournir_carte` stays.
-            if matches!(*e.read_untracked(), EtatCarte::Chargement) {
-                e.set(match lue {
-                    Ok(carte) => EtatCarte::Prete(Arc::new(carte)),
-                    Err(message) => EtatCarte::Echec(message),
-                });
+#[derive(Serialize)]
+struct Message<'a> {
+    n: u32,
+    demande: &'a Demande,
+}
+
+#[derive(Deserialize)]
+struct Reponse {
+    n: u32,
+    dessin: Option<Dessin>,
+    erreur: Option<String>,
+}
+
+/// Component tests: maps are drawn by `f` on the page's thread, no worker.
+pub fn dessiner_localement(f: impl Fn(&Demande) -> Dessin + 'static) {
+    LOCAL.with(|l| *l.borrow_mut() = Some(Rc::new(f)));
+}
+
+/// Starts the worker; every answer resolves the promise of its request number.
+fn demarrer() -> Result<Dessinateur, String> {
+    let worker = web_sys::Worker::new("./dessin_loader.js").map_err(|e| format!("{e:?}"))?;
+    let attentes: Rc<RefCell<HashMap<u32, js_sys::Function>>> = Rc::default();
+    let mut pret_ok = None;
+    let mut pret_ko = None;
+    let pret = js_sys::Promise::new(&mut |ok, ko| {
+        pret_ok = Some(ok);
+        pret_ko = Some(ko);
+    });
+    let (pret_ok, pret_ko) = (pret_ok.expect("set by Promise::new"), pret_ko.expect("set by Promise::new"));
+    let a = attentes.clone();
+    let recevoir = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+        let texte = e.data().as_string().unwrap_or_default();
+        if texte == "pret" {
+            let _ = pret_ok.call0(&JsValue::NULL);
+            return;
+        }
+        if let Ok(r) = serde_json::from_str::<Reponse>(&texte) {
+            if let Some(resoudre) = a.borrow_mut().remove(&r.n) {
+                let valeur = match (r.dessin, r.erreur) {
+                    (Some(d), _) => serde_json::to_string(&d).map(JsValue::from).unwrap_or(JsValue::NULL),
+                    (None, e) => JsValue::from(js_sys::Error::new(&e.unwrap_or_default())),
+                };
+                let _ = resoudre.call1(&JsValue::NULL, &valeur);
             }
-        });
+        }
+    });
+    worker.set_onmessage(Some(recevoir.as_ref().unchecked_ref()));
+    recevoir.forget();
+    // The worker's script could not start (not served, blocked): every request fails at once.
+    let a = attentes.clone();
+    let erreur = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+        let e = JsValue::from(js_sys::Error::new("le module de dessin de la carte n'a pas démarré"));
+        let _ = pret_ko.call1(&JsValue::NULL, &e);
+        for (_, resoudre) in a.borrow_mut().drain() {
+            let _ = resoudre.call1(&JsValue::NULL, &e);
+        }
+    });
+    worker.set_onerror(Some(erreur.as_ref().unchecked_ref()));
+    erreur.forget();
+    Ok(Dessinateur { worker, pret, attentes, prochain: 1 })
+}
+
+/// Draws a map: in the worker (started on first use), or locally in component tests.
+pub async fn dessiner_carte(demande: Demande) -> Result<Dessin, String> {
+    if let Some(f) = LOCAL.with(|l| l.borrow().clone()) {
+        return Ok(f(&demande));
     }
-    etat
-}
-
-/// The contours if they are loaded already (the publication page draws the map shown on the
-/// « Vue communale », which asked for them), without fetching.
-pub fn carte_chargee() -> Option<Arc<Carte>> {
-    CARTE.with(|e| match &*e.read_untracked() {
-        EtatCarte::Prete(c) => Some(c.clone()),
-        _ => None,
-    })
-}
-
-/// Gives the contours without fetching them (component tests; a page that already holds them).
-pub fn fournir_carte(texte: &str) -> Result<(), String> {
-    let carte = Carte::parse(texte)?;
-    CARTE.with(|e| e.set(EtatCarte::Prete(Arc::new(carte))));
-    Ok(())
+    let echec = |e: JsValue| {
+        e.dyn_ref::<js_sys::Error>().map_or_else(|| format!("{e:?}"), |e| String::from(e.message()))
+    };
+    let (pret, reponse) = DESSINATEUR.with(|d| -> Result<_, String> {
+        let mut d = d.borrow_mut();
+        if d.is_none() {
+            *d = Some(demarrer()?);
+        }
+        let d = d.as_mut().expect("just started");
+        let n = d.prochain;
+        d.prochain += 1;
+        let attentes = d.attentes.clone();
+        let reponse = js_sys::Promise::new(&mut |ok, _| {
+            attentes.borrow_mut().insert(n, ok);
+        });
+        let message = serde_json::to_string(&Message { n, demande: &demande }).map_err(|e| e.to_string())?;
+        Ok((d.pret.clone(), (reponse, message, d.worker.clone())))
+    })?;
+    wasm_bindgen_futures::JsFuture::from(pret).await.map_err(echec)?;
+    let (reponse, message, worker) = reponse;
+    worker.post_message(&JsValue::from_str(&message)).map_err(echec)?;
+    let valeur = wasm_bindgen_futures::JsFuture::from(reponse).await.map_err(echec)?;
+    if let Some(e) = valeur.dyn_ref::<js_sys::Error>() {
+        return Err(String::from(e.message()));
+    }
+    serde_json::from_str(&valeur.as_string().unwrap_or_default()).map_err(|e| e.to_string())
 }
 
 /// A choropleth of one column of the communal view, with its legend, EPCI/EPT and département
-/// outlines (when the official geography is loaded), hatched secret cells, and each commune
-/// focusable with its name and value; the name and value of the commune under the pointer or the
-/// keyboard focus are repeated under the map. Place the data table next to it: it is the map's
-/// full alternative.
+/// outlines, hatched secret cells, and each commune focusable with its name and value; the name
+/// and value of the commune under the pointer or the keyboard focus are repeated under the map.
+/// Place the data table next to it: it is the map's full alternative.
 #[component]
 pub fn CarteCommunes(
     /// Commune (or arrondissement) code → value, or « secret »; a commune absent has no data.
@@ -91,26 +158,41 @@ pub fn CarteCommunes(
     #[prop(optional, into)]
     id: Option<String>,
 ) -> impl IntoView {
-    let etat = carte_partagee();
-    let geographie = use_context::<Session>().map(|s| s.geographie);
     let id = id.unwrap_or_else(|| "carte-communes".to_owned());
+    let demande = Demande { donnees: valeurs, id: id.clone(), colonne: colonne.clone(), decimales, regroupement_plm };
+    let etat = RwSignal::new(EtatDessin::Attente);
+    let essai = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        essai.track();
+        let d = demande.clone();
+        spawn_local(async move {
+            let r = dessiner_carte(d).await;
+            // The map may have been replaced meanwhile: then nobody is waiting for this one.
+            let _ = etat.try_set(match r {
+                Ok(d) => EtatDessin::Pret(Arc::new(d)),
+                Err(e) => EtatDessin::Echec(e),
+            });
+        });
+    });
     let apres = format!("{id}-apres");
     let survol = RwSignal::new(String::new());
     move || match etat.get() {
-        EtatCarte::Attente | EtatCarte::Chargement => {
+        EtatDessin::Attente => {
             view! { <p class="fr-text--sm" role="status" data-testid="carte-chargement">"Chargement de la carte…"</p> }.into_any()
         }
-        EtatCarte::Echec(message) => view! {
+        EtatDessin::Echec(message) => view! {
             <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-3w" role="alert" data-testid="carte-erreur">
                 <p>{format!("La carte des communes n'a pas pu être chargée ({message}). Le tableau ci-dessous donne les mêmes valeurs.")}</p>
-                <button class="fr-btn fr-btn--sm fr-btn--secondary fr-mt-1w" type="button" on:click=move |_| { carte_partagee(); }>"Réessayer"</button>
+                <button class="fr-btn fr-btn--sm fr-btn--secondary fr-mt-1w" type="button" on:click=move |_| {
+                    // A worker that failed to start is started again.
+                    DESSINATEUR.with(|d| d.borrow_mut().take());
+                    etat.set(EtatDessin::Attente);
+                    essai.update(|n| *n += 1);
+                }>"Réessayer"</button>
             </div>
         }
         .into_any(),
-        EtatCarte::Prete(carte) => {
-            let geo = geographie.and_then(|g| g.get());
-            let options = Options { id: &id, colonne: &colonne, decimales, regroupement_plm, ..Options::default() };
-            let rendu = dessiner(&carte, &valeurs, geo.as_deref(), &options);
+        EtatDessin::Pret(rendu) => {
             let hors_carte = (!rendu.hors_carte.is_empty()).then(|| {
                 format!("{} code(s) du fichier hors de cette carte : {}.", rendu.hors_carte.len(), rendu.hors_carte.join(", "))
             });
@@ -121,7 +203,7 @@ pub fn CarteCommunes(
                         ev.prevent_default();
                         focaliser(&vers_apres);
                     }>"Passer la carte"</a>
-                    <div class="carte__svg" inner_html=rendu.svg
+                    <div class="carte__svg" inner_html=rendu.svg.clone()
                         on:focusin=move |ev| survol.set(etiquette(ev.target()))
                         on:mouseover=move |ev| survol.set(etiquette(ev.target()))
                         on:focusout=move |_| survol.set(String::new())

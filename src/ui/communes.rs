@@ -10,8 +10,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
-use super::carte::{carte_chargee, CarteCommunes};
+use super::carte::{dessiner_carte, CarteCommunes};
 use super::graphiques::BarresValeurs;
 use super::navigateur::telecharger;
 use super::state::{Session, VueAffichee};
@@ -428,19 +429,23 @@ fn Publier(masque: Arc<Masque>, colonne: RwSignal<ColonneCarte>) -> impl IntoVie
             <button class="fr-btn" type="button" data-testid="publier"
                 on:click=move |_| {
                     let Some(r) = s.resultats_ok() else { return };
-                    let geo = s.geographie.get_untracked();
-                    let html = s.parametres.with_untracked(|p| {
-                        // The map as shown on this page, when its contours are loaded (else none).
-                        let carte = carte_chargee().and_then(|c| crate::export::publication::carte_svg(&c, &r.communes, &masque, colonne.get_untracked(), p, geo.as_deref()));
-                        crate::export::publication::page(&crate::export::publication::Publication {
+                    let p = s.parametres.get_untracked();
+                    let masque = masque.clone();
+                    let colonne = colonne.get_untracked();
+                    spawn_local(async move {
+                        // The map shown on this page, drawn by the map's worker; without it (it
+                        // failed), the page has no map section.
+                        let demande = crate::export::publication::demande_carte(&r.communes, &masque, colonne, &p);
+                        let carte = dessiner_carte(demande).await.ok().and_then(crate::export::publication::carte_publiee);
+                        let html = crate::export::publication::page(&crate::export::publication::Publication {
                             vue: &r.communes,
                             masque: &masque,
-                            parametres: p,
+                            parametres: &p,
                             date: super::navigateur::aujourdhui(),
                             carte: carte.as_deref(),
-                        })
+                        });
+                        telecharger("publication-vue-communale.html", "text/html;charset=utf-8", html.as_bytes());
                     });
-                    telecharger("publication-vue-communale.html", "text/html;charset=utf-8", html.as_bytes());
                 }>
                 "Publier : page HTML autonome"
             </button>

@@ -34,7 +34,7 @@ use crate::domain::Resultats;
 const SAUVEGARDE_MS: u32 = 100;
 
 /// Same-origin URL of the official geography (copied into `dist/geo/` by Trunk).
-const GEO_URL: &str = "geo/geographie.tsv";
+const GEO_URL: &str = crate::geo::GEOGRAPHIE_URL;
 
 /// The whole single-page application: restores the parameters, fetches the geography and the demo
 /// file from the app's own origin, and renders [`Application`].
