@@ -104,7 +104,7 @@ impl Orientation {
     pub fn new(s: Session) -> Orientation {
         let base = Memo::new(move |_| {
             let Some(Lecture::Lu(etat)) = s.lecture.get() else { return None };
-            let r = s.resultats.get()?.ok()?;
+            let r = s.resultats_ok()?;
             s.parametres.with(|p| {
                 let suivi = s.suivi.get().unwrap_or_else(|| Lu(Arc::new((Arc::new(Vec::new()), suivre(&etat.dataset, p, &r, &[])))));
                 let situation = Situation::new(&etat.dataset, p, &r, &suivi.0 .0, &suivi.0 .1);

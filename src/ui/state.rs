@@ -271,7 +271,12 @@ impl Session {
             let k = actif.get_untracked();
             scenarios.update(|v| if let Some(x) = v.get_mut(k) { if x.parametres != p { x.parametres = p } });
         });
+        let publiee = RwSignal::new(None::<Arc<VuePubliee>>);
         let comparaison = Memo::new(move |_| {
+            // Consulting a published view: the scenarios need the detail (see `resultats_ok`).
+            if publiee.with(Option::is_some) {
+                return None;
+            }
             let import = match lecture.get()? {
                 Lecture::Lu(import) => import,
                 Lecture::Echec { .. } => return None,
@@ -342,7 +347,7 @@ impl Session {
             geographie,
             resultats,
             masque,
-            publiee: RwSignal::new(None),
+            publiee,
             scenarios,
             actif,
             comparaison,
@@ -565,8 +570,13 @@ impl Session {
         }
     }
 
-    /// Results when a file is read and the parameters are valid.
+    /// Results when a file is read and the parameters are valid — and no published view is being
+    /// consulted: then the pages that need the detail say so (SPEC §9) rather than show the
+    /// état des lieux still loaded behind it, which comes back when the consultation is left.
     pub fn resultats_ok(&self) -> Option<Arc<Resultats>> {
+        if self.publiee.with(Option::is_some) {
+            return None;
+        }
         self.resultats.get().and_then(Result::ok)
     }
 

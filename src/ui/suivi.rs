@@ -58,7 +58,7 @@ pub fn PageSuivi() -> impl IntoView {
     let annee = RwSignal::new(None::<i32>);
     let affiche: Affiche = Memo::new(move |_| {
         let Some(Lecture::Lu(etat)) = s.lecture.get() else { return None };
-        let r = s.resultats.get()?.ok()?;
+        let r = s.resultats_ok()?;
         let prep = s.preparation.get()?;
         let (mouvements, prep) = &*prep;
         let i = choix.get().min(r.perimetres.len().saturating_sub(1));

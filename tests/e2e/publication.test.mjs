@@ -67,11 +67,22 @@ appTest('consultation mode opens the published CSVs: their « s » cells, read-o
   const lignes = await app.page.$$eval('table tbody tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent.trim())));
   assert.ok(lignes.length > 0);
   await app.screenshot('consultation');
+  // The map of the published view, its secret hatched where the file says « s ».
+  await app.page.locator('[data-testid=carte-vue] [data-testid=carte] svg').waitFor();
+  // Pages that need the detail say so, rather than show the demo still loaded behind the view.
+  for (const page of ['assiette', 'parts', 'etalement', 'suivi', 'orienter', 'scenarios', 'rapport']) {
+    await app.open(page);
+    await app.page.getByTestId('consultation-sans-detail').waitFor();
+  }
   await app.open('donnees');
   await app.page.getByTestId('quitter-consultation').click();
   await app.open('communes');
   await app.page.getByTestId('publier').waitFor();
   assert.ok(communes.size > 0);
+  // Left: the état des lieux loaded before is back on every page.
+  await app.open('assiette');
+  await app.page.locator('table').first().waitFor();
+  assert.equal(await app.page.getByTestId('consultation-sans-detail').count(), 0);
 });
 
 appTest('a foreign file in consultation gets a French message and the session stays', async (app) => {

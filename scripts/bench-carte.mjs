@@ -1,0 +1,71 @@
+// Browser benchmark of the communes map (SPEC §9), in headless Chromium through the real page, on
+// a generated Île-de-France état des lieux: « Vue communale » opened → map painted (the first time:
+// the drawing worker started, the contours and the geography fetched and parsed, the SVG drawn and
+// inserted), then a change of the mapped column → new map painted. Prints a table.
+//
+//   node scripts/bench-carte.mjs [logements]        default 1400000 (150 bailleurs)
+//
+// Needs `scripts/build.sh` (dist/) and `cargo build --release --bin flux` first; the file is
+// generated once into /tmp/gestion-flux-bench (as by scripts/bench-web.mjs).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { launch } from '../tests/e2e/app.mjs';
+
+const n = Number(process.argv[2] ?? 1_400_000);
+const bailleurs = n >= 1_000_000 ? 150 : Math.max(2, Math.round(n / 10_000));
+const dir = '/tmp/gestion-flux-bench';
+mkdirSync(dir, { recursive: true });
+const etat = `${dir}/idf-${n}.csv`;
+if (!existsSync(etat)) {
+  execFileSync('target/release/flux', ['generer', '--logements', String(n), '--bailleurs', String(bailleurs), '--graine', '2026', '--sortie', etat]);
+}
+
+const { url, browser, close } = await launch();
+const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 800 } });
+const page = await context.newPage();
+const parametres = encodeURIComponent(JSON.stringify({ date_conversion: '2026-01-01' }));
+await page.goto(`${url}?parametres=${parametres}#donnees`);
+await page.getByTestId('comptes').waitFor();
+const nom = etat.split('/').pop();
+await page.setInputFiles('#fichier', etat);
+await page.waitForFunction((nm) => document.querySelector('[data-testid=source]')?.textContent.includes(nm), nom, { timeout: 600_000 });
+
+/** Runs `quoi` and resolves with the ms until the map's title says `titre` and a frame is painted. */
+const mesurer = (quoi, titre) => page.evaluate(([q, t]) => new Promise((fini) => {
+  const $ = (sel) => document.querySelector(sel);
+  const debut = performance.now();
+  if (q === 'ouvrir') $('nav a[data-page=communes]').click();
+  else {
+    const s = $('#colonne-carte');
+    s.value = t;
+    s.dispatchEvent(new Event('change', { bubbles: true }));
+  }
+  window.__tableau = null;
+  const attendre = () => {
+    if (window.__tableau === null && $('[data-testid=secret-total]')) window.__tableau = performance.now() - debut;
+    const titreCarte = $('[data-testid=carte-vue] svg title')?.textContent ?? '';
+    if (titreCarte.endsWith(t)) requestAnimationFrame(() => setTimeout(() => fini(performance.now() - debut), 0));
+    else setTimeout(attendre, 1);
+  };
+  attendre();
+}), [quoi, titre]);
+
+const ouverture = await mesurer('ouvrir', 'Logements');
+// The table and the secrecy note are there before the map (the mask is computed on first use).
+const tableau = await page.evaluate(() => window.__tableau);
+const changements = [];
+for (const c of ['Assiette', 'Logements réservés : Commune', 'Libérations annuelles estimées', 'Logements réservés : Action Logement', 'Logements']) {
+  changements.push(await mesurer('changer', c));
+}
+const communes = await page.locator('[data-testid=carte-vue] path[data-code]').count();
+const secretes = await page.locator('[data-testid=carte-vue] path[data-code][fill^="url("]').count();
+await context.close();
+await close();
+console.table([{
+  logements: n.toLocaleString('fr-FR'),
+  'communes dessinées': communes,
+  'page ouverte → tableau et secret (ms)': tableau.toFixed(0),
+  'page ouverte → carte peinte, 1re fois (ms)': ouverture.toFixed(0),
+  'changement de colonne → carte peinte (ms)': `${Math.min(...changements).toFixed(0)}–${Math.max(...changements).toFixed(0)}`,
+  'dont secrètes (dernière colonne)': secretes,
+}]);
