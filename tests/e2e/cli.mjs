@@ -3,11 +3,27 @@
 // the tests into temporary directories.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const CLI = 'target/release/flux';
+
+/** Where generated files are kept between runs. */
+export const DIR_GENERES = '/tmp/gestion-flux-e2e';
+
+/**
+ * A generated Île-de-France état des lieux (`flux generer`), kept between runs: the generator is
+ * seeded, so the same arguments give the same bytes (the name holds all three).
+ */
+export function generated(logements, bailleurs, graine) {
+  mkdirSync(DIR_GENERES, { recursive: true });
+  const file = join(DIR_GENERES, `idf-${logements}-${bailleurs}-${graine}.csv`);
+  if (!existsSync(file)) {
+    execFileSync(CLI, ['generer', '--logements', String(logements), '--bailleurs', String(bailleurs), '--graine', String(graine), '--sortie', file]);
+  }
+  return file;
+}
 
 export function tempDir(prefix = 'flux-') {
   return mkdtempSync(join(tmpdir(), prefix));

@@ -2,23 +2,11 @@
 // right totals at the end, cancel keeps the previous data, and a file over the limit gets a clear
 // French message instead of a crashed tab.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { appTest, DEMO_NOM, eventually, fr, num, squash } from './app.mjs';
-import { CLI, flux } from './cli.mjs';
-
-const DIR = '/tmp/gestion-flux-e2e';
-
-/** A generated file, kept between runs (the generator is seeded: same bytes every time). */
-function generated(logements, bailleurs, graine) {
-  mkdirSync(DIR, { recursive: true });
-  const file = join(DIR, `idf-${logements}.csv`);
-  if (!existsSync(file)) {
-    execFileSync(CLI, ['generer', '--logements', String(logements), '--bailleurs', String(bailleurs), '--graine', String(graine), '--sortie', file]);
-  }
-  return file;
-}
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DIR_GENERES as DIR, flux, generated } from './cli.mjs';
 
 /** Records every text the progress detail shows, from now on. */
 async function watchProgress(app) {
