@@ -71,6 +71,31 @@ fn the_json_twin_reads_back() {
 }
 
 #[test]
+fn the_results_workbook_reads_back() {
+    let octets = std::fs::read("public/demo/etat-des-lieux-demo.csv").unwrap();
+    let import = import::lire(&octets, &Default::default()).unwrap();
+    let mut p = Parametres::default();
+    p.date_conversion = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let r = calculer_avec(&import.dataset, &p, Some(Geographie::officielle()));
+    let m = masquer(&r.communes, p.secret_statistique);
+    let xlsx = export::classeur::ecrire_xlsx(&export::classeur::feuilles(&r, &p, &m));
+    let lu = vue_publiee::lire(&[("resultats-gestion-flux.xlsx".to_owned(), xlsx)]).unwrap();
+    verifier(&lu, &r.communes, &m);
+    assert_eq!(
+        lu.fichiers,
+        [
+            ("resultats-gestion-flux.xlsx › Vue communale".to_owned(), "communes"),
+            ("resultats-gestion-flux.xlsx › EPCI-EPT".to_owned(), "EPCI et EPT"),
+            ("resultats-gestion-flux.xlsx › Départements".to_owned(), "départements"),
+        ]
+    );
+    // A workbook without any communal sheet (the état des lieux template) is refused by name.
+    let modele = export::modele::modele_xlsx();
+    let e = vue_publiee::lire(&[("modele.xlsx".to_owned(), modele)]).unwrap_err();
+    assert!(e.contains("« modele.xlsx » ne contient aucune feuille de vue communale"), "{e}");
+}
+
+#[test]
 fn foreign_files_get_a_french_message() {
     let err = |nom: &str, octets: &[u8]| vue_publiee::lire(&[(nom.to_owned(), octets.to_vec())]).unwrap_err();
     assert!(err("x.json", br#"{"a": 1}"#).contains("n'est pas une vue communale publiée"));

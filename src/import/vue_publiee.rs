@@ -1,6 +1,7 @@
 //! A published communal view read back (consultation mode, SPEC §9): the communal CSVs the app
 //! and `flux` write (`communes.csv`, `epci.csv`, `departements.csv`, masked cells « s ») or their
-//! JSON twin (`vue_communale.json`, [`crate::export::publication::json`]). No état des lieux is
+//! JSON twin (`vue_communale.json`, [`crate::export::publication::json`]), or the results workbook
+//! (XLSX) whose communal sheets hold the same tables. No état des lieux is
 //! needed: a réservataire explores the regional picture from what was published, and nothing
 //! masked can come back (a masked cell is read as masked, its value unknown).
 
@@ -59,8 +60,15 @@ impl Niveau {
 pub fn lire(fichiers: &[(String, Vec<u8>)]) -> Result<VuePubliee, String> {
     let mut v = VuePubliee::default();
     for (nom, octets) in fichiers {
+        if octets.starts_with(b"PK\x03\x04") {
+            for (feuille, entetes, lignes) in tables_xlsx(nom, octets)? {
+                let niveau = ajouter(&mut v, &feuille, &entetes, lignes)?;
+                v.fichiers.push((feuille, niveau.nom()));
+            }
+            continue;
+        }
         let texte = std::str::from_utf8(octets.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(octets))
-            .map_err(|_| format!("« {nom} » n'est pas un fichier publié par le calculateur (texte UTF-8 attendu : une vue communale CSV ou JSON)."))?;
+            .map_err(|_| format!("« {nom} » n'est pas un fichier publié par le calculateur (une vue communale CSV ou JSON en texte UTF-8, ou le classeur XLSX des résultats, est attendue)."))?;
         let tables = if texte.trim_start().starts_with('{') { tables_json(nom, texte)? } else { vec![table_csv(nom, texte)?] };
         for (entetes, lignes) in tables {
             let niveau = ajouter(&mut v, nom, &entetes, lignes)?;
@@ -103,6 +111,49 @@ fn table_csv(nom: &str, texte: &str) -> Result<(Vec<String>, Vec<Vec<Valeur>>), 
         lignes.push(ligne);
     }
     Ok((entetes, lignes))
+}
+
+/// The results workbook (`resultats-gestion-flux.xlsx`, [`crate::export::classeur::feuilles`]):
+/// its sheets whose headers are a communal view's (« Vue communale », « EPCI-EPT »,
+/// « Départements »), each named `file › sheet`. Numbers are read as numbers, « s » as masked.
+fn tables_xlsx(nom: &str, octets: &[u8]) -> Result<Vec<(String, Vec<String>, Vec<Vec<Valeur>>)>, String> {
+    use calamine::{Data, Reader, Xlsx};
+    let mut classeur: Xlsx<_> = Xlsx::new(std::io::Cursor::new(octets))
+        .map_err(|e| format!("« {nom} » : classeur XLSX illisible ({e})."))?;
+    let mut tables = Vec::new();
+    for feuille in classeur.sheet_names() {
+        let Ok(plage) = classeur.worksheet_range(&feuille) else { continue };
+        let mut lignes_feuille = plage.rows();
+        let Some(entete) = lignes_feuille.next() else { continue };
+        let entetes: Vec<String> = entete.iter().map(|c| c.to_string()).collect();
+        // Other sheets (parameters, conventions…) are not part of the view: skipped.
+        if niveau(&entetes, &[]).is_none() || positions(nom, &entetes).is_err() {
+            continue;
+        }
+        let lieu = format!("{nom} › {feuille}");
+        let mut lignes = Vec::new();
+        for (i, rangee) in lignes_feuille.enumerate() {
+            let mut ligne = Vec::with_capacity(rangee.len());
+            for (j, c) in rangee.iter().enumerate() {
+                ligne.push(match c {
+                    Data::String(t) if t == MARQUE => Valeur::Secret,
+                    Data::Float(x) if j >= 4 => Valeur::Nombre(*x),
+                    Data::Int(x) if j >= 4 => Valeur::Nombre(*x as f64),
+                    Data::Empty if j >= 4 => Valeur::Nombre(0.0),
+                    Data::String(t) if j >= 4 => Valeur::Nombre(lire_nombre(t).ok_or_else(|| {
+                        format!("« {lieu} », ligne {}, colonne « {} » : nombre attendu, lu « {t} ».", i + 2, entetes.get(j).map_or("", String::as_str))
+                    })?),
+                    autre => Valeur::Texte(autre.to_string()),
+                });
+            }
+            lignes.push(ligne);
+        }
+        tables.push((lieu, entetes, lignes));
+    }
+    if tables.is_empty() {
+        return Err(format!("« {nom} » ne contient aucune feuille de vue communale (« Vue communale », « EPCI-EPT », « Départements » du classeur des résultats)."));
+    }
+    Ok(tables)
 }
 
 /// The JSON twin: `{"format": FORMAT, "niveaux": {"communes": {"entetes": [...], "lignes": [[...]]}, ...}}`.

@@ -20,14 +20,14 @@ pub fn OuvrirVuePubliee() -> impl IntoView {
             <h2 class="fr-h4">"Consulter une vue publiée"</h2>
             <p class="fr-text--sm">
                 "Sans état des lieux détaillé : ouvrez la vue communale publiée (fichiers « communes.csv », « epci.csv », « departements.csv » "
-                "ou « vue_communale.json » produits par « Publier » ou par la ligne de commande) pour l'explorer sur la page « Vue communale », "
+                "ou « vue_communale.json » produits par « Publier » ou par la ligne de commande, ou le classeur XLSX des résultats) pour l'explorer sur la page « Vue communale », "
                 "avec son secret statistique. Les fichiers sont lus dans votre navigateur."
             </p>
             <div class="fr-upload-group">
                 <label class="fr-label" for="ouvrir-publiee">"Vue publiée (un ou plusieurs fichiers)"
-                    <span class="fr-hint-text">"Formats acceptés : CSV de la vue communale, JSON « vue_communale.json »."</span>
+                    <span class="fr-hint-text">"Formats acceptés : CSV de la vue communale, JSON « vue_communale.json », classeur XLSX des résultats."</span>
                 </label>
-                <input class="fr-upload" type="file" id="ouvrir-publiee" multiple=true accept=".csv,.json,text/csv,application/json"
+                <input class="fr-upload" type="file" id="ouvrir-publiee" multiple=true accept=".csv,.json,.xlsx,text/csv,application/json,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                     on:change=move |ev| {
                         let input: web_sys::HtmlInputElement = ev.target().unwrap().unchecked_into();
                         let Some(liste) = input.files() else { return };

@@ -85,6 +85,22 @@ appTest('consultation mode opens the published CSVs: their « s » cells, read-o
   assert.equal(await app.page.getByTestId('consultation-sans-detail').count(), 0);
 });
 
+appTest('consultation mode opens the results workbook (XLSX) exported by the app: the same « s » cells', async (app) => {
+  const cli = flux(DEMO, PARAMETRES);
+  await app.goto({ page: 'rapport', parametres: PARAMETRES });
+  const { name, bytes } = await app.download('export-xlsx');
+  const fichier = join(tempDir('classeur-'), name);
+  writeFileSync(fichier, bytes);
+  await app.open('donnees');
+  await app.page.setInputFiles('#ouvrir-publiee', fichier);
+  await app.page.locator('nav a[data-page=communes][aria-current=page]').waitFor();
+  const masquees = ['communes.csv', 'epci.csv', 'departements.csv']
+    .map((f) => cli.csv(f).flatMap((l) => Object.values(l)).filter((v) => v === 's').length)
+    .reduce((a, b) => a + b, 0);
+  await app.expectText(app.page.getByTestId('consultation-vue'), new RegExp(`${String(masquees).split('').join('[\\s\\u202f\\u00a0]?')} cases couvertes par le secret statistique`));
+  await app.expectText(app.page.getByTestId('consultation-vue'), /resultats-gestion-flux\.xlsx › Vue communale/);
+});
+
 appTest('a foreign file in consultation gets a French message and the session stays', async (app) => {
   await app.goto({ page: 'donnees', parametres: PARAMETRES });
   await app.page.setInputFiles('#ouvrir-publiee', DEMO);
