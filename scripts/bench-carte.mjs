@@ -6,29 +6,11 @@
 //   node scripts/bench-carte.mjs [logements]        default 1400000 (150 bailleurs)
 //
 // Needs `scripts/build.sh` (dist/) and `cargo build --release --bin flux` first; the file is
-// generated once into /tmp/gestion-flux-bench (as by scripts/bench-web.mjs).
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { launch } from '../tests/e2e/app.mjs';
+// generated once into /tmp/gestion-flux-bench (scripts/bench-commun.mjs).
+import { etatGenere, pageAvecEtat } from './bench-commun.mjs';
 
 const n = Number(process.argv[2] ?? 1_400_000);
-const bailleurs = n >= 1_000_000 ? 150 : Math.max(2, Math.round(n / 10_000));
-const dir = '/tmp/gestion-flux-bench';
-mkdirSync(dir, { recursive: true });
-const etat = `${dir}/idf-${n}.csv`;
-if (!existsSync(etat)) {
-  execFileSync('target/release/flux', ['generer', '--logements', String(n), '--bailleurs', String(bailleurs), '--graine', '2026', '--sortie', etat]);
-}
-
-const { url, browser, close } = await launch();
-const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 800 } });
-const page = await context.newPage();
-const parametres = encodeURIComponent(JSON.stringify({ date_conversion: '2026-01-01' }));
-await page.goto(`${url}?parametres=${parametres}#donnees`);
-await page.getByTestId('comptes').waitFor();
-const nom = etat.split('/').pop();
-await page.setInputFiles('#fichier', etat);
-await page.waitForFunction((nm) => document.querySelector('[data-testid=source]')?.textContent.includes(nm), nom, { timeout: 600_000 });
+const { page, fermer } = await pageAvecEtat(etatGenere(n));
 
 /** Runs `quoi` and resolves with the ms until the map's title says `titre` and a frame is painted. */
 const mesurer = (quoi, titre) => page.evaluate(([q, t]) => new Promise((fini) => {
@@ -59,8 +41,7 @@ for (const c of ['Assiette', 'Logements réservés : Commune', 'Libérations ann
 }
 const communes = await page.locator('[data-testid=carte-vue] path[data-code]').count();
 const secretes = await page.locator('[data-testid=carte-vue] path[data-code][fill^="url("]').count();
-await context.close();
-await close();
+await fermer();
 console.table([{
   logements: n.toLocaleString('fr-FR'),
   'communes dessinées': communes,

@@ -7,28 +7,18 @@
 //   node scripts/bench-orienter.mjs [logements] [vacances]     default 1400000 (150 bailleurs), 10000
 //
 // Needs `scripts/build.sh` (dist/) and `cargo build --release --bin flux` first. The files are
-// generated once, into /tmp/orui:
+// generated once, into /tmp/gestion-flux-bench (scripts/bench-commun.mjs):
 //   flux generer --logements 1400000 --bailleurs 150 --graine 2026 --sortie idf-1400000.csv
 //   flux generer mouvements --etat idf-1400000.csv --annee 2026 --graine 1 --sortie mouvements-1400000.csv
 //   vacances-1400000-10000.csv: 10 000 logements spread over the file, dated over 2026.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { launch } from '../tests/e2e/app.mjs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { DIR, etatGenere, mouvementsGeneres, pageAvecEtat } from './bench-commun.mjs';
 
 const n = Number(process.argv[2] ?? 1_400_000);
 const nv = Number(process.argv[3] ?? 10_000);
-const bailleurs = n >= 1_000_000 ? 150 : Math.max(2, Math.round(n / 10_000));
-const dir = '/tmp/orui';
-mkdirSync(dir, { recursive: true });
-const etat = `${dir}/idf-${n}.csv`;
-const mouvements = `${dir}/mouvements-${n}.csv`;
-const vacances = `${dir}/vacances-${n}-${nv}.csv`;
-if (!existsSync(etat)) {
-  execFileSync('target/release/flux', ['generer', '--logements', String(n), '--bailleurs', String(bailleurs), '--graine', '2026', '--sortie', etat]);
-}
-if (!existsSync(mouvements)) {
-  execFileSync('target/release/flux', ['generer', 'mouvements', '--etat', etat, '--annee', '2026', '--graine', '1', '--sortie', mouvements]);
-}
+const etat = etatGenere(n);
+const mouvements = mouvementsGeneres(n);
+const vacances = `${DIR}/vacances-${n}-${nv}.csv`;
 // Identifiers of the état des lieux (first column), a few of them for the clicks.
 const ids = readFileSync(etat, 'latin1').split('\n').slice(1).filter((l) => l).map((l) => l.slice(0, l.indexOf(';')));
 if (!existsSync(vacances)) {
@@ -42,19 +32,7 @@ if (!existsSync(vacances)) {
   writeFileSync(vacances, `${lignes.join('\n')}\n`);
 }
 
-const { url, browser, close } = await launch({ args: ['--enable-precise-memory-info'] });
-const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 800 } });
-const page = await context.newPage();
-await page.addInitScript(() => {
-  addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; });
-});
-const parametres = encodeURIComponent(JSON.stringify({ date_conversion: '2026-01-01' }));
-await page.goto(`${url}?parametres=${parametres}#donnees`);
-await page.getByTestId('comptes').waitFor();
-const nom = etat.split('/').pop();
-await page.setInputFiles('#fichier', etat);
-await page.waitForFunction((nm) => document.querySelector('[data-testid=source]')?.textContent.includes(nm), nom, { timeout: 600_000 });
-await page.getByTestId('comptes').waitFor({ timeout: 600_000 });
+const { page, context, fermer } = await pageAvecEtat(etat);
 await page.click('nav a[data-page=suivi]');
 await page.getByTestId('suivi-vide').waitFor();
 await page.setInputFiles('#fichiers-mouvements', mouvements);
@@ -143,8 +121,7 @@ const memoire = await page.evaluate(() => ({
   heap: performance.memory?.usedJSHeapSize ?? 0,
   wasm: window.__wasm?.memory?.buffer?.byteLength ?? 0,
 }));
-await context.close();
-await close();
+await fermer();
 
 const plage = (v) => `${Math.min(...v).toFixed(0)}–${Math.max(...v).toFixed(0)}`;
 const mediane = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)].toFixed(0);

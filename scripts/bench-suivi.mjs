@@ -10,37 +10,13 @@
 //   flux generer --logements 1400000 --bailleurs 150 --graine 2026 --sortie idf-1400000.csv
 //   flux generer mouvements --etat idf-1400000.csv --annee 2026 --graine 1 --sortie mouvements-1400000.csv
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { launch } from '../tests/e2e/app.mjs';
+import { statSync } from 'node:fs';
+import { etatGenere, mouvementsGeneres, pageAvecEtat } from './bench-commun.mjs';
 
 const n = Number(process.argv[2] ?? 1_400_000);
-const bailleurs = n >= 1_000_000 ? 150 : Math.max(2, Math.round(n / 10_000));
-const dir = '/tmp/gestion-flux-bench';
-mkdirSync(dir, { recursive: true });
-const etat = `${dir}/idf-${n}.csv`;
-const mouvements = `${dir}/mouvements-${n}.csv`;
-if (!existsSync(etat)) {
-  execFileSync('target/release/flux', ['generer', '--logements', String(n), '--bailleurs', String(bailleurs), '--graine', '2026', '--sortie', etat]);
-}
-if (!existsSync(mouvements)) {
-  execFileSync('target/release/flux', ['generer', 'mouvements', '--etat', etat, '--annee', '2026', '--graine', '1', '--sortie', mouvements]);
-}
+const mouvements = mouvementsGeneres(n);
 const lignes = execFileSync('wc', ['-l', mouvements]).toString().trim().split(' ')[0] - 1;
-
-const { url, browser, close } = await launch({ args: ['--enable-precise-memory-info'] });
-const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 800 } });
-const page = await context.newPage();
-await page.addInitScript(() => {
-  addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; });
-});
-// The conversion year is the year of the mouvements.
-const parametres = encodeURIComponent(JSON.stringify({ date_conversion: '2026-01-01' }));
-await page.goto(`${url}?parametres=${parametres}#donnees`);
-await page.getByTestId('comptes').waitFor();
-const nom = etat.split('/').pop();
-await page.setInputFiles('#fichier', etat);
-await page.waitForFunction((nm) => document.querySelector('[data-testid=source]')?.textContent.includes(nm), nom, { timeout: 600_000 });
-await page.getByTestId('comptes').waitFor({ timeout: 600_000 });
+const { page, fermer } = await pageAvecEtat(etatGenere(n));
 await page.click('nav a[data-page=suivi]');
 await page.getByTestId('suivi-vide').waitFor();
 
@@ -77,8 +53,7 @@ const memoire = await page.evaluate(() => ({
   heap: performance.memory?.usedJSHeapSize ?? 0,
   wasm: window.__wasm?.memory?.buffer?.byteLength ?? 0,
 }));
-await context.close();
-await close();
+await fermer();
 console.log(comptes);
 console.table([{
   logements: n.toLocaleString('fr-FR'),

@@ -2,7 +2,7 @@
 //! search, the aid's situation built once, one logement ranked, the deadlines, 10 000 vacancies
 //! (with every party's reason, as `flux orienter` writes them, and with the proposal's only, as the
 //! page shows them).
-//! `FLUX_BENCH_FICHIER=/tmp/orui/idf-1400000.csv FLUX_BENCH_MOUVEMENTS=/tmp/orui/mouvements-1400000.csv
+//! `FLUX_BENCH_FICHIER=/tmp/gestion-flux-bench/idf-1400000.csv FLUX_BENCH_MOUVEMENTS=/tmp/gestion-flux-bench/mouvements-1400000.csv
 //! cargo test --release --test orienter_vitesse -- --ignored --nocapture` (without the files, they
 //! are generated: 1.4 M logements, 150 bailleurs, seed 2026; mouvements of 2026, seed 1).
 

@@ -3,18 +3,24 @@
 //! nothing masked comes back.
 
 use gestion_flux::domain::secret::{masquer, Colonne, Masque};
-use gestion_flux::domain::{calculer_avec, Parametres, VueCommunale};
+use gestion_flux::domain::{calculer_avec, Parametres, Resultats, VueCommunale};
 use gestion_flux::export::{self, publication};
 use gestion_flux::geo::Geographie;
 use gestion_flux::import::{self, vue_publiee};
 
-fn demo() -> (VueCommunale, Masque, Parametres) {
+/// The demo's results (conversion on 1 January 2026), their publication mask and parameters.
+fn resultats_demo() -> (Resultats, Masque, Parametres) {
     let octets = std::fs::read("public/demo/etat-des-lieux-demo.csv").unwrap();
     let import = import::lire(&octets, &Default::default()).unwrap();
     let mut p = Parametres::default();
     p.date_conversion = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
     let r = calculer_avec(&import.dataset, &p, Some(Geographie::officielle()));
     let m = masquer(&r.communes, p.secret_statistique);
+    (r, m, p)
+}
+
+fn demo() -> (VueCommunale, Masque, Parametres) {
+    let (r, m, p) = resultats_demo();
     (r.communes.clone(), m, p)
 }
 
@@ -72,12 +78,7 @@ fn the_json_twin_reads_back() {
 
 #[test]
 fn the_results_workbook_reads_back() {
-    let octets = std::fs::read("public/demo/etat-des-lieux-demo.csv").unwrap();
-    let import = import::lire(&octets, &Default::default()).unwrap();
-    let mut p = Parametres::default();
-    p.date_conversion = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-    let r = calculer_avec(&import.dataset, &p, Some(Geographie::officielle()));
-    let m = masquer(&r.communes, p.secret_statistique);
+    let (r, m, p) = resultats_demo();
     let xlsx = export::classeur::ecrire_xlsx(&export::classeur::feuilles(&r, &p, &m));
     let lu = vue_publiee::lire(&[("resultats-gestion-flux.xlsx".to_owned(), xlsx)]).unwrap();
     verifier(&lu, &r.communes, &m);
