@@ -3,26 +3,34 @@
 // through the real page: file selection → results, parameter change → updated results, and the
 // tab's memory (JS heap + WebAssembly memory). Prints a table.
 //
-//   node scripts/bench-web.mjs [sizes…]      e.g. node scripts/bench-web.mjs 130000 1400000
+//   node scripts/bench-web.mjs [--profil defaut|exports|tous] [sizes…]
+//   e.g. node scripts/bench-web.mjs --profil tous 130000 1400000
+//
+// `exports` files are shaped like real exports (`flux generer --profil exports`: every bailleur in
+// all 8 départements, ~30 réservataires per convention, dates and rates filled as text).
 //
 // Needs `scripts/build.sh` (dist/) and `cargo build --release --bin flux` first.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { launch } from '../tests/e2e/app.mjs';
 
-const sizes = process.argv.slice(2).map(Number).filter(Boolean);
-const runs = sizes.length ? sizes : [130_000, 1_400_000];
+const args = process.argv.slice(2);
+const i = args.indexOf('--profil');
+const profil = i >= 0 ? args.splice(i, 2)[1] : 'defaut';
+const profils = profil === 'tous' ? ['defaut', 'exports'] : [profil];
+const sizes = args.map(Number).filter(Boolean);
+const runs = (sizes.length ? sizes : [130_000, 1_400_000]).flatMap((n) => profils.map((p) => [n, p]));
 const dir = '/tmp/gestion-flux-bench';
 mkdirSync(dir, { recursive: true });
 
 // The end-to-end harness's server (dist/ on 127.0.0.1) and Chromium, with precise memory figures.
 const { url, browser, close } = await launch({ args: ['--enable-precise-memory-info'] });
 const rows = [];
-for (const n of runs) {
+for (const [n, p] of runs) {
   const bailleurs = n >= 1_000_000 ? 150 : Math.max(2, Math.round(n / 10_000));
-  const file = `${dir}/idf-${n}.csv`;
+  const file = p === 'defaut' ? `${dir}/idf-${n}.csv` : `${dir}/idf-${p}-${n}.csv`;
   if (!existsSync(file)) {
-    execFileSync('target/release/flux', ['generer', '--logements', String(n), '--bailleurs', String(bailleurs), '--graine', '2026', '--sortie', file]);
+    execFileSync('target/release/flux', ['generer', '--profil', p, '--logements', String(n), '--bailleurs', String(bailleurs), '--graine', '2026', '--sortie', file]);
   }
   const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
@@ -59,6 +67,7 @@ for (const n of runs) {
     wasm: window.__wasm?.memory?.buffer?.byteLength ?? 0,
   }));
   rows.push({
+    profil: p,
     logements: n.toLocaleString('fr-FR'),
     bailleurs,
     'fichier (Mo)': (statSync(file).size / 1e6).toFixed(0),

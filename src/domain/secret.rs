@@ -183,7 +183,10 @@ fn relations(vue: &VueCommunale) -> Vec<Relation> {
 /// The masked cells that the relations, solved together, determine (Gaussian elimination over the
 /// masked cells, per connected group of relations), each with the relations its determination
 /// comes from (a superset: the rows combined to isolate it).
-fn determinees(relations: &[Relation], masquee: &dyn Fn(Case) -> bool) -> Vec<(Case, Vec<usize>)> {
+///
+/// `deja` keeps each group's solution between calls: a group whose masked cells and relations are
+/// unchanged (most of them, from one round of [`masquer`] to the next) is not solved again.
+fn determinees(relations: &[Relation], masquee: &dyn Fn(Case) -> bool, deja: &mut Solutions) -> Vec<(Case, Vec<usize>)> {
     let mut index: std::collections::HashMap<Case, usize> = std::collections::HashMap::new();
     let mut inconnues: Vec<Case> = Vec::new();
     let mut lignes: Vec<Vec<(usize, f64)>> = Vec::new();
@@ -234,55 +237,161 @@ fn determinees(relations: &[Relation], masquee: &dyn Fn(Case) -> bool) -> Vec<(C
     }
     let mut res = Vec::new();
     for (vars, eqs) in groupes.values() {
-        let pos: std::collections::HashMap<usize, usize> = vars.iter().enumerate().map(|(a, &b)| (b, a)).collect();
-        let m = vars.len();
-        let mut a: Vec<Vec<f64>> = eqs
-            .iter()
-            .map(|&j| {
-                let mut v = vec![0.0; m];
-                for &(k, c) in &lignes[j] {
-                    v[pos[&k]] += c;
-                }
-                v
-            })
-            .collect();
-        // Which equations each row combines (bitsets).
-        let mots = eqs.len().div_ceil(64);
-        let mut prov: Vec<Vec<u64>> = (0..eqs.len())
-            .map(|k| {
-                let mut b = vec![0u64; mots];
-                b[k / 64] |= 1 << (k % 64);
-                b
-            })
-            .collect();
-        // Reduced row echelon form: an unknown is determined iff a row has it alone.
-        let mut pivot = 0;
-        for col in 0..m {
-            let Some(k) = (pivot..a.len()).find(|&k| a[k][col].abs() > 1e-9) else { continue };
-            a.swap(pivot, k);
-            prov.swap(pivot, k);
-            let p = a[pivot][col];
-            a[pivot].iter_mut().for_each(|x| *x /= p);
-            let (base, base_prov) = (a[pivot].clone(), prov[pivot].clone());
-            for (k, ligne) in a.iter_mut().enumerate() {
-                if k != pivot && ligne[col].abs() > 1e-9 {
-                    let f = ligne[col];
-                    ligne.iter_mut().zip(&base).for_each(|(x, y)| *x -= f * y);
-                    prov[k].iter_mut().zip(&base_prov).for_each(|(x, y)| *x |= y);
-                }
-            }
-            pivot += 1;
-        }
-        for (ligne, b) in a.iter().zip(&prov) {
-            let mut nz = ligne.iter().enumerate().filter(|(_, x)| x.abs() > 1e-9);
-            if let (Some((k, _)), None) = (nz.next(), nz.next()) {
-                let sources = (0..eqs.len()).filter(|&e| b[e / 64] >> (e % 64) & 1 == 1).map(|e| origine[eqs[e]]).collect();
-                res.push((inconnues[vars[k]], sources));
-            }
+        // The group's masked cells (in order) and relations determine its matrix.
+        let cle = (vars.iter().map(|&k| inconnues[k]).collect::<Vec<Case>>(), eqs.iter().map(|&j| origine[j]).collect::<Vec<usize>>());
+        let solution = deja.entry(cle).or_insert_with(|| {
+            let pos: std::collections::HashMap<usize, usize> = vars.iter().enumerate().map(|(a, &b)| (b, a)).collect();
+            let a: Vec<Creuse> = eqs.iter().map(|&j| Creuse::de(lignes[j].iter().map(|&(k, c)| (pos[&k], c)))).collect();
+            echelonner(vars.len(), a)
+        });
+        for (k, b) in solution.iter() {
+            let (k, b) = (*k, b);
+            let sources = (0..eqs.len()).filter(|&e| b[e / 64] >> (e % 64) & 1 == 1).map(|e| origine[eqs[e]]).collect();
+            res.push((inconnues[vars[k]], sources));
         }
     }
     res.sort_by(|a, b| (a.0 .0, a.0 .1, a.0 .2).cmp(&(b.0 .0, b.0 .1, b.0 .2)));
     res.dedup_by(|a, b| a.0 == b.0);
+    res
+}
+
+/// Solved groups of relations: (masked cells, relations) → [`echelonner`]'s answer.
+type Solutions = std::collections::HashMap<(Vec<Case>, Vec<usize>), Vec<(usize, Vec<u64>)>>;
+
+/// A sparse row of the relations' matrix: (unknown, coefficient), sorted by unknown, no zero.
+#[derive(Clone, Debug, Default)]
+struct Creuse(Vec<(usize, f64)>);
+
+impl Creuse {
+    fn de(termes: impl Iterator<Item = (usize, f64)>) -> Creuse {
+        let mut v: Vec<(usize, f64)> = termes.collect();
+        v.sort_by_key(|t| t.0);
+        v.dedup_by(|b, a| {
+            let meme = a.0 == b.0;
+            if meme {
+                a.1 += b.1;
+            }
+            meme
+        });
+        v.retain(|t| t.1 != 0.0);
+        Creuse(v)
+    }
+
+    fn coef(&self, k: usize) -> f64 {
+        self.0.binary_search_by_key(&k, |t| t.0).map_or(0.0, |i| self.0[i].1)
+    }
+
+    /// `self − f × base`, keeping every non-zero result (as a dense row would).
+    fn moins(&self, f: f64, base: &Creuse) -> Creuse {
+        let (a, b) = (&self.0, &base.0);
+        let mut r = Vec::with_capacity(a.len() + b.len());
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() || j < b.len() {
+            let t = match (a.get(i), b.get(j)) {
+                (Some(x), Some(y)) if x.0 == y.0 => {
+                    i += 1;
+                    j += 1;
+                    (x.0, x.1 - f * y.1)
+                }
+                (Some(x), Some(y)) if x.0 < y.0 => {
+                    i += 1;
+                    *x
+                }
+                (Some(x), None) => {
+                    i += 1;
+                    *x
+                }
+                (_, Some(y)) => {
+                    j += 1;
+                    (y.0, -(f * y.1))
+                }
+                (None, None) => unreachable!("loop condition"),
+            };
+            if t.1 != 0.0 {
+                r.push(t);
+            }
+        }
+        Creuse(r)
+    }
+}
+
+/// Reduced row echelon form of the rows `a` over `m` unknowns — the same steps, pivots and
+/// floating-point operations as the textbook dense elimination (columns in order, the first row in
+/// the current order with a coefficient above 1e-9 as pivot, rows swapped), on sparse rows with a
+/// column index: the relations touch few masked cells each, so this costs a fraction of the dense
+/// form on a region-wide file. Returns each row with a single unknown left (that unknown is
+/// determined) and the rows it combines (bitset over `a`).
+fn echelonner(m: usize, mut a: Vec<Creuse>) -> Vec<(usize, Vec<u64>)> {
+    const EPS: f64 = 1e-9;
+    let n = a.len();
+    let mots = n.div_ceil(64);
+    let mut prov: Vec<Vec<u64>> = (0..n)
+        .map(|k| {
+            let mut b = vec![0u64; mots];
+            b[k / 64] |= 1 << (k % 64);
+            b
+        })
+        .collect();
+    // Rows holding each unknown (may list a row that no longer holds it: checked on use).
+    let mut par_colonne: Vec<Vec<usize>> = vec![Vec::new(); m];
+    for (r, l) in a.iter().enumerate() {
+        for &(k, _) in &l.0 {
+            par_colonne[k].push(r);
+        }
+    }
+    // Current order of the rows (as the dense form swaps them): row → position and back.
+    let mut position: Vec<usize> = (0..n).collect();
+    let mut rang: Vec<usize> = (0..n).collect();
+    let mut pivot = 0;
+    for col in 0..m {
+        if pivot == n {
+            break;
+        }
+        let candidat = par_colonne[col].iter().copied().filter(|&r| position[r] >= pivot && a[r].coef(col).abs() > EPS).min_by_key(|&r| position[r]);
+        let Some(r) = candidat else { continue };
+        let (q, autre) = (position[r], rang[pivot]);
+        rang.swap(pivot, q);
+        position[r] = pivot;
+        position[autre] = q;
+        let p = a[r].coef(col);
+        a[r].0.iter_mut().for_each(|t| t.1 /= p);
+        let (base, base_prov) = (a[r].clone(), prov[r].clone());
+        let mut lignes = std::mem::take(&mut par_colonne[col]);
+        lignes.sort_unstable();
+        lignes.dedup();
+        for k in lignes {
+            if k == r {
+                continue;
+            }
+            let f = a[k].coef(col);
+            if f.abs() <= EPS {
+                continue;
+            }
+            let avant = std::mem::take(&mut a[k]);
+            let apres = avant.moins(f, &base);
+            for &(c, _) in &apres.0 {
+                if avant.0.binary_search_by_key(&c, |t| t.0).is_err() {
+                    par_colonne[c].push(k);
+                }
+            }
+            a[k] = apres;
+            prov[k].iter_mut().zip(&base_prov).for_each(|(x, y)| *x |= y);
+            // A residue left at `col` (rounding) keeps the row listed there.
+            if a[k].coef(col) != 0.0 {
+                par_colonne[col].push(k);
+            }
+        }
+        par_colonne[col].push(r);
+        pivot += 1;
+    }
+    // In the rows' final order, as the dense form reads them.
+    let mut res = Vec::new();
+    for &r in &rang {
+        let mut nz = a[r].0.iter().filter(|t| t.1.abs() > EPS);
+        if let (Some(&(k, _)), None) = (nz.next(), nz.next()) {
+            res.push((k, prov[r].clone()));
+        }
+    }
     res
 }
 
@@ -306,6 +415,7 @@ pub fn masquer(vue: &VueCommunale, seuil: u32) -> Masque {
         }
     }
     let relations = relations(vue);
+    let mut solutions = Solutions::new();
     let valeur = |(n, i, c): Case| c.valeur(&niveaux[n][i].agregat);
     // The cell to mask in a relation to protect the others: the smallest published non-zero one
     // (least information lost; a zero whose total is known protects nothing), else any.
@@ -352,7 +462,7 @@ pub fn masquer(vue: &VueCommunale, seuil: u32) -> Masque {
         }
         // 2. The relations solved together must determine no masked cell; else mask one more cell
         // in the relation of each determined cell that has the fewest masked cells.
-        let trouvees = determinees(&relations, &|(n, i, c)| m[n][i][c.index()].is_some());
+        let trouvees = determinees(&relations, &|(n, i, c)| m[n][i][c.index()].is_some(), &mut solutions);
         if trouvees.is_empty() {
             break;
         }
@@ -412,6 +522,71 @@ pub fn masquer(vue: &VueCommunale, seuil: u32) -> Masque {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The textbook dense elimination `echelonner` must reproduce step for step (it was the
+    /// implementation until the region-wide files made it the slowest step of the command line).
+    fn echelonner_dense(m: usize, lignes: &[Vec<(usize, f64)>]) -> Vec<(usize, Vec<u64>)> {
+        let mut a: Vec<Vec<f64>> = lignes
+            .iter()
+            .map(|l| {
+                let mut v = vec![0.0; m];
+                for &(k, c) in l {
+                    v[k] += c;
+                }
+                v
+            })
+            .collect();
+        let n = a.len();
+        let mots = n.div_ceil(64);
+        let mut prov: Vec<Vec<u64>> = (0..n)
+            .map(|k| {
+                let mut b = vec![0u64; mots];
+                b[k / 64] |= 1 << (k % 64);
+                b
+            })
+            .collect();
+        let mut pivot = 0;
+        for col in 0..m {
+            let Some(k) = (pivot..n).find(|&k| a[k][col].abs() > 1e-9) else { continue };
+            a.swap(pivot, k);
+            prov.swap(pivot, k);
+            let p = a[pivot][col];
+            a[pivot].iter_mut().for_each(|x| *x /= p);
+            let (base, base_prov) = (a[pivot].clone(), prov[pivot].clone());
+            for (k, ligne) in a.iter_mut().enumerate() {
+                if k != pivot && ligne[col].abs() > 1e-9 {
+                    let f = ligne[col];
+                    ligne.iter_mut().zip(&base).for_each(|(x, y)| *x -= f * y);
+                    prov[k].iter_mut().zip(&base_prov).for_each(|(x, y)| *x |= y);
+                }
+            }
+            pivot += 1;
+        }
+        let mut res = Vec::new();
+        for (ligne, b) in a.iter().zip(&prov) {
+            let mut nz = ligne.iter().enumerate().filter(|(_, x)| x.abs() > 1e-9);
+            if let (Some((k, _)), None) = (nz.next(), nz.next()) {
+                res.push((k, b.clone()));
+            }
+        }
+        res
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #[test]
+        fn sparse_elimination_is_the_dense_one(
+            m in 1usize..40,
+            lignes in proptest::collection::vec(proptest::collection::vec((0usize..40, -2i8..=2), 1..6), 0..70),
+        ) {
+            let lignes: Vec<Vec<(usize, f64)>> = lignes
+                .into_iter()
+                .map(|l| l.into_iter().map(|(k, c)| (k % m, f64::from(c))).collect())
+                .collect();
+            let creuses = lignes.iter().map(|l| Creuse::de(l.iter().copied())).collect();
+            proptest::prop_assert_eq!(echelonner(m, creuses), echelonner_dense(m, &lignes));
+        }
+    }
 
     #[test]
     fn column_indices_are_positions() {
