@@ -137,9 +137,10 @@ fn convertir(args: &[String]) -> Result<(), String> {
         lignes_rejetees: import.rejets.len(),
         avertissements: import.avertissements.len(),
     };
-    // The published communal view: statistical secrecy decided once (SPEC §5 v2).
-    let masque = gestion_flux::domain::secret::masquer(&resultats.communes, parametres.secret_statistique);
-    chrono.etape("secret statistique");
+    // The published communal view: statistical secrecy decided once (SPEC §5 v2), on its own
+    // thread while the files that do not need it are written; those that do wait for it.
+    let masque = std::sync::OnceLock::<gestion_flux::domain::secret::Masque>::new();
+    let duree_masque = std::sync::OnceLock::new();
     // The publication page (SPEC §9) is dated by the clock unless told; no other output is dated.
     let aujourdhui = match option(&opts, "date-publication") {
         Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| format!("--date-publication attend une date AAAA-MM-JJ, lu « {d} »"))?,
@@ -150,13 +151,13 @@ fn convertir(args: &[String]) -> Result<(), String> {
             export::synthese_json(comptage, &resultats).into_bytes()
         }),
         ("communes.csv", &|| {
-            export::vue_csv(&resultats.communes.communes, "commune", &masque.communes)
+            export::vue_csv(&resultats.communes.communes, "commune", &masque.wait().communes)
         }),
         ("epci.csv", &|| {
-            export::vue_csv(&resultats.communes.epci, "code", &masque.epci)
+            export::vue_csv(&resultats.communes.epci, "code", &masque.wait().epci)
         }),
         ("departements.csv", &|| {
-            export::vue_csv(&resultats.communes.departements, "code", &masque.departements)
+            export::vue_csv(&resultats.communes.departements, "code", &masque.wait().departements)
         }),
         ("etalement.csv", &|| export::etalement_csv(&resultats)),
         ("objectifs.csv", &|| {
@@ -171,11 +172,11 @@ fn convertir(args: &[String]) -> Result<(), String> {
             // The map shows the app's first column (logements), under the same mask (SPEC §9).
             let carte = gestion_flux::carte::Carte::parse(CONTOURS).ok().and_then(|c| {
                 let colonne = gestion_flux::carte::ColonneCarte::Indicateur(gestion_flux::domain::agregation::Indicateur::Logements);
-                export::publication::carte_svg(&c, &resultats.communes, &masque, colonne, &parametres, Some(geo))
+                export::publication::carte_svg(&c, &resultats.communes, masque.wait(), colonne, &parametres, Some(geo))
             });
             let p = export::publication::Publication {
                 vue: &resultats.communes,
-                masque: &masque,
+                masque: masque.wait(),
                 parametres: &parametres,
                 date: aujourdhui,
                 carte: carte.as_deref(),
@@ -183,10 +184,15 @@ fn convertir(args: &[String]) -> Result<(), String> {
             export::publication::page(&p).into_bytes()
         }),
         ("vue_communale.json", &|| {
-            export::publication::json(&resultats.communes, &masque, &parametres).into_bytes()
+            export::publication::json(&resultats.communes, masque.wait(), &parametres).into_bytes()
         }),
     ];
     std::thread::scope(|s| {
+        s.spawn(|| {
+            let t = std::time::Instant::now();
+            let _ = masque.set(gestion_flux::domain::secret::masquer(&resultats.communes, parametres.secret_statistique));
+            let _ = duree_masque.set(t.elapsed());
+        });
         let taches: Vec<_> = fichiers
             .iter()
             .map(|(nom, f)| {
@@ -201,6 +207,10 @@ fn convertir(args: &[String]) -> Result<(), String> {
             .try_for_each(|t| t.join().expect("écriture"))
     })?;
     chrono.etape("écriture des fichiers");
+    if chrono.0.is_some() {
+        let ms = duree_masque.get().map_or(0.0, |d| d.as_secs_f64() * 1e3);
+        eprintln!("flux :   dont secret statistique {ms:7.1} ms (en parallèle des fichiers qui n'en dépendent pas)");
+    }
     eprintln!(
         "flux : {} lignes lues, {} retenues, {} rejetées, {} avertissements ; {} périmètres → {}",
         import.lignes_lues,
