@@ -3,14 +3,16 @@
 // the drawing worker started, the contours and the geography fetched and parsed, the SVG drawn and
 // inserted), then a change of the mapped column → new map painted. Prints a table.
 //
-//   node scripts/bench-carte.mjs [logements]        default 1400000 (150 bailleurs)
+//   node scripts/bench-carte.mjs [--profil defaut|exports] [logements]   default 1400000 (150 bailleurs)
 //
 // Needs `scripts/build.sh` (dist/) and `cargo build --release --bin flux` first; the file is
 // generated once into /tmp/gestion-flux-bench (scripts/bench-commun.mjs).
-import { etatGenere, pageAvecEtat } from './bench-commun.mjs';
+import { etatGenere, pageAvecEtat, profilDemande } from './bench-commun.mjs';
 
-const n = Number(process.argv[2] ?? 1_400_000);
-const { page, fermer } = await pageAvecEtat(etatGenere(n));
+const args = process.argv.slice(2);
+const profil = profilDemande(args);
+const n = Number(args[0] ?? 1_400_000);
+const { page, fermer } = await pageAvecEtat(etatGenere(n, profil));
 
 /** Runs `quoi` and resolves with the ms until the map's title says `titre` and a frame is painted. */
 const mesurer = (quoi, titre) => page.evaluate(([q, t]) => new Promise((fini) => {
@@ -43,6 +45,7 @@ const communes = await page.locator('[data-testid=carte-vue] path[data-code]').c
 const secretes = await page.locator('[data-testid=carte-vue] path[data-code][fill^="url("]').count();
 await fermer();
 console.table([{
+  profil,
   logements: n.toLocaleString('fr-FR'),
   'communes dessinées': communes,
   'page ouverte → tableau et secret (ms)': tableau.toFixed(0),

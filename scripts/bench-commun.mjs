@@ -8,15 +8,24 @@ import { launch } from '../tests/e2e/app.mjs';
 export const DIR = '/tmp/gestion-flux-bench';
 const FLUX = 'target/release/flux';
 
-/** The generated état des lieux of `n` logements (150 bailleurs from 1 M on), seed 2026. */
-export function etatGenere(n) {
+/**
+ * The generated état des lieux of `n` logements (150 bailleurs from 1 M on), seed 2026, of profile
+ * `defaut` or `exports` (shaped like real exports, `flux generer --profil exports`).
+ */
+export function etatGenere(n, profil = 'defaut') {
   mkdirSync(DIR, { recursive: true });
-  const etat = `${DIR}/idf-${n}.csv`;
+  const etat = profil === 'defaut' ? `${DIR}/idf-${n}.csv` : `${DIR}/idf-${profil}-${n}.csv`;
   if (!existsSync(etat)) {
     const bailleurs = n >= 1_000_000 ? 150 : Math.max(2, Math.round(n / 10_000));
-    execFileSync(FLUX, ['generer', '--logements', String(n), '--bailleurs', String(bailleurs), '--graine', '2026', '--sortie', etat]);
+    execFileSync(FLUX, ['generer', '--profil', profil, '--logements', String(n), '--bailleurs', String(bailleurs), '--graine', '2026', '--sortie', etat]);
   }
   return etat;
+}
+
+/** `--profil P` taken out of the command line's arguments (default `defaut`). */
+export function profilDemande(args) {
+  const i = args.indexOf('--profil');
+  return i >= 0 ? args.splice(i, 2)[1] : 'defaut';
 }
 
 /** A generated year (2026, seed 1) of mouvements for the état des lieux of `n` logements. */
