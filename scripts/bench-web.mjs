@@ -74,6 +74,7 @@ for (const [n, p] of runs) {
     'chargement → résultats (s)': load.toFixed(2),
     'changement de paramètre (ms)': `${Math.min(...changes).toFixed(0)}–${Math.max(...changes).toFixed(0)}`,
     'mémoire de l’onglet (Mo)': ((memory.heap + memory.wasm) / 1e6).toFixed(0),
+    'dont tas JS / wasm (Mo)': `${(memory.heap / 1e6).toFixed(0)} / ${(memory.wasm / 1e6).toFixed(0)}`,
   });
   await context.close();
 }
