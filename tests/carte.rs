@@ -746,15 +746,18 @@ fn la_page_de_publication_porte_la_carte_sous_le_secret() {
     let svg = gestion_flux::export::publication::carte_svg(&carte, &vue, &m, colonne, &p, Some(&geo)).expect("the demo's communes are on the map");
     bien_forme(&svg).unwrap();
     let dessinees = communes_dessinees(&svg);
+    let mut secretes_vues = 0;
     for l in &vue.communes {
-        let Some((_, fill, label)) = dessinees.iter().find(|(c, _, _)| *c == l.code) else { continue };
+        let (_, fill, label) = dessinees.iter().find(|(c, _, _)| *c == l.code).unwrap_or_else(|| panic!("{} is on the map", l.code));
         if m.communes.masque(&l.code, Colonne::Reserves(Categorie::Commune)) {
+            secretes_vues += 1;
             assert_eq!(fill, "url(#carte-publiee-secret)", "{}", l.code);
             assert!(label.ends_with(": s (secret statistique)"), "{label}");
         } else {
             assert!(PALETTE.contains(&fill.as_str()), "{} {fill}", l.code);
         }
     }
+    assert!(secretes_vues > 0, "the demo has masked commune reservations, drawn hatched");
     let page = gestion_flux::export::publication::page(&gestion_flux::export::publication::Publication {
         vue: &vue,
         masque: &m,

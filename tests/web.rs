@@ -179,7 +179,7 @@ async fn communes_map_loads_lazily_and_draws_every_commune() {
         essais += 1;
     }
     let erreur = texte(&hote, "[data-testid=carte-erreur]");
-    assert!(erreur.starts_with("La carte des communes n'a pas pu être chargée (le module de dessin de la carte n'a pas démarré)"), "{erreur}");
+    assert!(erreur.starts_with("La carte des communes n'a pas pu être chargée (le module de dessin de la carte a échoué)"), "{erreur}");
     let carte = std::rc::Rc::new(Carte::parse(ASSET).unwrap());
     let c = carte.clone();
     dessiner_localement(move |d| d.dessiner(&c, None));

@@ -18,10 +18,12 @@ fn main() {
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
 
+    /// The request number is read first, so that even a request that cannot be read is answered
+    /// (with an error) under its own number.
     #[derive(Deserialize)]
     struct Message {
         n: u32,
-        demande: Demande,
+        demande: serde_json::Value,
     }
     #[derive(Serialize)]
     struct Reponse {
@@ -80,12 +82,15 @@ fn main() {
         let (fonds, reponse) = (fonds.clone(), reponse.clone());
         wasm_bindgen_futures::spawn_local(async move {
             let r = match serde_json::from_str::<Message>(&json) {
-                Ok(m) => match dessiner(fonds, m.demande).await {
-                    Ok(d) => Reponse { n: m.n, dessin: Some(d), erreur: None },
-                    Err(e) => Reponse { n: m.n, dessin: None, erreur: Some(e) },
+                Ok(m) => match serde_json::from_value::<Demande>(m.demande) {
+                    Ok(d) => match dessiner(fonds, d).await {
+                        Ok(d) => Reponse { n: m.n, dessin: Some(d), erreur: None },
+                        Err(e) => Reponse { n: m.n, dessin: None, erreur: Some(e) },
+                    },
+                    Err(e) => Reponse { n: m.n, dessin: None, erreur: Some(format!("demande de carte illisible : {e}")) },
                 },
-                // Cannot come from the page; answer rather than leave it waiting.
-                Err(e) => Reponse { n: 0, dessin: None, erreur: Some(format!("demande illisible : {e}")) },
+                // Not a message of the page's (no number): nobody waits for an answer.
+                Err(_) => return,
             };
             let _ = reponse.post_message(&JsValue::from_str(&serde_json::to_string(&r).unwrap_or_default()));
         });

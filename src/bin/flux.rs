@@ -190,7 +190,19 @@ fn convertir(args: &[String]) -> Result<(), String> {
     std::thread::scope(|s| {
         s.spawn(|| {
             let t = std::time::Instant::now();
-            let _ = masque.set(gestion_flux::domain::secret::masquer(&resultats.communes, parametres.secret_statistique));
+            // The writers wait for the mask: should it ever fail, stop rather than leave them waiting.
+            let calcul = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                gestion_flux::domain::secret::masquer(&resultats.communes, parametres.secret_statistique)
+            }));
+            match calcul {
+                Ok(m) => {
+                    let _ = masque.set(m);
+                }
+                Err(_) => {
+                    eprintln!("flux : erreur interne pendant le calcul du secret statistique");
+                    std::process::exit(70);
+                }
+            }
             let _ = duree_masque.set(t.elapsed());
         });
         let taches: Vec<_> = fichiers

@@ -91,18 +91,38 @@ fn demarrer() -> Result<Dessinateur, String> {
     });
     worker.set_onmessage(Some(recevoir.as_ref().unchecked_ref()));
     recevoir.forget();
-    // The worker's script could not start (not served, blocked): every request fails at once.
+    // The worker failed (its script not served or blocked, or an error while drawing): the
+    // requests waiting fail at once, and the next map starts a new worker.
     let a = attentes.clone();
+    let ko = pret_ko.clone();
     let erreur = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
-        let e = JsValue::from(js_sys::Error::new("le module de dessin de la carte n'a pas démarré"));
-        let _ = pret_ko.call1(&JsValue::NULL, &e);
+        let e = JsValue::from(js_sys::Error::new("le module de dessin de la carte a échoué"));
+        let _ = ko.call1(&JsValue::NULL, &e);
         for (_, resoudre) in a.borrow_mut().drain() {
             let _ = resoudre.call1(&JsValue::NULL, &e);
         }
+        arreter();
     });
     worker.set_onerror(Some(erreur.as_ref().unchecked_ref()));
     erreur.forget();
+    // A worker whose module never loads sends no error: give up waiting after a while (rejecting
+    // an already-settled promise does nothing).
+    gloo::timers::callback::Timeout::new(DELAI_DEMARRAGE_MS, move || {
+        let e = JsValue::from(js_sys::Error::new("le module de dessin de la carte n'a pas démarré"));
+        let _ = pret_ko.call1(&JsValue::NULL, &e);
+    })
+    .forget();
     Ok(Dessinateur { worker, pret, attentes, prochain: 1 })
+}
+
+/// How long the page waits for the drawing worker to be ready.
+const DELAI_DEMARRAGE_MS: u32 = 20_000;
+
+/// Stops the drawing worker, if any: the next map starts a new one.
+fn arreter() {
+    if let Some(d) = DESSINATEUR.with(|d| d.borrow_mut().take()) {
+        d.worker.terminate();
+    }
 }
 
 /// Draws a map: in the worker (started on first use), or locally in component tests.
@@ -113,12 +133,22 @@ pub async fn dessiner_carte(demande: Demande) -> Result<Dessin, String> {
     let echec = |e: JsValue| {
         e.dyn_ref::<js_sys::Error>().map_or_else(|| format!("{e:?}"), |e| String::from(e.message()))
     };
-    let (pret, reponse) = DESSINATEUR.with(|d| -> Result<_, String> {
+    let pret = DESSINATEUR.with(|d| -> Result<_, String> {
         let mut d = d.borrow_mut();
         if d.is_none() {
             *d = Some(demarrer()?);
         }
-        let d = d.as_mut().expect("just started");
+        Ok(d.as_ref().expect("just started").pret.clone())
+    })?;
+    if let Err(e) = wasm_bindgen_futures::JsFuture::from(pret).await {
+        arreter();
+        return Err(echec(e));
+    }
+    // Ready: the request is numbered, registered and sent (nothing is registered before, so a
+    // worker that never started leaves nothing waiting).
+    let envoi = DESSINATEUR.with(|d| -> Result<_, String> {
+        let mut d = d.borrow_mut();
+        let d = d.as_mut().ok_or_else(|| "le module de dessin de la carte a été arrêté".to_owned())?;
         let n = d.prochain;
         d.prochain += 1;
         let attentes = d.attentes.clone();
@@ -126,10 +156,9 @@ pub async fn dessiner_carte(demande: Demande) -> Result<Dessin, String> {
             attentes.borrow_mut().insert(n, ok);
         });
         let message = serde_json::to_string(&Message { n, demande: &demande }).map_err(|e| e.to_string())?;
-        Ok((d.pret.clone(), (reponse, message, d.worker.clone())))
+        Ok((reponse, message, d.worker.clone()))
     })?;
-    wasm_bindgen_futures::JsFuture::from(pret).await.map_err(echec)?;
-    let (reponse, message, worker) = reponse;
+    let (reponse, message, worker) = envoi;
     worker.post_message(&JsValue::from_str(&message)).map_err(echec)?;
     let valeur = wasm_bindgen_futures::JsFuture::from(reponse).await.map_err(echec)?;
     if let Some(e) = valeur.dyn_ref::<js_sys::Error>() {
@@ -184,8 +213,8 @@ pub fn CarteCommunes(
             <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-3w" role="alert" data-testid="carte-erreur">
                 <p>{format!("La carte des communes n'a pas pu être chargée ({message}). Le tableau ci-dessous donne les mêmes valeurs.")}</p>
                 <button class="fr-btn fr-btn--sm fr-btn--secondary fr-mt-1w" type="button" on:click=move |_| {
-                    // A worker that failed to start is started again.
-                    DESSINATEUR.with(|d| d.borrow_mut().take());
+                    // The worker is started again (a failed one is stopped, not left running).
+                    arreter();
                     etat.set(EtatDessin::Attente);
                     essai.update(|n| *n += 1);
                 }>"Réessayer"</button>

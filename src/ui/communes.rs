@@ -150,36 +150,37 @@ pub fn PageCommunes() -> impl IntoView {
 #[component]
 fn CarteVue(publication: RwSignal<bool>, colonne: RwSignal<ColonneCarte>) -> impl IntoView {
     let s = expect_context::<Session>();
-    let colonnes = ColonneCarte::toutes();
-    view! {
-        {move || s.vue_communale().map(|source| {
-            let choisie = colonne.get();
-            let masque: Option<Arc<Masque>> = match (&source, choisie.masquable()) {
-                (_, None) => None,
-                (VueAffichee::Publiee(v), Some(_)) => Some(Arc::new(v.masque.clone())),
-                (VueAffichee::Calculee(_), Some(_)) if publication.get() => s.masque_ok(),
-                (VueAffichee::Calculee(_), Some(_)) => None,
-            };
-            let valeurs = donnees_carte(&source.vue().communes, choisie, masque.as_deref().map(|m| &m.communes));
-            let plm = s.parametres.with(|p| p.regroupement_plm);
-            let options = colonnes.clone();
-            view! {
-                <section class="fr-mt-4w" aria-labelledby="titre-carte" data-testid="carte-vue">
-                    <h2 class="fr-h4" id="titre-carte">"Carte des communes"</h2>
-                    <div class="fr-select-group">
-                        <label class="fr-label" for="colonne-carte">"Valeur cartographiée"</label>
-                        <select class="fr-select" id="colonne-carte" on:change=move |ev| {
-                            let v = event_target_value(&ev);
-                            if let Some(c) = ColonneCarte::toutes().into_iter().find(|c| c.libelle() == v) { colonne.set(c) }
-                        }>
-                            {options.into_iter().map(|c| view! { <option value=c.libelle() selected=c == choisie>{c.libelle()}</option> }).collect_view()}
-                        </select>
-                    </div>
-                    <CarteCommunes valeurs colonne=choisie.libelle() decimales=choisie.decimales() regroupement_plm=plm id="carte-vue"/>
-                </section>
-            }
-        })}
-    }
+    // The section (and its select, which must keep the keyboard focus while the user steps through
+    // the columns) is rebuilt only when a view appears or disappears; the map alone follows it.
+    let presente = Memo::new(move |_| s.vue_communale().is_some());
+    move || presente.get().then(|| view! {
+        <section class="fr-mt-4w" aria-labelledby="titre-carte" data-testid="carte-vue">
+            <h2 class="fr-h4" id="titre-carte">"Carte des communes"</h2>
+            <div class="fr-select-group">
+                <label class="fr-label" for="colonne-carte">"Valeur cartographiée"</label>
+                <select class="fr-select" id="colonne-carte" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    if let Some(c) = ColonneCarte::toutes().into_iter().find(|c| c.libelle() == v) { colonne.set(c) }
+                }>
+                    {ColonneCarte::toutes().into_iter().map(|c| view! { <option value=c.libelle() selected=move || colonne.get() == c>{c.libelle()}</option> }).collect_view()}
+                </select>
+            </div>
+            {move || s.vue_communale().and_then(|source| {
+                let choisie = colonne.get();
+                // A maskable column in publication mode needs the mask: without it, no map (never
+                // the exact values).
+                let masque: Option<Arc<Masque>> = match (&source, choisie.masquable()) {
+                    (_, None) => None,
+                    (VueAffichee::Publiee(v), Some(_)) => Some(Arc::new(v.masque.clone())),
+                    (VueAffichee::Calculee(_), Some(_)) if publication.get() => Some(s.masque_ok()?),
+                    (VueAffichee::Calculee(_), Some(_)) => None,
+                };
+                let valeurs = donnees_carte(&source.vue().communes, choisie, masque.as_deref().map(|m| &m.communes));
+                let plm = s.parametres.with(|p| p.regroupement_plm);
+                Some(view! { <CarteCommunes valeurs colonne=choisie.libelle() decimales=choisie.decimales() regroupement_plm=plm id="carte-vue"/> })
+            })}
+        </section>
+    })
 }
 
 /// The mask of one level of the view.

@@ -82,9 +82,14 @@ appTest('the Vue communale maps a column, reads each commune out, and hatches th
   await app.expectText(carte.getByTestId('carte-info'), label);
   await app.page.locator('#colonne-carte').focus();
   await app.expectText(carte.getByTestId('carte-info'), '');
-  // Detailed mode: no secret on the map.
+  // Detailed mode: a new map is drawn (the old one leaves the page), with no secret on it.
+  const masquee = await carte.locator('svg').elementHandle();
   await app.page.locator('label[for=publication]').click();
-  await eventually(async () => assert.equal(await secretes.count(), 0));
+  await eventually(async () => assert.equal(await masquee.evaluate((e) => e.isConnected), false, 'the masked map is replaced'));
+  await carte.locator('svg title').first().waitFor({ state: 'attached' });
+  assert.match(await carte.locator('svg title').first().textContent(), /Logements réservés : Commune$/);
+  assert.ok(await carte.locator('path[data-code]').count() > 1_000);
+  assert.equal(await secretes.count(), 0, 'detailed mode: every value drawn');
   // Typing in the table's search does not redraw the map (same element).
   const avant = await carte.locator('svg').elementHandle();
   await app.page.fill('#recherche-commune', 'Paris');

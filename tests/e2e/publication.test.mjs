@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { flux, tempDir } from './cli.mjs';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, DEMO, SCREENSHOTS, appTest, fr } from './app.mjs';
+import { CHROMIUM_ARGS, DEMO, SCREENSHOTS, appTest, eventually, fr } from './app.mjs';
 import { verifierPublication } from './publication.mjs';
 
 let navigateur;
@@ -46,6 +46,15 @@ appTest('« Publier » downloads the page the command line writes: same tables, 
   const { page, context } = await verifierPublication(app.context.browser(), fichier, cli.csv);
   await page.screenshot({ path: `${SCREENSHOTS}/publication-app.png`, fullPage: false });
   await context.close();
+  // A reserved column published: its map hatched exactly where communes.csv masks it.
+  await app.page.selectOption('#colonne-carte', 'Logements réservés : Commune');
+  await eventually(async () => assert.match(await app.page.locator('[data-testid=carte-vue] svg title').first().textContent(), /Logements réservés : Commune$/));
+  const reservee = (await app.download('publier')).text;
+  const hachurees = [...reservee.matchAll(/<path d="[^"]*" fill="url\(#carte-publiee-secret\)" data-code="(\w+)"/g)].map((m) => m[1]).sort();
+  const secretes = cli.csv('communes.csv').filter((l) => l.reserves_commune === 's').map((l) => l.commune).sort();
+  assert.ok(secretes.length > 0);
+  assert.deepEqual(hachurees, secretes, 'the published map hatches what communes.csv masks');
+  assert.match(reservee, /Carte des communes : Logements réservés : Commune/);
   const json = await app.download('publier-json');
   assert.equal(json.name, 'vue_communale.json');
   assert.equal(json.text, cli.text('vue_communale.json'), 'the JSON twin is the command line\'s');
@@ -67,8 +76,14 @@ appTest('consultation mode opens the published CSVs: their « s » cells, read-o
   const lignes = await app.page.$$eval('table tbody tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent.trim())));
   assert.ok(lignes.length > 0);
   await app.screenshot('consultation');
-  // The map of the published view, its secret hatched where the file says « s ».
-  await app.page.locator('[data-testid=carte-vue] [data-testid=carte] svg').waitFor();
+  // The map of the published view, its secret hatched exactly where the file says « s ».
+  await app.page.selectOption('#colonne-carte', 'Logements réservés : Commune');
+  const carte = app.page.locator('[data-testid=carte-vue]');
+  await eventually(async () => assert.match(await carte.locator('svg title').first().textContent(), /Logements réservés : Commune$/));
+  const hachurees = await carte.locator('path[fill="url(#carte-vue-secret)"]').evaluateAll((ps) => ps.map((p) => p.dataset.code).sort());
+  const secretes = cli.csv('communes.csv').filter((l) => l.reserves_commune === 's').map((l) => l.commune).sort();
+  assert.ok(secretes.length > 0);
+  assert.deepEqual(hachurees, secretes, 'hatched where communes.csv says « s »');
   // Pages that need the detail say so, rather than show the demo still loaded behind the view.
   for (const page of ['assiette', 'parts', 'etalement', 'suivi', 'orienter', 'scenarios', 'rapport']) {
     await app.open(page);
