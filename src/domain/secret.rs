@@ -315,6 +315,18 @@ impl Creuse {
     }
 }
 
+/// For each of `n` rows, the set of rows it combines (a bitset), at first itself alone.
+fn provenances(n: usize) -> Vec<Vec<u64>> {
+    let mots = n.div_ceil(64);
+    (0..n)
+        .map(|k| {
+            let mut b = vec![0u64; mots];
+            b[k / 64] |= 1 << (k % 64);
+            b
+        })
+        .collect()
+}
+
 /// Reduced row echelon form of the rows `a` over `m` unknowns — the same steps, pivots and
 /// floating-point operations as the textbook dense elimination (columns in order, the first row in
 /// the current order with a coefficient above 1e-9 as pivot, rows swapped), on sparse rows with a
@@ -324,14 +336,7 @@ impl Creuse {
 fn echelonner(m: usize, mut a: Vec<Creuse>) -> Vec<(usize, Vec<u64>)> {
     const EPS: f64 = 1e-9;
     let n = a.len();
-    let mots = n.div_ceil(64);
-    let mut prov: Vec<Vec<u64>> = (0..n)
-        .map(|k| {
-            let mut b = vec![0u64; mots];
-            b[k / 64] |= 1 << (k % 64);
-            b
-        })
-        .collect();
+    let mut prov = provenances(n);
     // Rows holding each unknown (may list a row that no longer holds it: checked on use).
     let mut par_colonne: Vec<Vec<usize>> = vec![Vec::new(); m];
     for (r, l) in a.iter().enumerate() {
@@ -537,14 +542,7 @@ mod tests {
             })
             .collect();
         let n = a.len();
-        let mots = n.div_ceil(64);
-        let mut prov: Vec<Vec<u64>> = (0..n)
-            .map(|k| {
-                let mut b = vec![0u64; mots];
-                b[k / 64] |= 1 << (k % 64);
-                b
-            })
-            .collect();
+        let mut prov = provenances(n);
         let mut pivot = 0;
         for col in 0..m {
             let Some(k) = (pivot..n).find(|&k| a[k][col].abs() > 1e-9) else { continue };
