@@ -236,13 +236,18 @@ fn determinees(relations: &[Relation], masquee: &dyn Fn(Case) -> bool, deja: &mu
         groupes.entry(g).or_default().1.push(j);
     }
     let mut res = Vec::new();
+    // Only this round's groups are kept for the next one (a changed group's old solution goes).
+    let mut precedentes = std::mem::take(deja);
     for (vars, eqs) in groupes.values() {
         // The group's masked cells (in order) and relations determine its matrix.
         let cle = (vars.iter().map(|&k| inconnues[k]).collect::<Vec<Case>>(), eqs.iter().map(|&j| origine[j]).collect::<Vec<usize>>());
+        let connue = precedentes.remove(&cle);
         let solution = deja.entry(cle).or_insert_with(|| {
-            let pos: std::collections::HashMap<usize, usize> = vars.iter().enumerate().map(|(a, &b)| (b, a)).collect();
-            let a: Vec<Creuse> = eqs.iter().map(|&j| Creuse::de(lignes[j].iter().map(|&(k, c)| (pos[&k], c)))).collect();
-            echelonner(vars.len(), a)
+            connue.unwrap_or_else(|| {
+                let pos: std::collections::HashMap<usize, usize> = vars.iter().enumerate().map(|(a, &b)| (b, a)).collect();
+                let a: Vec<Creuse> = eqs.iter().map(|&j| Creuse::de(lignes[j].iter().map(|&(k, c)| (pos[&k], c)))).collect();
+                echelonner(vars.len(), a)
+            })
         });
         for (k, b) in solution.iter() {
             let (k, b) = (*k, b);
