@@ -696,18 +696,15 @@ fn l_asset_se_regenere_a_l_identique() {
 use gestion_flux::carte::communale::donnees as donnees_vue;
 use gestion_flux::carte::ColonneCarte;
 use gestion_flux::domain::agregation::Indicateur;
-use gestion_flux::domain::secret::{masquer, Colonne};
-use gestion_flux::domain::{calculer_avec, Categorie, Parametres};
+use gestion_flux::domain::secret::Colonne;
+use gestion_flux::domain::{Categorie, Parametres};
+
+mod commun;
 
 /// The demo's communal view and its publication mask.
 fn vue_demo() -> (gestion_flux::domain::VueCommunale, gestion_flux::domain::secret::Masque, Parametres) {
-    let octets = std::fs::read("public/demo/etat-des-lieux-demo.csv").unwrap();
-    let import = gestion_flux::import::lire(&octets, &Default::default()).unwrap();
-    let mut p = Parametres::default();
-    p.date_conversion = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-    let r = calculer_avec(&import.dataset, &p, Some(Geographie::officielle()));
-    let m = masquer(&r.communes, p.secret_statistique);
-    (r.communes.clone(), m, p)
+    let (r, m, p) = commun::demo_publiee();
+    (r.communes, m, p)
 }
 
 #[test]

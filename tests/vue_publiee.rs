@@ -2,22 +2,13 @@
 //! gives the same rows, the same masked cells, and the published values (as rounded in the files);
 //! nothing masked comes back.
 
-use gestion_flux::domain::secret::{masquer, Colonne, Masque};
-use gestion_flux::domain::{calculer_avec, Parametres, Resultats, VueCommunale};
+use gestion_flux::domain::secret::{Colonne, Masque};
+use gestion_flux::domain::{Parametres, VueCommunale};
 use gestion_flux::export::{self, publication};
-use gestion_flux::geo::Geographie;
-use gestion_flux::import::{self, vue_publiee};
+use gestion_flux::import::vue_publiee;
 
-/// The demo's results (conversion on 1 January 2026), their publication mask and parameters.
-fn resultats_demo() -> (Resultats, Masque, Parametres) {
-    let octets = std::fs::read("public/demo/etat-des-lieux-demo.csv").unwrap();
-    let import = import::lire(&octets, &Default::default()).unwrap();
-    let mut p = Parametres::default();
-    p.date_conversion = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-    let r = calculer_avec(&import.dataset, &p, Some(Geographie::officielle()));
-    let m = masquer(&r.communes, p.secret_statistique);
-    (r, m, p)
-}
+mod commun;
+use commun::demo_publiee as resultats_demo;
 
 fn demo() -> (VueCommunale, Masque, Parametres) {
     let (r, m, p) = resultats_demo();

@@ -3,7 +3,7 @@
 // communes map of the « Vue communale »: drawn, keyboard-readable, the secret hatched.
 import assert from 'node:assert/strict';
 import { SCREENSHOTS, appTest, eventually, squash } from './app.mjs';
-import { flux, generated } from './cli.mjs';
+import { communesMasquees, flux, generated } from './cli.mjs';
 import { axeViolations } from './publication.mjs';
 
 const PARAMETRES = { date_conversion: '2026-01-01' };
@@ -56,7 +56,7 @@ appTest('a generated Île-de-France file: every commune of the file on the map, 
   const dessinees = new Map(await carte.locator('path[data-code]').evaluateAll((ps) => ps.map((p) => [p.dataset.code, p.getAttribute('fill')])));
   const absentes = communes.filter((l) => !dessinees.has(l.commune)).map((l) => l.commune);
   assert.deepEqual(absentes, [], 'every commune of the file is drawn');
-  const secretes = communes.filter((l) => l.reserves_commune === 's').map((l) => l.commune).sort();
+  const secretes = communesMasquees(cli);
   assert.ok(secretes.length > 0, 'the file has masked commune reservations');
   const hachurees = [...dessinees].filter(([, fill]) => fill === 'url(#carte-vue-secret)').map(([code]) => code).sort();
   assert.deepEqual(hachurees, secretes, 'hatched exactly where communes.csv masks reserves_commune');

@@ -157,3 +157,15 @@ export function fluxOrienter(etat, mouvements, vacants, params) {
   const text = (name) => readFileSync(join(dir, name), 'utf8');
   return { dir, text, bytes: (name) => readFileSync(join(dir, name)), csv: (name) => parseCsv(text(name)) };
 }
+
+/** Communes whose `colonne` the command line's `communes.csv` masks (« s »), sorted. */
+export function communesMasquees(sortie, colonne = 'reserves_commune') {
+  return sortie.csv('communes.csv').filter((l) => l[colonne] === 's').map((l) => l.commune).sort();
+}
+
+/** « s » cells of the command line's three communal CSVs. */
+export function casesMasquees(sortie) {
+  return ['communes.csv', 'epci.csv', 'departements.csv']
+    .map((f) => sortie.csv(f).flatMap((l) => Object.values(l)).filter((v) => v === 's').length)
+    .reduce((a, b) => a + b, 0);
+}

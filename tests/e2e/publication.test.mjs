@@ -4,7 +4,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { flux, tempDir } from './cli.mjs';
+import { casesMasquees, communesMasquees, flux, tempDir } from './cli.mjs';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, DEMO, SCREENSHOTS, appTest, eventually, fr } from './app.mjs';
 import { verifierPublication } from './publication.mjs';
@@ -51,7 +51,7 @@ appTest('« Publier » downloads the page the command line writes: same tables, 
   await eventually(async () => assert.match(await app.page.locator('[data-testid=carte-vue] svg title').first().textContent(), /Logements réservés : Commune$/));
   const reservee = (await app.download('publier')).text;
   const hachurees = [...reservee.matchAll(/<path d="[^"]*" fill="url\(#carte-publiee-secret\)" data-code="(\w+)"/g)].map((m) => m[1]).sort();
-  const secretes = cli.csv('communes.csv').filter((l) => l.reserves_commune === 's').map((l) => l.commune).sort();
+  const secretes = communesMasquees(cli);
   assert.ok(secretes.length > 0);
   assert.deepEqual(hachurees, secretes, 'the published map hatches what communes.csv masks');
   assert.match(reservee, /Carte des communes : Logements réservés : Commune/);
@@ -65,9 +65,7 @@ appTest('consultation mode opens the published CSVs: their « s » cells, read-o
   await app.goto({ page: 'donnees', parametres: PARAMETRES });
   await app.page.setInputFiles('#ouvrir-publiee', ['communes.csv', 'epci.csv', 'departements.csv'].map((f) => join(cli.dir, f)));
   await app.page.locator('nav a[data-page=communes][aria-current=page]').waitFor();
-  const masquees = ['communes.csv', 'epci.csv', 'departements.csv']
-    .map((f) => cli.csv(f).flatMap((l) => Object.values(l)).filter((v) => v === 's').length)
-    .reduce((a, b) => a + b, 0);
+  const masquees = casesMasquees(cli);
   await app.expectText(app.page.getByTestId('consultation-vue'), new RegExp(`${String(masquees).split('').join('[\\s\\u202f\\u00a0]?')} cases couvertes par le secret statistique`));
   assert.equal(await app.page.locator('#publication').isVisible(), false, 'no way to unmask a published view');
   assert.equal(await app.page.getByTestId('publier').count(), 0);
@@ -81,7 +79,7 @@ appTest('consultation mode opens the published CSVs: their « s » cells, read-o
   const carte = app.page.locator('[data-testid=carte-vue]');
   await eventually(async () => assert.match(await carte.locator('svg title').first().textContent(), /Logements réservés : Commune$/));
   const hachurees = await carte.locator('path[fill="url(#carte-vue-secret)"]').evaluateAll((ps) => ps.map((p) => p.dataset.code).sort());
-  const secretes = cli.csv('communes.csv').filter((l) => l.reserves_commune === 's').map((l) => l.commune).sort();
+  const secretes = communesMasquees(cli);
   assert.ok(secretes.length > 0);
   assert.deepEqual(hachurees, secretes, 'hatched where communes.csv says « s »');
   // Pages that need the detail say so, rather than show the demo still loaded behind the view.
@@ -109,9 +107,7 @@ appTest('consultation mode opens the results workbook (XLSX) exported by the app
   await app.open('donnees');
   await app.page.setInputFiles('#ouvrir-publiee', fichier);
   await app.page.locator('nav a[data-page=communes][aria-current=page]').waitFor();
-  const masquees = ['communes.csv', 'epci.csv', 'departements.csv']
-    .map((f) => cli.csv(f).flatMap((l) => Object.values(l)).filter((v) => v === 's').length)
-    .reduce((a, b) => a + b, 0);
+  const masquees = casesMasquees(cli);
   await app.expectText(app.page.getByTestId('consultation-vue'), new RegExp(`${String(masquees).split('').join('[\\s\\u202f\\u00a0]?')} cases couvertes par le secret statistique`));
   await app.expectText(app.page.getByTestId('consultation-vue'), /resultats-gestion-flux\.xlsx › Vue communale/);
 });
