@@ -9,6 +9,7 @@
 
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 
 use super::model::{
     departement, tranche, Categorie, Motif, TypeDroit, BORNES_LOYER, BORNES_SURFACE, FINANCEMENTS,
@@ -24,13 +25,13 @@ pub const DROIT_SIMPLE: u8 = 1;
 /// Bit of [`Dataset::droit`]: the droit simple has been used.
 pub const DROIT_UTILISE: u8 = 2;
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Reservataire {
     pub nom: String,
     pub categorie: Categorie,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Perimetre {
     pub bailleur: u32,
     pub departement: String,
@@ -40,13 +41,13 @@ pub struct Perimetre {
     pub parties: Vec<u32>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cellule {
     pub perimetre: u32,
     pub commune: u32,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Partie {
     pub perimetre: u32,
     pub reservataire: u32,
@@ -54,7 +55,7 @@ pub struct Partie {
 
 /// Parameter-independent counts of the logements of one cellule with one motif byte: computed
 /// once at ingest, so that [`super::calculer`] only visits each logement for τ_l and v_l.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CompteFixe {
     pub logements: u32,
     pub typologie: [u32; TYPOLOGIES.len()],
@@ -96,7 +97,7 @@ pub struct Logement<'a> {
 }
 
 /// Concatenated texts (no allocation per row).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Textes {
     pub octets: String,
     pub fins: Vec<u32>,
@@ -120,7 +121,7 @@ impl Textes {
 }
 
 /// The ingested état des lieux. Columns are indexed by logement (`0..len()`).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Dataset {
     pub bailleurs: Vec<String>,
     /// INSEE codes.
@@ -168,6 +169,23 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// Room for `n` more logements in every per-logement column, exactly.
+    fn reserver(&mut self, n: usize) {
+        self.cellule.reserve_exact(n);
+        self.partie.reserve_exact(n);
+        self.motif.reserve_exact(n);
+        self.droit.reserve_exact(n);
+        self.fin.reserve_exact(n);
+        self.taux.reserve_exact(n);
+        self.typologie.reserve_exact(n);
+        self.financement.reserve_exact(n);
+        self.qpv.reserve_exact(n);
+        self.surface.reserve_exact(n);
+        self.loyer.reserve_exact(n);
+        self.annee_construction.reserve_exact(n);
+        self.programme.reserve_exact(n);
+    }
+
     pub fn len(&self) -> usize {
         self.cellule.len()
     }
@@ -429,7 +447,11 @@ impl DatasetBuilder {
             .map(|n| interner(&mut self.programmes, &mut self.ds.programmes, n))
             .collect();
         let ds = &mut self.ds;
-        ds.rpls.octets.reserve(autre.rpls.octets.len());
+        // Exact growth: the rows of a large file arrive in a few big parts, and doubling a
+        // column's capacity at each would cost up to twice the dataset (wasm memory never shrinks).
+        ds.rpls.octets.reserve_exact(autre.rpls.octets.len());
+        ds.rpls.fins.reserve_exact(autre.rpls.len());
+        ds.reserver(autre.len());
         for i in 0..autre.rpls.len() {
             ds.rpls.push(autre.rpls.get(i));
         }
@@ -459,6 +481,47 @@ impl DatasetBuilder {
                 .iter()
                 .map(|&p| if p == AUCUN { AUCUN } else { programmes[p as usize] }),
         );
+    }
+
+    /// A builder that goes on from rows and tables already appended elsewhere (the part of a file
+    /// a browser worker read, see `import::plages`): the name indexes are rebuilt from the tables,
+    /// the rows are kept as they are (no copy).
+    pub fn depuis_brut(ds: Dataset) -> DatasetBuilder {
+        fn index(table: &[String]) -> FxHashMap<String, u32> {
+            table.iter().enumerate().map(|(i, n)| (n.clone(), i as u32)).collect()
+        }
+        let mut reservataires: FxHashMap<String, Vec<(Categorie, u32)>> = FxHashMap::default();
+        for (i, r) in ds.reservataires.iter().enumerate() {
+            reservataires.entry(r.nom.clone()).or_default().push((r.categorie, i as u32));
+        }
+        DatasetBuilder {
+            bailleurs: index(&ds.bailleurs),
+            communes: index(&ds.communes),
+            reservataires,
+            perimetres: ds
+                .perimetres
+                .iter()
+                .enumerate()
+                .map(|(i, p)| ((p.bailleur, p.departement.clone()), i as u32))
+                .collect(),
+            cellules: ds
+                .cellules
+                .iter()
+                .enumerate()
+                .map(|(i, c)| ((ds.perimetres[c.perimetre as usize].bailleur, c.commune), i as u32))
+                .collect(),
+            parties: ds
+                .parties
+                .iter()
+                .enumerate()
+                .map(|(i, p)| ((p.perimetre, p.reservataire), i as u32))
+                .collect(),
+            programmes: index(&ds.programmes),
+            derniere_cellule: None,
+            dernier_bailleur: None,
+            derniere_commune: None,
+            ds,
+        }
     }
 
     /// The rows and tables as appended, not indexed (to be [`DatasetBuilder::ajouter`]-ed elsewhere).

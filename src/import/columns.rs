@@ -353,7 +353,7 @@ pub fn normaliser(s: &str) -> String {
 }
 
 /// Which column (0-based) of the file holds each field.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Correspondance {
     /// Indexed by `champ as usize`, for every field of [`Champ::LUS`].
     pub colonnes: [Option<usize>; Champ::NB_LUS],

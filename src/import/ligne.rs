@@ -127,16 +127,23 @@ impl Plafond {
     /// `max + 1`.
     pub fn verifier(&self, partiels: &[Partiel], avant: impl Fn(usize) -> u64) -> Option<u64> {
         let mut cumul = 0u64;
-        for (i, p) in partiels.iter().enumerate() {
-            if let Some(l) = p.trop {
-                return Some(l + avant(i));
-            }
-            let n = p.lignes.len() as u64;
-            if cumul + n > self.max {
-                return Some(p.lignes[(self.max - cumul) as usize] as u64 + avant(i));
-            }
-            cumul += n;
+        partiels
+            .iter()
+            .enumerate()
+            .find_map(|(i, p)| self.depasse(p, &mut cumul).map(|l| l + avant(i)))
+    }
+
+    /// The line (relative to its part) where part `p`, read after `cumul` logements, goes over
+    /// the cap, if it does; else adds its logements to `cumul`.
+    pub fn depasse(&self, p: &Partiel, cumul: &mut u64) -> Option<u64> {
+        if let Some(l) = p.trop {
+            return Some(l);
         }
+        let n = p.lignes.len() as u64;
+        if *cumul + n > self.max {
+            return Some(p.lignes[(self.max - *cumul) as usize] as u64);
+        }
+        *cumul += n;
         None
     }
 }
@@ -246,6 +253,23 @@ impl Partiel {
             None => {
                 self.categories.insert(nom.to_owned(), vec![(c, ligne)]);
             }
+        }
+    }
+
+    /// Shifts every line number (rejects, warnings, logements, categories met, the line over the
+    /// cap) by `avant`: the part was numbered from its own start, `avant` lines into the file.
+    pub fn decaler(&mut self, avant: u64) {
+        self.rejets
+            .iter_mut()
+            .chain(self.avertissements.iter_mut())
+            .for_each(|r| r.ligne += avant);
+        self.lignes.iter_mut().for_each(|l| *l += avant as u32);
+        self.categories
+            .values_mut()
+            .flatten()
+            .for_each(|(_, l)| *l += avant);
+        if let Some(l) = &mut self.trop {
+            *l += avant;
         }
     }
 

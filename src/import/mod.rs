@@ -12,6 +12,7 @@
 pub mod bornes;
 pub mod columns;
 pub mod csv;
+pub mod plages;
 pub mod progressif;
 mod ligne;
 pub mod mouvements;
@@ -24,7 +25,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use ::csv::{ByteRecord, StringRecord};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::Dataset;
 use columns::{Champ, Correspondance};
@@ -42,7 +43,7 @@ pub use csv::LIGNE_MAX;
 pub const LOGEMENTS_MAX: u64 = 6_000_000;
 
 /// A rejected row or a warning: the file line (header = line 1), the column and a French reason.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rejet {
     pub ligne: u64,
     pub colonne: String,
@@ -358,7 +359,8 @@ fn lire_texte(
     if partiels.iter().any(|p| p.pas_utf8) {
         return Ok(None);
     }
-    Ok(Some(entete.assembler(texte, partiels, encodage)))
+    let lignes_entete = csv::lignes(&texte[..entete.debut]);
+    Ok(Some(entete.assembler(lignes_entete, partiels, encodage)))
 }
 
 /// The header line of any CSV (état des lieux or mouvements): where the data starts, the
@@ -498,21 +500,19 @@ impl Entete {
             .collect()
     }
 
-    /// Joins the chunks (in file order) into the finished import.
-    fn assembler(self, texte: &[u8], partiels: Vec<Partiel>, encodage: &'static str) -> Import {
+    /// Joins the chunks (in file order; `lignes_entete`: the file lines before the first) into
+    /// the finished import.
+    fn assembler(
+        self,
+        lignes_entete: u64,
+        partiels: impl IntoIterator<Item = Partiel>,
+        encodage: &'static str,
+    ) -> Import {
         // Line numbers were counted from the start of each chunk: shift them by the lines before it.
-        let mut avant = csv::lignes(&texte[..self.debut]);
+        let mut avant = lignes_entete;
         let mut total = Partiel::default();
         for (i, mut p) in partiels.into_iter().enumerate() {
-            p.rejets
-                .iter_mut()
-                .chain(p.avertissements.iter_mut())
-                .for_each(|r| r.ligne += avant);
-            p.lignes.iter_mut().for_each(|l| *l += avant as u32);
-            p.categories
-                .values_mut()
-                .flatten()
-                .for_each(|(_, l)| *l += avant);
+            p.decaler(avant);
             avant += p.lignes_physiques;
             if i == 0 {
                 total = p;

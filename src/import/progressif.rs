@@ -102,7 +102,8 @@ impl LectureProgressive {
     pub fn finir(mut self) -> Result<Import, ImportError> {
         while self.avancer() {}
         self.entete.verifier_plafond(&self.texte, &self.plafond, &self.partiels)?;
-        Ok(self.entete.assembler(&self.texte, self.partiels, self.encodage))
+        let lignes_entete = super::csv::lignes(&self.texte[..self.entete.debut]);
+        Ok(self.entete.assembler(lignes_entete, self.partiels, self.encodage))
     }
 }
 

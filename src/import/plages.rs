@@ -1,0 +1,552 @@
+//! A CSV état des lieux read by byte ranges, each in its own Web Worker (issue #14, « lecture
+//! parallèle dans le navigateur »). The page reads only the header ([`preparer`]); each worker
+//! reads its range of the file straight from the `File` handle, piece by piece ([`LecteurPlage`]),
+//! and hands back its part in a compact binary form ([`Plage`]); the page joins the parts in file
+//! order ([`assembler`]). The file itself is never held whole, neither by the page nor by a
+//! worker: that is what keeps a 1.4 M-logement file within the tab's memory budget.
+//!
+//! Same rejects, warnings and logements as [`super::lire`]: a range starts after the first line
+//! break at or after its nominal start and ends after the first line break at or after its
+//! nominal end, so two neighbouring workers agree on their common cut without talking to each
+//! other. A cut inside a quoted field (an odd number of quotes before it) would split a record:
+//! the page then reads the file the single-threaded way ([`Plan::coupes_sures`]). So does a file
+//! without `rpls` column (its identifiers are line numbers, unknown to a worker), or in UTF-16.
+//! A range that is not UTF-8 makes the page read every range again as Windows-1252
+//! (single-byte: each range decodes on its own exactly as the whole file would).
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use super::columns::{Champ, Correspondance};
+use super::ligne::{Partiel, Plafond};
+use super::{csv, Entete, Import, ImportError, Rejet, LOGEMENTS_MAX};
+use crate::domain::model::Categorie;
+use crate::domain::dataset::DatasetBuilder;
+use crate::domain::Dataset;
+
+/// Bytes a worker parses at a time: ~40 ms of work, then a progress message to the page.
+pub const PIECE: usize = 4 << 20;
+
+/// Smallest file worth the workers: below, their start-up costs more than they save.
+pub const TAILLE_MIN: u64 = 4 << 20;
+
+/// What one worker is told: how to read a record, and its nominal range of the file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Consigne {
+    pub sep: u8,
+    pub map: Correspondance,
+    pub nb_colonnes: usize,
+    /// Nominal range `[debut, fin)` of file offsets (see the module's doc for the actual one).
+    pub debut: u64,
+    pub fin: u64,
+    /// The first range starts exactly at `debut` (the first data line).
+    pub premiere: bool,
+    /// Decode each piece from Windows-1252 before reading it.
+    pub windows_1252: bool,
+}
+
+/// How the page reads a file by ranges: the header and one [`Consigne`] per worker.
+pub struct Plan {
+    entete: Entete,
+    lignes_entete: u64,
+    encodage: &'static str,
+    pub consignes: Vec<Consigne>,
+}
+
+/// Reads the header from the first bytes of a file of `taille` bytes and plans `n` ranges. At
+/// least [`csv::LIGNE_MAX`] + 4 bytes are needed (or the whole file when smaller): the header
+/// line is looked for there, as [`super::lire`] does. `Ok(None)`: the file must be read the
+/// single-threaded way (see the module's doc). `windows_1252`: the data was found not to be
+/// UTF-8; the header is then decoded that way too, as [`super::lire`] decodes the whole text.
+pub fn preparer(
+    debut_du_fichier: &[u8],
+    taille: u64,
+    correspondance: Option<&Correspondance>,
+    n: usize,
+    windows_1252: bool,
+) -> Result<Option<Plan>, ImportError> {
+    if csv::utf16(debut_du_fichier).is_some() {
+        return Ok(None);
+    }
+    let (reste, bom) = match debut_du_fichier.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(reste) => (reste, 3),
+        None => (debut_du_fichier, 0),
+    };
+    if csv::binaire(reste) {
+        return Err(ImportError::Binaire);
+    }
+    // Line breaks and quotes are ASCII: the header line ends at the same byte in both encodings.
+    let debut = bom + csv::fin_premiere_ligne(&reste[..reste.len().min(csv::LIGNE_MAX + 1)]) as u64;
+    let decode;
+    let (texte, windows_1252) = if windows_1252 || std::str::from_utf8(&reste[..(debut - bom) as usize]).is_err() {
+        decode = encoding_rs::WINDOWS_1252.decode(reste).0.into_owned();
+        (decode.as_bytes(), true)
+    } else {
+        (reste, false)
+    };
+    let Some(entete) = Entete::lire(texte, correspondance)? else {
+        return Ok(None);
+    };
+    if entete.map.colonne(Champ::Rpls).is_none() {
+        return Ok(None);
+    }
+    let encodage = match (windows_1252, bom) {
+        (true, _) => "Windows-1252",
+        (false, 3) => "UTF-8 (BOM)",
+        (false, _) => "UTF-8",
+    };
+    let n = n.max(1) as u64;
+    let donnees = taille.saturating_sub(debut);
+    let consignes = (0..n)
+        .map(|k| Consigne {
+            sep: entete.sep,
+            map: entete.map.clone(),
+            nb_colonnes: entete.entetes.len(),
+            debut: debut + donnees * k / n,
+            fin: debut + donnees * (k + 1) / n,
+            premiere: k == 0,
+            windows_1252,
+        })
+        .collect();
+    Ok(Some(Plan {
+        lignes_entete: csv::lignes(&texte[..entete.debut]),
+        entete,
+        encodage,
+        consignes,
+    }))
+}
+
+impl Plan {
+    /// Whether the data is read as Windows-1252.
+    pub fn windows_1252(&self) -> bool {
+        self.consignes.first().is_some_and(|c| c.windows_1252)
+    }
+
+    /// Whether every cut between ranges falls outside quotes, given the quotes each range held
+    /// (in file order): an even number before the cut, the rule [`csv::decouper`] applies.
+    pub fn coupes_sures(guillemets: &[u64]) -> bool {
+        let mut avant = 0u64;
+        guillemets.iter().all(|&g| {
+            let sure = avant.is_multiple_of(2);
+            avant += g;
+            sure
+        })
+    }
+}
+
+/// One worker's reading of its range, fed with the file's bytes from the nominal start on.
+pub struct LecteurPlage {
+    consigne: Consigne,
+    /// File offset of the next byte fed.
+    position: u64,
+    /// The range's first byte was found (after the first line break, unless it is the first).
+    commencee: bool,
+    /// The range's last byte was fed: nothing more is needed.
+    finie: bool,
+    /// Bytes of the range fed but not read yet (the end of a piece, up to a safe cut).
+    tampon: Vec<u8>,
+    /// What the pieces read so far gave, line numbers from the start of the range.
+    total: Option<Partiel>,
+    lignes: u64,
+    guillemets: u64,
+    plafond: Plafond,
+}
+
+impl LecteurPlage {
+    pub fn new(consigne: Consigne) -> LecteurPlage {
+        LecteurPlage {
+            position: consigne.debut,
+            commencee: consigne.premiere,
+            finie: consigne.debut >= consigne.fin && !consigne.premiere,
+            consigne,
+            tampon: Vec::new(),
+            total: None,
+            lignes: 0,
+            guillemets: 0,
+            plafond: Plafond::new(LOGEMENTS_MAX),
+        }
+    }
+
+    /// File offset of the next byte to feed.
+    pub fn position(&self) -> u64 {
+        self.position
+    }
+
+    /// Rows read so far.
+    pub fn lignes_lues(&self) -> usize {
+        self.total.as_ref().map_or(0, |p| p.lues)
+    }
+
+    /// Feeds the next bytes of the file (from [`LecteurPlage::position`]). `false` once the range
+    /// is complete, or its reading stopped (not UTF-8, over the cap): no more bytes are needed.
+    pub fn nourrir(&mut self, mut octets: &[u8]) -> bool {
+        if self.finie {
+            return false;
+        }
+        let position = self.position;
+        self.position += octets.len() as u64;
+        if !self.commencee {
+            match memchr::memchr(b'\n', octets) {
+                // The first line break at or after the nominal start is at or after its end:
+                // the next range starts at the same place, this one is empty.
+                Some(i) if position + i as u64 >= self.consigne.fin => self.finie = true,
+                Some(i) => {
+                    self.commencee = true;
+                    octets = &octets[i + 1..];
+                    return self.nourrir_depuis(position + i as u64 + 1, octets);
+                }
+                None if self.position >= self.consigne.fin => self.finie = true,
+                None => {}
+            }
+            return !self.finie;
+        }
+        self.nourrir_depuis(position, octets)
+    }
+
+    /// [`LecteurPlage::nourrir`], the range started: `octets` begin at file offset `position`.
+    fn nourrir_depuis(&mut self, position: u64, octets: &[u8]) -> bool {
+        // The range ends after the first line break at or after the nominal end.
+        let avant_fin = self.consigne.fin.saturating_sub(position).min(octets.len() as u64) as usize;
+        let garder = match memchr::memchr(b'\n', &octets[avant_fin..]) {
+            Some(i) => {
+                self.finie = true;
+                avant_fin + i + 1
+            }
+            None => octets.len(),
+        };
+        self.tampon.extend_from_slice(&octets[..garder]);
+        if self.tampon.len() >= PIECE {
+            let coupe = coupe_sure(&self.tampon);
+            if coupe > 0 {
+                let reste = self.tampon.split_off(coupe);
+                let piece = std::mem::replace(&mut self.tampon, reste);
+                self.lire(&piece);
+            }
+        }
+        !self.finie && !self.arretee()
+    }
+
+    /// The reading stopped early: a record is not UTF-8 (the page reads again as Windows-1252),
+    /// or the file went over the cap.
+    fn arretee(&self) -> bool {
+        self.total.as_ref().is_some_and(|p| p.pas_utf8 || p.trop.is_some())
+    }
+
+    /// Reads one piece ending at a record boundary.
+    fn lire(&mut self, piece: &[u8]) {
+        if self.arretee() {
+            return;
+        }
+        let decode;
+        let piece = if self.consigne.windows_1252 {
+            decode = encoding_rs::WINDOWS_1252.decode(piece).0;
+            decode.as_bytes()
+        } else {
+            piece
+        };
+        let guillemets = memchr::memchr_iter(b'"', piece).count() as u64;
+        self.guillemets += guillemets;
+        let c = &self.consigne;
+        let mut p = super::lire_morceau(piece, 0, c.sep, &c.map, c.nb_colonnes, guillemets > 0, &self.plafond);
+        p.decaler(self.lignes);
+        self.lignes += p.lignes_physiques;
+        match &mut self.total {
+            None => self.total = Some(p),
+            Some(t) => {
+                t.pas_utf8 |= p.pas_utf8;
+                t.trop = t.trop.or(p.trop);
+                t.lignes_physiques += p.lignes_physiques;
+                t.fusionner(p);
+            }
+        }
+    }
+
+    /// The range's part, once [`LecteurPlage::nourrir`] said no more was needed or the file
+    /// ended.
+    pub fn finir(mut self) -> Plage {
+        let reste = std::mem::take(&mut self.tampon);
+        if !reste.is_empty() {
+            self.lire(&reste);
+        }
+        let p = self.total.unwrap_or_default();
+        Plage {
+            guillemets: self.guillemets,
+            pas_utf8: p.pas_utf8,
+            lues: p.lues,
+            retenues: p.retenues,
+            rejets: p.rejets,
+            avertissements: p.avertissements,
+            lignes: p.lignes,
+            categories: p.categories.into_iter().collect(),
+            lignes_physiques: p.lignes_physiques,
+            trop: p.trop,
+            dataset: p.builder.brut(),
+        }
+    }
+}
+
+/// The end of the last line of `texte` that is outside quotes (0: none): a record boundary.
+fn coupe_sure(texte: &[u8]) -> usize {
+    if memchr::memchr(b'"', texte).is_none() {
+        return memchr::memrchr(b'\n', texte).map_or(0, |i| i + 1);
+    }
+    let mut dedans = false;
+    let mut coupe = 0;
+    for i in memchr::memchr2_iter(b'"', b'\n', texte) {
+        match texte[i] {
+            b'"' => dedans = !dedans,
+            _ if !dedans => coupe = i + 1,
+            _ => {}
+        }
+    }
+    coupe
+}
+
+/// One range's part of the import, as a worker hands it to the page (line numbers from the start
+/// of the range; the logements as appended, names interned within the range).
+#[derive(Serialize, Deserialize)]
+pub struct Plage {
+    /// Quotes in the range (see [`Plan::coupes_sures`]).
+    pub guillemets: u64,
+    /// A record is not UTF-8: the whole file must be read again as Windows-1252.
+    pub pas_utf8: bool,
+    lues: usize,
+    retenues: usize,
+    rejets: Vec<Rejet>,
+    avertissements: Vec<Rejet>,
+    lignes: Vec<u32>,
+    categories: Vec<(String, Vec<(Categorie, u64)>)>,
+    lignes_physiques: u64,
+    trop: Option<u64>,
+    dataset: Dataset,
+}
+
+impl Plage {
+    /// The binary form sent from the worker to the page.
+    pub fn octets(&self) -> Vec<u8> {
+        postcard::to_allocvec(self).expect("sérialisation d'une plage")
+    }
+
+    /// Reads what [`Plage::octets`] wrote.
+    pub fn lire(octets: &[u8]) -> Result<Plage, String> {
+        postcard::from_bytes(octets).map_err(|e| format!("résultat d'un lecteur illisible : {e}"))
+    }
+
+    /// Logements kept in the range.
+    pub fn logements(&self) -> usize {
+        self.lignes.len()
+    }
+
+    fn partiel(self) -> Partiel {
+        Partiel {
+            builder: DatasetBuilder::depuis_brut(self.dataset),
+            lues: self.lues,
+            retenues: self.retenues,
+            rejets: self.rejets,
+            avertissements: self.avertissements,
+            lignes: self.lignes,
+            categories: self.categories.into_iter().collect::<FxHashMap<_, _>>(),
+            lignes_physiques: self.lignes_physiques,
+            trop: self.trop,
+            ..Partiel::default()
+        }
+    }
+}
+
+/// Joins the ranges' parts, in file order, into the finished import (the same as
+/// [`super::lire`]'s on the whole file). Each part is decoded only when its turn comes, so that
+/// the page holds one part at a time besides the growing dataset. `Err`: a part could not be
+/// decoded (the page then reads the file the single-threaded way).
+pub fn assembler(
+    plan: Plan,
+    parts: impl IntoIterator<Item = Vec<u8>>,
+) -> Result<Result<Import, ImportError>, String> {
+    assembler_max(plan, parts, LOGEMENTS_MAX)
+}
+
+/// [`assembler`] with at most `max` logements (tests use a small cap).
+fn assembler_max(
+    plan: Plan,
+    parts: impl IntoIterator<Item = Vec<u8>>,
+    max: u64,
+) -> Result<Result<Import, ImportError>, String> {
+    let plafond = Plafond::new(max);
+    let (mut cumul, mut avant) = (0u64, plan.lignes_entete);
+    let mut trop = None;
+    let mut illisible = None;
+    let partiels = parts.into_iter().map_while(|octets| {
+        let p = match Plage::lire(&octets) {
+            Ok(p) => p.partiel(),
+            Err(e) => {
+                illisible = Some(e);
+                return None;
+            }
+        };
+        if let Some(l) = plafond.depasse(&p, &mut cumul) {
+            trop = Some(l + avant);
+            return None;
+        }
+        avant += p.lignes_physiques;
+        Some(p)
+    });
+    let import = plan.entete.assembler(plan.lignes_entete, partiels, plan.encodage);
+    if let Some(e) = illisible {
+        return Err(e);
+    }
+    Ok(match trop {
+        Some(ligne) => Err(ImportError::TropDeLogements { ligne }),
+        None => Ok(import),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::{lire, tests::memes, OptionsLecture};
+
+    /// What a page and its workers do, in one thread: the header from the first bytes, each
+    /// range fed in pieces of `piece` bytes from its nominal start until it says it is complete,
+    /// then the parts joined. `None`: the file needs the single-threaded reading.
+    fn par_plages(octets: &[u8], n: usize, piece: usize) -> Option<Result<Import, ImportError>> {
+        let debut = &octets[..octets.len().min(csv::LIGNE_MAX + 4)];
+        let mut windows_1252 = false;
+        loop {
+            let plan = match preparer(debut, octets.len() as u64, None, n, windows_1252) {
+                Ok(Some(plan)) => plan,
+                Ok(None) => return None,
+                Err(e) => return Some(Err(e)),
+            };
+            let plages: Vec<Plage> = plan
+                .consignes
+                .iter()
+                .map(|c| {
+                    let mut l = LecteurPlage::new(c.clone());
+                    while (l.position() as usize) < octets.len() {
+                        let p = l.position() as usize;
+                        if !l.nourrir(&octets[p..(p + piece).min(octets.len())]) {
+                            break;
+                        }
+                    }
+                    l.finir()
+                })
+                .collect();
+            if plages.iter().any(|p| p.pas_utf8) && !plan.windows_1252() {
+                windows_1252 = true;
+                continue;
+            }
+            let guillemets: Vec<u64> = plages.iter().map(|p| p.guillemets).collect();
+            if !Plan::coupes_sures(&guillemets) {
+                return None;
+            }
+            return Some(assembler(plan, plages.iter().map(Plage::octets)).unwrap());
+        }
+    }
+
+    fn comparer(octets: &[u8], n: usize, piece: usize) {
+        let a = par_plages(octets, n, piece).expect("lecture par plages").unwrap();
+        let b = lire(octets, &OptionsLecture::default()).unwrap();
+        assert_eq!(a.encodage, b.encodage);
+        assert_eq!(a.separateur, b.separateur);
+        memes(&a, &b);
+    }
+
+    /// Any number of ranges, fed in pieces of any size, gives the one-shot reading's import:
+    /// rows, rejects, warnings (duplicates across ranges, one name with two categories), lines.
+    #[test]
+    fn same_import_as_the_one_shot_reading() {
+        let octets = crate::import::tests::fichier_v2(12_000, true);
+        for (n, piece) in [(1, 1 << 20), (2, 7_919), (3, 65_536), (8, 100_003), (40, 4_096)] {
+            comparer(&octets, n, piece);
+        }
+    }
+
+    /// A piece larger than [`PIECE`] is read in several pieces cut at line ends.
+    #[test]
+    fn pieces_cut_inside_a_range() {
+        let octets = crate::import::tests::fichier_v2(90_000, true);
+        assert!(octets.len() > PIECE, "{} octets", octets.len());
+        comparer(&octets, 1, PIECE + 12_345);
+        comparer(&octets, 2, 1 << 20);
+    }
+
+    /// A byte-order mark, CRLF line ends and quoted fields (a separator and a line break inside
+    /// quotes) in some ranges only; a Windows-1252 file read again in that encoding.
+    #[test]
+    fn bom_quotes_and_windows_1252() {
+        let mut texte = String::from("\u{feff}rpls;commune;reservataire;categorie\r\n");
+        for i in 0..3_000 {
+            let nom = match i % 500 {
+                7 => "\"Ville; de Paris\"".to_owned(),
+                11 => "\"Action\nLogement\"".to_owned(),
+                _ => format!("R{}", i % 13),
+            };
+            texte.push_str(&format!("L{i};930{:02};{nom};{}\r\n", i % 40 + 1, ["etat", "action_logement", "commune", "autre"][i % 4]));
+        }
+        for n in [2, 5, 9] {
+            comparer(texte.as_bytes(), n, 333);
+        }
+        let latin: Vec<u8> = "rpls;commune;reservataire\n"
+            .bytes()
+            .chain((0..2_000).flat_map(|i| format!("A{i};93048;Pr\u{e9}fecture {}\n", i % 3).into_bytes()))
+            .collect();
+        let latin = encoding_rs::WINDOWS_1252.encode(std::str::from_utf8(&latin).unwrap()).0.into_owned();
+        let a = par_plages(&latin, 3, 1_000).unwrap().unwrap();
+        assert_eq!(a.encodage, "Windows-1252");
+        assert_eq!(a.dataset.reservataires[0].nom, "Préfecture 0");
+        comparer(&latin, 4, 777);
+    }
+
+    /// A cut that falls inside a quoted field is refused: the single-threaded reading is used.
+    #[test]
+    fn a_cut_inside_quotes_falls_back() {
+        let mut texte = String::from("rpls;commune;reservataire\n");
+        texte.push_str("A1;93048;\"R");
+        texte.push_str(&"\nsuite".repeat(2_000));
+        texte.push_str("\"\n");
+        for i in 0..500 {
+            texte.push_str(&format!("B{i};93048;R\n"));
+        }
+        assert!(par_plages(texte.as_bytes(), 4, 512).is_none());
+        assert!(!Plan::coupes_sures(&[1, 1, 0]));
+        assert!(!Plan::coupes_sures(&[2, 1, 1, 0]));
+        assert!(Plan::coupes_sures(&[2, 4, 1]));
+    }
+
+    /// Files the workers cannot read alone go the single-threaded way; header errors are the
+    /// one-shot reading's.
+    #[test]
+    fn fallbacks_and_header_errors() {
+        let sans_rpls = b"commune;reservataire\n93048;Etat\n".to_vec();
+        assert!(par_plages(&sans_rpls, 2, 10).is_none());
+        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("rpls;commune\n".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        assert!(par_plages(&utf16, 2, 10).is_none());
+        let manquante = b"rpls;reservataire\nA;Etat\n".to_vec();
+        let (a, b) = (par_plages(&manquante, 2, 10).unwrap(), lire(&manquante, &OptionsLecture::default()));
+        assert_eq!(a.err().map(|e| e.to_string()), b.err().map(|e| e.to_string()));
+        assert!(matches!(par_plages(b"\0\0\0binaire", 2, 10), Some(Err(ImportError::Binaire))));
+    }
+
+    /// The cap on logements gives the one-shot reading's line, whichever range goes over it.
+    #[test]
+    fn cap_over_ranges() {
+        let octets = crate::import::tests::fichier_v2(3_000, true);
+        let debut = &octets[..octets.len().min(csv::LIGNE_MAX + 4)];
+        let plan = preparer(debut, octets.len() as u64, None, 3, false).unwrap().unwrap();
+        let plages: Vec<Vec<u8>> = plan
+            .consignes
+            .iter()
+            .map(|c| {
+                let mut l = LecteurPlage::new(c.clone());
+                l.plafond = Plafond::new(2_000);
+                let p = l.position() as usize;
+                l.nourrir(&octets[p..]);
+                l.finir().octets()
+            })
+            .collect();
+        // Each worker counts against its own cap; the page's check is over the file.
+        let attendu = crate::import::lire_en_max(&octets, None, Some(1), 2_000).err();
+        assert!(attendu.is_some());
+        let obtenu = assembler_max(plan, plages, 2_000).unwrap().err();
+        assert_eq!(obtenu.map(|e| e.to_string()), attendu.map(|e| e.to_string()));
+    }
+}
