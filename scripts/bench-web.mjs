@@ -62,6 +62,13 @@ for (const [n, p] of runs) {
       requestAnimationFrame(() => setTimeout(() => done(performance.now() - start), 0));
     }), taux));
   }
+  // The steps of the reading by the workers (performance marks of src/ui/chargement.rs).
+  const marks = await page.evaluate(() => {
+    const m = Object.fromEntries(performance.getEntriesByType('mark').filter((e) => e.name.startsWith('flux:')).map((e) => [e.name.slice(5), e.startTime]));
+    const t0 = m['lecteurs:debut'];
+    return t0 === undefined ? '' : Object.entries(m).map(([k, v]) => `${k.replace('lecteurs:', '')} ${(v - t0).toFixed(0)}`).join(', ');
+  });
+  if (marks) console.error(`${p} ${n}: ${marks}`);
   const memory = await page.evaluate(() => ({
     heap: performance.memory?.usedJSHeapSize ?? 0,
     wasm: window.__wasm?.memory?.buffer?.byteLength ?? 0,

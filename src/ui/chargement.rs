@@ -1,21 +1,31 @@
-//! Reading a large état des lieux without freezing the page: the file is read by slices, then
-//! parsed chunk by chunk (`import::progressif`), yielding to the browser in between, with a
-//! progress bar and a cancel button that leaves the previous data untouched.
+//! Reading a large état des lieux without freezing the page. A large CSV is read by several Web
+//! Workers at once (`import::plages`, `src/bin/lecteur.rs`): each reads its byte range straight
+//! from the file, the page only joins their parts, and keeps the file's handle instead of its
+//! bytes. Other files (workbooks, small or unusual CSV) are read by slices on the page's thread,
+//! then parsed chunk by chunk (`import::progressif`), yielding to the browser in between. Both
+//! show a progress bar and a cancel button that leaves the previous data untouched.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsValue;
 
-use super::navigateur::{ceder, lire_par_tranches, maintenant_ms, taille_octets};
-use super::state::{Chargement, Session};
+use super::navigateur::{ceder, lecteurs, lire_par_tranches, lire_tranche, maintenant_ms, marquer, taille_octets, Equipe};
+use super::state::{Chargement, Contenu, Fichier, Session};
 use crate::format::{decimal, integer, megaoctets};
+use crate::import::plages::{self, Plan};
 use crate::import::progressif::LectureProgressive;
-use crate::import::{tableur, Format};
+use crate::import::{tableur, Format, Import, ImportError, OptionsLecture, LIGNE_MAX};
 
 /// Largest file read in the browser (≈ 4 million logements; the tab then needs ≈ 1,5 Go). Above
 /// it, the command line `flux` reads any size.
 pub const TAILLE_MAX: u64 = 500 * 1024 * 1024;
 
-/// Reads `fichier` into the session. Errors are French messages for the page.
+/// Reads a newly chosen `fichier` into the session. Errors are French messages for the page.
 pub async fn charger(s: Session, fichier: web_sys::File) -> Result<(), String> {
+    lire(s, fichier, OptionsLecture::default()).await
+}
+
+/// Reads `fichier` with `options` (a manual mapping: the file read again) into the session.
+pub async fn lire(s: Session, fichier: web_sys::File, options: OptionsLecture) -> Result<(), String> {
     let taille = taille_octets(&fichier);
     if taille > TAILLE_MAX {
         return Err(format!(
@@ -34,6 +44,22 @@ pub async fn charger(s: Session, fichier: web_sys::File) -> Result<(), String> {
         }
     };
     let debut = maintenant_ms();
+    let n = lecteurs();
+    if taille >= plages::TAILLE_MIN && n > 1 {
+        etape("Analyse des lignes", 0, taille, 0, debut);
+        marquer("flux:lecteurs:debut");
+        let progres = |fait: u64, lignes: usize| etape("Analyse des lignes", fait.min(taille), taille, lignes, debut);
+        match lire_en_parallele(&fichier, n, &options, progres, actif).await {
+            Lecture::Annulee => return Ok(()),
+            Lecture::Finie(lu) => {
+                marquer("flux:lecteurs:assemble");
+                s.chargement.set(None);
+                s.installer(Fichier { nom, contenu: Contenu::Disque(send_wrapper::SendWrapper::new(fichier)) }, lu, options);
+                return Ok(());
+            }
+            Lecture::SurLaPage => {}
+        }
+    }
     etape("Lecture du fichier", 0, taille, 0, debut);
     let Some(octets) = lire_par_tranches(&fichier, |n| etape("Lecture du fichier", n, taille, 0, debut), actif).await? else {
         return Ok(());
@@ -44,11 +70,11 @@ pub async fn charger(s: Session, fichier: web_sys::File) -> Result<(), String> {
         s.charger(nom, octets);
         return Ok(());
     }
-    let mut lecture = match LectureProgressive::commencer(&octets, None) {
+    let mut lecture = match LectureProgressive::commencer(&octets, options.correspondance.as_ref()) {
         Ok(l) => l,
         Err(e) => {
             s.chargement.set(None);
-            s.installer(nom, octets, Err(e));
+            s.installer(Fichier::octets(nom, octets), Err(e), options);
             return Ok(());
         }
     };
@@ -71,8 +97,93 @@ pub async fn charger(s: Session, fichier: web_sys::File) -> Result<(), String> {
     }
     let import = lecture.finir();
     s.chargement.set(None);
-    s.installer(nom, octets, import);
+    s.installer(Fichier::octets(nom, octets), import, options);
     Ok(())
+}
+
+/// How a reading by the workers ended.
+enum Lecture {
+    Finie(Result<Import, ImportError>),
+    /// The user cancelled.
+    Annulee,
+    /// The file must be read on the page's thread: not a CSV, no `rpls` column, a cut inside
+    /// quotes, UTF-16, or no worker could start (see `import::plages`).
+    SurLaPage,
+}
+
+/// Reads a CSV in `n` workers, each its byte range; `progres(bytes, rows)` as they go. A range
+/// that is not UTF-8 makes every range be read again as Windows-1252.
+async fn lire_en_parallele(
+    fichier: &web_sys::File,
+    n: usize,
+    options: &OptionsLecture,
+    progres: impl Fn(u64, usize),
+    actif: impl Fn() -> bool,
+) -> Lecture {
+    let Ok(debut) = lire_tranche(fichier, 0, LIGNE_MAX as u64 + 4).await else { return Lecture::SurLaPage };
+    if !matches!(tableur::format(&debut), Ok(Format::Csv)) {
+        return Lecture::SurLaPage;
+    }
+    let taille = taille_octets(fichier);
+    let mut windows_1252 = false;
+    loop {
+        let plan = match plages::preparer(&debut, taille, options.correspondance.as_ref(), n, windows_1252) {
+            Ok(Some(plan)) => plan,
+            Ok(None) => return Lecture::SurLaPage,
+            Err(e) => return Lecture::Finie(Err(e)),
+        };
+        let Ok(mut equipe) = Equipe::demarrer("./lecteur_loader.js", plan.consignes.len()) else { return Lecture::SurLaPage };
+        let k = plan.consignes.len();
+        let (mut faits, mut lignes) = (vec![0u64; k], vec![0usize; k]);
+        let mut parts: Vec<Option<(js_sys::Uint8Array, u64, bool)>> = vec![None; k];
+        while parts.iter().any(Option::is_none) {
+            if !actif() {
+                return Lecture::Annulee;
+            }
+            let Some((i, message)) = equipe.suivant(100).await else { continue };
+            let Ok(m) = message else { return Lecture::SurLaPage };
+            let champ = |nom: &str| js_sys::Reflect::get(&m, &JsValue::from_str(nom)).ok().filter(|v| !v.is_undefined());
+            if m.as_string().as_deref() == Some("pret") {
+                marquer(&format!("flux:lecteurs:pret{i}"));
+                let json = serde_json::to_string(&plan.consignes[i]).unwrap_or_default();
+                let envoi = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&envoi, &"consigne".into(), &json.into());
+                let _ = js_sys::Reflect::set(&envoi, &"fichier".into(), fichier);
+                if equipe.envoyer(i, &envoi.into()).is_err() {
+                    return Lecture::SurLaPage;
+                }
+            } else if let Some(fin) = champ("fin") {
+                marquer(&format!("flux:lecteurs:part{i}"));
+                let nombre = |nom| champ(nom).and_then(|v| v.as_f64()).unwrap_or(0.0) as u64;
+                parts[i] = Some((fin.into(), nombre("guillemets"), champ("pas_utf8").and_then(|v| v.as_bool()).unwrap_or(false)));
+            } else if let Some(fait) = champ("fait").and_then(|v| v.as_f64()) {
+                faits[i] = fait as u64;
+                lignes[i] = champ("lignes").and_then(|v| v.as_f64()).unwrap_or(0.0) as usize;
+                progres(faits.iter().sum(), lignes.iter().sum());
+            } else {
+                // `{erreur}`: the worker could not read its range.
+                return Lecture::SurLaPage;
+            }
+        }
+        drop(equipe);
+        marquer("flux:lecteurs:parts");
+        let parts: Vec<_> = parts.into_iter().flatten().collect();
+        if !windows_1252 && parts.iter().any(|p| p.2) {
+            windows_1252 = true;
+            continue;
+        }
+        if !Plan::coupes_sures(&parts.iter().map(|p| p.1).collect::<Vec<_>>()) {
+            return Lecture::SurLaPage;
+        }
+        ceder().await;
+        if !actif() {
+            return Lecture::Annulee;
+        }
+        return match plages::assembler(plan, parts.into_iter().map(|p| p.0.to_vec())) {
+            Ok(lu) => Lecture::Finie(lu),
+            Err(_) => Lecture::SurLaPage,
+        };
+    }
 }
 
 /// The progress of the reading in progress, with its cancel button.

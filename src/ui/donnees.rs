@@ -57,11 +57,15 @@ fn Dossier() -> impl IntoView {
                 <div class="fr-col-12 fr-col-md-4">
                     <button class="fr-btn fr-btn--secondary" type="button" data-testid="enregistrer-dossier"
                         disabled=vide
-                        on:click=move |_| {
-                            let d = session.dossier();
-                            telecharger(NOM_DOSSIER, "application/zip", &crate::dossier::ecrire(&d));
-                            message.set(Some(Ok(format!("Dossier enregistré : « {NOM_DOSSIER} » ({}).", contenu(d.etat_des_lieux.map(|e| e.nom), d.mouvements.len(), d.scenarios.len())))));
-                        }>
+                        on:click=move |_| spawn_local(async move {
+                            message.set(Some(match session.dossier().await {
+                                Ok(d) => {
+                                    telecharger(NOM_DOSSIER, "application/zip", &crate::dossier::ecrire(&d));
+                                    Ok(format!("Dossier enregistré : « {NOM_DOSSIER} » ({}).", contenu(d.etat_des_lieux.map(|e| e.nom), d.mouvements.len(), d.scenarios.len())))
+                                }
+                                Err(e) => Err(format!("Le dossier n'a pas pu être enregistré : {e}.")),
+                            }));
+                        })>
                         "Enregistrer le dossier"
                     </button>
                 </div>

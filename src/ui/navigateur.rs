@@ -64,6 +64,14 @@ pub fn maintenant_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
 }
 
+/// A named instant in the browser's performance timeline (`flux:…`), read by the benchmarks
+/// (`scripts/bench-web.mjs` splits a loading into its steps with them).
+pub fn marquer(nom: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(nom);
+    }
+}
+
 /// Lets the browser paint and handle events (the « Annuler » click) before the next slice of
 /// work. A zero timeout, not `scheduler.yield()`: the latter's continuations run ahead of input.
 pub async fn ceder() {
@@ -180,4 +188,86 @@ fn prochain_message(worker: &web_sys::Worker) -> wasm_bindgen_futures::JsFuture 
         worker.set_onerror(Some(ko.unchecked_ref()));
     });
     wasm_bindgen_futures::JsFuture::from(promesse)
+}
+
+/// Several Web Workers of one script, whose messages arrive on one stream as (worker number,
+/// data). Dropping the team stops every worker (a cancelled or finished reading).
+pub struct Equipe {
+    workers: Vec<web_sys::Worker>,
+    recus: futures::channel::mpsc::UnboundedReceiver<(usize, Result<wasm_bindgen::JsValue, String>)>,
+    _rappels: Vec<wasm_bindgen::closure::Closure<dyn FnMut(wasm_bindgen::JsValue)>>,
+}
+
+impl Equipe {
+    /// Starts `n` workers of `script` (a Trunk loader, e.g. `./lecteur_loader.js`).
+    pub fn demarrer(script: &str, n: usize) -> Result<Equipe, String> {
+        use wasm_bindgen::closure::Closure;
+        let (envoi, recus) = futures::channel::mpsc::unbounded();
+        let mut equipe = Equipe { workers: Vec::new(), recus, _rappels: Vec::new() };
+        for i in 0..n {
+            let worker = web_sys::Worker::new(script).map_err(|e| format!("{e:?}"))?;
+            let e = envoi.clone();
+            let message = Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(move |m: wasm_bindgen::JsValue| {
+                let m: web_sys::MessageEvent = m.unchecked_into();
+                let _ = e.unbounded_send((i, Ok(m.data())));
+            });
+            let e = envoi.clone();
+            let erreur = Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(move |m: wasm_bindgen::JsValue| {
+                let texte = js_sys::Reflect::get(&m, &"message".into()).ok().and_then(|t| t.as_string());
+                let _ = e.unbounded_send((i, Err(texte.unwrap_or_else(|| "le module de lecture a échoué".to_owned()))));
+            });
+            worker.set_onmessage(Some(message.as_ref().unchecked_ref()));
+            worker.set_onerror(Some(erreur.as_ref().unchecked_ref()));
+            equipe._rappels.extend([message, erreur]);
+            equipe.workers.push(worker);
+        }
+        Ok(equipe)
+    }
+
+    /// The next message of any worker, or `None` after `delai_ms` without one (so that the
+    /// caller can look whether the user cancelled).
+    pub async fn suivant(&mut self, delai_ms: u32) -> Option<(usize, Result<wasm_bindgen::JsValue, String>)> {
+        use futures::StreamExt;
+        let delai = gloo::timers::future::TimeoutFuture::new(delai_ms);
+        match futures::future::select(self.recus.next(), delai).await {
+            futures::future::Either::Left((m, _)) => m,
+            futures::future::Either::Right(_) => None,
+        }
+    }
+
+    /// Sends `message` to worker `i`.
+    pub fn envoyer(&self, i: usize, message: &wasm_bindgen::JsValue) -> Result<(), String> {
+        self.workers[i].post_message(message).map_err(|e| format!("{e:?}"))
+    }
+}
+
+impl Drop for Equipe {
+    fn drop(&mut self) {
+        self.workers.iter().for_each(web_sys::Worker::terminate);
+    }
+}
+
+/// Workers for reading a large CSV: the browser's logical processors, from 2 to 8; the page's
+/// address may ask for another number (`?lecteurs=1`: the single-threaded reading, used by the
+/// end-to-end tests to compare both).
+pub fn lecteurs() -> usize {
+    let demande = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok())
+        .and_then(|p| p.get("lecteurs"))
+        .and_then(|n| n.parse::<usize>().ok());
+    let processeurs = web_sys::window().map_or(2.0, |w| w.navigator().hardware_concurrency()) as usize;
+    match demande {
+        Some(n) => n.clamp(1, 8),
+        None => processeurs.clamp(2, 8),
+    }
+}
+
+/// Bytes `debut..fin` of a file.
+pub async fn lire_tranche(fichier: &web_sys::File, debut: u64, fin: u64) -> Result<Vec<u8>, String> {
+    let fin = fin.min(taille_octets(fichier));
+    let tranche = fichier.slice_with_f64_and_f64(debut as f64, fin as f64).map_err(|_| "Lecture du fichier impossible.".to_owned())?;
+    gloo::file::futures::read_as_bytes(&gloo::file::Blob::from(tranche))
+        .await
+        .map_err(|e| format!("Impossible de lire le fichier : {e}"))
 }

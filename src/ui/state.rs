@@ -83,11 +83,36 @@ impl Page {
     }
 }
 
-/// A file the user loaded: kept as bytes so that it can be read again with a manual mapping.
+/// A file the user loaded, kept so that it can be read again with a manual mapping and saved in
+/// a dossier.
 #[derive(Clone)]
 pub struct Fichier {
     pub nom: String,
-    pub octets: Arc<Vec<u8>>,
+    pub contenu: Contenu,
+}
+
+/// What the page keeps of the loaded file.
+#[derive(Clone)]
+pub enum Contenu {
+    /// Its bytes (workbooks, the demo, a dossier's files, a CSV read on the page's thread).
+    Octets(Arc<Vec<u8>>),
+    /// Only the browser's handle on it: a large CSV read by the workers (`chargement`), which
+    /// the page's memory never held whole (issue #14, tab ≤ 600 MB); read again when needed.
+    Disque(send_wrapper::SendWrapper<web_sys::File>),
+}
+
+impl Fichier {
+    pub fn octets(nom: String, octets: Vec<u8>) -> Fichier {
+        Fichier { nom, contenu: Contenu::Octets(Arc::new(octets)) }
+    }
+
+    /// The file's bytes (read from the disk for a [`Contenu::Disque`]).
+    pub async fn lire(&self) -> Result<Vec<u8>, String> {
+        match &self.contenu {
+            Contenu::Octets(o) => Ok(o.to_vec()),
+            Contenu::Disque(f) => super::navigateur::lire_fichier(web_sys::File::clone(f)).await,
+        }
+    }
 }
 
 /// Outcome of reading the file.
@@ -390,14 +415,17 @@ impl Session {
     }
 
     /// Everything loaded and set, as one dossier (SPEC §7 « a dossier that lasts »).
-    pub fn dossier(&self) -> Dossier {
-        let etat = self.fichier.get_untracked().map(|f| {
-            let (feuille, colonnes) = match self.lecture.get_untracked() {
-                Some(Lecture::Lu(i)) => (i.feuille.clone(), None),
-                _ => (None, None),
-            };
-            dossier::Fichier { nom: f.nom, octets: f.octets.to_vec(), feuille, colonnes }
-        });
+    pub async fn dossier(&self) -> Result<Dossier, String> {
+        let etat = match self.fichier.get_untracked() {
+            Some(f) => {
+                let (feuille, colonnes) = match self.lecture.get_untracked() {
+                    Some(Lecture::Lu(i)) => (i.feuille.clone(), None),
+                    _ => (None, None),
+                };
+                Some(dossier::Fichier { octets: f.lire().await?, nom: f.nom, feuille, colonnes })
+            }
+            None => None,
+        };
         let etat = etat.map(|mut e| {
             if let Some(c) = self.options_lecture.get_untracked().correspondance {
                 e.colonnes = Some(dossier::colonnes_de(&c));
@@ -421,7 +449,7 @@ impl Session {
             .into_iter()
             .map(|x| dossier::Scenario { nom: x.nom, parametres: serde_json::from_str(&x.parametres.vers_json()).unwrap_or_default() })
             .collect();
-        Dossier { parametres: self.parametres.get_untracked(), scenarios, etat_des_lieux: etat, mouvements }
+        Ok(Dossier { parametres: self.parametres.get_untracked(), scenarios, etat_des_lieux: etat, mouvements })
     }
 
     /// Restores a dossier: the état des lieux, its reading options, the parameters, the scenarios
@@ -435,7 +463,7 @@ impl Session {
         }
         if let Some(e) = d.etat_des_lieux {
             let correspondance = e.colonnes.as_ref().map(dossier::correspondance_de);
-            self.fichier.set(Some(Fichier { nom: e.nom, octets: Arc::new(e.octets) }));
+            self.fichier.set(Some(Fichier::octets(e.nom, e.octets)));
             self.lire(&OptionsLecture { feuille: e.feuille, correspondance });
         }
         self.fichiers_mouvements.set(
@@ -515,23 +543,36 @@ impl Session {
     /// Loads a new file (CSV, XLSX or ODS) and reads it with detected columns, first sheet.
     pub fn charger(&self, nom: String, octets: Vec<u8>) {
         self.retirer_mouvements_demo();
-        self.fichier.set(Some(Fichier { nom, octets: Arc::new(octets) }));
+        self.fichier.set(Some(Fichier::octets(nom, octets)));
         self.lire(&OptionsLecture::default());
     }
 
-    /// (Re)reads the current file with a chosen sheet and/or a manual column mapping.
+    /// (Re)reads the current file with a chosen sheet and/or a manual column mapping (a file
+    /// kept on disk is read again by the workers, with its progress bar).
     pub fn lire(&self, options: &OptionsLecture) {
         let Some(fichier) = self.fichier.get_untracked() else { return };
-        self.options_lecture.set(options.clone());
-        self.recevoir(import::lire(&fichier.octets, options), options);
+        match &fichier.contenu {
+            Contenu::Octets(octets) => {
+                self.options_lecture.set(options.clone());
+                self.recevoir(import::lire(octets, options), options);
+            }
+            Contenu::Disque(f) => {
+                let (s, f, options) = (*self, web_sys::File::clone(f), options.clone());
+                leptos::task::spawn_local(async move {
+                    if let Err(e) = super::chargement::lire(s, f, options).await {
+                        s.lecture.set(Some(Lecture::Echec { message: e, entetes: Vec::new(), correspondance: Correspondance::default(), feuilles: Vec::new(), feuille: None }));
+                    }
+                });
+            }
+        }
     }
 
-    /// Installs a file read elsewhere (step by step).
-    pub fn installer(&self, nom: String, octets: Vec<u8>, lu: Result<Import, ImportError>) {
+    /// Installs a file read elsewhere (step by step, or by the workers) with `options`.
+    pub fn installer(&self, fichier: Fichier, lu: Result<Import, ImportError>, options: OptionsLecture) {
         self.retirer_mouvements_demo();
-        self.fichier.set(Some(Fichier { nom, octets: Arc::new(octets) }));
-        self.options_lecture.set(OptionsLecture::default());
-        self.recevoir(lu, &OptionsLecture::default());
+        self.fichier.set(Some(fichier));
+        self.options_lecture.set(options.clone());
+        self.recevoir(lu, &options);
     }
 
     /// The outcome of a reading of the current file becomes the session's data.
@@ -554,7 +595,10 @@ impl Session {
                     }
                     _ => (Vec::new(), Correspondance::default()),
                 };
-                let feuilles = import::feuilles(&fichier.octets).unwrap_or_default();
+                let feuilles = match &fichier.contenu {
+                    Contenu::Octets(octets) => import::feuilles(octets).unwrap_or_default(),
+                    Contenu::Disque(_) => Vec::new(),
+                };
                 let feuille = options.feuille.clone().or_else(|| feuilles.first().cloned());
                 Lecture::Echec { message: format!("Lecture impossible : {e}."), entetes, correspondance, feuilles, feuille }
             }
