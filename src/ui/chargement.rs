@@ -52,7 +52,6 @@ pub async fn lire(s: Session, fichier: web_sys::File, options: OptionsLecture) -
         match lire_en_parallele(&fichier, n, &options, progres, actif).await {
             Lecture::Annulee => return Ok(()),
             Lecture::Finie(lu) => {
-                marquer("flux:lecteurs:assemble");
                 s.chargement.set(None);
                 s.installer(Fichier { nom, contenu: Contenu::Disque(send_wrapper::SendWrapper::new(fichier)) }, lu, options);
                 return Ok(());
@@ -180,7 +179,10 @@ async fn lire_en_parallele(
             return Lecture::Annulee;
         }
         return match plages::assembler(plan, parts.into_iter().map(|p| p.0.to_vec())) {
-            Ok(lu) => Lecture::Finie(lu),
+            Ok(lu) => {
+                marquer("flux:lecteurs:assemble");
+                Lecture::Finie(lu)
+            }
             Err(_) => Lecture::SurLaPage,
         };
     }

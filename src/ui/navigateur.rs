@@ -140,7 +140,9 @@ pub fn sauver_parametres(p: &Parametres, ancre: &str) {
         let _ = s.set_item(CLE_STOCKAGE, &json);
     }
     let Some(window) = web_sys::window() else { return };
-    let Ok(q) = web_sys::UrlSearchParams::new() else { return };
+    // Other settings of the address (`?lecteurs=…`) are kept.
+    let recherche = window.location().search().unwrap_or_default();
+    let Ok(q) = web_sys::UrlSearchParams::new_with_str(&recherche) else { return };
     q.set(CLE_URL, &json);
     let chemin = window.location().pathname().unwrap_or_default();
     let url = format!("{chemin}?{}#{ancre}", String::from(q.to_string()));
