@@ -134,6 +134,26 @@ impl Plan {
     }
 }
 
+/// The progress of the workers together: each reports its own bytes and rows.
+#[derive(Clone, Debug, Default)]
+pub struct Avancement {
+    faits: Vec<(u64, usize)>,
+}
+
+impl Avancement {
+    pub fn new(lecteurs: usize) -> Avancement {
+        Avancement { faits: vec![(0, 0); lecteurs] }
+    }
+
+    /// Worker `i` has read `fait` bytes of its range and `lignes` rows: the bytes and rows of all.
+    pub fn noter(&mut self, i: usize, fait: u64, lignes: usize) -> (u64, usize) {
+        if let Some(f) = self.faits.get_mut(i) {
+            *f = (fait, lignes);
+        }
+        self.faits.iter().fold((0, 0), |(a, b), &(f, l)| (a + f, b + l))
+    }
+}
+
 /// One worker's reading of its range, fed with the file's bytes from the nominal start on.
 pub struct LecteurPlage {
     consigne: Consigne,
@@ -524,6 +544,16 @@ mod tests {
         let (a, b) = (par_plages(&manquante, 2, 10).unwrap(), lire(&manquante, &OptionsLecture::default()));
         assert_eq!(a.err().map(|e| e.to_string()), b.err().map(|e| e.to_string()));
         assert!(matches!(par_plages(b"\0\0\0binaire", 2, 10), Some(Err(ImportError::Binaire))));
+    }
+
+    /// The progress shown is the sum of every worker's last report.
+    #[test]
+    fn progress_of_all_workers() {
+        let mut a = Avancement::new(3);
+        assert_eq!(a.noter(0, 100, 10), (100, 10));
+        assert_eq!(a.noter(2, 50, 4), (150, 14));
+        assert_eq!(a.noter(0, 300, 25), (350, 29));
+        assert_eq!(a.noter(7, 1, 1), (350, 29), "an unknown worker is ignored");
     }
 
     /// The cap on logements gives the one-shot reading's line, whichever range goes over it.

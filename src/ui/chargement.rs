@@ -6,12 +6,11 @@
 //! show a progress bar and a cancel button that leaves the previous data untouched.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsValue;
 
-use super::navigateur::{ceder, lecteurs, lire_par_tranches, lire_tranche, maintenant_ms, marquer, taille_octets, Equipe};
+use super::navigateur::{ceder, lecteurs, lire_par_tranches, lire_tranche, maintenant_ms, marquer, message_consigne, taille_octets, Equipe, MessageLecteur};
 use super::state::{Chargement, Contenu, Fichier, Session};
 use crate::format::{decimal, integer, megaoctets};
-use crate::import::plages::{self, Plan};
+use crate::import::plages::{self, Avancement, Plan};
 use crate::import::progressif::LectureProgressive;
 use crate::import::{tableur, Format, Import, ImportError, OptionsLecture, LIGNE_MAX};
 
@@ -133,7 +132,7 @@ async fn lire_en_parallele(
         };
         let Ok(mut equipe) = Equipe::demarrer("./lecteur_loader.js", plan.consignes.len()) else { return Lecture::SurLaPage };
         let k = plan.consignes.len();
-        let (mut faits, mut lignes) = (vec![0u64; k], vec![0usize; k]);
+        let mut avancement = Avancement::new(k);
         let mut parts: Vec<Option<(js_sys::Uint8Array, u64, bool)>> = vec![None; k];
         while parts.iter().any(Option::is_none) {
             if !actif() {
@@ -141,27 +140,23 @@ async fn lire_en_parallele(
             }
             let Some((i, message)) = equipe.suivant(100).await else { continue };
             let Ok(m) = message else { return Lecture::SurLaPage };
-            let champ = |nom: &str| js_sys::Reflect::get(&m, &JsValue::from_str(nom)).ok().filter(|v| !v.is_undefined());
-            if m.as_string().as_deref() == Some("pret") {
-                marquer(&format!("flux:lecteurs:pret{i}"));
-                let json = serde_json::to_string(&plan.consignes[i]).unwrap_or_default();
-                let envoi = js_sys::Object::new();
-                let _ = js_sys::Reflect::set(&envoi, &"consigne".into(), &json.into());
-                let _ = js_sys::Reflect::set(&envoi, &"fichier".into(), fichier);
-                if equipe.envoyer(i, &envoi.into()).is_err() {
-                    return Lecture::SurLaPage;
+            match MessageLecteur::lire(&m) {
+                MessageLecteur::Pret => {
+                    marquer(&format!("flux:lecteurs:pret{i}"));
+                    let json = serde_json::to_string(&plan.consignes[i]).unwrap_or_default();
+                    if equipe.envoyer(i, &message_consigne(&json, fichier)).is_err() {
+                        return Lecture::SurLaPage;
+                    }
                 }
-            } else if let Some(fin) = champ("fin") {
-                marquer(&format!("flux:lecteurs:part{i}"));
-                let nombre = |nom| champ(nom).and_then(|v| v.as_f64()).unwrap_or(0.0) as u64;
-                parts[i] = Some((fin.into(), nombre("guillemets"), champ("pas_utf8").and_then(|v| v.as_bool()).unwrap_or(false)));
-            } else if let Some(fait) = champ("fait").and_then(|v| v.as_f64()) {
-                faits[i] = fait as u64;
-                lignes[i] = champ("lignes").and_then(|v| v.as_f64()).unwrap_or(0.0) as usize;
-                progres(faits.iter().sum(), lignes.iter().sum());
-            } else {
-                // `{erreur}`: the worker could not read its range.
-                return Lecture::SurLaPage;
+                MessageLecteur::Progres { fait, lignes } => {
+                    let (fait, lignes) = avancement.noter(i, fait, lignes);
+                    progres(fait, lignes);
+                }
+                MessageLecteur::Fin { part, guillemets, pas_utf8 } => {
+                    marquer(&format!("flux:lecteurs:part{i}"));
+                    parts[i] = Some((part, guillemets, pas_utf8));
+                }
+                MessageLecteur::Erreur => return Lecture::SurLaPage,
             }
         }
         drop(equipe);

@@ -273,3 +273,41 @@ pub async fn lire_tranche(fichier: &web_sys::File, debut: u64, fin: u64) -> Resu
         .await
         .map_err(|e| format!("Impossible de lire le fichier : {e}"))
 }
+
+/// A message of a reading worker (`src/bin/lecteur.rs`).
+pub enum MessageLecteur {
+    /// Its module is loaded: it can be sent its range.
+    Pret,
+    /// Bytes of its range and rows read so far.
+    Progres { fait: u64, lignes: usize },
+    /// Its part (`import::plages::Plage`'s bytes), the quotes it held, whether it was not UTF-8.
+    Fin { part: js_sys::Uint8Array, guillemets: u64, pas_utf8: bool },
+    /// It could not read its range.
+    Erreur,
+}
+
+impl MessageLecteur {
+    pub fn lire(m: &wasm_bindgen::JsValue) -> MessageLecteur {
+        if m.as_string().as_deref() == Some("pret") {
+            return MessageLecteur::Pret;
+        }
+        let champ = |nom: &str| js_sys::Reflect::get(m, &wasm_bindgen::JsValue::from_str(nom)).ok().filter(|v| !v.is_undefined());
+        let nombre = |nom: &str| champ(nom).and_then(|v| v.as_f64()).unwrap_or(0.0) as u64;
+        if let Some(part) = champ("fin") {
+            let pas_utf8 = champ("pas_utf8").and_then(|v| v.as_bool()).unwrap_or(false);
+            return MessageLecteur::Fin { part: part.unchecked_into(), guillemets: nombre("guillemets"), pas_utf8 };
+        }
+        if champ("fait").is_some() {
+            return MessageLecteur::Progres { fait: nombre("fait"), lignes: nombre("lignes") as usize };
+        }
+        MessageLecteur::Erreur
+    }
+}
+
+/// The message that gives a reading worker its range: `{consigne, fichier}`.
+pub fn message_consigne(consigne_json: &str, fichier: &web_sys::File) -> wasm_bindgen::JsValue {
+    let envoi = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&envoi, &"consigne".into(), &consigne_json.into());
+    let _ = js_sys::Reflect::set(&envoi, &"fichier".into(), fichier);
+    envoi.into()
+}
