@@ -18,6 +18,7 @@
 //!
 //! Every masked cell, primary or complementary, shows the same marker « s ».
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::agregation::{Agregat, LigneCommunale, VueCommunale};
@@ -186,22 +187,36 @@ fn relations(vue: &VueCommunale) -> Vec<Relation> {
 ///
 /// `deja` keeps each group's solution between calls: a group whose masked cells and relations are
 /// unchanged (most of them, from one round of [`masquer`] to the next) is not solved again.
-fn determinees(relations: &[Relation], masquee: &dyn Fn(Case) -> bool, deja: &mut Solutions) -> Vec<(Case, Vec<usize>)> {
-    let mut index: std::collections::HashMap<Case, usize> = std::collections::HashMap::new();
+fn determinees(relations: &[Relation], lignes_par_niveau: [usize; 3], masquee: &dyn Fn(Case) -> bool, deja: &mut Solutions) -> Vec<(Case, Vec<usize>)> {
+    // Every cell of the view has a place in a flat table (level, row, column): the unknown number
+    // of a masked cell is found there, not by hashing the cell (this runs at every round).
+    let nb_colonnes = Colonne::toutes().len();
+    let debut = [0, lignes_par_niveau[0], lignes_par_niveau[0] + lignes_par_niveau[1]];
+    let plat = |(n, i, c): Case| (debut[n] + i) * nb_colonnes + c.index();
+    let mut index: Vec<u32> = vec![u32::MAX; (debut[2] + lignes_par_niveau[2]) * nb_colonnes];
     let mut inconnues: Vec<Case> = Vec::new();
+    // For each unknown: the last relation that met it and its place in that relation's row (a
+    // cell named twice in one relation adds its coefficients).
+    let mut vue_dans: Vec<(usize, usize)> = Vec::new();
     let mut lignes: Vec<Vec<(usize, f64)>> = Vec::new();
     let mut origine: Vec<usize> = Vec::new();
     for (numero, r) in relations.iter().enumerate() {
         let mut l: Vec<(usize, f64)> = Vec::new();
         for &(coef, case) in r {
             if masquee(case) {
-                let k = *index.entry(case).or_insert_with(|| {
+                let place = &mut index[plat(case)];
+                if *place == u32::MAX {
+                    *place = inconnues.len() as u32;
                     inconnues.push(case);
-                    inconnues.len() - 1
-                });
-                match l.iter_mut().find(|(j, _)| *j == k) {
-                    Some((_, c)) => *c += coef,
-                    None => l.push((k, coef)),
+                    vue_dans.push((usize::MAX, 0));
+                }
+                let k = *place as usize;
+                match vue_dans[k] {
+                    (n, p) if n == numero => l[p].1 += coef,
+                    _ => {
+                        vue_dans[k] = (numero, l.len());
+                        l.push((k, coef));
+                    }
                 }
             }
         }
@@ -226,7 +241,7 @@ fn determinees(relations: &[Relation], masquee: &dyn Fn(Case) -> bool, deja: &mu
             parent[a] = b;
         }
     }
-    let mut groupes: std::collections::HashMap<usize, (Vec<usize>, Vec<usize>)> = std::collections::HashMap::new();
+    let mut groupes: FxHashMap<usize, (Vec<usize>, Vec<usize>)> = FxHashMap::default();
     for k in 0..inconnues.len() {
         let g = racine(&mut parent, k);
         groupes.entry(g).or_default().0.push(k);
@@ -244,8 +259,9 @@ fn determinees(relations: &[Relation], masquee: &dyn Fn(Case) -> bool, deja: &mu
         let connue = precedentes.remove(&cle);
         let solution = deja.entry(cle).or_insert_with(|| {
             connue.unwrap_or_else(|| {
-                let pos: std::collections::HashMap<usize, usize> = vars.iter().enumerate().map(|(a, &b)| (b, a)).collect();
-                let a: Vec<Creuse> = eqs.iter().map(|&j| Creuse::de(lignes[j].iter().map(|&(k, c)| (pos[&k], c)))).collect();
+                // The rows are built: the second field now holds each unknown's place in its group.
+                vars.iter().enumerate().for_each(|(a, &b)| vue_dans[b].1 = a);
+                let a: Vec<Creuse> = eqs.iter().map(|&j| Creuse::de(lignes[j].iter().map(|&(k, c)| (vue_dans[k].1, c)))).collect();
                 echelonner(vars.len(), a)
             })
         });
@@ -261,7 +277,7 @@ fn determinees(relations: &[Relation], masquee: &dyn Fn(Case) -> bool, deja: &mu
 }
 
 /// Solved groups of relations: (masked cells, relations) → [`echelonner`]'s answer.
-type Solutions = std::collections::HashMap<(Vec<Case>, Vec<usize>), Vec<(usize, Vec<u64>)>>;
+type Solutions = FxHashMap<(Vec<Case>, Vec<usize>), Vec<(usize, Vec<u64>)>>;
 
 /// A sparse row of the relations' matrix: (unknown, coefficient), sorted by unknown, no zero.
 #[derive(Clone, Debug, Default)]
@@ -425,7 +441,8 @@ pub fn masquer(vue: &VueCommunale, seuil: u32) -> Masque {
         }
     }
     let relations = relations(vue);
-    let mut solutions = Solutions::new();
+    let mut solutions = Solutions::default();
+    let lignes_par_niveau = niveaux.map(<[LigneCommunale]>::len);
     let valeur = |(n, i, c): Case| c.valeur(&niveaux[n][i].agregat);
     // The cell to mask in a relation to protect the others: the smallest published non-zero one
     // (least information lost; a zero whose total is known protects nothing), else any.
@@ -472,7 +489,7 @@ pub fn masquer(vue: &VueCommunale, seuil: u32) -> Masque {
         }
         // 2. The relations solved together must determine no masked cell; else mask one more cell
         // in the relation of each determined cell that has the fewest masked cells.
-        let trouvees = determinees(&relations, &|(n, i, c)| m[n][i][c.index()].is_some(), &mut solutions);
+        let trouvees = determinees(&relations, lignes_par_niveau, &|(n, i, c)| m[n][i][c.index()].is_some(), &mut solutions);
         if trouvees.is_empty() {
             break;
         }
