@@ -109,6 +109,8 @@ fn contenu(etat: Option<String>, mouvements: usize, scenarios: usize) -> String 
 #[component]
 fn Depot() -> impl IntoView {
     let session = expect_context::<Session>();
+    // The reading workers load their module while the user picks a file.
+    super::chargement::preparer_lecteurs();
     let erreur = RwSignal::new(None::<String>);
     let survol = RwSignal::new(false);
     let charger = move |fichier: web_sys::File| {

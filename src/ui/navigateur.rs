@@ -237,6 +237,11 @@ impl Equipe {
         }
     }
 
+    /// Number of workers.
+    pub fn len(&self) -> usize {
+        self.workers.len()
+    }
+
     /// Sends `message` to worker `i`.
     pub fn envoyer(&self, i: usize, message: &wasm_bindgen::JsValue) -> Result<(), String> {
         self.workers[i].post_message(message).map_err(|e| format!("{e:?}"))
