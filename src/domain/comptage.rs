@@ -96,6 +96,9 @@ fn territoires(ds: &Dataset, p: &Parametres) -> Vec<(u32, u32, f64, u32)> {
     let taux = rotation::Taux::new(ds, &p.rotation);
     let exclu = assiette::exclusions(p);
     let conversion = p.date_conversion.num_days_from_ce();
+    // Summed in file order into one entry per (partie, cellule), then the few entries sorted: a
+    // sort of every logement cost a tenth of a recomputation on files with many communal parties.
+    let mut place: rustc_hash::FxHashMap<(u32, u32), usize> = rustc_hash::FxHashMap::default();
     let mut t: Vec<(u32, u32, f64, u32)> = Vec::new();
     for &i in &ds.logements_communaux {
         let i = i as usize;
@@ -105,18 +108,16 @@ fn territoires(ds: &Dataset, p: &Parametres) -> Vec<(u32, u32, f64, u32)> {
         let tau = taux.taux(i);
         let v = conversion::volume(ds.droit[i], ds.fin[i], conversion, tau, p.duree_sans_terme_ans);
         if v > 0.0 {
-            t.push((ds.partie[i], ds.cellule[i], tau, 1));
+            let cle = (ds.partie[i], ds.cellule[i]);
+            let k = *place.entry(cle).or_insert_with(|| {
+                t.push((cle.0, cle.1, 0.0, 0));
+                t.len() - 1
+            });
+            t[k].2 += tau;
+            t[k].3 += 1;
         }
     }
     t.sort_unstable_by_key(|x| (x.0, x.1));
-    t.dedup_by(|b, a| {
-        let meme = (a.0, a.1) == (b.0, b.1);
-        if meme {
-            a.2 += b.2;
-            a.3 += b.3;
-        }
-        meme
-    });
     t
 }
 

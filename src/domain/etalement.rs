@@ -199,6 +199,9 @@ pub fn etaler(flux: &FluxAnnuels, parties: &[PartEtalement], arrondi: Arrondi) -
     let (mut cumul_flux, mut t_avant) = (0.0, 0.0);
     let mut actifs: Vec<usize> = Vec::with_capacity(n + 1);
     let mut exacts: Vec<f64> = Vec::with_capacity(n + 1);
+    // Reused from year to year (a recomputation runs this for every convention and year).
+    let mut offerts: Vec<f64> = Vec::with_capacity(n + 1);
+    let mut differes: Vec<u32> = Vec::with_capacity(n + 1);
     for k in 1..=ANNEES_MAX {
         let annee = flux.annee(k);
         let fk = flux.flux(k);
@@ -242,28 +245,24 @@ pub fn etaler(flux: &FluxAnnuels, parties: &[PartEtalement], arrondi: Arrondi) -
         }
         actifs.push(n);
         exacts.push((fk - exacts.iter().sum::<f64>()).max(0.0));
-        let mut differes = vec![0u32; actifs.len()];
-        let offerts: Vec<f64> = match arrondi {
-            Arrondi::Aucun => exacts.clone(),
-            Arrondi::PlusFortsRestes => plus_forts_restes(&exacts, budget),
+        differes.clear();
+        differes.resize(actifs.len(), 0);
+        offerts.clear();
+        match arrondi {
+            Arrondi::Aucun => offerts.extend_from_slice(&exacts),
+            Arrondi::PlusFortsRestes => offerts.extend(plus_forts_restes(&exacts, budget)),
             Arrondi::Report => {
                 let mut reste = budget;
-                let mut o: Vec<f64> = actifs[..actifs.len() - 1]
-                    .iter()
-                    .map(|&i| {
-                        let x = comptes[i].du_report().min(reste).max(0.0);
-                        reste -= x;
-                        x
-                    })
-                    .collect();
-                o.push(reste);
-                o
+                offerts.extend(actifs[..actifs.len() - 1].iter().map(|&i| {
+                    let x = comptes[i].du_report().min(reste).max(0.0);
+                    reste -= x;
+                    x
+                }));
+                offerts.push(reste);
             }
             Arrondi::Cumul => {
-                let mut w: Vec<f64> = actifs[..actifs.len() - 1]
-                    .iter()
-                    .map(|&i| comptes[i].du_cumul().max(0.0))
-                    .collect();
+                let w = &mut offerts;
+                w.extend(actifs[..actifs.len() - 1].iter().map(|&i| comptes[i].du_cumul().max(0.0)));
                 let mut bailleur = budget - w.iter().sum::<f64>();
                 // The bailleur has no room: the parties furthest ahead of their entitlement
                 // (largest A_r(k) − Q_r(k), then larger share, then party order) each defer one
@@ -284,9 +283,9 @@ pub fn etaler(flux: &FluxAnnuels, parties: &[PartEtalement], arrondi: Arrondi) -
                     bailleur += 1.0;
                 }
                 w.push(bailleur.max(0.0));
-                w
             }
-        };
+        }
+        res.lignes.reserve(actifs.len());
         res.flux.push(fk);
         res.logements_annee.push(if arrondi == Arrondi::Aucun { fk } else { budget });
         for (j, (&i, &x)) in actifs.iter().zip(&offerts).enumerate() {
