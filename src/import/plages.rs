@@ -30,6 +30,20 @@ pub const PIECE: usize = 4 << 20;
 /// Smallest file worth the workers: below, their start-up costs more than they save.
 pub const TAILLE_MIN: u64 = 4 << 20;
 
+/// Workers for a file: `demande` when the page's address sets it (1 to 8; 1 reads on the
+/// page), else the browser's logical processors, from 2 to 8.
+pub fn lecteurs(demande: Option<usize>, processeurs: usize) -> usize {
+    match demande {
+        Some(n) => n.clamp(1, 8),
+        None => processeurs.clamp(2, 8),
+    }
+}
+
+/// Whether a file of `taille` bytes is read by `lecteurs` workers (else on the page's thread).
+pub fn en_parallele(taille: u64, lecteurs: usize) -> bool {
+    taille >= TAILLE_MIN && lecteurs > 1
+}
+
 /// What one worker is told: how to read a record, and its nominal range of the file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Consigne {
@@ -138,19 +152,23 @@ impl Plan {
 #[derive(Clone, Debug, Default)]
 pub struct Avancement {
     faits: Vec<(u64, usize)>,
+    /// The file's size: a range read a little past its nominal end never shows more.
+    taille: u64,
 }
 
 impl Avancement {
-    pub fn new(lecteurs: usize) -> Avancement {
-        Avancement { faits: vec![(0, 0); lecteurs] }
+    pub fn new(lecteurs: usize, taille: u64) -> Avancement {
+        Avancement { faits: vec![(0, 0); lecteurs], taille }
     }
 
-    /// Worker `i` has read `fait` bytes of its range and `lignes` rows: the bytes and rows of all.
+    /// Worker `i` has read `fait` bytes of its range and `lignes` rows: the bytes (at most the
+    /// file's size) and rows of all.
     pub fn noter(&mut self, i: usize, fait: u64, lignes: usize) -> (u64, usize) {
         if let Some(f) = self.faits.get_mut(i) {
             *f = (fait, lignes);
         }
-        self.faits.iter().fold((0, 0), |(a, b), &(f, l)| (a + f, b + l))
+        let (octets, lignes) = self.faits.iter().fold((0, 0), |(a, b), &(f, l)| (a + f, b + l));
+        (octets.min(self.taille), lignes)
     }
 }
 
@@ -549,11 +567,26 @@ mod tests {
     /// The progress shown is the sum of every worker's last report.
     #[test]
     fn progress_of_all_workers() {
-        let mut a = Avancement::new(3);
+        let mut a = Avancement::new(3, 400);
         assert_eq!(a.noter(0, 100, 10), (100, 10));
         assert_eq!(a.noter(2, 50, 4), (150, 14));
         assert_eq!(a.noter(0, 300, 25), (350, 29));
         assert_eq!(a.noter(7, 1, 1), (350, 29), "an unknown worker is ignored");
+        assert_eq!(a.noter(1, 90, 2), (400, 31), "never more than the file");
+    }
+
+    /// Two workers at least, eight at most; the address may ask for one (the page's reading).
+    #[test]
+    fn number_of_workers() {
+        assert_eq!(lecteurs(None, 0), 2);
+        assert_eq!(lecteurs(None, 4), 4);
+        assert_eq!(lecteurs(None, 64), 8);
+        assert_eq!(lecteurs(Some(1), 16), 1);
+        assert_eq!(lecteurs(Some(0), 16), 1);
+        assert_eq!(lecteurs(Some(20), 2), 8);
+        assert!(en_parallele(TAILLE_MIN, 2));
+        assert!(!en_parallele(TAILLE_MIN - 1, 2));
+        assert!(!en_parallele(1 << 30, 1));
     }
 
     /// The cap on logements gives the one-shot reading's line, whichever range goes over it.

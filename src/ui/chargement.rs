@@ -44,10 +44,10 @@ pub async fn lire(s: Session, fichier: web_sys::File, options: OptionsLecture) -
     };
     let debut = maintenant_ms();
     let n = lecteurs();
-    if taille >= plages::TAILLE_MIN && n > 1 {
+    if plages::en_parallele(taille, n) {
         etape("Analyse des lignes", 0, taille, 0, debut);
         marquer("flux:lecteurs:debut");
-        let progres = |fait: u64, lignes: usize| etape("Analyse des lignes", fait.min(taille), taille, lignes, debut);
+        let progres = |fait: u64, lignes: usize| etape("Analyse des lignes", fait, taille, lignes, debut);
         match lire_en_parallele(&fichier, n, &options, progres, actif).await {
             Lecture::Annulee => return Ok(()),
             Lecture::Finie(lu) => {
@@ -161,7 +161,7 @@ async fn lire_en_parallele(
         };
         let Ok(mut equipe) = equipe(plan.consignes.len()) else { return Lecture::SurLaPage };
         let k = plan.consignes.len();
-        let mut avancement = Avancement::new(k);
+        let mut avancement = Avancement::new(k, taille);
         let mut parts: Vec<Option<(js_sys::Uint8Array, u64, bool)>> = vec![None; k];
         while parts.iter().any(Option::is_none) {
             if !actif() {

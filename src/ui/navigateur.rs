@@ -26,7 +26,7 @@ pub async fn lire_fichier(fichier: web_sys::File) -> Result<Vec<u8>, String> {
 }
 
 /// Size of the slices a large file is read by (the page stays responsive between them).
-const TRANCHE: f64 = 8.0 * 1024.0 * 1024.0;
+const TRANCHE: u64 = 8 << 20;
 
 /// Reads a file by slices, reporting the bytes read; stops (returning `None`) as soon as
 /// `continuer` says so (the user cancelled).
@@ -35,21 +35,17 @@ pub async fn lire_par_tranches(
     mut progres: impl FnMut(u64),
     continuer: impl Fn() -> bool,
 ) -> Result<Option<Vec<u8>>, String> {
-    let taille = fichier.size();
+    let taille = taille_octets(fichier);
     let mut octets = Vec::with_capacity(taille as usize);
-    let mut debut = 0.0;
+    let mut debut = 0;
     while debut < taille {
         if !continuer() {
             return Ok(None);
         }
         let fin = (debut + TRANCHE).min(taille);
-        let tranche = fichier.slice_with_f64_and_f64(debut, fin).map_err(|_| "Lecture du fichier impossible.".to_owned())?;
-        let lu = gloo::file::futures::read_as_bytes(&gloo::file::Blob::from(tranche))
-            .await
-            .map_err(|e| format!("Impossible de lire le fichier : {e}"))?;
-        octets.extend_from_slice(&lu);
+        octets.extend_from_slice(&lire_tranche(fichier, debut, fin).await?);
         debut = fin;
-        progres(debut as u64);
+        progres(debut);
     }
     Ok(Some(octets))
 }
@@ -254,20 +250,17 @@ impl Drop for Equipe {
     }
 }
 
-/// Workers for reading a large CSV: the browser's logical processors, from 2 to 8; the page's
-/// address may ask for another number (`?lecteurs=1`: the single-threaded reading, used by the
-/// end-to-end tests to compare both).
+/// Workers for reading a large CSV (`import::plages::lecteurs`): the browser's logical
+/// processors, or the number the page's address asks for (`?lecteurs=1`: the single-threaded
+/// reading, used by the end-to-end tests to compare both).
 pub fn lecteurs() -> usize {
     let demande = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok())
         .and_then(|p| p.get("lecteurs"))
         .and_then(|n| n.parse::<usize>().ok());
-    let processeurs = web_sys::window().map_or(2.0, |w| w.navigator().hardware_concurrency()) as usize;
-    match demande {
-        Some(n) => n.clamp(1, 8),
-        None => processeurs.clamp(2, 8),
-    }
+    let processeurs = web_sys::window().map_or(0.0, |w| w.navigator().hardware_concurrency()) as usize;
+    crate::import::plages::lecteurs(demande, processeurs)
 }
 
 /// Bytes `debut..fin` of a file.
