@@ -302,37 +302,41 @@ impl Creuse {
         self.0.binary_search_by_key(&k, |t| t.0).map_or(0.0, |i| self.0[i].1)
     }
 
-    /// `self − f × base`, keeping every non-zero result (as a dense row would).
-    fn moins(&self, f: f64, base: &Creuse) -> Creuse {
+    /// `self − f × base` into `r` (cleared first), keeping every non-zero result (as a dense row
+    /// would); `nouvelle` is told each unknown the result holds that `self` did not (fill-in).
+    fn moins_dans(&self, f: f64, base: &Creuse, r: &mut Vec<(usize, f64)>, mut nouvelle: impl FnMut(usize)) {
         let (a, b) = (&self.0, &base.0);
-        let mut r = Vec::with_capacity(a.len() + b.len());
+        r.clear();
+        r.reserve(a.len() + b.len());
         let (mut i, mut j) = (0, 0);
         while i < a.len() || j < b.len() {
-            let t = match (a.get(i), b.get(j)) {
+            let (t, neuve) = match (a.get(i), b.get(j)) {
                 (Some(x), Some(y)) if x.0 == y.0 => {
                     i += 1;
                     j += 1;
-                    (x.0, x.1 - f * y.1)
+                    ((x.0, x.1 - f * y.1), false)
                 }
                 (Some(x), Some(y)) if x.0 < y.0 => {
                     i += 1;
-                    *x
+                    (*x, false)
                 }
                 (Some(x), None) => {
                     i += 1;
-                    *x
+                    (*x, false)
                 }
                 (_, Some(y)) => {
                     j += 1;
-                    (y.0, -(f * y.1))
+                    ((y.0, -(f * y.1)), true)
                 }
                 (None, None) => unreachable!("loop condition"),
             };
             if t.1 != 0.0 {
                 r.push(t);
+                if neuve {
+                    nouvelle(t.0);
+                }
             }
         }
-        Creuse(r)
     }
 }
 
@@ -369,6 +373,7 @@ fn echelonner(m: usize, mut a: Vec<Creuse>) -> Vec<(usize, Vec<u64>)> {
     let mut position: Vec<usize> = (0..n).collect();
     let mut rang: Vec<usize> = (0..n).collect();
     let mut pivot = 0;
+    let mut tampon = Vec::new();
     for col in 0..m {
         if pivot == n {
             break;
@@ -393,14 +398,9 @@ fn echelonner(m: usize, mut a: Vec<Creuse>) -> Vec<(usize, Vec<u64>)> {
             if f.abs() <= EPS {
                 continue;
             }
-            let avant = std::mem::take(&mut a[k]);
-            let apres = avant.moins(f, &base);
-            for &(c, _) in &apres.0 {
-                if avant.0.binary_search_by_key(&c, |t| t.0).is_err() {
-                    par_colonne[c].push(k);
-                }
-            }
-            a[k] = apres;
+            a[k].moins_dans(f, &base, &mut tampon, |c| par_colonne[c].push(k));
+            // The old row's storage becomes the next operation's.
+            std::mem::swap(&mut a[k].0, &mut tampon);
             prov[k].iter_mut().zip(&base_prov).for_each(|(x, y)| *x |= y);
             // A residue left at `col` (rounding) keeps the row listed there.
             if a[k].coef(col) != 0.0 {
