@@ -382,3 +382,54 @@ fn orienter_writes_the_aid_files() {
     echoue(&["orienter", e, v, v, "--sortie", s], "colonne(s) obligatoire(s) introuvable(s) : date_orientation, issue");
     echoue(&["orienter", e, m, "--sortie", s], "un fichier de vacances attendus");
 }
+
+/// A large CSV is read by ranges on several threads (issue 14); `FLUX_LECTEURS=1` reads it whole
+/// on one. A messy file — Windows-1252, CRLF, quoted names holding `;` and line breaks, an
+/// impossible commune, a duplicated `rpls`, a broken line — gives byte-identical outputs both ways.
+#[test]
+fn ranges_read_on_threads_give_the_whole_file_outputs() {
+    let d = scratch("plages");
+    let propre = d.join("propre.csv");
+    let args = ["generer", "--profil", "exports", "--logements", "60000", "--bailleurs", "4", "--graine", "9"];
+    let out = flux(&[&args[..], &["--sortie", propre.to_str().unwrap()]].concat());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let texte = String::from_utf8(std::fs::read(&propre).unwrap()).unwrap();
+    let mut sale = String::new();
+    for (i, ligne) in texte.lines().enumerate() {
+        let ligne = match i % 997 {
+            5 => ligne.replacen("Action Logement Services", "\"Action; Logement\nServices\"", 1),
+            7 => ligne.replacen(";75", ";99", 1),
+            11 => texte.lines().nth(i - 1).unwrap().to_owned(),
+            13 => "ligne;cassée".to_owned(),
+            _ => ligne.to_owned(),
+        };
+        sale.push_str(&ligne);
+        sale.push_str("\r\n");
+    }
+    let (latin, _, perte) = encoding_rs::WINDOWS_1252.encode(&sale);
+    assert!(!perte);
+    let fichier = d.join("sale.csv");
+    std::fs::write(&fichier, &latin).unwrap();
+    assert!(latin.len() > 4 << 20, "{} octets", latin.len());
+    let lancer = |lecteurs: &str, sortie: &Path| {
+        let out = Command::new(FLUX)
+            .args([fichier.to_str().unwrap(), "--sortie", sortie.to_str().unwrap(), "--date-publication", "2026-12-04"])
+            .env("FLUX_LECTEURS", lecteurs)
+            .env("FLUX_CHRONO", "1")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let (plages, entier) = (d.join("plages"), d.join("entier"));
+    assert!(lancer("3", &plages).contains("lecture et import"));
+    assert!(lancer("1", &entier).contains("lecture du fichier"));
+    let v = synthese(&plages);
+    let compte = |cle: &str| v[cle].as_u64().unwrap();
+    assert!(compte("lignes_rejetees") > 50 && compte("avertissements") > 50, "{:?}", (compte("lignes_rejetees"), compte("avertissements")));
+    assert_eq!(compte("lignes_lues"), compte("lignes_retenues") + compte("lignes_rejetees"));
+    for f in std::fs::read_dir(&entier).unwrap() {
+        let nom = f.unwrap().file_name();
+        assert_eq!(std::fs::read(plages.join(&nom)).unwrap(), std::fs::read(entier.join(&nom)).unwrap(), "{nom:?}");
+    }
+}

@@ -10,6 +10,9 @@
 //! Exit status 0 on success, 2 on unreadable input or invalid parameters (French message on stderr).
 
 use std::path::PathBuf;
+
+#[global_allocator]
+static ALLOCATEUR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 use gestion_flux::domain::{calculer_avec, Parametres};
@@ -105,17 +108,30 @@ fn convertir(args: &[String]) -> Result<(), String> {
     let chrono = Chrono::new();
     // The official geography is parsed while the file is read (it is needed after the import).
     std::thread::spawn(|| Geographie::officielle().len());
-    let octets = lire_fichier(entree).map_err(|e| format!("{entree} illisible : {e}"))?;
-    chrono.etape("lecture du fichier");
     // The format comes from the bytes, not the extension (a renamed file is still read).
     let lecture = import::OptionsLecture {
         feuille: option(&opts, "feuille").map(str::to_owned),
         correspondance: None,
     };
-    let mut import = import::lire(&octets, &lecture).map_err(|e| format!("{entree} : {e}"))?;
-    let taille = octets.len();
-    drop(octets);
-    chrono.etape_debit("import", Some(taille));
+    let illisible = |e: std::io::Error| format!("{entree} illisible : {e}");
+    // A large CSV is read by ranges, on several threads, straight from disk; anything else whole.
+    // `FLUX_LECTEURS=N` sets the threads (1: the whole file on one), as `?lecteurs=N` in the app.
+    let demande = std::env::var("FLUX_LECTEURS").ok().and_then(|n| n.parse().ok());
+    let mut import = match import::plages::lire_fichier(std::path::Path::new(entree), None, demande).map_err(illisible)? {
+        Some(lu) => {
+            let lu = lu.map_err(|e| format!("{entree} : {e}"))?;
+            let taille = std::fs::metadata(entree).map_err(illisible)?.len();
+            chrono.etape_debit("lecture et import", Some(taille as usize));
+            lu
+        }
+        None => {
+            let octets = lire_fichier(entree).map_err(illisible)?;
+            chrono.etape("lecture du fichier");
+            let lu = import::lire(&octets, &lecture).map_err(|e| format!("{entree} : {e}"))?;
+            chrono.etape_debit("import", Some(octets.len()));
+            lu
+        }
+    };
     match &import.feuille {
         Some(f) => eprintln!("flux : classeur {}, feuille « {f} »", import.format.nom()),
         None if lecture.feuille.is_some() => {
@@ -146,29 +162,22 @@ fn convertir(args: &[String]) -> Result<(), String> {
         Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| format!("--date-publication attend une date AAAA-MM-JJ, lu « {d} »"))?,
         None => chrono::Local::now().date_naive(),
     };
-    let fichiers: [(&str, &(dyn Fn() -> Vec<u8> + Sync)); 11] = [
-        ("synthese.json", &|| {
-            export::synthese_json(comptage, &resultats).into_bytes()
-        }),
-        ("communes.csv", &|| {
-            export::vue_csv(&resultats.communes.communes, "commune", &masque.wait().communes)
-        }),
-        ("epci.csv", &|| {
-            export::vue_csv(&resultats.communes.epci, "code", &masque.wait().epci)
-        }),
-        ("departements.csv", &|| {
-            export::vue_csv(&resultats.communes.departements, "code", &masque.wait().departements)
-        }),
-        ("etalement.csv", &|| export::etalement_csv(&resultats)),
-        ("objectifs.csv", &|| {
-            export::objectifs_csv(&resultats)
-        }),
-        ("rejets.csv", &|| export::rejets_csv(&import.rejets)),
-        ("avertissements.csv", &|| {
-            export::rejets_csv(&import.avertissements)
-        }),
-        ("parametres.json", &|| parametres.vers_json().into_bytes()),
-        ("publication.html", &|| {
+    // Each file is written as it is produced (through a buffer): the large ones (étalement,
+    // synthèse) are never held whole. One thread writes them in this order, those that need the
+    // mask last, while another decides the mask: the two cores each have one long task.
+    type Ecrire<'a> = &'a (dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()> + Sync);
+    let fichiers: [(&str, Ecrire); 11] = [
+        ("etalement.csv", &|w| export::ecrire_etalement_csv(&resultats, &mut { w })),
+        ("synthese.json", &|w| export::ecrire_synthese_json(comptage, &resultats, &mut { w })),
+        ("objectifs.csv", &|w| w.write_all(&export::objectifs_csv(&resultats))),
+        ("rejets.csv", &|w| w.write_all(&export::rejets_csv(&import.rejets))),
+        ("avertissements.csv", &|w| w.write_all(&export::rejets_csv(&import.avertissements))),
+        ("parametres.json", &|w| w.write_all(parametres.vers_json().as_bytes())),
+        ("communes.csv", &|w| w.write_all(&export::vue_csv(&resultats.communes.communes, "commune", &masque.wait().communes))),
+        ("epci.csv", &|w| w.write_all(&export::vue_csv(&resultats.communes.epci, "code", &masque.wait().epci))),
+        ("departements.csv", &|w| w.write_all(&export::vue_csv(&resultats.communes.departements, "code", &masque.wait().departements))),
+        ("vue_communale.json", &|w| w.write_all(export::publication::json(&resultats.communes, masque.wait(), &parametres).as_bytes())),
+        ("publication.html", &|w| {
             // The map shows the app's first column (logements), under the same mask (SPEC §9).
             let carte = gestion_flux::carte::Carte::parse(CONTOURS).ok().and_then(|c| {
                 let colonne = gestion_flux::carte::ColonneCarte::Indicateur(gestion_flux::domain::agregation::Indicateur::Logements);
@@ -181,16 +190,13 @@ fn convertir(args: &[String]) -> Result<(), String> {
                 date: aujourdhui,
                 carte: carte.as_deref(),
             };
-            export::publication::page(&p).into_bytes()
-        }),
-        ("vue_communale.json", &|| {
-            export::publication::json(&resultats.communes, masque.wait(), &parametres).into_bytes()
+            w.write_all(export::publication::page(&p).as_bytes())
         }),
     ];
     std::thread::scope(|s| {
         s.spawn(|| {
             let t = std::time::Instant::now();
-            // The writers wait for the mask: should it ever fail, stop rather than leave them waiting.
+            // The writer waits for the mask: should it ever fail, stop rather than leave it waiting.
             let calcul = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 gestion_flux::domain::secret::masquer(&resultats.communes, parametres.secret_statistique)
             }));
@@ -205,18 +211,12 @@ fn convertir(args: &[String]) -> Result<(), String> {
             }
             let _ = duree_masque.set(t.elapsed());
         });
-        let taches: Vec<_> = fichiers
-            .iter()
-            .map(|(nom, f)| {
-                let chemin = sortie.join(nom);
-                s.spawn(move || {
-                    std::fs::write(&chemin, f()).map_err(|e| format!("{} : {e}", chemin.display()))
-                })
-            })
-            .collect();
-        taches
-            .into_iter()
-            .try_for_each(|t| t.join().expect("écriture"))
+        fichiers.iter().try_for_each(|(nom, ecrire)| {
+            let chemin = sortie.join(nom);
+            let erreur = |e: std::io::Error| format!("{} : {e}", chemin.display());
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&chemin).map_err(erreur)?);
+            ecrire(&mut w).and_then(|()| std::io::Write::flush(&mut w)).map_err(erreur)
+        })
     })?;
     chrono.etape("écriture des fichiers");
     if chrono.0.is_some() {
@@ -520,10 +520,20 @@ impl Chrono {
             let debit = octets
                 .map(|o| format!(" ; {:.0} Mo/s", o as f64 / 1e6 / (ms / 1e3)))
                 .unwrap_or_default();
-            eprintln!("flux : {nom:<22} {ms:7.1} ms{cpu}{debit}");
+            let pic = pic_memoire_mo().map(|m| format!(" ; pic mémoire {m:.0} Mo")).unwrap_or_default();
+            eprintln!("flux : {nom:<22} {ms:7.1} ms{cpu}{debit}{pic}");
             debut.set((std::time::Instant::now(), temps_cpu_ms()));
         }
     }
+}
+
+/// The process's peak resident memory so far, in MB (`VmHWM` of `/proc/self/status`); `None`
+/// elsewhere.
+fn pic_memoire_mo() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let ligne = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let ko: f64 = ligne.split_whitespace().nth(1)?.parse().ok()?;
+    Some(ko / 1024.0)
 }
 
 /// CPU time of the process so far, in ms (user + system, every thread, finished ones included),

@@ -71,20 +71,6 @@ impl CsvFr {
         c
     }
 
-    /// The rows of another document written without BOM nor headers ([`CsvFr::suite`]),
-    /// appended: a large export built in parts on several threads.
-    pub fn ajouter(&mut self, partie: CsvFr) {
-        self.texte.push_str(&partie.texte);
-    }
-
-    /// A document continuing another one: no BOM, no headers.
-    pub fn suite(octets: usize) -> CsvFr {
-        CsvFr {
-            texte: String::with_capacity(octets),
-            debut_ligne: true,
-        }
-    }
-
     /// A decimal cell with a comma, at most `decimales` digits (trailing zeros dropped).
     pub fn nombre(&mut self, x: f64, decimales: usize) -> &mut Self {
         self.separer();
@@ -119,6 +105,13 @@ impl CsvFr {
 
     pub fn is_empty(&self) -> bool {
         self.texte.is_empty()
+    }
+
+    /// Writes what was accumulated to `w` and starts again empty (no BOM), keeping the room.
+    pub fn vider(&mut self, w: &mut impl std::io::Write) -> std::io::Result<()> {
+        w.write_all(self.texte.as_bytes())?;
+        self.texte.clear();
+        Ok(())
     }
 
     pub fn octets(self) -> Vec<u8> {

@@ -85,6 +85,14 @@ struct PartJson<'a> {
 
 /// `synthese.json` (SPEC §6), pretty-printed; `part` is a fraction.
 pub fn synthese_json(c: Comptage, r: &Resultats) -> String {
+    let mut octets = Vec::new();
+    ecrire_synthese_json(c, r, &mut octets).expect("synthèse écrite en mémoire");
+    String::from_utf8(octets).expect("JSON en UTF-8")
+}
+
+/// [`synthese_json`] written to `w` as it is serialised (tens of MB for a region: the command
+/// line never holds it whole).
+pub fn ecrire_synthese_json(c: Comptage, r: &Resultats, w: &mut impl std::io::Write) -> std::io::Result<()> {
     let perimetres = r
         .perimetres
         .iter()
@@ -120,9 +128,8 @@ pub fn synthese_json(c: Comptage, r: &Resultats) -> String {
         perimetres,
         alertes: &r.alertes,
     };
-    let mut texte = serde_json::to_string_pretty(&s).expect("synthèse sérialisable");
-    texte.push('\n');
-    texte
+    serde_json::to_writer_pretty(&mut *w, &s)?;
+    w.write_all(b"\n")
 }
 
 /// Categories with an expected yearly number of logements (the reserving ones and the bailleur).
@@ -272,42 +279,25 @@ pub const ENTETES_OBJECTIFS: [&str; 6] = [
 /// logements_offerts;volume_restant;logements_exacts` — `annee` is the calendar year,
 /// `logements_offerts` the whole logements of the rounding mode, `logements_exacts` offered_r(k).
 pub fn etalement_csv(r: &Resultats) -> Vec<u8> {
-    // Tens of megabytes for a region: written in parts (whole perimeters, about the same number
-    // of lines each) on every core, then joined in order.
     let lignes: usize = r.perimetres.iter().map(|p| p.etalement.lignes.len()).sum();
-    // In the browser (one thread) the parts would only cost a copy.
-    let parts = if lignes > 50_000 && cfg!(not(target_arch = "wasm32")) { 8 } else { 1 };
-    if parts == 1 {
-        let mut c = CsvFr::avec_capacite(lignes * 80);
-        c.entetes(ENTETES_ETALEMENT);
-        r.perimetres.iter().for_each(|p| lignes_etalement(&mut c, p));
-        return c.octets();
-    }
-    let mut bornes = vec![0];
-    let mut cumul = 0;
-    for (i, p) in r.perimetres.iter().enumerate() {
-        cumul += p.etalement.lignes.len();
-        if cumul * parts >= lignes * bornes.len() && bornes.len() < parts {
-            bornes.push(i + 1);
-        }
-    }
-    bornes.push(r.perimetres.len());
-    bornes.dedup();
-    let morceaux = crate::domain::en_parallele(bornes.len() - 1, |k| {
-        let perimetres = &r.perimetres[bornes[k]..bornes[k + 1]];
-        let n: usize = perimetres.iter().map(|p| p.etalement.lignes.len()).sum();
-        let mut c = CsvFr::suite(n * 80);
-        for p in perimetres {
-            lignes_etalement(&mut c, p);
-        }
-        c
-    });
-    let mut c = CsvFr::avec_capacite(morceaux.iter().map(CsvFr::len).sum::<usize>() + 200);
+    let mut octets = Vec::with_capacity(lignes * 80);
+    ecrire_etalement_csv(r, &mut octets).expect("étalement écrit en mémoire");
+    octets
+}
+
+/// [`etalement_csv`] written to `w` about a megabyte at a time (tens of MB for a region: the
+/// command line never holds it whole).
+pub fn ecrire_etalement_csv(r: &Resultats, w: &mut impl std::io::Write) -> std::io::Result<()> {
+    const MORCEAU: usize = 1 << 20;
+    let mut c = CsvFr::avec_capacite(MORCEAU + (MORCEAU >> 2));
     c.entetes(ENTETES_ETALEMENT);
-    for m in morceaux {
-        c.ajouter(m);
+    for p in &r.perimetres {
+        lignes_etalement(&mut c, p);
+        if c.len() >= MORCEAU {
+            c.vider(w)?;
+        }
     }
-    c.octets()
+    c.vider(w)
 }
 
 /// The lines of `etalement.csv` of one perimeter.

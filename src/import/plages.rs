@@ -256,9 +256,12 @@ impl LecteurPlage {
         if self.tampon.len() >= PIECE {
             let coupe = coupe_sure(&self.tampon);
             if coupe > 0 {
-                let reste = self.tampon.split_off(coupe);
-                let piece = std::mem::replace(&mut self.tampon, reste);
-                self.lire(&piece);
+                // Read in place, then the rest moved to the front: the buffer is kept (a piece
+                // of several MB allocated anew each time would cost its page faults again).
+                let mut tampon = std::mem::take(&mut self.tampon);
+                self.lire(&tampon[..coupe]);
+                tampon.drain(..coupe);
+                self.tampon = tampon;
             }
         }
         !self.finie && !self.arretee()
@@ -399,21 +402,21 @@ pub fn assembler(
     plan: Plan,
     parts: impl IntoIterator<Item = Vec<u8>>,
 ) -> Result<Result<Import, ImportError>, String> {
-    assembler_max(plan, parts, LOGEMENTS_MAX)
+    assembler_max(plan, parts.into_iter().map(|octets| Plage::lire(&octets)), LOGEMENTS_MAX)
 }
 
-/// [`assembler`] with at most `max` logements (tests use a small cap).
+/// [`assembler`] with at most `max` logements (tests use a small cap), the parts decoded.
 fn assembler_max(
     plan: Plan,
-    parts: impl IntoIterator<Item = Vec<u8>>,
+    parts: impl IntoIterator<Item = Result<Plage, String>>,
     max: u64,
 ) -> Result<Result<Import, ImportError>, String> {
     let plafond = Plafond::new(max);
     let (mut cumul, mut avant) = (0u64, plan.lignes_entete);
     let mut trop = None;
     let mut illisible = None;
-    let partiels = parts.into_iter().map_while(|octets| {
-        let p = match Plage::lire(&octets) {
+    let partiels = parts.into_iter().map_while(|part| {
+        let p = match part {
             Ok(p) => p.partiel(),
             Err(e) => {
                 illisible = Some(e);
@@ -437,47 +440,119 @@ fn assembler_max(
     })
 }
 
+/// The command line's reading of a CSV file: `n` ranges, as the browser's workers read them,
+/// taken in turn by `fils` threads, each range read `piece` bytes at a time from
+/// `ouvrir(debut)` (the file's bytes from offset `debut` on). The file is never held whole (a
+/// 1.4 M logement file would otherwise take 160 MB before its first row is read), reading the
+/// disk overlaps parsing, and with more ranges than threads the join holds one small part
+/// besides the growing dataset, not half of it.
+///
+/// `Ok(None)`: the file must be read whole with [`super::lire`] (see the module's doc: UTF-16, no
+/// `rpls` column, a cut inside quotes).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn lire_par_fils<R: std::io::Read>(
+    debut_du_fichier: &[u8],
+    taille: u64,
+    correspondance: Option<&Correspondance>,
+    (n, fils): (usize, usize),
+    piece: usize,
+    ouvrir: impl Fn(u64) -> std::io::Result<R> + Sync,
+) -> std::io::Result<Option<Result<Import, ImportError>>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let lire_plage = |c: &Consigne, tampon: &mut [u8]| -> std::io::Result<Plage> {
+        let mut source = ouvrir(c.debut)?;
+        let mut l = LecteurPlage::new(c.clone());
+        loop {
+            let lu = source.read(tampon)?;
+            if lu == 0 || !l.nourrir(&tampon[..lu]) {
+                return Ok(l.finir());
+            }
+        }
+    };
+    let mut windows_1252 = false;
+    loop {
+        let plan = match preparer(debut_du_fichier, taille, correspondance, n, windows_1252) {
+            Ok(Some(plan)) => plan,
+            Ok(None) => return Ok(None),
+            Err(e) => return Ok(Some(Err(e))),
+        };
+        let suivante = AtomicUsize::new(0);
+        let plages: Vec<Mutex<Option<std::io::Result<Plage>>>> = plan.consignes.iter().map(|_| Mutex::new(None)).collect();
+        std::thread::scope(|s| {
+            for _ in 0..fils.clamp(1, plan.consignes.len()) {
+                s.spawn(|| {
+                    let mut tampon = vec![0u8; piece.max(1)];
+                    loop {
+                        let k = suivante.fetch_add(1, Ordering::Relaxed);
+                        let Some(c) = plan.consignes.get(k) else { break };
+                        let lue = lire_plage(c, &mut tampon);
+                        *plages[k].lock().expect("plage") = Some(lue);
+                    }
+                });
+            }
+        });
+        let plages = plages
+            .into_iter()
+            .map(|p| p.into_inner().expect("plage").expect("chaque plage est lue"))
+            .collect::<std::io::Result<Vec<Plage>>>()?;
+        if plages.iter().any(|p| p.pas_utf8) && !plan.windows_1252() {
+            windows_1252 = true;
+            continue;
+        }
+        let guillemets: Vec<u64> = plages.iter().map(|p| p.guillemets).collect();
+        if !Plan::coupes_sures(&guillemets) {
+            return Ok(None);
+        }
+        let mut plages = plages;
+        if let Some((premiere, autres)) = plages.split_first_mut() {
+            premiere.dataset.reserver_pour(&autres.iter().map(|p| &p.dataset).collect::<Vec<_>>());
+        }
+        return Ok(Some(assembler_max(plan, plages.into_iter().map(Ok), LOGEMENTS_MAX).expect("plages lues sur place")));
+    }
+}
+
+/// [`lire_par_fils`] on a file on disk, with `demande` threads (1 to 8), else one per processor
+/// (2 to 8), as [`lecteurs`] decides for the browser. `Ok(None)`: read it whole with
+/// [`super::lire`] — a workbook, a file under [`TAILLE_MIN`], a single thread asked for, or one
+/// of [`lire_par_fils`]'s cases.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn lire_fichier(
+    chemin: &std::path::Path,
+    correspondance: Option<&Correspondance>,
+    demande: Option<usize>,
+) -> std::io::Result<Option<Result<Import, ImportError>>> {
+    use std::io::{Read, Seek};
+    let mut fichier = std::fs::File::open(chemin)?;
+    let taille = fichier.metadata()?.len();
+    let n = lecteurs(demande, std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if !en_parallele(taille, n) {
+        return Ok(None);
+    }
+    let mut debut = Vec::new();
+    (&mut fichier).take(csv::LIGNE_MAX as u64 + 4).read_to_end(&mut debut)?;
+    if !matches!(super::tableur::format(&debut), Ok(super::Format::Csv)) {
+        return Ok(None);
+    }
+    // Four ranges per thread: the join then holds an eighth of the dataset besides it (2 cores).
+    lire_par_fils(&debut, taille, correspondance, (4 * n, n), 1 << 20, |position| {
+        let mut f = std::fs::File::open(chemin)?;
+        f.seek(std::io::SeekFrom::Start(position))?;
+        Ok(f)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::import::{lire, tests::memes, OptionsLecture};
 
-    /// What a page and its workers do, in one thread: the header from the first bytes, each
-    /// range fed in pieces of `piece` bytes from its nominal start until it says it is complete,
-    /// then the parts joined. `None`: the file needs the single-threaded reading.
+    /// The ranges read as the command line reads them (two threads), from the bytes in memory
+    /// fed `piece` bytes at a time, then joined. `None`: the file needs the single-threaded
+    /// reading.
     fn par_plages(octets: &[u8], n: usize, piece: usize) -> Option<Result<Import, ImportError>> {
         let debut = &octets[..octets.len().min(csv::LIGNE_MAX + 4)];
-        let mut windows_1252 = false;
-        loop {
-            let plan = match preparer(debut, octets.len() as u64, None, n, windows_1252) {
-                Ok(Some(plan)) => plan,
-                Ok(None) => return None,
-                Err(e) => return Some(Err(e)),
-            };
-            let plages: Vec<Plage> = plan
-                .consignes
-                .iter()
-                .map(|c| {
-                    let mut l = LecteurPlage::new(c.clone());
-                    while (l.position() as usize) < octets.len() {
-                        let p = l.position() as usize;
-                        if !l.nourrir(&octets[p..(p + piece).min(octets.len())]) {
-                            break;
-                        }
-                    }
-                    l.finir()
-                })
-                .collect();
-            if plages.iter().any(|p| p.pas_utf8) && !plan.windows_1252() {
-                windows_1252 = true;
-                continue;
-            }
-            let guillemets: Vec<u64> = plages.iter().map(|p| p.guillemets).collect();
-            if !Plan::coupes_sures(&guillemets) {
-                return None;
-            }
-            return Some(assembler(plan, plages.iter().map(Plage::octets)).unwrap());
-        }
+        lire_par_fils(debut, octets.len() as u64, None, (n, 2), piece, |d| Ok(&octets[d as usize..])).unwrap()
     }
 
     fn comparer(octets: &[u8], n: usize, piece: usize) {
@@ -595,7 +670,7 @@ mod tests {
         let octets = crate::import::tests::fichier_v2(3_000, true);
         let debut = &octets[..octets.len().min(csv::LIGNE_MAX + 4)];
         let plan = preparer(debut, octets.len() as u64, None, 3, false).unwrap().unwrap();
-        let plages: Vec<Vec<u8>> = plan
+        let plages: Vec<Result<Plage, String>> = plan
             .consignes
             .iter()
             .map(|c| {
@@ -603,7 +678,7 @@ mod tests {
                 l.plafond = Plafond::new(2_000);
                 let p = l.position() as usize;
                 l.nourrir(&octets[p..]);
-                l.finir().octets()
+                Plage::lire(&l.finir().octets())
             })
             .collect();
         // Each worker counts against its own cap; the page's check is over the file.
