@@ -607,18 +607,35 @@ fn lire_morceau(
     guillemets: bool,
     plafond: &Plafond,
 ) -> Partiel {
+    let p = Partiel {
+        decalage,
+        ..Partiel::default()
+    };
+    lire_morceau_apres(p, morceau, sep, map, nb_colonnes, guillemets, plafond)
+}
+
+/// Parses the chunk that follows `p`'s in the same range into `p` itself: its rows are appended
+/// to the same dataset (no part of its own to merge afterwards: a reader by ranges parses its
+/// range piece by piece) and numbered on from `p`'s lines.
+fn lire_morceau_apres(
+    p: Partiel,
+    morceau: &[u8],
+    sep: u8,
+    map: &Correspondance,
+    nb_colonnes: usize,
+    guillemets: bool,
+    plafond: &Plafond,
+) -> Partiel {
     let mut d = MorceauEtat {
-        p: Partiel {
-            decalage,
-            ..Partiel::default()
-        },
+        avant: p.lignes_physiques,
+        p,
         tampons: Tampons::default(),
         map,
         nb_colonnes,
         plafond,
     };
-    d.p.pas_utf8 = !parcourir_morceau(morceau, sep, guillemets, &mut d);
-    d.p.lignes_physiques = csv::lignes(morceau);
+    d.p.pas_utf8 |= !parcourir_morceau(morceau, sep, guillemets, &mut d);
+    d.p.lignes_physiques += csv::lignes(morceau);
     d.p
 }
 
@@ -787,6 +804,8 @@ fn trop_long(partie: &[u8], fin: usize, avant: u64) -> (u64, usize, String) {
 /// One CSV chunk of an état des lieux being read.
 struct MorceauEtat<'m> {
     p: Partiel,
+    /// Lines of the part before this chunk: the chunk's line numbers are shifted by them.
+    avant: u64,
     tampons: Tampons,
     map: &'m Correspondance,
     nb_colonnes: usize,
@@ -796,21 +815,21 @@ struct MorceauEtat<'m> {
 impl Destination for MorceauEtat<'_> {
     fn ligne(&mut self, ligne: u64, rec: &StringRecord) {
         self.p
-            .ligne(ligne, rec, &mut self.tampons, self.map, self.nb_colonnes, self.plafond);
+            .ligne(self.avant + ligne, rec, &mut self.tampons, self.map, self.nb_colonnes, self.plafond);
     }
     const CHAMPS: bool = true;
     fn champs(&mut self, ligne: u64, rec: &Champs) {
         self.p
-            .ligne(ligne, rec, &mut self.tampons, self.map, self.nb_colonnes, self.plafond);
+            .ligne(self.avant + ligne, rec, &mut self.tampons, self.map, self.nb_colonnes, self.plafond);
     }
     fn fini(&self) -> bool {
         self.p.trop.is_some()
     }
     fn illisible(&mut self, ligne: u64, motif: String) {
-        self.p.illisible(ligne, motif);
+        self.p.illisible(self.avant + ligne, motif);
     }
     fn avertir(&mut self, ligne: u64, colonne: &str, motif: String) {
-        self.p.avertir(ligne, colonne, motif);
+        self.p.avertir(self.avant + ligne, colonne, motif);
     }
     fn entete(&mut self, _: &[String]) -> Result<(), ImportError> {
         Ok(())

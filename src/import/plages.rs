@@ -185,7 +185,6 @@ pub struct LecteurPlage {
     tampon: Vec<u8>,
     /// What the pieces read so far gave, line numbers from the start of the range.
     total: Option<Partiel>,
-    lignes: u64,
     guillemets: u64,
     plafond: Plafond,
 }
@@ -199,7 +198,6 @@ impl LecteurPlage {
             consigne,
             tampon: Vec::new(),
             total: None,
-            lignes: 0,
             guillemets: 0,
             plafond: Plafond::new(LOGEMENTS_MAX),
         }
@@ -288,18 +286,8 @@ impl LecteurPlage {
         let guillemets = memchr::memchr_iter(b'"', piece).count() as u64;
         self.guillemets += guillemets;
         let c = &self.consigne;
-        let mut p = super::lire_morceau(piece, 0, c.sep, &c.map, c.nb_colonnes, guillemets > 0, &self.plafond);
-        p.decaler(self.lignes);
-        self.lignes += p.lignes_physiques;
-        match &mut self.total {
-            None => self.total = Some(p),
-            Some(t) => {
-                t.pas_utf8 |= p.pas_utf8;
-                t.trop = t.trop.or(p.trop);
-                t.lignes_physiques += p.lignes_physiques;
-                t.fusionner(p);
-            }
-        }
+        let avant = self.total.take().unwrap_or_default();
+        self.total = Some(super::lire_morceau_apres(avant, piece, c.sep, &c.map, c.nb_colonnes, guillemets > 0, &self.plafond));
     }
 
     /// The range's part, once [`LecteurPlage::nourrir`] said no more was needed or the file
