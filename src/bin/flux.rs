@@ -10,22 +10,6 @@
 //! Exit status 0 on success, 2 on unreadable input or invalid parameters (French message on stderr).
 
 use std::path::PathBuf;
-
-#[global_allocator]
-static ALLOCATEUR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// `mi_option_purge_delay` in mimalloc v3's `mi_option_e` (the Rust bindings do not name it).
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
-/// A run lasts about a second: memory freed meanwhile is kept for the next allocations, not given
-/// back to the system. Giving it back (mimalloc's « purge ») then faulting it in again cost up to
-/// 0.6 s of system time on the 1.4 M-logement file with transparent huge pages (0.81–0.96 s wall
-/// instead of 0.53–0.56 s); the peak memory is the same.
-fn garder_la_memoire() {
-    // SAFETY: sets one integer option of the allocator, from the main thread before any other
-    // thread is started (mimalloc's options are not synchronised); -1 means « never purge ».
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
-}
 use std::process::ExitCode;
 
 use gestion_flux::domain::{calculer_avec, Parametres};
@@ -38,7 +22,6 @@ const CONTOURS: &str = include_str!("../../data/carte-idf.txt");
 const USAGE: &str = "usage : flux FICHIER.(csv|xlsx|ods) [--feuille NOM] [--parametres PARAMETRES.json] [--date-publication AAAA-MM-JJ] --sortie REPERTOIRE\n        flux generer [--profil defaut|exports] --logements N --bailleurs B --graine S --sortie FICHIER.csv\n        flux generer mouvements --etat ETAT.(csv|xlsx|ods) [--feuille NOM] --annee AAAA --graine S --sortie FICHIER.csv\n        flux suivi ETAT MOUVEMENTS... [--feuille NOM] [--parametres PARAMETRES.json] --sortie REPERTOIRE\n        flux orienter ETAT MOUVEMENTS|- VACANTS [--feuille NOM] [--parametres PARAMETRES.json] --sortie REPERTOIRE";
 
 fn main() -> ExitCode {
-    garder_la_memoire();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let resultat = match args.first().map(String::as_str) {
         Some("generer") => generer(&args[1..]),
@@ -156,7 +139,12 @@ fn convertir(args: &[String]) -> Result<(), String> {
     // Official geography (COG): commune names, EPCI/EPT, and a warning for unknown codes.
     let geo = Geographie::officielle();
     import::signaler_communes_inconnues(&mut import, |c| geo.commune(c).is_some());
+    // The outputs need the results, the rejects and the warnings only: each logement's file line
+    // goes before the computation, the logements after it (a third of the peak memory on a
+    // region's file).
+    drop(std::mem::take(&mut import.lignes));
     let resultats = calculer_avec(&import.dataset, &parametres, Some(geo));
+    drop(std::mem::take(&mut import.dataset));
     chrono.etape("calcul");
 
     std::fs::create_dir_all(&sortie)
@@ -562,20 +550,3 @@ fn temps_cpu_ms() -> Option<f64> {
     Some((u + s) * 10.0)
 }
 
-#[cfg(test)]
-mod tests {
-    /// The option's number is mimalloc's purge delay: its documented default (1 000 ms in v3)
-    /// is read there, and setting it is read back. A mimalloc upgrade that renumbers its options
-    /// fails here instead of silently setting another option.
-    #[test]
-    fn purge_delay_option_number() {
-        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
-            return;
-        }
-        // SAFETY: reads and sets an allocator option; this test is the only one of this binary.
-        let defaut = unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
-        assert_eq!(defaut, 1000);
-        super::garder_la_memoire();
-        assert_eq!(unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) }, -1);
-    }
-}

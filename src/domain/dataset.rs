@@ -169,13 +169,12 @@ pub struct Dataset {
 }
 
 impl Dataset {
-    /// Room for `others`' logements after this one's, exactly, in one step: parts joined into
-    /// this one then never make a column grow (each growth would copy it, and the copies left
-    /// behind raise the peak memory of the join).
-    pub fn reserver_pour(&mut self, autres: &[&Dataset]) {
-        self.rpls.octets.reserve_exact(autres.iter().map(|d| d.rpls.octets.len()).sum());
-        self.rpls.fins.reserve_exact(autres.iter().map(|d| d.rpls.len()).sum());
-        self.reserver(autres.iter().map(|d| d.len()).sum());
+    /// Room for `logements` more logements whose `rpls` texts take `octets_rpls` bytes, in one
+    /// step: parts joined into this one then make no column grow (each growth would copy it).
+    pub fn reserver_encore(&mut self, logements: usize, octets_rpls: usize) {
+        self.rpls.octets.reserve_exact(octets_rpls);
+        self.rpls.fins.reserve_exact(logements);
+        self.reserver(logements);
     }
 
     /// Room for `n` more logements in every per-logement column, exactly.

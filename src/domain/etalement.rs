@@ -319,6 +319,9 @@ pub fn etaler(flux: &FluxAnnuels, parties: &[PartEtalement], arrondi: Arrondi) -
             break;
         }
     }
+    // The table grew year by year (its length is known only now): a region holds hundreds of
+    // thousands of lines, whose spare room would otherwise stay allocated with the results.
+    res.lignes.shrink_to_fit();
     // Volumes not used up within the table: the rest at the last year's pace.
     let fk = res.flux.last().copied().unwrap_or(0.0);
     res.annees_epuisement = comptes

@@ -432,8 +432,8 @@ fn assembler_max(
 /// taken in turn by `fils` threads, each range read `piece` bytes at a time from
 /// `ouvrir(debut)` (the file's bytes from offset `debut` on). The file is never held whole (a
 /// 1.4 M logement file would otherwise take 160 MB before its first row is read), reading the
-/// disk overlaps parsing, and with more ranges than threads the join holds one small part
-/// besides the growing dataset, not half of it.
+/// disk overlaps parsing, and each part is joined as soon as the parts before it are: the
+/// calling thread holds the growing dataset and the few parts not joined yet, not all of them.
 ///
 /// `Ok(None)`: the file must be read whole with [`super::lire`] (see the module's doc: UTF-16, no
 /// `rpls` column, a cut inside quotes).
@@ -446,57 +446,133 @@ pub fn lire_par_fils<R: std::io::Read>(
     piece: usize,
     ouvrir: impl Fn(u64) -> std::io::Result<R> + Sync,
 ) -> std::io::Result<Option<Result<Import, ImportError>>> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let arret = AtomicBool::new(false);
     let lire_plage = |c: &Consigne, tampon: &mut [u8]| -> std::io::Result<Plage> {
         let mut source = ouvrir(c.debut)?;
         let mut l = LecteurPlage::new(c.clone());
         loop {
             let lu = source.read(tampon)?;
-            if lu == 0 || !l.nourrir(&tampon[..lu]) {
+            if lu == 0 || !l.nourrir(&tampon[..lu]) || arret.load(Ordering::Relaxed) {
                 return Ok(l.finir());
             }
         }
     };
     let mut windows_1252 = false;
     loop {
-        let plan = match preparer(debut_du_fichier, taille, correspondance, n, windows_1252) {
+        let mut plan = match preparer(debut_du_fichier, taille, correspondance, n, windows_1252) {
             Ok(Some(plan)) => plan,
             Ok(None) => return Ok(None),
             Err(e) => return Ok(Some(Err(e))),
         };
+        arret.store(false, Ordering::Relaxed);
+        let en_windows_1252 = plan.windows_1252();
+        let consignes = std::mem::take(&mut plan.consignes);
         let suivante = AtomicUsize::new(0);
-        let plages: Vec<Mutex<Option<std::io::Result<Plage>>>> = plan.consignes.iter().map(|_| Mutex::new(None)).collect();
-        std::thread::scope(|s| {
-            for _ in 0..fils.clamp(1, plan.consignes.len()) {
-                s.spawn(|| {
+        let (envoi, reception) = std::sync::mpsc::channel::<(usize, std::io::Result<Plage>)>();
+        let consignes = &consignes;
+        let (import, fin) = std::thread::scope(|s| {
+            for _ in 0..fils.clamp(1, consignes.len()) {
+                let envoi = envoi.clone();
+                let (suivante, arret, lire_plage) = (&suivante, &arret, &lire_plage);
+                s.spawn(move || {
                     let mut tampon = vec![0u8; piece.max(1)];
-                    loop {
+                    while !arret.load(Ordering::Relaxed) {
                         let k = suivante.fetch_add(1, Ordering::Relaxed);
-                        let Some(c) = plan.consignes.get(k) else { break };
-                        let lue = lire_plage(c, &mut tampon);
-                        *plages[k].lock().expect("plage") = Some(lue);
+                        let Some(c) = consignes.get(k) else { break };
+                        if envoi.send((k, lire_plage(c, &mut tampon))).is_err() {
+                            break;
+                        }
                     }
                 });
             }
+            drop(envoi);
+            let mut en_ordre = EnOrdre { reception, attente: Default::default(), suivante: 0, n: consignes.len(), guillemets: 0, fin: None, windows_1252: en_windows_1252 };
+            let parts = std::iter::from_fn(|| en_ordre.suivante()).map(Ok);
+            let import = assembler_max(plan, parts, LOGEMENTS_MAX).expect("plages lues sur place");
+            // A part that stops the join stops the threads too (they finish their current range).
+            arret.store(true, Ordering::Relaxed);
+            (import, en_ordre.fin)
         });
-        let plages = plages
-            .into_iter()
-            .map(|p| p.into_inner().expect("plage").expect("chaque plage est lue"))
-            .collect::<std::io::Result<Vec<Plage>>>()?;
-        if plages.iter().any(|p| p.pas_utf8) && !plan.windows_1252() {
-            windows_1252 = true;
-            continue;
+        match fin {
+            None => return Ok(Some(import)),
+            Some(Fin::Erreur(e)) => return Err(e),
+            Some(Fin::Windows1252) => windows_1252 = true,
+            Some(Fin::CoupeDansDesGuillemets) => return Ok(None),
         }
-        let guillemets: Vec<u64> = plages.iter().map(|p| p.guillemets).collect();
-        if !Plan::coupes_sures(&guillemets) {
-            return Ok(None);
+    }
+}
+
+/// Why [`EnOrdre`] stopped before the last part.
+#[cfg(not(target_arch = "wasm32"))]
+enum Fin {
+    Erreur(std::io::Error),
+    /// A part is not UTF-8: every range is read again as Windows-1252.
+    Windows1252,
+    /// A cut between ranges falls inside quotes: the file is read whole.
+    CoupeDansDesGuillemets,
+}
+
+/// The parts of [`lire_par_fils`] in file order, as the threads hand them over in any order;
+/// stops at the first part that makes the reading by ranges wrong or impossible.
+#[cfg(not(target_arch = "wasm32"))]
+struct EnOrdre {
+    reception: std::sync::mpsc::Receiver<(usize, std::io::Result<Plage>)>,
+    attente: std::collections::BTreeMap<usize, std::io::Result<Plage>>,
+    suivante: usize,
+    n: usize,
+    /// Quotes in the parts joined so far (see [`Plan::coupes_sures`]).
+    guillemets: u64,
+    fin: Option<Fin>,
+    windows_1252: bool,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl EnOrdre {
+    fn suivante(&mut self) -> Option<Plage> {
+        if self.fin.is_some() || self.suivante == self.n {
+            return None;
         }
-        let mut plages = plages;
-        if let Some((premiere, autres)) = plages.split_first_mut() {
-            premiere.dataset.reserver_pour(&autres.iter().map(|p| &p.dataset).collect::<Vec<_>>());
+        let lue = loop {
+            if let Some(p) = self.attente.remove(&self.suivante) {
+                break p;
+            }
+            match self.reception.recv() {
+                Ok((k, p)) => {
+                    self.attente.insert(k, p);
+                }
+                Err(_) => {
+                    self.fin = Some(Fin::Erreur(std::io::Error::other("un fil de lecture s'est arrêté")));
+                    return None;
+                }
+            }
+        };
+        self.suivante += 1;
+        let plage = match lue {
+            Ok(p) => p,
+            Err(e) => {
+                self.fin = Some(Fin::Erreur(e));
+                return None;
+            }
+        };
+        if plage.pas_utf8 && !self.windows_1252 {
+            self.fin = Some(Fin::Windows1252);
+            return None;
         }
-        return Ok(Some(assembler_max(plan, plages.into_iter().map(Ok), LOGEMENTS_MAX).expect("plages lues sur place")));
+        if !Plan::coupes_sures(&[self.guillemets, plage.guillemets]) {
+            self.fin = Some(Fin::CoupeDansDesGuillemets);
+            return None;
+        }
+        self.guillemets += plage.guillemets;
+        let mut plage = plage;
+        if self.suivante == 1 {
+            // The ranges are of equal bytes: room for about as many logements in each of the
+            // others (a tenth more; pages never written are not taken from the system).
+            let d = &mut plage.dataset;
+            let autres = |x: usize| x * (self.n - 1) * 11 / 10;
+            d.reserver_encore(autres(d.len()), autres(d.rpls.octets.len()));
+        }
+        Some(plage)
     }
 }
 
