@@ -97,6 +97,20 @@ fn main() {
         println!("recalcul : {nom:<28} {}", ms(calcul));
     }
 
+    // The statistical secret on the view the command line publishes: with the official
+    // geography, EPCI/EPT rows and their relations make the large groups the audit solves.
+    let r_geo = gestion_flux::domain::calculer_avec(&imp.dataset, &base, Some(gestion_flux::geo::Geographie::officielle()));
+    let secret = median(
+        || {
+            let t = Instant::now();
+            std::hint::black_box(gestion_flux::domain::secret::masquer(&r_geo.communes, base.secret_statistique));
+            t.elapsed()
+        },
+        5,
+    );
+    println!("secret statistique (vue avec EPCI/EPT)    {}", ms(secret));
+    drop(r_geo);
+
     let r = calculer(&imp.dataset, &base);
     let c = export::Comptage::default();
     let exports: [(&str, &dyn Fn() -> usize); 4] = [

@@ -187,24 +187,23 @@ fn relations(vue: &VueCommunale) -> Vec<Relation> {
 ///
 /// `deja` keeps each group's solution between calls: a group whose masked cells and relations are
 /// unchanged (most of them, from one round of [`masquer`] to the next) is not solved again.
-fn determinees(relations: &[Relation], lignes_par_niveau: [usize; 3], masquee: &dyn Fn(Case) -> bool, deja: &mut Solutions) -> Vec<(Case, Vec<usize>)> {
-    // Every cell of the view has a place in a flat table (level, row, column): the unknown number
-    // of a masked cell is found there, not by hashing the cell (this runs at every round).
-    let nb_colonnes = Colonne::toutes().len();
-    let debut = [0, lignes_par_niveau[0], lignes_par_niveau[0] + lignes_par_niveau[1]];
-    let plat = |(n, i, c): Case| (debut[n] + i) * nb_colonnes + c.index();
-    let mut index: Vec<u32> = vec![u32::MAX; (debut[2] + lignes_par_niveau[2]) * nb_colonnes];
+///
+/// Every cell of the view has a place in a flat table ([`Plat`]): `places` gives, for each
+/// relation, the place of each of its cells, and `masquee` tells by place whether a cell is
+/// masked; the unknown number of a masked cell is found there too (this runs at every round).
+fn determinees(relations: &[Relation], places: &[Vec<u32>], masquee: &[bool], deja: &mut Solutions) -> Vec<(Case, Vec<usize>)> {
+    let mut index: Vec<u32> = vec![u32::MAX; masquee.len()];
     let mut inconnues: Vec<Case> = Vec::new();
     // For each unknown: the last relation that met it and its place in that relation's row (a
     // cell named twice in one relation adds its coefficients).
     let mut vue_dans: Vec<(usize, usize)> = Vec::new();
     let mut lignes: Vec<Vec<(usize, f64)>> = Vec::new();
     let mut origine: Vec<usize> = Vec::new();
-    for (numero, r) in relations.iter().enumerate() {
+    for (numero, (r, places)) in relations.iter().zip(places).enumerate() {
         let mut l: Vec<(usize, f64)> = Vec::new();
-        for &(coef, case) in r {
-            if masquee(case) {
-                let place = &mut index[plat(case)];
+        for (&(coef, case), &place) in r.iter().zip(places) {
+            if masquee[place as usize] {
+                let place = &mut index[place as usize];
                 if *place == u32::MAX {
                     *place = inconnues.len() as u32;
                     inconnues.push(case);
@@ -274,6 +273,23 @@ fn determinees(relations: &[Relation], lignes_par_niveau: [usize; 3], masquee: &
     res.sort_by(|a, b| (a.0 .0, a.0 .1, a.0 .2).cmp(&(b.0 .0, b.0 .1, b.0 .2)));
     res.dedup_by(|a, b| a.0 == b.0);
     res
+}
+
+/// The place of each cell of the view in one flat table: the communes' rows, then the EPCI/EPT's,
+/// then the départements', each row [`Colonne::toutes`] long (the order of [`masquer`]'s mask).
+struct Plat {
+    debut: [usize; 3],
+    nb_colonnes: usize,
+}
+
+impl Plat {
+    fn new(lignes_par_niveau: [usize; 3]) -> Plat {
+        Plat { debut: [0, lignes_par_niveau[0], lignes_par_niveau[0] + lignes_par_niveau[1]], nb_colonnes: Colonne::toutes().len() }
+    }
+
+    fn place(&self, (n, i, c): Case) -> u32 {
+        ((self.debut[n] + i) * self.nb_colonnes + c.index()) as u32
+    }
 }
 
 /// Solved groups of relations: (masked cells, relations) → [`echelonner`]'s answer.
@@ -374,6 +390,7 @@ fn echelonner(m: usize, mut a: Vec<Creuse>) -> Vec<(usize, Vec<u64>)> {
     let mut rang: Vec<usize> = (0..n).collect();
     let mut pivot = 0;
     let mut tampon = Vec::new();
+    let (mut base, mut base_prov) = (Creuse::default(), Vec::new());
     for col in 0..m {
         if pivot == n {
             break;
@@ -386,7 +403,9 @@ fn echelonner(m: usize, mut a: Vec<Creuse>) -> Vec<(usize, Vec<u64>)> {
         position[autre] = q;
         let p = a[r].coef(col);
         a[r].0.iter_mut().for_each(|t| t.1 /= p);
-        let (base, base_prov) = (a[r].clone(), prov[r].clone());
+        // The pivot row, copied into buffers kept from column to column.
+        base.0.clone_from(&a[r].0);
+        base_prov.clone_from(&prov[r]);
         let mut lignes = std::mem::take(&mut par_colonne[col]);
         lignes.sort_unstable();
         lignes.dedup();
@@ -442,7 +461,8 @@ pub fn masquer(vue: &VueCommunale, seuil: u32) -> Masque {
     }
     let relations = relations(vue);
     let mut solutions = Solutions::default();
-    let lignes_par_niveau = niveaux.map(<[LigneCommunale]>::len);
+    let plat = Plat::new(niveaux.map(<[LigneCommunale]>::len));
+    let places: Vec<Vec<u32>> = relations.iter().map(|r| r.iter().map(|&(_, case)| plat.place(case)).collect()).collect();
     let valeur = |(n, i, c): Case| c.valeur(&niveaux[n][i].agregat);
     // The cell to mask in a relation to protect the others: the smallest published non-zero one
     // (least information lost; a zero whose total is known protects nothing), else any.
@@ -489,7 +509,8 @@ pub fn masquer(vue: &VueCommunale, seuil: u32) -> Masque {
         }
         // 2. The relations solved together must determine no masked cell; else mask one more cell
         // in the relation of each determined cell that has the fewest masked cells.
-        let trouvees = determinees(&relations, lignes_par_niveau, &|(n, i, c)| m[n][i][c.index()].is_some(), &mut solutions);
+        let masquees: Vec<bool> = m.iter().flatten().flatten().map(Option::is_some).collect();
+        let trouvees = determinees(&relations, &places, &masquees, &mut solutions);
         if trouvees.is_empty() {
             break;
         }
