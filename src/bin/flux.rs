@@ -169,8 +169,8 @@ fn convertir(args: &[String]) -> Result<(), String> {
     // mask last, while another decides the mask: the two cores each have one long task.
     type Ecrire<'a> = &'a (dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()> + Sync);
     let fichiers: [(&str, Ecrire); 11] = [
-        ("etalement.csv", &|w| export::ecrire_etalement_csv(&resultats, &mut { w })),
-        ("synthese.json", &|w| export::ecrire_synthese_json(comptage, &resultats, &mut { w })),
+        ("etalement.csv", &|w| export::ecrire_etalement_csv(&resultats, w)),
+        ("synthese.json", &|w| export::ecrire_synthese_json(comptage, &resultats, w)),
         ("objectifs.csv", &|w| w.write_all(&export::objectifs_csv(&resultats))),
         ("rejets.csv", &|w| w.write_all(&export::rejets_csv(&import.rejets))),
         ("avertissements.csv", &|w| w.write_all(&export::rejets_csv(&import.avertissements))),

@@ -92,7 +92,7 @@ pub fn synthese_json(c: Comptage, r: &Resultats) -> String {
 
 /// [`synthese_json`] written to `w` as it is serialised (tens of MB for a region: the command
 /// line never holds it whole).
-pub fn ecrire_synthese_json(c: Comptage, r: &Resultats, w: &mut impl std::io::Write) -> std::io::Result<()> {
+pub fn ecrire_synthese_json(c: Comptage, r: &Resultats, mut w: impl std::io::Write) -> std::io::Result<()> {
     let perimetres = r
         .perimetres
         .iter()
@@ -128,7 +128,7 @@ pub fn ecrire_synthese_json(c: Comptage, r: &Resultats, w: &mut impl std::io::Wr
         perimetres,
         alertes: &r.alertes,
     };
-    serde_json::to_writer_pretty(&mut *w, &s)?;
+    serde_json::to_writer_pretty(&mut w, &s)?;
     w.write_all(b"\n")
 }
 
@@ -287,17 +287,17 @@ pub fn etalement_csv(r: &Resultats) -> Vec<u8> {
 
 /// [`etalement_csv`] written to `w` about a megabyte at a time (tens of MB for a region: the
 /// command line never holds it whole).
-pub fn ecrire_etalement_csv(r: &Resultats, w: &mut impl std::io::Write) -> std::io::Result<()> {
+pub fn ecrire_etalement_csv(r: &Resultats, mut w: impl std::io::Write) -> std::io::Result<()> {
     const MORCEAU: usize = 1 << 20;
     let mut c = CsvFr::avec_capacite(MORCEAU + (MORCEAU >> 2));
     c.entetes(ENTETES_ETALEMENT);
     for p in &r.perimetres {
         lignes_etalement(&mut c, p);
         if c.len() >= MORCEAU {
-            c.vider(w)?;
+            c.vider(&mut w)?;
         }
     }
-    c.vider(w)
+    c.vider(&mut w)
 }
 
 /// The lines of `etalement.csv` of one perimeter.

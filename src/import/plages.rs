@@ -3,7 +3,8 @@
 //! reads its range of the file straight from the `File` handle, piece by piece ([`LecteurPlage`]),
 //! and hands back its part in a compact binary form ([`Plage`]); the page joins the parts in file
 //! order ([`assembler`]). The file itself is never held whole, neither by the page nor by a
-//! worker: that is what keeps a 1.4 M-logement file within the tab's memory budget.
+//! worker: that is what keeps a 1.4 M-logement file within the tab's memory budget. The command
+//! line reads the same ranges on its threads, straight from disk ([`lire_fichier`]).
 //!
 //! Same rejects, warnings and logements as [`super::lire`]: a range starts after the first line
 //! break at or after its nominal start and ends after the first line break at or after its
@@ -437,7 +438,6 @@ fn assembler_max(
 ///
 /// `Ok(None)`: the file must be read whole with [`super::lire`] (see the module's doc: UTF-16, no
 /// `rpls` column, a cut inside quotes).
-#[cfg(not(target_arch = "wasm32"))]
 pub fn lire_par_fils<R: std::io::Read>(
     debut_du_fichier: &[u8],
     taille: u64,
@@ -504,7 +504,6 @@ pub fn lire_par_fils<R: std::io::Read>(
 }
 
 /// Why [`EnOrdre`] stopped before the last part.
-#[cfg(not(target_arch = "wasm32"))]
 enum Fin {
     Erreur(std::io::Error),
     /// A part is not UTF-8: every range is read again as Windows-1252.
@@ -515,7 +514,6 @@ enum Fin {
 
 /// The parts of [`lire_par_fils`] in file order, as the threads hand them over in any order;
 /// stops at the first part that makes the reading by ranges wrong or impossible.
-#[cfg(not(target_arch = "wasm32"))]
 struct EnOrdre {
     reception: std::sync::mpsc::Receiver<(usize, std::io::Result<Plage>)>,
     attente: std::collections::BTreeMap<usize, std::io::Result<Plage>>,
@@ -527,7 +525,6 @@ struct EnOrdre {
     windows_1252: bool,
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 impl EnOrdre {
     fn suivante(&mut self) -> Option<Plage> {
         if self.fin.is_some() || self.suivante == self.n {
@@ -580,7 +577,6 @@ impl EnOrdre {
 /// (2 to 8), as [`lecteurs`] decides for the browser. `Ok(None)`: read it whole with
 /// [`super::lire`] — a workbook, a file under [`TAILLE_MIN`], a single thread asked for, or one
 /// of [`lire_par_fils`]'s cases.
-#[cfg(not(target_arch = "wasm32"))]
 pub fn lire_fichier(
     chemin: &std::path::Path,
     correspondance: Option<&Correspondance>,
