@@ -549,4 +549,3 @@ fn temps_cpu_ms() -> Option<f64> {
     let (u, s): (f64, f64) = (champs.next()?.parse().ok()?, champs.next()?.parse().ok()?);
     Some((u + s) * 10.0)
 }
-
