@@ -9,6 +9,7 @@
 //! (header matching), [`values`] (cell parsing), `ligne` (one record → one logement, shared by
 //! every format). See docs/import.md.
 
+mod balayage;
 pub mod bornes;
 pub mod columns;
 pub mod csv;
@@ -732,31 +733,22 @@ fn parcourir_sans_guillemets(morceau: &[u8], sep: u8, d: &mut impl Destination) 
     let Ok(texte) = std::str::from_utf8(morceau) else {
         return Some(false);
     };
-    let mut fins: Vec<usize> = Vec::with_capacity(64);
-    let (mut debut, mut numero) = (0, 0u64);
-    for fin in memchr::memchr_iter(b'\n', morceau).chain(
-        // The last line, when the chunk does not end with a line break.
-        (!morceau.ends_with(b"\n") && !morceau.is_empty()).then_some(morceau.len()),
-    ) {
+    let mut numero = 0u64;
+    balayage::lignes(morceau, sep, csv::LIGNE_MAX, |debut, fin, fins| {
         numero += 1;
         let brute = &texte[debut..fin];
-        debut = fin + 1;
         let l = brute.strip_suffix('\r').unwrap_or(brute);
         if l.is_empty() {
-            continue;
+            return true;
         }
         if l.len() > csv::LIGNE_MAX {
             d.illisible(numero, motif_ligne_longue(l.len()));
-            continue;
+            return true;
         }
-        fins.clear();
-        fins.extend(memchr::memchr_iter(sep, l.as_bytes()));
         fins.push(l.len());
-        d.champs(numero, &Champs { ligne: l, fins: &fins });
-        if d.fini() {
-            break;
-        }
-    }
+        d.champs(numero, &Champs { ligne: l, fins });
+        !d.fini()
+    });
     Some(true)
 }
 
