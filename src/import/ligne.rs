@@ -324,17 +324,6 @@ pub(crate) fn erreur_tableur(v: &str) -> bool {
     v.as_bytes().first() == Some(&b'#') && liste(v)
 }
 
-/// `s.trim()`, with a shortcut for the common cell that starts and ends with a printable ASCII
-/// character (nothing to trim; the Unicode whitespace test is what `trim` spends its time on).
-#[inline]
-fn rogner(s: &str) -> &str {
-    match s.as_bytes() {
-        [] => s,
-        [a, .., z] | [a @ z] if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
-        _ => s.trim(),
-    }
-}
-
 /// Why a record gives no logement.
 enum Refus {
     /// Not data, not counted: the template's notice line, or a row whose every cell is blank
@@ -377,7 +366,7 @@ fn convertir<'r, R: Enregistrement>(
             .into());
     }
     let champ =
-        |c: Champ| -> &'r str { rogner(map.colonne(c).and_then(|i| rec.get(i)).unwrap_or("")) };
+        |c: Champ| -> &'r str { values::rogner(map.colonne(c).and_then(|i| rec.get(i)).unwrap_or("")) };
     let en_erreur = |c: Champ| erreur_tableur(champ(c));
     let rejet = |c: Champ| {
         move |m: String| match en_erreur(c) {
