@@ -197,10 +197,13 @@ fn determinees(relations: &[Relation], places: &[Vec<u32>], masquee: &[bool], de
     // For each unknown: the last relation that met it and its place in that relation's row (a
     // cell named twice in one relation adds its coefficients).
     let mut vue_dans: Vec<(usize, usize)> = Vec::new();
-    let mut lignes: Vec<Vec<(usize, f64)>> = Vec::new();
+    // The rows of the relations that hold masked cells, end to end in one vector (row `j` is
+    // `termes[bornes[j]..bornes[j + 1]]`): one allocation per round, not one per relation.
+    let mut termes: Vec<(usize, f64)> = Vec::new();
+    let mut bornes: Vec<usize> = vec![0];
     let mut origine: Vec<usize> = Vec::new();
     for (numero, (r, places)) in relations.iter().zip(places).enumerate() {
-        let mut l: Vec<(usize, f64)> = Vec::new();
+        let debut = termes.len();
         for (&(coef, case), &place) in r.iter().zip(places) {
             if masquee[place as usize] {
                 let place = &mut index[place as usize];
@@ -211,20 +214,28 @@ fn determinees(relations: &[Relation], places: &[Vec<u32>], masquee: &[bool], de
                 }
                 let k = *place as usize;
                 match vue_dans[k] {
-                    (n, p) if n == numero => l[p].1 += coef,
+                    (n, p) if n == numero => termes[p].1 += coef,
                     _ => {
-                        vue_dans[k] = (numero, l.len());
-                        l.push((k, coef));
+                        vue_dans[k] = (numero, termes.len());
+                        termes.push((k, coef));
                     }
                 }
             }
         }
-        l.retain(|(_, c)| c.abs() > 1e-12);
-        if !l.is_empty() {
-            lignes.push(l);
+        let mut garde = debut;
+        for t in debut..termes.len() {
+            if termes[t].1.abs() > 1e-12 {
+                termes[garde] = termes[t];
+                garde += 1;
+            }
+        }
+        termes.truncate(garde);
+        if garde > debut {
+            bornes.push(garde);
             origine.push(numero);
         }
     }
+    let lignes: Vec<&[(usize, f64)]> = bornes.windows(2).map(|b| &termes[b[0]..b[1]]).collect();
     // Connected groups of unknowns (union-find).
     let mut parent: Vec<usize> = (0..inconnues.len()).collect();
     fn racine(p: &mut [usize], mut x: usize) -> usize {
@@ -483,8 +494,9 @@ pub fn masquer(vue: &VueCommunale, seuil: u32) -> Masque {
                 for ligne in lignes.iter_mut() {
                     for &k in &Categorie::RESERVANTES {
                         if ligne[Colonne::Reserves(k).index()].is_some() {
-                            let derivees = if k.est_etat() { vec![Colonne::Volume(k)] } else { vec![Colonne::Volume(k), Colonne::Attendus(k)] };
-                            for d in derivees {
+                            // The État's expected logements are public (share × public liberations).
+                            let derivees = [Some(Colonne::Volume(k)), (!k.est_etat()).then_some(Colonne::Attendus(k))];
+                            for d in derivees.into_iter().flatten() {
                                 if ligne[d.index()].is_none() {
                                     ligne[d.index()] = Some(Raison::Derivee);
                                     change = true;
