@@ -169,6 +169,23 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// The rank of each réservataire in « by name » order, the tie-break order of the rounding:
+    /// [`model::cle_de_tri`] (case- and accent-insensitive), then category. Each name is folded
+    /// once per calculation; every convention then sorts its parties by these integers (names
+    /// and categories are unique together, so the order is the same).
+    pub fn rangs_par_nom(&self) -> Vec<u32> {
+        let mut ordre: Vec<u32> = (0..self.reservataires.len() as u32).collect();
+        ordre.sort_by_cached_key(|&r| {
+            let x = &self.reservataires[r as usize];
+            (super::model::cle_de_tri(&x.nom), x.categorie)
+        });
+        let mut rangs = vec![0; ordre.len()];
+        for (k, &r) in ordre.iter().enumerate() {
+            rangs[r as usize] = k as u32;
+        }
+        rangs
+    }
+
     /// Room for `logements` more logements whose `rpls` texts take `octets_rpls` bytes, in one
     /// step: parts joined into this one then make no column grow (each growth would copy it).
     pub fn reserver_encore(&mut self, logements: usize, octets_rpls: usize) {

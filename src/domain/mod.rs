@@ -60,8 +60,9 @@ pub fn calculer_avec(ds: &Dataset, p: &Parametres, geo: Option<&dyn Geographie>)
     let mut cellules = comptes.cellules.clone();
     let mut alertes = alertes::generales(p, ds.nb_rejets, ds.nb_avertissements);
     alertes.extend(verification::verifier(ds, p));
+    let rangs_par_nom = ds.rangs_par_nom();
     let calcules = parallele::en_parallele(ds.perimetres.len(), |i| {
-        perimetre::calculer_perimetre(ds, p, i, &comptes, &comptes.cellules)
+        perimetre::calculer_perimetre(ds, p, i, &comptes, &comptes.cellules, &rangs_par_nom)
     });
     let mut perimetres = Vec::with_capacity(ds.perimetres.len());
     for (i, (r, vue)) in calcules.into_iter().enumerate() {

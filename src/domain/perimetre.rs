@@ -8,7 +8,7 @@ use super::comptage::Comptes;
 use super::dataset::{self, Dataset};
 use super::etalement::{self, PartEtalement};
 use super::flux::{self, FluxAnnuels};
-use super::model::{self, Categorie, Motif};
+use super::model::{Categorie, Motif};
 use super::parametres::Arrondi;
 use super::parts::{self, Demande};
 use super::regles::{nul, ControleEtat};
@@ -31,6 +31,7 @@ pub(crate) fn calculer_perimetre(
     i: usize,
     comptes: &Comptes,
     cellules: &[Agregat],
+    rangs_par_nom: &[u32],
 ) -> (ResultatPerimetre, PourLaVue) {
     let per = &ds.perimetres[i];
     let bailleur = ds.nom_bailleur(i);
@@ -74,9 +75,9 @@ pub(crate) fn calculer_perimetre(
             _ => autres.push((q, r)),
         }
     }
-    // « Réservataires by name » (tie-break order of the rounding): dictionary order, then category.
-    // Keys folded once per party, not at every comparison (the same stable order).
-    autres.sort_by_cached_key(|(_, r)| (model::cle_de_tri(&r.nom), r.categorie));
+    // « Réservataires by name » (tie-break order of the rounding): dictionary order, then category
+    // (`Dataset::rangs_par_nom`, folded once per calculation).
+    autres.sort_unstable_by_key(|&(q, _)| rangs_par_nom[ds.parties[q as usize].reservataire as usize]);
     let demandes: Vec<Demande> = autres
         .iter()
         .map(|&(q, r)| Demande {
@@ -112,9 +113,11 @@ pub(crate) fn calculer_perimetre(
     }
     liste.push(partie(bailleur, Categorie::Bailleur, 0, 0.0, rep.bailleur, rep.bailleur));
 
-    let noms: Vec<(String, Role)> = liste.iter().map(|x| (x.reservataire.clone(), x.role)).collect();
-    for x in &mut liste {
-        x.homonyme = x.role == Role::Reservataire && noms.iter().filter(|(n, r)| *r == Role::Reservataire && *n == x.reservataire).count() > 1;
+    // Homonyms: two réservataires of one name (two categories). In the order by name they sit side
+    // by side, after the État's two parties.
+    for k in 0..demandes.len() {
+        let meme = |j: usize| demandes.get(j).is_some_and(|d| d.nom == demandes[k].nom);
+        liste[2 + k].homonyme = (k > 0 && meme(k - 1)) || meme(k + 1);
     }
 
     // Step 9: the étalement; its per-party figures go back to the parties.
