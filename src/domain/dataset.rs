@@ -100,6 +100,7 @@ pub struct Logement<'a> {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Textes {
     pub octets: String,
+    #[serde(with = "super::colonnes")]
     pub fins: Vec<u32>,
 }
 
@@ -132,27 +133,40 @@ pub struct Dataset {
     pub parties: Vec<Partie>,
 
     pub rpls: Textes,
+    #[serde(with = "super::colonnes")]
     pub cellule: Vec<u32>,
     /// Partie, or [`AUCUN`] when the logement is not reserved.
+    #[serde(with = "super::colonnes")]
     pub partie: Vec<u32>,
     /// 0 = in the assiette, else `Motif as u8 + 1`.
+    #[serde(with = "super::colonnes")]
     pub motif: Vec<u8>,
     /// [`DROIT_SIMPLE`] | [`DROIT_UTILISE`].
+    #[serde(with = "super::colonnes")]
     pub droit: Vec<u8>,
     /// `date_fin` as days from the common era, or [`SANS_FIN`].
+    #[serde(with = "super::colonnes")]
     pub fin: Vec<i32>,
     /// Observed `taux_rotation`, NaN when absent.
+    #[serde(with = "super::colonnes")]
     pub taux: Vec<f64>,
+    #[serde(with = "super::colonnes")]
     pub typologie: Vec<u8>,
+    #[serde(with = "super::colonnes")]
     pub financement: Vec<u8>,
+    #[serde(with = "super::colonnes")]
     pub qpv: Vec<u8>,
     /// Surface band (see [`BORNES_SURFACE`]).
+    #[serde(with = "super::colonnes")]
     pub surface: Vec<u8>,
     /// Rent band (see [`BORNES_LOYER`]).
+    #[serde(with = "super::colonnes")]
     pub loyer: Vec<u8>,
     /// 0 when unknown.
+    #[serde(with = "super::colonnes")]
     pub annee_construction: Vec<u16>,
     /// Programme id (index into [`Dataset::programmes`]), or [`AUCUN`].
+    #[serde(with = "super::colonnes")]
     pub programme: Vec<u32>,
     /// Interned `programme` names.
     pub programmes: Vec<String>,
@@ -160,6 +174,7 @@ pub struct Dataset {
     /// Logements reserved by a commune, EPCI or EPT party (indices, ascending): the engine
     /// sums their τ per (partie, cellule) to place a commune's objective on its own reserved
     /// logements (SPEC §4.10 v2), without a second pass over the whole file.
+    #[serde(with = "super::colonnes")]
     pub logements_communaux: Vec<u32>,
     /// Per cellule and motif byte (0 = none): counts that no parameter changes.
     pub fixes: Vec<[CompteFixe; Motif::N + 1]>,

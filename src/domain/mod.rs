@@ -14,6 +14,7 @@
 
 pub mod agregation;
 pub mod alertes;
+pub(crate) mod colonnes;
 pub mod assiette;
 pub(crate) mod comptage;
 pub mod comparaison;

@@ -876,8 +876,9 @@ fn trier(avertissements: &mut [Avertissement]) {
 /// logements of one row with `nb` > 1 share its identifier: not duplicates.
 ///
 /// One pass in file order through a table of the first logement of each identifier (4 bytes per
-/// identifier, room made at once): on the page's single thread this join step used to hash,
-/// bucket and sort every identifier, a quarter of the time the page spends joining the parts.
+/// identifier, room made at once). It replaced hashing every identifier into buckets sorted on
+/// each core: a fifth of the instructions and less memory, but about the same time on one core
+/// (the table's probes miss the cache as the sorts did not).
 fn doublons(ds: &Dataset, lignes: &[u32], avertissements: &mut Vec<Avertissement>) {
     use std::hash::BuildHasher;
     let h = std::hash::BuildHasherDefault::<rustc_hash::FxHasher>::default();

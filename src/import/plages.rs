@@ -344,6 +344,7 @@ pub struct Plage {
     retenues: usize,
     rejets: Vec<Rejet>,
     avertissements: Vec<Rejet>,
+    #[serde(with = "crate::domain::colonnes")]
     lignes: Vec<u32>,
     categories: Vec<(String, Vec<(Categorie, u64)>)>,
     lignes_physiques: u64,
@@ -722,6 +723,35 @@ mod tests {
         assert!(en_parallele(TAILLE_MIN, 2));
         assert!(!en_parallele(TAILLE_MIN - 1, 2));
         assert!(!en_parallele(1 << 30, 1));
+    }
+
+    /// A part crosses from a worker to the page as bytes (its columns as little-endian bytes,
+    /// `domain::colonnes`): joined from those bytes, the import is the one joined from the parts
+    /// themselves, column for column.
+    #[test]
+    fn parts_cross_as_bytes_unchanged() {
+        let octets = crate::import::tests::fichier_v2(12_000, true);
+        let debut = &octets[..octets.len().min(csv::LIGNE_MAX + 4)];
+        let plan = || preparer(debut, octets.len() as u64, None, 3, false).unwrap().unwrap();
+        let lire = |plan: &Plan| -> Vec<Plage> {
+            plan.consignes
+                .iter()
+                .map(|c| {
+                    let mut l = LecteurPlage::new(c.clone());
+                    let p = l.position() as usize;
+                    l.nourrir(&octets[p..]);
+                    l.finir()
+                })
+                .collect()
+        };
+        let (p1, p2) = (plan(), plan());
+        let directes = lire(&p1);
+        let en_octets: Vec<Vec<u8>> = lire(&p2).iter().map(Plage::octets).collect();
+        let a = assembler_max(p1, directes.into_iter().map(Ok), LOGEMENTS_MAX).unwrap().unwrap();
+        let b = assembler(p2, en_octets).unwrap().unwrap();
+        memes(&a, &b);
+        let tout = |i: &Import| postcard::to_allocvec(&i.dataset).unwrap();
+        assert_eq!(tout(&a), tout(&b));
     }
 
     /// The cap on logements gives the one-shot reading's line, whichever range goes over it.
