@@ -109,6 +109,12 @@ impl Textes {
         self.octets.push_str(s);
         self.fins.push(self.octets.len() as u32);
     }
+    /// Appends every text of `autre`, in one copy (their ends shifted by the texts already here).
+    pub fn ajouter(&mut self, autre: &Textes) {
+        let (base, fin) = (self.octets.len() as u32, autre.fins.last().map_or(0, |&f| f as usize));
+        self.octets.push_str(&autre.octets[..fin]);
+        self.fins.extend(autre.fins.iter().map(|&f| base + f));
+    }
     pub fn get(&self, i: usize) -> &str {
         let debut = if i == 0 { 0 } else { self.fins[i - 1] as usize };
         &self.octets[debut..self.fins[i] as usize]
@@ -492,9 +498,7 @@ impl DatasetBuilder {
         ds.rpls.octets.reserve_exact(autre.rpls.octets.len());
         ds.rpls.fins.reserve_exact(autre.rpls.len());
         ds.reserver(autre.len());
-        for i in 0..autre.rpls.len() {
-            ds.rpls.push(autre.rpls.get(i));
-        }
+        ds.rpls.ajouter(&autre.rpls);
         ds.cellule
             .extend(autre.cellule.iter().map(|&c| cellules[c as usize]));
         ds.partie.extend(autre.partie.iter().map(|&p| {
