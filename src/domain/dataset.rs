@@ -191,7 +191,7 @@ pub struct Dataset {
 
 impl Dataset {
     /// The rank of each réservataire in « by name » order, the tie-break order of the rounding:
-    /// [`model::cle_de_tri`] (case- and accent-insensitive), then category. Each name is folded
+    /// [`super::model::cle_de_tri`] (case- and accent-insensitive), then category. Each name is folded
     /// once per calculation; every convention then sorts its parties by these integers (names
     /// and categories are unique together, so the order is the same).
     pub fn rangs_par_nom(&self) -> Vec<u32> {
