@@ -156,10 +156,14 @@ pub fn nombre_fr(sortie: &mut String, x: f64, decimales: usize) {
     if v < 0 {
         sortie.push('-');
     }
-    let (entier, mut frac) = (
-        v.unsigned_abs() / echelle as u64,
-        v.unsigned_abs() % echelle as u64,
-    );
+    let v = v.unsigned_abs();
+    // The usual widths divide by a constant (a multiplication), the others by `echelle`.
+    let (entier, mut frac) = match decimales {
+        2 => (v / 100, v % 100),
+        3 => (v / 1000, v % 1000),
+        6 => (v / 1_000_000, v % 1_000_000),
+        _ => (v / echelle as u64, v % echelle as u64),
+    };
     chiffres_de(sortie, entier, 1);
     if frac > 0 {
         let mut chiffres = decimales.min(9);
@@ -175,20 +179,13 @@ pub fn nombre_fr(sortie: &mut String, x: f64, decimales: usize) {
 /// The decimal digits of `n`, at least `largeur` of them (leading zeros): what `{n:0largeur$}`
 /// writes, without the formatting machinery (millions of numbers in the large exports).
 #[inline]
-pub fn chiffres_de(sortie: &mut String, mut n: u64, largeur: usize) {
-    let mut tampon = [b'0'; 20];
-    let mut i = tampon.len();
-    loop {
-        i -= 1;
-        tampon[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+pub fn chiffres_de(sortie: &mut String, n: u64, largeur: usize) {
+    let mut tampon = itoa::Buffer::new();
+    let chiffres = tampon.format(n);
+    for _ in chiffres.len()..largeur {
+        sortie.push('0');
     }
-    let i = i.min(tampon.len().saturating_sub(largeur));
-    // Digits only: valid UTF-8.
-    sortie.push_str(std::str::from_utf8(&tampon[i..]).unwrap_or_default());
+    sortie.push_str(chiffres);
 }
 
 #[cfg(test)]
@@ -218,6 +215,18 @@ mod tests {
             let mut s = String::new();
             nombre_fr(&mut s, x, d);
             assert_eq!(s, attendu);
+        }
+    }
+
+    proptest::proptest! {
+        /// `chiffres_de` writes what the formatting machinery writes, leading zeros included.
+        #[test]
+        fn digits_are_the_formatted_ones(n in proptest::prelude::any::<u64>(), petit in 0u64..1000, largeur in 0usize..25) {
+            for n in [n, petit] {
+                let mut s = String::from("x");
+                chiffres_de(&mut s, n, largeur);
+                proptest::prop_assert_eq!(s, format!("x{n:0largeur$}"));
+            }
         }
     }
 }

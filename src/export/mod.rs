@@ -304,10 +304,10 @@ pub fn ecrire_etalement_csv(r: &Resultats, mut w: impl std::io::Write) -> std::i
 fn lignes_etalement(c: &mut CsvFr, p: &crate::domain::ResultatPerimetre) {
     let (bailleur, departement) = (echapper(&p.bailleur), echapper(&p.departement));
     let noms: Vec<_> = p.parts.iter().map(|x| echapper(&x.reservataire)).collect();
+    let categories: Vec<_> = p.parts.iter().map(|x| echapper(x.categorie.code())).collect();
     for l in &p.etalement.lignes {
-        let partie = &p.parts[l.partie as usize];
         c.echappe(&bailleur).echappe(&departement).entier_i64(l.annee as i64);
-        c.echappe(&noms[l.partie as usize]).texte(partie.categorie.code());
+        c.echappe(&noms[l.partie as usize]).echappe(&categories[l.partie as usize]);
         c.nombre(l.offerts, 3);
         match l.volume_restant {
             Some(v) => c.nombre(v, 3),
