@@ -166,7 +166,8 @@ fn convertir(args: &[String]) -> Result<(), String> {
     };
     // Each file is written as it is produced (through a buffer): the large ones (étalement,
     // synthèse) are never held whole. One thread writes them in this order, those that need the
-    // mask last, while another decides the mask: the two cores each have one long task.
+    // mask last, while another decides the mask, then writes the publication page (the largest of
+    // those that need it): the two cores each have one long task, then a share of the short ones.
     type Ecrire<'a> = &'a (dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()> + Sync);
     let fichiers: [(&str, Ecrire); 11] = [
         ("etalement.csv", &|w| export::ecrire_etalement_csv(&resultats, w)),
@@ -195,8 +196,15 @@ fn convertir(args: &[String]) -> Result<(), String> {
             w.write_all(export::publication::page(&p).as_bytes())
         }),
     ];
+    let ecrire_fichier = |(nom, ecrire): &(&str, Ecrire)| -> Result<(), String> {
+        let chemin = sortie.join(nom);
+        let erreur = |e: std::io::Error| format!("{} : {e}", chemin.display());
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&chemin).map_err(erreur)?);
+        ecrire(&mut w).and_then(|()| std::io::Write::flush(&mut w)).map_err(erreur)
+    };
+    let (ici, apres_le_masque) = fichiers.split_at(fichiers.len() - 1);
     std::thread::scope(|s| {
-        s.spawn(|| {
+        let fil = s.spawn(|| {
             let t = std::time::Instant::now();
             // The writer waits for the mask: should it ever fail, stop rather than leave it waiting.
             let calcul = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -212,13 +220,11 @@ fn convertir(args: &[String]) -> Result<(), String> {
                 }
             }
             let _ = duree_masque.set(t.elapsed());
+            apres_le_masque.iter().try_for_each(ecrire_fichier)
         });
-        fichiers.iter().try_for_each(|(nom, ecrire)| {
-            let chemin = sortie.join(nom);
-            let erreur = |e: std::io::Error| format!("{} : {e}", chemin.display());
-            let mut w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&chemin).map_err(erreur)?);
-            ecrire(&mut w).and_then(|()| std::io::Write::flush(&mut w)).map_err(erreur)
-        })
+        let ecrits = ici.iter().try_for_each(ecrire_fichier);
+        let ecrits_du_fil = fil.join().unwrap_or_else(|_| Err("erreur interne pendant l'écriture des fichiers".to_owned()));
+        ecrits.and(ecrits_du_fil)
     })?;
     chrono.etape("écriture des fichiers");
     if chrono.0.is_some() {
