@@ -7,12 +7,17 @@ use std::borrow::Cow;
 /// UTF-8 byte order mark.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// `octets` as text if they are valid UTF-8: checked with SIMD, a region's file is ≈ 170 MB.
+pub fn utf8(octets: &[u8]) -> Option<&str> {
+    simdutf8::basic::from_utf8(octets).ok()
+}
+
 /// Decoded text of the file (borrowed when it already was UTF-8) and the encoding found.
 pub fn decoder(octets: &[u8]) -> (Cow<'_, [u8]>, &'static str) {
     if let Some(reste) = octets.strip_prefix(BOM) {
         return (Cow::Borrowed(reste), "UTF-8 (BOM)");
     }
-    if std::str::from_utf8(octets).is_ok() {
+    if utf8(octets).is_some() {
         return (Cow::Borrowed(octets), "UTF-8");
     }
     let (texte, _, _) = encoding_rs::WINDOWS_1252.decode(octets);

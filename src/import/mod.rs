@@ -419,7 +419,7 @@ pub(crate) fn texte_csv(bytes: &[u8]) -> Result<(Cow<'_, [u8]>, &'static str), I
     if csv::binaire(texte) {
         return Err(ImportError::Binaire);
     }
-    if std::str::from_utf8(texte).is_ok() {
+    if csv::utf8(texte).is_some() {
         return Ok((Cow::Borrowed(texte), encodage));
     }
     let (decode, _, _) = encoding_rs::WINDOWS_1252.decode(texte);
@@ -730,7 +730,7 @@ fn parcourir_sans_guillemets(morceau: &[u8], sep: u8, d: &mut impl Destination) 
     if cr_seul {
         return None;
     }
-    let Ok(texte) = std::str::from_utf8(morceau) else {
+    let Some(texte) = csv::utf8(morceau) else {
         return Some(false);
     };
     let mut numero = 0u64;

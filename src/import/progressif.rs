@@ -48,7 +48,7 @@ impl LectureProgressive {
             if csv::binaire(reste) {
                 return Err(ImportError::Binaire);
             }
-            if std::str::from_utf8(reste).is_ok() {
+            if csv::utf8(reste).is_some() {
                 (reste.to_vec(), encodage)
             } else {
                 (encoding_rs::WINDOWS_1252.decode(reste).0.into_owned().into_bytes(), "Windows-1252")
