@@ -3,7 +3,7 @@
 //! (Licence Ouverte 2.0, Etalab). The CLI embeds the file; the web app fetches it same-origin so
 //! that the wasm module stays small.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Same-origin URL of the geography file in the built app (`index.html` copies it into `dist/geo/`).
 pub const GEOGRAPHIE_URL: &str = "geo/geographie.tsv";
@@ -49,15 +49,24 @@ impl Geographie {
     /// generated, and a missing name only shows as an unknown commune.
     pub fn parse(text: &str) -> Geographie {
         let mut geo = Geographie::default();
+        // Fields of a line in a fixed array (no allocation per line: it is parsed while the CLI
+        // reads a region's file, on the other core); `n` counts them all.
+        let mut f = [""; 7];
         for line in text.lines().filter(|l| !l.starts_with('#')) {
-            let f: Vec<&str> = line.split('\t').collect();
-            let opt = |i: usize| f.get(i).filter(|s| !s.is_empty()).map(|s| s.to_string());
-            match (f.first().copied(), f.len()) {
-                (Some("D"), 3) => _ = geo.departements.insert(f[1].into(), f[2].into()),
-                (Some("E"), 3) => _ = geo.epci.insert(f[1].into(), f[2].into()),
-                (Some("T"), 3) => _ = geo.ept.insert(f[1].into(), f[2].into()),
-                (Some("A"), 4) => _ = geo.alias.insert(f[1].into(), f[3].into()),
-                (Some("C"), 7) => {
+            let mut n = 0;
+            for champ in line.split('\t') {
+                if let Some(place) = f.get_mut(n) {
+                    *place = champ;
+                }
+                n += 1;
+            }
+            let opt = |i: usize| Some(f[i]).filter(|s| !s.is_empty()).map(str::to_owned);
+            match (f[0], n) {
+                ("D", 3) => _ = geo.departements.insert(f[1].into(), f[2].into()),
+                ("E", 3) => _ = geo.epci.insert(f[1].into(), f[2].into()),
+                ("T", 3) => _ = geo.ept.insert(f[1].into(), f[2].into()),
+                ("A", 4) => _ = geo.alias.insert(f[1].into(), f[3].into()),
+                ("C", 7) => {
                     let commune = Commune {
                         code: f[1].into(),
                         nom: f[2].into(),
