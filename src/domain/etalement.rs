@@ -97,9 +97,22 @@ pub struct AnneeEtalement {
     pub total: f64,
 }
 
+/// ⌊x⌋, the same value as `f64::floor` for every `x`. On x86-64 without SSE4.1 (Rust's default
+/// target) `floor` is a library call, and the étalement takes three per party and year (14 % of a
+/// whole calculation natively); the amounts here are non-negative and far below 2⁵², where
+/// truncating to an integer is exact and is the floor. (WebAssembly has its own `f64.floor`.)
+#[inline]
+fn plancher(x: f64) -> f64 {
+    if x > 0.0 && x < (1u64 << 52) as f64 {
+        x as u64 as f64
+    } else {
+        x.floor()
+    }
+}
+
 /// ⌊x + 0.5⌋: the nearest whole number, halves up (SPEC §4.9 v2), robust to the noise of sums.
 fn arrondi_demi(x: f64) -> f64 {
-    (x + 0.5 + TOLERANCE).floor()
+    plancher(x + 0.5 + TOLERANCE)
 }
 
 /// Largest remainder (méthode des plus forts restes): floors of the exact amounts, then one more
@@ -108,7 +121,7 @@ fn arrondi_demi(x: f64) -> f64 {
 pub fn plus_forts_restes(exacts: &[f64], total: f64) -> Vec<f64> {
     let mut entiers: Vec<f64> = exacts
         .iter()
-        .map(|a| (a + TOLERANCE).floor().max(0.0))
+        .map(|a| plancher(a + TOLERANCE).max(0.0))
         .collect();
     let manque = (total - entiers.iter().sum::<f64>()).round() as i64;
     // Remainders are compared on a 1e-9 grid so that floating-point noise (0.3 − 0.05 ≠ 0.25)
@@ -164,7 +177,7 @@ impl Compte {
     }
     /// Whole logements still owed under `report` (floor of the cumulated entitlement).
     fn du_report(&self) -> f64 {
-        (self.q + TOLERANCE).floor() - self.a
+        plancher(self.q + TOLERANCE) - self.a
     }
 }
 
@@ -350,6 +363,18 @@ pub fn etaler(flux: &FluxAnnuels, parties: &[PartEtalement], arrondi: Arrondi) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        /// `plancher` is `f64::floor`, bit for bit: any f64 (NaN, infinities, −0.0, huge), and
+        /// the amounts of an étalement with the tolerance added.
+        #[test]
+        fn plancher_is_floor(x in proptest::num::f64::ANY, q in 0.0f64..1e7) {
+            for x in [x, q, q + TOLERANCE, q + 0.5 + TOLERANCE, -q, q.floor(), (1u64 << 52) as f64 - 0.5, -0.0] {
+                proptest::prop_assert_eq!(plancher(x).to_bits(), x.floor().to_bits(), "{}", x);
+            }
+        }
+    }
 
     fn constant(f: f64) -> FluxAnnuels {
         FluxAnnuels::new(2026, f, 0.063, 0.0, &[])
