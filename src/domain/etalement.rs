@@ -206,9 +206,14 @@ pub fn etaler(flux: &FluxAnnuels, parties: &[PartEtalement], arrondi: Arrondi) -
     let mut res = Etalement {
         premiere_annee: flux.annee(1),
         totaux: vec![0.0; n + 1],
-        annees_nommees: vec![Vec::new(); n + 1],
+        // One room for every year the table may have: 800 bytes, against a growth at each year.
+        flux: Vec::with_capacity(ANNEES_MAX.into()),
+        logements_annee: Vec::with_capacity(ANNEES_MAX.into()),
         ..Default::default()
     };
+    // (party, calendar year) of each named year, in year order: each party's list is made once
+    // at the end at its size (a region has tens of thousands of small parties).
+    let mut nommees: Vec<(usize, i32)> = Vec::new();
     let (mut cumul_flux, mut t_avant) = (0.0, 0.0);
     let mut actifs: Vec<usize> = Vec::with_capacity(n + 1);
     let mut exacts: Vec<f64> = Vec::with_capacity(n + 1);
@@ -307,7 +312,7 @@ pub fn etaler(flux: &FluxAnnuels, parties: &[PartEtalement], arrondi: Arrondi) -
             }
             res.totaux[i] += x;
             if i < n && x >= 1.0 - TOLERANCE && comptes[i].par_an_1 < 1.0 {
-                res.annees_nommees[i].push(annee);
+                nommees.push((i, annee));
             }
             res.lignes.push(LigneEtalement {
                 annee,
@@ -331,6 +336,14 @@ pub fn etaler(flux: &FluxAnnuels, parties: &[PartEtalement], arrondi: Arrondi) -
         if !continuer {
             break;
         }
+    }
+    let mut nombre = vec![0; n + 1];
+    for &(i, _) in &nommees {
+        nombre[i] += 1;
+    }
+    res.annees_nommees = nombre.into_iter().map(Vec::with_capacity).collect();
+    for (i, annee) in nommees {
+        res.annees_nommees[i].push(annee);
     }
     // The table grew year by year (its length is known only now): a region holds hundreds of
     // thousands of lines, whose spare room would otherwise stay allocated with the results.
