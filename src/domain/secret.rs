@@ -543,8 +543,6 @@ pub fn masquer(vue: &VueCommunale, seuil: u32) -> Masque {
         if trouvees.is_empty() {
             break;
         }
-        // Each determined cell gets a further masked cell in every relation it is in that holds
-        // fewer than three masked cells (one round fixes most; the audit runs again).
         // Each determined cell: one more masked cell in the relation of its determination that
         // holds the fewest masked cells (it breaks that combination).
         let mut change = false;
