@@ -104,7 +104,7 @@ pub struct AnneeEtalement {
 #[inline]
 fn plancher(x: f64) -> f64 {
     if x > 0.0 && x < (1u64 << 52) as f64 {
-        x as u64 as f64
+        x as i64 as f64
     } else {
         x.floor()
     }
