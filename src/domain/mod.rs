@@ -71,14 +71,15 @@ pub fn calculer_avec(ds: &Dataset, p: &Parametres, geo: Option<&dyn Geographie>)
         // Communal view: F_c and the expected logements of each category (share × F_c). Local
         // réservataires (communes, EPCI, EPT) are the exception: their objectives sit on their own
         // reservations (territoire.rs), and the communal view shows those same numbers.
-        let mut locales: Vec<(&str, Categorie, f64)> = Vec::new();
+        // (commune, category) → logements a year: a convention has hundreds of communes.
+        let mut locales: rustc_hash::FxHashMap<(&str, Categorie), f64> = Default::default();
         for o in &r.objectifs {
             let categorie = r.parts[o.partie].categorie;
             if let (true, Some(commune)) = (categorie.territoriale(), o.commune.as_deref()) {
-                match locales.iter_mut().find(|(c, k, _)| *c == commune && *k == categorie) {
-                    Some((_, _, v)) => *v += o.logements_par_an,
-                    None => locales.push((commune, categorie, o.logements_par_an)),
-                }
+                locales
+                    .entry((commune, categorie))
+                    .and_modify(|v| *v += o.logements_par_an)
+                    .or_insert(o.logements_par_an);
             }
         }
         for (&c, &fc) in per.cellules.iter().zip(&vue.flux_communes) {
@@ -87,11 +88,7 @@ pub fn calculer_avec(ds: &Dataset, p: &Parametres, geo: Option<&dyn Geographie>)
             a.flux = fc;
             a.attendus = vue.part_categorie.map(|part| part * fc);
             for k in [Categorie::Commune, Categorie::Epci] {
-                a.attendus[k as usize] = locales
-                    .iter()
-                    .filter(|(x, y, _)| *x == commune && *y == k)
-                    .map(|(_, _, v)| v)
-                    .sum();
+                a.attendus[k as usize] = locales.get(&(commune, k)).into_iter().sum();
             }
         }
         let sans_assiette: Vec<&str> = per
