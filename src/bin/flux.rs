@@ -169,7 +169,7 @@ fn convertir(args: &[String]) -> Result<(), String> {
     // mask last, while another decides the mask, then writes the publication page (the largest of
     // those that need it): the two cores each have one long task, then a share of the short ones.
     type Ecrire<'a> = &'a (dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()> + Sync);
-    let fichiers: [(&str, Ecrire); 11] = [
+    let fichiers: [(&str, Ecrire); 10] = [
         ("etalement.csv", &|w| export::ecrire_etalement_csv(&resultats, w)),
         ("synthese.json", &|w| export::ecrire_synthese_json(comptage, &resultats, w)),
         ("objectifs.csv", &|w| w.write_all(&export::objectifs_csv(&resultats))),
@@ -180,29 +180,29 @@ fn convertir(args: &[String]) -> Result<(), String> {
         ("epci.csv", &|w| w.write_all(&export::vue_csv(&resultats.communes.epci, "code", &masque.wait().epci))),
         ("departements.csv", &|w| w.write_all(&export::vue_csv(&resultats.communes.departements, "code", &masque.wait().departements))),
         ("vue_communale.json", &|w| w.write_all(export::publication::json(&resultats.communes, masque.wait(), &parametres).as_bytes())),
-        ("publication.html", &|w| {
-            // The map shows the app's first column (logements), under the same mask (SPEC §9).
-            let carte = gestion_flux::carte::Carte::parse(CONTOURS).ok().and_then(|c| {
-                let colonne = gestion_flux::carte::ColonneCarte::Indicateur(gestion_flux::domain::agregation::Indicateur::Logements);
-                export::publication::carte_svg(&c, &resultats.communes, masque.wait(), colonne, &parametres, Some(geo))
-            });
-            let p = export::publication::Publication {
-                vue: &resultats.communes,
-                masque: masque.wait(),
-                parametres: &parametres,
-                date: aujourdhui,
-                carte: carte.as_deref(),
-            };
-            w.write_all(export::publication::page(&p).as_bytes())
-        }),
     ];
+    // Written by the thread that decides the mask, once it is decided.
+    let publication: (&str, Ecrire) = ("publication.html", &|w| {
+        // The map shows the app's first column (logements), under the same mask (SPEC §9).
+        let carte = gestion_flux::carte::Carte::parse(CONTOURS).ok().and_then(|c| {
+            let colonne = gestion_flux::carte::ColonneCarte::Indicateur(gestion_flux::domain::agregation::Indicateur::Logements);
+            export::publication::carte_svg(&c, &resultats.communes, masque.wait(), colonne, &parametres, Some(geo))
+        });
+        let p = export::publication::Publication {
+            vue: &resultats.communes,
+            masque: masque.wait(),
+            parametres: &parametres,
+            date: aujourdhui,
+            carte: carte.as_deref(),
+        };
+        w.write_all(export::publication::page(&p).as_bytes())
+    });
     let ecrire_fichier = |(nom, ecrire): &(&str, Ecrire)| -> Result<(), String> {
         let chemin = sortie.join(nom);
         let erreur = |e: std::io::Error| format!("{} : {e}", chemin.display());
         let mut w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&chemin).map_err(erreur)?);
         ecrire(&mut w).and_then(|()| std::io::Write::flush(&mut w)).map_err(erreur)
     };
-    let (ici, apres_le_masque) = fichiers.split_at(fichiers.len() - 1);
     std::thread::scope(|s| {
         let fil = s.spawn(|| {
             let t = std::time::Instant::now();
@@ -220,9 +220,9 @@ fn convertir(args: &[String]) -> Result<(), String> {
                 }
             }
             let _ = duree_masque.set(t.elapsed());
-            apres_le_masque.iter().try_for_each(ecrire_fichier)
+            ecrire_fichier(&publication)
         });
-        let ecrits = ici.iter().try_for_each(ecrire_fichier);
+        let ecrits = fichiers.iter().try_for_each(ecrire_fichier);
         let ecrits_du_fil = fil.join().unwrap_or_else(|_| Err("erreur interne pendant l'écriture des fichiers".to_owned()));
         ecrits.and(ecrits_du_fil)
     })?;
