@@ -59,28 +59,33 @@ pub fn nombre(s: &str) -> Resultat<Option<f64>> {
 /// separator. mantissa / 10^k with both exact in f64 is correctly rounded, hence the same value as
 /// `str::parse` (Clinger's fast path).
 fn decimal_simple(s: &[u8]) -> Option<f64> {
-    let (mut mantisse, mut chiffres, mut decimales, mut virgule) = (0u64, 0u32, 0i32, false);
-    for &b in s {
-        match b {
-            // A 16th digit leaves the fast path (and would overflow on long inputs).
-            b'0'..=b'9' if chiffres == 15 => return None,
-            b'0'..=b'9' => {
-                mantisse = mantisse * 10 + (b - b'0') as u64;
-                chiffres += 1;
-                decimales += virgule as i32;
-            }
-            b',' | b'.' if !virgule => virgule = true,
-            _ => return None,
+    // At most 15 digits and a separator: a longer text leaves the fast path (and would overflow).
+    if s.len() > 16 {
+        return None;
+    }
+    let (mut mantisse, mut virgule) = (0u64, None);
+    for (k, &b) in s.iter().enumerate() {
+        let chiffre = b.wrapping_sub(b'0');
+        if chiffre < 10 {
+            mantisse = mantisse * 10 + u64::from(chiffre);
+        } else if matches!(b, b',' | b'.') && virgule.is_none() {
+            virgule = Some(k);
+        } else {
+            return None;
         }
     }
-    if chiffres == 0 {
+    let (chiffres, decimales) = match virgule {
+        None => (s.len(), 0),
+        Some(k) => (s.len() - 1, s.len() - 1 - k),
+    };
+    if chiffres == 0 || chiffres > 15 {
         return None;
     }
     // Powers of ten exact in f64 (at most 15 decimals): the same divisor as `powi`, looked up.
     const PUISSANCES: [f64; 16] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
     ];
-    Some(mantisse as f64 / PUISSANCES[decimales as usize])
+    Some(mantisse as f64 / PUISSANCES[decimales])
 }
 
 /// `s` without the spaces, non-breaking or narrow non-breaking, that end it (the ones a
@@ -97,9 +102,10 @@ fn sans_espaces_a_la_fin(mut s: &[u8]) -> &[u8] {
 /// character (nothing to trim; the Unicode whitespace test is what `trim` spends its time on).
 #[inline]
 pub(crate) fn rogner(s: &str) -> &str {
-    match s.as_bytes() {
-        [] => s,
-        [a, .., z] | [a @ z] if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+    let octets = s.as_bytes();
+    match (octets.first(), octets.last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        (None, _) => s,
         _ => s.trim(),
     }
 }
@@ -530,6 +536,26 @@ mod tests {
         }
         for t in ["31/02/2024", "1/02/2024", "31-12-2045", "2045/06/30", "12/13/2024", "2045-6-30"] {
             assert_eq!(date_rapide(t.as_bytes()), None, "{t}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The fast decimal path gives `str::parse`'s value (comma read as a point) or steps
+        /// aside: texts of digits with at most a few separators, up to 18 bytes, leading zeros.
+        #[test]
+        fn decimal_fast_path_is_exact(t in "[0-9]{0,18}|[0-9]{0,9}[,.][0-9]{0,9}|[0-9,.]{1,6}") {
+            let general = t.replace(',', ".").parse::<f64>().ok();
+            match decimal_simple(t.as_bytes()) {
+                Some(v) => proptest::prop_assert_eq!(Some(v), general),
+                None => proptest::prop_assert!(general.is_none() || t.bytes().filter(u8::is_ascii_digit).count() > 15 || t.is_empty() || t.matches([',', '.']).count() > 1),
+            }
+            proptest::prop_assert_eq!(nombre(&t).ok().flatten(), general.filter(|v| v.is_finite()).filter(|_| !t.is_empty()));
+        }
+
+        /// `rogner` trims exactly what `trim` does.
+        #[test]
+        fn trimming_as_trim(t in "[ \t\u{a0}\u{202f}a-z~!é]{0,5}") {
+            proptest::prop_assert_eq!(rogner(&t), t.trim());
         }
     }
 
