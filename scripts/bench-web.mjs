@@ -3,8 +3,13 @@
 // through the real page: file selection → results, parameter change → updated results, and the
 // tab's memory (JS heap + WebAssembly memory). Prints a table.
 //
-//   node scripts/bench-web.mjs [--profil defaut|exports|tous] [sizes…]
+//   node scripts/bench-web.mjs [--profil defaut|exports|tous] [--attente MS] [sizes…]
 //   e.g. node scripts/bench-web.mjs --profil tous 130000 1400000
+//
+// `--attente MS`: the file is chosen MS milliseconds after the Données page opens (0 by default:
+// at once). A person takes a few seconds to pick a file; meanwhile the reading workers, started
+// with that page, compile and warm up (`import::plages::echauffer`). At 0 the first file meets
+// workers still warming up.
 //
 // `exports` files are shaped like real exports (`flux generer --profil exports`: every bailleur in
 // all 8 départements, ~30 réservataires per convention, dates and rates filled as text).
@@ -17,6 +22,8 @@ import { launch } from '../tests/e2e/app.mjs';
 const args = process.argv.slice(2);
 const i = args.indexOf('--profil');
 const profil = i >= 0 ? args.splice(i, 2)[1] : 'defaut';
+const j = args.indexOf('--attente');
+const attente = j >= 0 ? Number(args.splice(j, 2)[1]) : 0;
 const profils = profil === 'tous' ? ['defaut', 'exports'] : [profil];
 const sizes = args.map(Number).filter(Boolean);
 const runs = (sizes.length ? sizes : [130_000, 1_400_000]).flatMap((n) => profils.map((p) => [n, p]));
@@ -40,6 +47,7 @@ for (const [n, p] of runs) {
   await page.goto(url);
   await page.getByTestId('comptes').waitFor();
   await page.click('nav a[data-page=donnees]');
+  if (attente) await page.waitForTimeout(attente);
   const name = file.split('/').pop();
   const t0 = Date.now();
   await page.setInputFiles('#fichier', file);

@@ -20,6 +20,9 @@ fn main() {
     });
     portee.set_onmessage(Some(recevoir.as_ref().unchecked_ref()));
     recevoir.forget();
+    // The reading's hot functions compiled by the browser's optimising tier before the file
+    // comes (`plages::echauffer`).
+    gestion_flux::import::plages::echauffer();
     // Messages sent before this handler existed would be lost: tell the page we are ready.
     let _ = portee.post_message(&JsValue::from_str("pret"));
 }

@@ -51,7 +51,9 @@ pub async fn lire(s: Session, fichier: web_sys::File, options: OptionsLecture) -
         match lire_en_parallele(&fichier, n, &options, progres, actif).await {
             Lecture::Annulee => return Ok(()),
             Lecture::Finie(lu) => {
-                preparer_lecteurs();
+                // The next file's workers start once this one's results are shown: their warm-up
+                // (`plages::echauffer`) would otherwise share the cores with the first calculation.
+                gloo::timers::callback::Timeout::new(RELEVE_MS, preparer_lecteurs).forget();
                 s.chargement.set(None);
                 s.installer(Fichier { nom, contenu: Contenu::Disque(send_wrapper::SendWrapper::new(fichier)) }, lu, options);
                 return Ok(());
@@ -100,13 +102,16 @@ pub async fn lire(s: Session, fichier: web_sys::File, options: OptionsLecture) -
     Ok(())
 }
 
+/// Delay before the workers for the next file are started, after a reading by workers.
+const RELEVE_MS: u32 = 3_000;
+
 /// Script of the reading workers (Trunk's loader of `src/bin/lecteur.rs`).
 const LECTEUR: &str = "./lecteur_loader.js";
 
 thread_local! {
-    /// Reading workers started ahead of the next large file: their module is loaded and compiled
-    /// while the user picks the file (≈ 0.1 s saved on every reading). Their « pret » messages
-    /// wait in the team's queue.
+    /// Reading workers started ahead of the next large file: their module is loaded, compiled and
+    /// warmed up (`plages::echauffer`) while the user picks the file. Their « pret » messages wait
+    /// in the team's queue.
     static EQUIPE_PRETE: std::cell::RefCell<Option<Equipe>> = const { std::cell::RefCell::new(None) };
 }
 
