@@ -890,8 +890,8 @@ fn doublons(ds: &Dataset, lignes: &[u32], avertissements: &mut Vec<Avertissement
 /// Every logement `i`, first of its row, whose `rpls` an earlier such logement `j` (the first one)
 /// already had: the pairs `(i, j)`, in no particular order.
 ///
-/// One table of 1.4 M identifiers does not fit in a cache, and each probe missed it: 60–110 ms on
-/// one core, the import's longest step after the parallel reading. So the identifiers are first
+/// One table of 1.4 M identifiers does not fit in a cache, and each probe missed it: 77–113 ms on
+/// one core, the import's longest step after the parallel reading (about 17 ms now). So the identifiers are first
 /// dealt by the top bits of their hash into partitions small enough for the cache (in file order
 /// within each, read straight through), then each partition looks for its duplicates in a table
 /// of its own; both steps on every core natively. A partition's table holds the other 32 bits of

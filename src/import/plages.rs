@@ -739,13 +739,13 @@ mod tests {
         assert_eq!(a.noter(1, 90, 2), (400, 31), "never more than the file");
     }
 
-    /// Two workers at least, eight at most; the address may ask for one (the page's reading).
     /// The warm-up reads both generated samples whole, through the workers' path.
     #[test]
     fn warm_up_reads_both_samples() {
         assert_eq!(echauffer(), 4000);
     }
 
+    /// Two workers at least, eight at most; the address may ask for one (the page's reading).
     #[test]
     fn number_of_workers() {
         assert_eq!(lecteurs(None, 0), 2);
