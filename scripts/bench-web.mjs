@@ -70,6 +70,8 @@ for (const [n, p] of runs) {
       requestAnimationFrame(() => setTimeout(() => done(performance.now() - start), 0));
     }), taux));
   }
+  // Each change in turn: the first one after a load is the slowest (docs/engine.md, stop 23).
+  console.error(`${p} ${n}: changements ${changes.map((c) => c.toFixed(0)).join(' ')} ms`);
   // The steps of the reading by the workers (performance marks of src/ui/chargement.rs).
   const marks = await page.evaluate(() => {
     const m = Object.fromEntries(performance.getEntriesByType('mark').filter((e) => e.name.startsWith('flux:')).map((e) => [e.name.slice(5), e.startTime]));

@@ -343,6 +343,28 @@ pub fn echauffer() -> usize {
     total
 }
 
+/// A generated exports-shaped état des lieux of `logements` logements read the way the page reads
+/// a large file: two ranges, each read as a worker reads it and sent as bytes, then joined with
+/// [`assembler`]. The page's warm-up (`ui::chargement::echauffer_page`) runs this and a
+/// calculation at start, so that the page's own hot functions (the join, the engine) are compiled
+/// by the optimising tier before the user's file comes: otherwise they run first in the baseline
+/// tier, during the first load and again during the first parameter change (measured in docs/engine.md).
+pub fn lecture_echantillon(logements: usize) -> Option<Import> {
+    let mut texte = Vec::new();
+    crate::generate::generer_exports(&mut texte, logements, 2, 1).ok()?;
+    let plan = preparer(&texte, texte.len() as u64, None, 2, false).ok()??;
+    let parts: Vec<Vec<u8>> = plan
+        .consignes
+        .iter()
+        .map(|c| {
+            let mut l = LecteurPlage::new(c.clone());
+            l.nourrir(&texte[(c.debut as usize).min(texte.len())..]);
+            l.finir().octets()
+        })
+        .collect();
+    assembler(plan, parts).ok()?.ok()
+}
+
 /// The end of the last line of `texte` that is outside quotes (0: none): a record boundary.
 fn coupe_sure(texte: &[u8]) -> usize {
     if memchr::memchr(b'"', texte).is_none() {
@@ -743,6 +765,13 @@ mod tests {
     #[test]
     fn warm_up_reads_both_samples() {
         assert_eq!(echauffer(), 4000);
+    }
+
+    /// The page's warm-up sample goes through the page's path (ranges, bytes, join) whole.
+    #[test]
+    fn sample_read_as_the_page_reads() {
+        let imp = lecture_echantillon(3000).expect("échantillon lu");
+        assert_eq!((imp.dataset.len(), imp.rejets.len()), (3000, 0));
     }
 
     /// Two workers at least, eight at most; the address may ask for one (the page's reading).

@@ -102,6 +102,33 @@ pub async fn lire(s: Session, fichier: web_sys::File, options: OptionsLecture) -
     Ok(())
 }
 
+/// Logements of the page's warm-up sample ([`echauffer_page`]).
+const ECHANTILLON: usize = 20_000;
+
+/// Warms up the page's own hot functions: joins a generated sample's parts as after a reading by
+/// the workers (`plages::lecture_echantillon`) and computes its results twice, the second
+/// replacing the first as after a parameter change. V8 runs WebAssembly first in its baseline tier
+/// and compiles a function with its optimising tier only once it has run enough; without this, the
+/// first large file's join and calculation, and again the first parameter change, ran in the
+/// baseline tier (docs/engine.md, stop 23). Runs once, shortly after the page starts.
+pub fn echauffer_page(s: Session) {
+    // A reading under way warms the same functions up, and the page's thread is its own.
+    if s.chargement.get_untracked().is_some() {
+        return;
+    }
+    marquer("flux:echauffement:debut");
+    if let Some(imp) = plages::lecture_echantillon(ECHANTILLON) {
+        let geo = s.geographie.get_untracked();
+        let geo = geo.as_deref().map(|g| g as &dyn crate::domain::Geographie);
+        let p = s.parametres.with_untracked(|p| crate::domain::Parametres { suivi: Default::default(), ..p.clone() });
+        let premiers = std::hint::black_box(crate::domain::calculer_avec(&imp.dataset, &p, geo));
+        let seconds = std::hint::black_box(crate::domain::calculer_avec(&imp.dataset, &p, geo));
+        drop(premiers);
+        drop(seconds);
+    }
+    marquer("flux:echauffement:fin");
+}
+
 /// Delay before the workers for the next file are started, after a reading by workers.
 const RELEVE_MS: u32 = 3_000;
 

@@ -33,6 +33,9 @@ use crate::domain::Resultats;
 /// Delay before the parameters are written to the browser's storage and the URL.
 const SAUVEGARDE_MS: u32 = 100;
 
+/// Delay, after the demo is shown, before the page warms up its engine ([`chargement::echauffer_page`]).
+const ECHAUFFEMENT_MS: u32 = 500;
+
 /// Same-origin URL of the official geography (copied into `dist/geo/` by Trunk).
 const GEO_URL: &str = crate::geo::GEOGRAPHIE_URL;
 
@@ -71,6 +74,7 @@ pub fn App() -> impl IntoView {
                 suivi::charger_demo(session).await;
             }
         }
+        gloo::timers::callback::Timeout::new(ECHAUFFEMENT_MS, move || chargement::echauffer_page(session)).forget();
     });
     view! { <Application session avis/> }
 }

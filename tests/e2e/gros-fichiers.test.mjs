@@ -78,6 +78,15 @@ appTest('a file over the size limit gets a French message, and the tab lives on'
   await app.screenshot('trop-gros');
 });
 
+appTest('the page warms its engine up once the demo is shown, and leaves the data alone', async (app) => {
+  await app.goto({ page: 'donnees' });
+  const demoCounts = await app.counts();
+  const echauffements = () => app.page.evaluate(() => performance.getEntriesByName('flux:echauffement:fin').length);
+  await eventually(async () => assert.equal(await echauffements(), 1));
+  assert.equal(await app.counts(), demoCounts);
+  await app.expectText(app.source, new RegExp(DEMO_NOM));
+});
+
 /** Whether the last reading went through the workers (performance mark of src/ui/chargement.rs). */
 const parLesLecteurs = (app) => app.page.evaluate(() => performance.getEntriesByName('flux:lecteurs:assemble').length);
 
