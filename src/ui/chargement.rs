@@ -110,10 +110,11 @@ const ECHANTILLON: usize = 20_000;
 /// replacing the first as after a parameter change. V8 runs WebAssembly first in its baseline tier
 /// and compiles a function with its optimising tier only once it has run enough; without this, the
 /// first large file's join and calculation, and again the first parameter change, ran in the
-/// baseline tier (docs/engine.md, stop 23). Runs once, shortly after the page starts.
-pub fn echauffer_page(s: Session) {
-    // A reading under way warms the same functions up, and the page's thread is its own.
-    if s.chargement.get_untracked().is_some() {
+/// baseline tier (docs/engine.md, stop 23). Runs once, shortly after the demo is shown, unless a
+/// file was chosen since (`tache`: the reading task then): that reading needs the page's thread,
+/// and its own join and calculation warm the same functions up.
+pub fn echauffer_page(s: Session, tache: u64) {
+    if s.tache.get_untracked() != tache || s.chargement.get_untracked().is_some() {
         return;
     }
     marquer("flux:echauffement:debut");

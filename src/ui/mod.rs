@@ -61,6 +61,8 @@ pub fn App() -> impl IntoView {
         })
     });
     spawn_local(async move {
+        // No reading has started yet: the warm-up, at the end, is skipped if one starts meanwhile.
+        let tache = session.tache.get_untracked();
         // The geography first: reading a file uses it to warn about unknown commune codes.
         if let Ok(octets) = navigateur::lire_url(GEO_URL).await {
             let geo = crate::geo::Geographie::parse(&String::from_utf8_lossy(&octets));
@@ -74,7 +76,7 @@ pub fn App() -> impl IntoView {
                 suivi::charger_demo(session).await;
             }
         }
-        gloo::timers::callback::Timeout::new(ECHAUFFEMENT_MS, move || chargement::echauffer_page(session)).forget();
+        gloo::timers::callback::Timeout::new(ECHAUFFEMENT_MS, move || chargement::echauffer_page(session, tache)).forget();
     });
     view! { <Application session avis/> }
 }
