@@ -343,16 +343,13 @@ pub fn echauffer() -> usize {
     total
 }
 
-/// A generated exports-shaped état des lieux of `logements` logements read the way the page reads
-/// a large file: two ranges, each read as a worker reads it and sent as bytes, then joined with
-/// [`assembler`]. The page's warm-up (`ui::chargement::echauffer_page`) runs this and a
-/// calculation at start, so that the page's own hot functions (the join, the engine) are compiled
-/// by the optimising tier before the user's file comes: otherwise they run first in the baseline
-/// tier, during the first load and again during the first parameter change (measured in docs/engine.md).
-pub fn lecture_echantillon(logements: usize) -> Option<Import> {
-    let mut texte = Vec::new();
-    crate::generate::generer_exports(&mut texte, logements, 2, 1).ok()?;
-    let plan = preparer(&texte, texte.len() as u64, None, 2, false).ok()??;
+/// The CSV `texte` read the way the page reads a large file: two ranges, each read as a worker
+/// reads it and sent as bytes, then joined with [`assembler`]. The page's warm-up
+/// (`ui::chargement::echauffer_page`) runs this on the demo file, with a calculation, so that the
+/// page's own hot functions (the join, the engine) are compiled by the optimising tier before the
+/// user's file comes (docs/engine.md, stop 23). `None`: a file the workers would not read.
+pub fn lecture_echantillon(texte: &[u8]) -> Option<Import> {
+    let plan = preparer(texte, texte.len() as u64, None, 2, false).ok()??;
     let parts: Vec<Vec<u8>> = plan
         .consignes
         .iter()
@@ -767,11 +764,15 @@ mod tests {
         assert_eq!(echauffer(), 4000);
     }
 
-    /// The page's warm-up sample goes through the page's path (ranges, bytes, join) whole.
+    /// The page's warm-up sample goes through the page's path (ranges, bytes, join) whole, and
+    /// gives what the one-shot reading gives.
     #[test]
     fn sample_read_as_the_page_reads() {
-        let imp = lecture_echantillon(3000).expect("échantillon lu");
+        let mut texte = Vec::new();
+        crate::generate::generer(&mut texte, 3000, 3, 5).unwrap();
+        let imp = lecture_echantillon(&texte).expect("échantillon lu");
         assert_eq!((imp.dataset.len(), imp.rejets.len()), (3000, 0));
+        memes(&imp, &lire(&texte, &OptionsLecture::default()).unwrap());
     }
 
     /// Two workers at least, eight at most; the address may ask for one (the page's reading).

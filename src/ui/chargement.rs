@@ -102,26 +102,31 @@ pub async fn lire(s: Session, fichier: web_sys::File, options: OptionsLecture) -
     Ok(())
 }
 
-/// Logements of the page's warm-up sample ([`echauffer_page`]).
-const ECHANTILLON: usize = 20_000;
+/// Readings of the demo file by the page's warm-up ([`echauffer_page`]): about 20 000 logements in all.
+const LECTURES_ECHAUFFEMENT: usize = 5;
 
-/// Warms up the page's own hot functions: joins a generated sample's parts as after a reading by
-/// the workers (`plages::lecture_echantillon`) and computes its results twice, the second
-/// replacing the first as after a parameter change. V8 runs WebAssembly first in its baseline tier
-/// and compiles a function with its optimising tier only once it has run enough; without this, the
-/// first large file's join and calculation, and again the first parameter change, ran in the
-/// baseline tier (docs/engine.md, stop 23). Runs once, shortly after the demo is shown, unless a
-/// file was chosen since (`tache`: the reading task then): that reading needs the page's thread,
-/// and its own join and calculation warm the same functions up.
+/// Warms up the page's own hot functions: joins the demo file's parts as after a reading by the
+/// workers (`plages::lecture_echantillon`) and computes its results twice, the second replacing
+/// the first as after a parameter change, a few times over. V8 runs WebAssembly first in its
+/// baseline tier and compiles a function with its optimising tier once it has run enough, counted
+/// over all its calls; without this, the first large file's join and calculation ran in the
+/// baseline tier (docs/engine.md, stop 23). The demo's bytes are already in the page; a generated
+/// sample would bring the generator into the page's module (25 KB gzip). Runs once, shortly after
+/// the demo is shown, unless a file was chosen since (`tache`: the reading task then): that
+/// reading needs the page's thread, and its own join and calculation warm the same functions up.
 pub fn echauffer_page(s: Session, tache: u64) {
     if s.tache.get_untracked() != tache || s.chargement.get_untracked().is_some() {
         return;
     }
+    let Some(Contenu::Octets(demo)) = s.fichier.with_untracked(|f| f.as_ref().map(|f| f.contenu.clone())) else {
+        return;
+    };
     marquer("flux:echauffement:debut");
-    if let Some(imp) = plages::lecture_echantillon(ECHANTILLON) {
-        let geo = s.geographie.get_untracked();
-        let geo = geo.as_deref().map(|g| g as &dyn crate::domain::Geographie);
-        let p = s.parametres.with_untracked(|p| crate::domain::Parametres { suivi: Default::default(), ..p.clone() });
+    let geo = s.geographie.get_untracked();
+    let geo = geo.as_deref().map(|g| g as &dyn crate::domain::Geographie);
+    let p = s.parametres.with_untracked(|p| crate::domain::Parametres { suivi: Default::default(), ..p.clone() });
+    for _ in 0..LECTURES_ECHAUFFEMENT {
+        let Some(imp) = plages::lecture_echantillon(&demo) else { break };
         let premiers = std::hint::black_box(crate::domain::calculer_avec(&imp.dataset, &p, geo));
         let seconds = std::hint::black_box(crate::domain::calculer_avec(&imp.dataset, &p, geo));
         drop(premiers);
