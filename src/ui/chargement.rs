@@ -118,7 +118,9 @@ pub fn echauffer_page(s: Session, tache: u64) {
     if s.tache.get_untracked() != tache || s.chargement.get_untracked().is_some() {
         return;
     }
-    let Some(Contenu::Octets(demo)) = s.fichier.with_untracked(|f| f.as_ref().map(|f| f.contenu.clone())) else {
+    // The demo only: a dossier opened meanwhile may hold a large file.
+    let demo = s.fichier.with_untracked(|f| f.as_ref().filter(|f| f.nom == super::donnees::DEMO_NOM).map(|f| f.contenu.clone()));
+    let Some(Contenu::Octets(demo)) = demo else {
         return;
     };
     marquer("flux:echauffement:debut");
