@@ -527,6 +527,13 @@ pub fn exclu_par_defaut(m: Motif) -> bool {
 }
 
 impl Parametres {
+    /// The parameters of the conversion: all but those of the yearly follow-up (SPEC §7), which
+    /// change nothing in [`super::calculer`]'s results. The page keys its results on these, so that
+    /// a change of `suivi.decompte` recomputes the follow-up only.
+    pub fn de_conversion(&self) -> Parametres {
+        Parametres { suivi: Default::default(), ..self.clone() }
+    }
+
     /// Reads a parameters JSON; missing keys take their default. Errors are in French and name the
     /// key. The v1 key `mises_en_service_annuelles` is converted, with a note in `avertissements`.
     pub fn depuis_json(texte: &str) -> Result<Parametres, String> {
@@ -652,6 +659,19 @@ impl Parametres {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The conversion's parameters keep every parameter but the follow-up's, which go back to
+    /// their defaults.
+    #[test]
+    fn conversion_parameters_drop_only_the_follow_up() {
+        let mut p = Parametres { duree_sans_terme_ans: 25.0, ..Default::default() };
+        p.suivi.delai_designation_jours = 45;
+        p.suivi.report_ecarts = !p.suivi.report_ecarts;
+        let c = p.de_conversion();
+        assert_eq!(c, Parametres { suivi: ParametresSuivi::default(), ..p.clone() });
+        assert_ne!(c, p);
+        assert_eq!(c.duree_sans_terme_ans, 25.0);
+    }
 
     #[test]
     fn defaults_follow_the_spec() {

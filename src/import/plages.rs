@@ -332,15 +332,21 @@ pub fn echauffer() -> usize {
         let Ok(Some(plan)) = genere.map_err(|_| ()).and_then(|()| preparer(&texte, texte.len() as u64, None, 1, false).map_err(|_| ())) else {
             continue;
         };
-        for c in plan.consignes {
-            let debut = (c.debut as usize).min(texte.len());
-            let mut l = LecteurPlage::new(c);
-            l.nourrir(&texte[debut..]);
-            let plage = l.finir();
-            total += Plage::lire(&plage.octets()).map_or(0, |p| p.logements());
-        }
+        total += parts_en_memoire(&texte, &plan).iter().map(|octets| Plage::lire(octets).map_or(0, |p| p.logements())).sum::<usize>();
     }
     total
+}
+
+/// The parts of `plan`'s ranges of `texte`, each read whole as a worker reads it and sent as bytes.
+fn parts_en_memoire(texte: &[u8], plan: &Plan) -> Vec<Vec<u8>> {
+    plan.consignes
+        .iter()
+        .map(|c| {
+            let mut l = LecteurPlage::new(c.clone());
+            l.nourrir(&texte[(c.debut as usize).min(texte.len())..]);
+            l.finir().octets()
+        })
+        .collect()
 }
 
 /// The CSV `texte` read the way the page reads a large file: two ranges, each read as a worker
@@ -350,15 +356,7 @@ pub fn echauffer() -> usize {
 /// user's file comes (docs/engine.md, stop 23). `None`: a file the workers would not read.
 pub fn lecture_echantillon(texte: &[u8]) -> Option<Import> {
     let plan = preparer(texte, texte.len() as u64, None, 2, false).ok()??;
-    let parts: Vec<Vec<u8>> = plan
-        .consignes
-        .iter()
-        .map(|c| {
-            let mut l = LecteurPlage::new(c.clone());
-            l.nourrir(&texte[(c.debut as usize).min(texte.len())..]);
-            l.finir().octets()
-        })
-        .collect();
+    let parts = parts_en_memoire(texte, &plan);
     assembler(plan, parts).ok()?.ok()
 }
 

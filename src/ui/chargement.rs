@@ -126,7 +126,7 @@ pub fn echauffer_page(s: Session, tache: u64) {
     marquer("flux:echauffement:debut");
     let geo = s.geographie.get_untracked();
     let geo = geo.as_deref().map(|g| g as &dyn crate::domain::Geographie);
-    let p = s.parametres.with_untracked(|p| crate::domain::Parametres { suivi: Default::default(), ..p.clone() });
+    let p = s.parametres.with_untracked(crate::domain::Parametres::de_conversion);
     for _ in 0..LECTURES_ECHAUFFEMENT {
         let Some(imp) = plages::lecture_echantillon(&demo) else { break };
         let premiers = std::hint::black_box(crate::domain::calculer_avec(&imp.dataset, &p, geo));

@@ -267,9 +267,7 @@ impl Session {
         let lecture = RwSignal::new(None::<Lecture>);
         let parametres = RwSignal::new(parametres);
         let geographie = RwSignal::new(None::<Arc<Geographie>>);
-        // The parameters of the conversion: all but those of the yearly follow-up, which change
-        // nothing in the results (a change of `suivi.decompte` recomputes the follow-up only).
-        let parametres_conversion = Memo::new(move |_| parametres.with(|p| Parametres { suivi: Default::default(), ..p.clone() }));
+        let parametres_conversion = Memo::new(move |_| parametres.with(Parametres::de_conversion));
         let validite = Memo::new(move |_| parametres.with(Parametres::valider));
         let resultats = Memo::new(move |_| {
             let import = match lecture.get()? {
