@@ -568,6 +568,16 @@ impl DatasetBuilder {
         }
     }
 
+    /// Room for `logements` more logements and `octets_rpls` bytes of identifiers.
+    pub fn reserver_encore(&mut self, logements: usize, octets_rpls: usize) {
+        self.ds.reserver_encore(logements, octets_rpls);
+    }
+
+    /// Bytes of the identifiers so far.
+    pub fn octets_rpls(&self) -> usize {
+        self.ds.rpls.octets.len()
+    }
+
     /// The rows and tables as appended, not indexed (to be [`DatasetBuilder::ajouter`]-ed elsewhere).
     pub fn brut(self) -> Dataset {
         self.ds
