@@ -207,9 +207,12 @@ impl Dataset {
         rangs
     }
 
-    /// Room for `logements` more logements whose `rpls` texts take `octets_rpls` bytes, in one
-    /// step: parts joined into this one then make no column grow (each growth would copy it).
-    pub fn reserver_encore(&mut self, logements: usize, octets_rpls: usize) {
+    /// Room, in one step, for `num / den` times the logements (and `rpls` bytes) already here:
+    /// the rows still to come, estimated from those read, then make no column grow (each growth
+    /// would copy it). Pages reserved but never written cost nothing natively.
+    pub fn reserver_au_prorata(&mut self, num: u64, den: u64) {
+        let encore = |x: usize| (x as u128 * u128::from(num) / u128::from(den.max(1))) as usize;
+        let (logements, octets_rpls) = (encore(self.len()), encore(self.rpls.octets.len()));
         self.rpls.octets.reserve_exact(octets_rpls);
         self.rpls.fins.reserve_exact(logements);
         self.reserver(logements);
@@ -568,14 +571,9 @@ impl DatasetBuilder {
         }
     }
 
-    /// Room for `logements` more logements and `octets_rpls` bytes of identifiers.
-    pub fn reserver_encore(&mut self, logements: usize, octets_rpls: usize) {
-        self.ds.reserver_encore(logements, octets_rpls);
-    }
-
-    /// Bytes of the identifiers so far.
-    pub fn octets_rpls(&self) -> usize {
-        self.ds.rpls.octets.len()
+    /// [`Dataset::reserver_au_prorata`] on the rows appended so far.
+    pub fn reserver_au_prorata(&mut self, num: u64, den: u64) {
+        self.ds.reserver_au_prorata(num, den);
     }
 
     /// The rows and tables as appended, not indexed (to be [`DatasetBuilder::ajouter`]-ed elsewhere).

@@ -296,10 +296,9 @@ impl LecteurPlage {
         // are not taken from the system.
         let reste = self.consigne.fin.saturating_sub(self.position) as usize;
         if premiere && !p.builder.is_empty() && reste > 0 {
-            let encore = |x: usize| (x as u128 * reste as u128 * 9 / 8 / piece.len() as u128) as usize;
-            let (n, octets) = (p.builder.len(), p.builder.octets_rpls());
-            p.builder.reserver_encore(encore(n), encore(octets));
-            p.lignes.reserve_exact(encore(p.lignes.len()));
+            let (num, den) = (reste as u64 * 9, piece.len() as u64 * 8);
+            p.builder.reserver_au_prorata(num, den);
+            p.lignes.reserve_exact((p.lignes.len() as u128 * u128::from(num) / u128::from(den)) as usize);
         }
         self.total = Some(p);
     }
@@ -546,7 +545,11 @@ pub fn lire_par_fils<R: std::io::Read>(
                 });
             }
             drop(envoi);
-            let mut en_ordre = EnOrdre { reception, attente: Default::default(), suivante: 0, n: consignes.len(), guillemets: 0, fin: None, windows_1252: en_windows_1252 };
+            let premiere_et_toutes = match (consignes.first(), consignes.last()) {
+                (Some(p), Some(d)) => (p.fin - p.debut, d.fin - p.debut),
+                _ => (0, 0),
+            };
+            let mut en_ordre = EnOrdre { reception, attente: Default::default(), suivante: 0, n: consignes.len(), guillemets: 0, fin: None, windows_1252: en_windows_1252, premiere_et_toutes };
             let parts = std::iter::from_fn(|| en_ordre.suivante()).map(Ok);
             let import = assembler_max(plan, parts, LOGEMENTS_MAX).expect("plages lues sur place");
             // A part that stops the join stops the threads too (they finish their current range).
@@ -605,6 +608,9 @@ struct EnOrdre {
     guillemets: u64,
     fin: Option<Fin>,
     windows_1252: bool,
+    /// Bytes of the first range and of the whole span: the first part, which the others are
+    /// joined into, is reserved for the rest at the same rows per byte.
+    premiere_et_toutes: (u64, u64),
 }
 
 impl EnOrdre {
@@ -645,11 +651,10 @@ impl EnOrdre {
         self.guillemets += plage.guillemets;
         let mut plage = plage;
         if self.suivante == 1 {
-            // The ranges are of equal bytes: room for about as many logements in each of the
-            // others (a tenth more; pages never written are not taken from the system).
-            let d = &mut plage.dataset;
-            let autres = |x: usize| x * (self.n - 1) * 11 / 10;
-            d.reserver_encore(autres(d.len()), autres(d.rpls.octets.len()));
+            // Room for the other ranges' logements at the first one's rows per byte, a tenth
+            // more (pages never written are not taken from the system).
+            let (premiere, toutes) = self.premiere_et_toutes;
+            plage.dataset.reserver_au_prorata(toutes.saturating_sub(premiere) * 11, premiere * 10);
         }
         Some(plage)
     }
