@@ -42,21 +42,24 @@ fn lire(portee: &web_sys::DedicatedWorkerGlobalScope, message: &wasm_bindgen::Js
     let debut = consigne.debut;
     let lecteur = web_sys::FileReaderSync::new().map_err(echec)?;
     let mut plage = LecteurPlage::new(consigne);
-    let mut tampon = Vec::new();
     while plage.position() < taille {
         let p = plage.position();
         let tranche = fichier.slice_with_f64_and_f64(p as f64, (p + PIECE as u64).min(taille) as f64).map_err(echec)?;
         let octets = js_sys::Uint8Array::new(&lecteur.read_as_array_buffer(&tranche).map_err(echec)?.into());
-        tampon.resize(octets.length() as usize, 0);
-        octets.copy_to(&mut tampon);
-        let encore = plage.nourrir(&tampon);
+        // Copied from the JS array straight into the reader's buffer.
+        let n = octets.length() as usize;
+        let encore = plage
+            .nourrir_en_place(n, |d| {
+                octets.copy_to(d);
+                Ok::<_, std::convert::Infallible>(n)
+            })
+            .unwrap_or_else(|e| match e {});
         let fait = JsValue::from_f64((plage.position() - debut) as f64);
         let _ = portee.post_message(&objet(&[("fait", fait), ("lignes", JsValue::from_f64(plage.lignes_lues() as f64))]));
         if !encore {
             break;
         }
     }
-    drop(tampon);
     let plage = plage.finir();
     let octets = js_sys::Uint8Array::from(&plage.octets()[..]);
     let message = objet(&[

@@ -62,42 +62,28 @@ pub fn calculer_avec(ds: &Dataset, p: &Parametres, geo: Option<&dyn Geographie>)
     let mut alertes = alertes::generales(p, ds.nb_rejets, ds.nb_avertissements);
     alertes.extend(verification::verifier(ds, p));
     let rangs_par_nom = ds.rangs_par_nom();
+    // Each convention's results, its cells' part of the communal view and its alerts are made on
+    // the cores; the main thread only puts them in place (they ran on it alone, stop 25).
     let calcules = parallele::en_parallele(ds.perimetres.len(), |i| {
-        perimetre::calculer_perimetre(ds, p, i, &comptes, &comptes.cellules, &rangs_par_nom)
-    });
-    let mut perimetres = Vec::with_capacity(ds.perimetres.len());
-    for (i, (r, vue)) in calcules.into_iter().enumerate() {
-        let per = &ds.perimetres[i];
-        // Communal view: F_c and the expected logements of each category (share × F_c). Local
-        // réservataires (communes, EPCI, EPT) are the exception: their objectives sit on their own
-        // reservations (territoire.rs), and the communal view shows those same numbers.
-        // (commune, category) → logements a year: a convention has hundreds of communes.
-        let mut locales: rustc_hash::FxHashMap<(&str, Categorie), f64> = Default::default();
-        for o in &r.objectifs {
-            let categorie = r.parts[o.partie].categorie;
-            if let (true, Some(commune)) = (categorie.territoriale(), o.commune.as_deref()) {
-                locales
-                    .entry((commune, categorie))
-                    .and_modify(|v| *v += o.logements_par_an)
-                    .or_insert(o.logements_par_an);
-            }
-        }
-        for (&c, &fc) in per.cellules.iter().zip(&vue.flux_communes) {
-            let commune = ds.code_commune(c as usize);
-            let a = &mut cellules[c as usize];
-            a.flux = fc;
-            a.attendus = vue.part_categorie.map(|part| part * fc);
-            for k in [Categorie::Commune, Categorie::Epci] {
-                a.attendus[k as usize] = locales.get(&(commune, k)).into_iter().sum();
-            }
-        }
-        let sans_assiette: Vec<&str> = per
+        let (r, vue) = perimetre::calculer_perimetre(ds, p, i, &comptes, &comptes.cellules, &rangs_par_nom);
+        let communes = vue_du_perimetre(ds, i, &r, &vue);
+        let sans_assiette: Vec<&str> = ds.perimetres[i]
             .parties
             .iter()
             .filter(|&&q| comptes.parties[q as usize].lignes_assiette == 0)
             .map(|&q| ds.reservataires[ds.parties[q as usize].reservataire as usize].nom.as_str())
             .collect();
-        alertes.extend(alertes::perimetre(i, &r, p, &sans_assiette));
+        let a = alertes::perimetre(i, &r, p, &sans_assiette);
+        (r, communes, a)
+    });
+    let mut perimetres = Vec::with_capacity(ds.perimetres.len());
+    for (r, communes, a) in calcules {
+        for (c, flux, attendus) in communes {
+            let cellule = &mut cellules[c as usize];
+            cellule.flux = flux;
+            cellule.attendus = attendus;
+        }
+        alertes.extend(a);
         perimetres.push(r);
     }
     let communes = agregation::vue_communale(
@@ -112,4 +98,40 @@ pub fn calculer_avec(ds: &Dataset, p: &Parametres, geo: Option<&dyn Geographie>)
         alertes,
         premiere_annee: p.date_conversion.year(),
     }
+}
+
+/// Communal view of convention `i`: each of its cells' flux F_c and the logements expected a year
+/// for each category (share × F_c). Local réservataires (communes, EPCI, EPT) are the exception:
+/// their objectives sit on their own reservations (territoire.rs), and the communal view shows
+/// those same numbers.
+fn vue_du_perimetre(
+    ds: &Dataset,
+    i: usize,
+    r: &ResultatPerimetre,
+    vue: &perimetre::PourLaVue,
+) -> Vec<(u32, f64, [f64; Categorie::N])> {
+    // (commune, category) → logements a year: a convention has hundreds of communes.
+    let mut locales: rustc_hash::FxHashMap<(&str, Categorie), f64> = Default::default();
+    for o in &r.objectifs {
+        let categorie = r.parts[o.partie].categorie;
+        if let (true, Some(commune)) = (categorie.territoriale(), o.commune.as_deref()) {
+            locales
+                .entry((commune, categorie))
+                .and_modify(|v| *v += o.logements_par_an)
+                .or_insert(o.logements_par_an);
+        }
+    }
+    ds.perimetres[i]
+        .cellules
+        .iter()
+        .zip(&vue.flux_communes)
+        .map(|(&c, &fc)| {
+            let commune = ds.code_commune(c as usize);
+            let mut attendus = vue.part_categorie.map(|part| part * fc);
+            for k in [Categorie::Commune, Categorie::Epci] {
+                attendus[k as usize] = locales.get(&(commune, k)).into_iter().sum();
+            }
+            (c, fc, attendus)
+        })
+        .collect()
 }

@@ -44,9 +44,30 @@ pub(crate) fn en_parallele<R: Send>(n: usize, f: impl Fn(usize) -> R + Sync) -> 
     (0..n).map(f).collect()
 }
 
+/// Runs `f(debut, tranche)` on contiguous slices of `v` (`debut`: the slice's first index), one
+/// per core on scoped threads natively, on the whole of `v` in the browser: for a table that
+/// every thread writes in its own part of, with no per-thread copy to merge.
+pub(crate) fn par_tranches<T: Send>(v: &mut [T], f: impl Fn(usize, &mut [T]) + Sync) {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let coeurs = std::thread::available_parallelism().map_or(1, |c| c.get().min(8));
+        if coeurs > 1 && v.len() > 1 {
+            let taille = v.len().div_ceil(coeurs);
+            let f = &f;
+            std::thread::scope(|s| {
+                for (k, tranche) in v.chunks_mut(taille).enumerate() {
+                    s.spawn(move || f(k * taille, tranche));
+                }
+            });
+            return;
+        }
+    }
+    f(0, v)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::en_parallele;
+    use super::{en_parallele, par_tranches};
 
     /// Every index once, results in index order, whatever the number of items and however
     /// uneven their work.
@@ -62,6 +83,21 @@ mod tests {
             });
             assert_eq!(r, (0..n as u64).collect::<Vec<_>>());
             assert_eq!(vus.into_inner(), n);
+        }
+    }
+
+    /// Every element written once, by the slice that holds it, with its own index.
+    #[test]
+    fn slices_cover_the_table() {
+        for n in [0, 1, 2, 3, 17, 1_000] {
+            let mut v = vec![usize::MAX; n];
+            par_tranches(&mut v, |debut, tranche| {
+                for (k, x) in tranche.iter_mut().enumerate() {
+                    assert_eq!(*x, usize::MAX);
+                    *x = debut + k;
+                }
+            });
+            assert_eq!(v, (0..n).collect::<Vec<_>>());
         }
     }
 }

@@ -11,6 +11,7 @@ use rustc_hash::FxHashMap;
 use super::columns::{Champ, Correspondance};
 use super::{values, Avertissement, Rejet};
 use crate::domain::dataset::{DatasetBuilder, Logement};
+use crate::domain::Dataset;
 use crate::domain::model::{Categorie, Motif, TypeDroit};
 
 /// Start of the `rpls` cell of the template's notice line (`export::modele`): that line documents
@@ -274,19 +275,23 @@ impl Partiel {
     }
 
     /// Appends the reading of the next part of the same file (a later CSV chunk): counts, rejects,
-    /// warnings, logements and lines (already in file numbering), categories met.
-    pub fn fusionner(&mut self, p: Partiel) {
-        self.builder.ajouter(p.builder.brut());
+    /// warnings, logements and lines (already in file numbering), categories met. Gives back the
+    /// part's logements and lines, copied, for their memory (see
+    /// [`crate::domain::dataset::DatasetBuilder::avec_colonnes_de`]).
+    pub fn fusionner(&mut self, p: Partiel) -> (Dataset, Vec<u32>) {
+        let ds = p.builder.brut();
+        self.builder.ajouter(&ds);
         self.lues += p.lues;
         self.retenues += p.retenues;
         self.rejets.extend(p.rejets);
         self.avertissements.extend(p.avertissements);
-        self.lignes.extend(p.lignes);
+        self.lignes.extend_from_slice(&p.lignes);
         for (nom, vues) in p.categories {
             for (c, ligne) in vues {
                 self.categorie_vue(&nom, c, ligne);
             }
         }
+        (ds, p.lignes)
     }
 
     /// One warning per réservataire name met with more than one category, for each category after

@@ -361,7 +361,7 @@ fn lire_texte(
         return Ok(None);
     }
     let lignes_entete = csv::lignes(&texte[..entete.debut]);
-    Ok(Some(entete.assembler(lignes_entete, partiels, encodage)))
+    Ok(Some(entete.assembler(lignes_entete, partiels, encodage, |_, _| {})))
 }
 
 /// The header line of any CSV (état des lieux or mouvements): where the data starts, the
@@ -508,6 +508,7 @@ impl Entete {
         lignes_entete: u64,
         partiels: impl IntoIterator<Item = Partiel>,
         encodage: &'static str,
+        mut rendre: impl FnMut(Dataset, Vec<u32>),
     ) -> Import {
         // Line numbers were counted from the start of each chunk: shift them by the lines before it.
         let mut avant = lignes_entete;
@@ -519,7 +520,8 @@ impl Entete {
                 total = p;
                 continue;
             }
-            total.fusionner(p);
+            let (ds, lignes) = total.fusionner(p);
+            rendre(ds, lignes);
         }
         let mut import = assembler(total, self.map, self.entetes, 1, Format::Csv, encodage);
         import.separateur = self.sep;

@@ -182,26 +182,48 @@ pub struct LecteurPlage {
     commencee: bool,
     /// The range's last byte was fed: nothing more is needed.
     finie: bool,
-    /// Bytes of the range fed but not read yet (the end of a piece, up to a safe cut).
+    /// The reader's buffer: the bytes of the range fed but not read yet are `tampon[..rempli]`
+    /// (the end of a piece, up to a safe cut); the rest is room written in place by the next
+    /// [`LecteurPlage::nourrir_en_place`]. Kept from one range to the next by the command line's
+    /// threads ([`LecteurPlage::avec_tampon`]), so that its pages are taken from the system once.
     tampon: Vec<u8>,
+    rempli: usize,
     /// What the pieces read so far gave, line numbers from the start of the range.
     total: Option<Partiel>,
+    /// Memory for the range's logements and lines: a part already joined
+    /// ([`LecteurPlage::reprendre`]).
+    colonnes: Option<(Dataset, Vec<u32>)>,
     guillemets: u64,
     plafond: Plafond,
 }
 
 impl LecteurPlage {
     pub fn new(consigne: Consigne) -> LecteurPlage {
+        LecteurPlage::avec_tampon(consigne, Vec::new())
+    }
+
+    /// A reader that writes the range's bytes into `tampon` (its contents do not matter), the
+    /// buffer a previous range gave back ([`LecteurPlage::finir_et_rendre`]).
+    pub fn avec_tampon(consigne: Consigne, tampon: Vec<u8>) -> LecteurPlage {
         LecteurPlage {
             position: consigne.debut,
             commencee: consigne.premiere,
             finie: consigne.debut >= consigne.fin && !consigne.premiere,
             consigne,
-            tampon: Vec::new(),
+            tampon,
+            rempli: 0,
             total: None,
+            colonnes: None,
             guillemets: 0,
             plafond: Plafond::new(LOGEMENTS_MAX),
         }
+    }
+
+    /// The range's logements and lines will be written in the memory of `ds` and `lignes` (a
+    /// part the join has copied, their contents dropped).
+    pub fn reprendre(&mut self, ds: Dataset, mut lignes: Vec<u32>) {
+        lignes.clear();
+        self.colonnes = Some((ds, lignes));
     }
 
     /// File offset of the next byte to feed.
@@ -216,54 +238,77 @@ impl LecteurPlage {
 
     /// Feeds the next bytes of the file (from [`LecteurPlage::position`]). `false` once the range
     /// is complete, or its reading stopped (not UTF-8, over the cap): no more bytes are needed.
-    pub fn nourrir(&mut self, mut octets: &[u8]) -> bool {
+    pub fn nourrir(&mut self, octets: &[u8]) -> bool {
+        let n = octets.len();
+        let ecrire = |d: &mut [u8]| {
+            d.copy_from_slice(octets);
+            Ok::<_, std::convert::Infallible>(n)
+        };
+        self.nourrir_en_place(n, ecrire).unwrap_or_else(|e| match e {})
+    }
+
+    /// [`LecteurPlage::nourrir`] with the next bytes written straight into the reader's buffer:
+    /// `ecrire` gets room for at most `n` bytes and says how many it wrote (a `read` from the
+    /// file, a copy out of a JS array). The file's bytes are copied once, not twice: the
+    /// command line reads 170 MB through here.
+    pub fn nourrir_en_place<E>(
+        &mut self,
+        n: usize,
+        ecrire: impl FnOnce(&mut [u8]) -> Result<usize, E>,
+    ) -> Result<bool, E> {
         if self.finie {
-            return false;
+            return Ok(false);
         }
-        let position = self.position;
-        self.position += octets.len() as u64;
+        let debut = self.rempli;
+        if self.tampon.len() < debut + n {
+            self.tampon.resize(debut + n, 0);
+        }
+        let lu = ecrire(&mut self.tampon[debut..debut + n])?.min(n);
+        let mut position = self.position;
+        self.position += lu as u64;
+        let mut nouveaux = debut..debut + lu;
         if !self.commencee {
-            match memchr::memchr(b'\n', octets) {
+            match memchr::memchr(b'\n', &self.tampon[nouveaux.clone()]) {
                 // The first line break at or after the nominal start is at or after its end:
                 // the next range starts at the same place, this one is empty.
                 Some(i) if position + i as u64 >= self.consigne.fin => self.finie = true,
                 Some(i) => {
                     self.commencee = true;
-                    octets = &octets[i + 1..];
-                    return self.nourrir_depuis(position + i as u64 + 1, octets);
+                    position += i as u64 + 1;
+                    nouveaux.start += i + 1;
                 }
                 None if self.position >= self.consigne.fin => self.finie = true,
                 None => {}
             }
-            return !self.finie;
+            if !self.commencee {
+                return Ok(!self.finie);
+            }
+            // Nothing was kept before the range's first line: its bytes go to the front.
+            self.tampon.copy_within(nouveaux.clone(), debut);
+            nouveaux = debut..debut + nouveaux.len();
         }
-        self.nourrir_depuis(position, octets)
-    }
-
-    /// [`LecteurPlage::nourrir`], the range started: `octets` begin at file offset `position`.
-    fn nourrir_depuis(&mut self, position: u64, octets: &[u8]) -> bool {
         // The range ends after the first line break at or after the nominal end.
-        let avant_fin = self.consigne.fin.saturating_sub(position).min(octets.len() as u64) as usize;
-        let garder = match memchr::memchr(b'\n', &octets[avant_fin..]) {
+        let avant_fin = self.consigne.fin.saturating_sub(position).min(nouveaux.len() as u64) as usize;
+        let garder = match memchr::memchr(b'\n', &self.tampon[nouveaux.start + avant_fin..nouveaux.end]) {
             Some(i) => {
                 self.finie = true;
                 avant_fin + i + 1
             }
-            None => octets.len(),
+            None => nouveaux.len(),
         };
-        self.tampon.extend_from_slice(&octets[..garder]);
-        if self.tampon.len() >= PIECE {
-            let coupe = coupe_sure(&self.tampon);
+        self.rempli += garder;
+        if self.rempli >= PIECE {
+            let coupe = coupe_sure(&self.tampon[..self.rempli]);
             if coupe > 0 {
-                // Read in place, then the rest moved to the front: the buffer is kept (a piece
-                // of several MB allocated anew each time would cost its page faults again).
-                let mut tampon = std::mem::take(&mut self.tampon);
+                // Read in place, then the rest moved to the front.
+                let tampon = std::mem::take(&mut self.tampon);
                 self.lire(&tampon[..coupe]);
-                tampon.drain(..coupe);
                 self.tampon = tampon;
+                self.tampon.copy_within(coupe..self.rempli, 0);
+                self.rempli -= coupe;
             }
         }
-        !self.finie && !self.arretee()
+        Ok(!self.finie && !self.arretee())
     }
 
     /// The reading stopped early: a record is not UTF-8 (the page reads again as Windows-1252),
@@ -288,7 +333,10 @@ impl LecteurPlage {
         self.guillemets += guillemets;
         let c = &self.consigne;
         let premiere = self.total.is_none();
-        let avant = self.total.take().unwrap_or_default();
+        let avant = self.total.take().unwrap_or_else(|| match self.colonnes.take() {
+            Some((ds, lignes)) => Partiel { builder: DatasetBuilder::avec_colonnes_de(ds), lignes, ..Partiel::default() },
+            None => Partiel::default(),
+        });
         let mut p = super::lire_morceau_apres(avant, piece, c.sep, &c.map, c.nb_colonnes, guillemets > 0, &self.plafond);
         // After the range's first piece, room for the rest of the range at the same rows per
         // byte, an eighth more: the columns then never grow by copying themselves (a range of
@@ -305,13 +353,18 @@ impl LecteurPlage {
 
     /// The range's part, once [`LecteurPlage::nourrir`] said no more was needed or the file
     /// ended.
-    pub fn finir(mut self) -> Plage {
-        let reste = std::mem::take(&mut self.tampon);
-        if !reste.is_empty() {
-            self.lire(&reste);
+    pub fn finir(self) -> Plage {
+        self.finir_et_rendre().0
+    }
+
+    /// [`LecteurPlage::finir`], and the reader's buffer for the next range.
+    pub fn finir_et_rendre(mut self) -> (Plage, Vec<u8>) {
+        let tampon = std::mem::take(&mut self.tampon);
+        if self.rempli > 0 {
+            self.lire(&tampon[..self.rempli]);
         }
         let p = self.total.unwrap_or_default();
-        Plage {
+        let plage = Plage {
             guillemets: self.guillemets,
             pas_utf8: p.pas_utf8,
             lues: p.lues,
@@ -323,7 +376,8 @@ impl LecteurPlage {
             lignes_physiques: p.lignes_physiques,
             trop: p.trop,
             dataset: p.builder.brut(),
-        }
+        };
+        (plage, tampon)
     }
 }
 
@@ -449,14 +503,16 @@ pub fn assembler(
     plan: Plan,
     parts: impl IntoIterator<Item = Vec<u8>>,
 ) -> Result<Result<Import, ImportError>, String> {
-    assembler_max(plan, parts.into_iter().map(|octets| Plage::lire(&octets)), LOGEMENTS_MAX)
+    assembler_max(plan, parts.into_iter().map(|octets| Plage::lire(&octets)), LOGEMENTS_MAX, |_, _| {})
 }
 
 /// [`assembler`] with at most `max` logements (tests use a small cap), the parts decoded.
+/// `rendre` gets each part once it is copied (see [`LecteurPlage::reprendre`]).
 fn assembler_max(
     plan: Plan,
     parts: impl IntoIterator<Item = Result<Plage, String>>,
     max: u64,
+    rendre: impl FnMut(Dataset, Vec<u32>),
 ) -> Result<Result<Import, ImportError>, String> {
     let plafond = Plafond::new(max);
     let (mut cumul, mut avant) = (0u64, plan.lignes_entete);
@@ -477,7 +533,7 @@ fn assembler_max(
         avant += p.lignes_physiques;
         Some(p)
     });
-    let import = plan.entete.assembler(plan.lignes_entete, partiels, plan.encodage);
+    let import = plan.entete.assembler(plan.lignes_entete, partiels, plan.encodage, rendre);
     if let Some(e) = illisible {
         return Err(e);
     }
@@ -506,13 +562,25 @@ pub fn lire_par_fils<R: std::io::Read>(
 ) -> std::io::Result<Option<Result<Import, ImportError>>> {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     let arret = AtomicBool::new(false);
-    let lire_plage = |c: &Consigne, tampon: &mut [u8]| -> std::io::Result<Plage> {
+    // Each thread's reader buffer goes from one range to the next (`tampon`), and the parts the
+    // join has copied come back for the next ranges' logements (`copiees`).
+    let copiees = std::sync::Mutex::new(Vec::<(Dataset, Vec<u32>)>::new());
+    let lire_plage = |c: &Consigne, tampon: &mut Vec<u8>| -> std::io::Result<Plage> {
         let mut source = ouvrir(c.debut)?;
-        let mut l = LecteurPlage::new(c.clone());
+        let mut l = LecteurPlage::avec_tampon(c.clone(), std::mem::take(tampon));
+        if let Some((ds, lignes)) = copiees.lock().ok().and_then(|mut v| v.pop()) {
+            l.reprendre(ds, lignes);
+        }
         loop {
-            let lu = source.read(tampon)?;
-            if lu == 0 || !l.nourrir(&tampon[..lu]) || arret.load(Ordering::Relaxed) {
-                return Ok(l.finir());
+            let mut lu = 0;
+            let encore = l.nourrir_en_place(piece.max(1), |d| {
+                lu = source.read(d)?;
+                Ok::<_, std::io::Error>(lu)
+            })?;
+            if lu == 0 || !encore || arret.load(Ordering::Relaxed) {
+                let (plage, rendu) = l.finir_et_rendre();
+                *tampon = rendu;
+                return Ok(plage);
             }
         }
     };
@@ -534,7 +602,7 @@ pub fn lire_par_fils<R: std::io::Read>(
                 let envoi = envoi.clone();
                 let (suivante, arret, lire_plage) = (&suivante, &arret, &lire_plage);
                 s.spawn(move || {
-                    let mut tampon = vec![0u8; piece.max(1)];
+                    let mut tampon = Vec::new();
                     while !arret.load(Ordering::Relaxed) {
                         let k = suivante.fetch_add(1, Ordering::Relaxed);
                         let Some(c) = consignes.get(k) else { break };
@@ -551,7 +619,12 @@ pub fn lire_par_fils<R: std::io::Read>(
             };
             let mut en_ordre = EnOrdre { reception, attente: Default::default(), suivante: 0, n: consignes.len(), guillemets: 0, fin: None, windows_1252: en_windows_1252, premiere_et_toutes };
             let parts = std::iter::from_fn(|| en_ordre.suivante()).map(Ok);
-            let import = assembler_max(plan, parts, LOGEMENTS_MAX).expect("plages lues sur place");
+            let rendre = |ds, lignes| {
+                if let Ok(mut v) = copiees.lock() {
+                    v.push((ds, lignes));
+                }
+            };
+            let import = assembler_max(plan, parts, LOGEMENTS_MAX, rendre).expect("plages lues sur place");
             // A part that stops the join stops the threads too (they finish their current range).
             arret.store(true, Ordering::Relaxed);
             (import, en_ordre.fin)
@@ -871,7 +944,7 @@ mod tests {
         let (p1, p2) = (plan(), plan());
         let directes = lire(&p1);
         let en_octets: Vec<Vec<u8>> = lire(&p2).iter().map(Plage::octets).collect();
-        let a = assembler_max(p1, directes.into_iter().map(Ok), LOGEMENTS_MAX).unwrap().unwrap();
+        let a = assembler_max(p1, directes.into_iter().map(Ok), LOGEMENTS_MAX, |_, _| {}).unwrap().unwrap();
         let b = assembler(p2, en_octets).unwrap().unwrap();
         memes(&a, &b);
         let tout = |i: &Import| postcard::to_allocvec(&i.dataset).unwrap();
@@ -898,7 +971,7 @@ mod tests {
         // Each worker counts against its own cap; the page's check is over the file.
         let attendu = crate::import::lire_en_max(&octets, None, Some(1), 2_000).err();
         assert!(attendu.is_some());
-        let obtenu = assembler_max(plan, plages, 2_000).unwrap().err();
+        let obtenu = assembler_max(plan, plages, 2_000, |_, _| {}).unwrap().err();
         assert_eq!(obtenu.map(|e| e.to_string()), attendu.map(|e| e.to_string()));
     }
 }

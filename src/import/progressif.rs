@@ -103,7 +103,7 @@ impl LectureProgressive {
         while self.avancer() {}
         self.entete.verifier_plafond(&self.texte, &self.plafond, &self.partiels)?;
         let lignes_entete = super::csv::lignes(&self.texte[..self.entete.debut]);
-        Ok(self.entete.assembler(lignes_entete, self.partiels, self.encodage))
+        Ok(self.entete.assembler(lignes_entete, self.partiels, self.encodage, |_, _| {}))
     }
 }
 
