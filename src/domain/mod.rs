@@ -58,7 +58,6 @@ pub fn calculer(ds: &Dataset, p: &Parametres) -> Resultats {
 /// Computes everything, with an optional geography for the communal view.
 pub fn calculer_avec(ds: &Dataset, p: &Parametres, geo: Option<&dyn Geographie>) -> Resultats {
     let comptes = comptage::compter(ds, p);
-    let mut cellules = comptes.cellules.clone();
     let mut alertes = alertes::generales(p, ds.nb_rejets, ds.nb_avertissements);
     alertes.extend(verification::verifier(ds, p));
     let rangs_par_nom = ds.rangs_par_nom();
@@ -76,6 +75,9 @@ pub fn calculer_avec(ds: &Dataset, p: &Parametres, geo: Option<&dyn Geographie>)
         let a = alertes::perimetre(i, &r, p, &sans_assiette);
         (r, communes, a)
     });
+    // The conventions have read the cells' counts: they now take each cell's flux and expected
+    // logements in place (no copy of the table).
+    let mut cellules = comptes.cellules;
     let mut perimetres = Vec::with_capacity(ds.perimetres.len());
     for (r, communes, a) in calcules {
         for (c, flux, attendus) in communes {
