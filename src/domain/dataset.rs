@@ -631,19 +631,15 @@ impl DatasetBuilder {
             .iter()
             .map(|p| ds.reservataires[p.reservataire as usize].categorie.territoriale())
             .collect();
-        ds.logements_communaux = (0..ds.len() as u32)
-            .filter(|&i| {
-                let p = ds.partie[i as usize];
-                p != AUCUN && communale[p as usize]
-            })
-            .collect();
         // Each core counts into its own range of cellules; another core's logement adds 0 to
         // the range's first cellule (no branch). A region's 1.4 M logements took 11 ms on one
-        // core at the end of the import, the other idle (stop 25).
+        // core at the end of the import, the other idle (stop 25). Each core also lists the
+        // communal logements of its share of the rows (in proportion to its cellules), in order.
         let mut fixes = vec![[CompteFixe::default(); Motif::N + 1]; ds.cellules.len()];
         let ds_lu = &*ds;
-        super::parallele::par_tranches(&mut fixes, |debut, tranche| {
-            for i in 0..ds_lu.len() {
+        let (nb_cellules, nb_logements) = (ds_lu.cellules.len(), ds_lu.len());
+        let communaux = super::parallele::par_tranches(&mut fixes, |debut, tranche| {
+            for i in 0..nb_logements {
                 let k = (ds_lu.cellule[i] as usize).wrapping_sub(debut);
                 let a_moi = k < tranche.len();
                 let un = u32::from(a_moi);
@@ -653,8 +649,49 @@ impl DatasetBuilder {
                 f.financement[ds_lu.financement[i] as usize] += un;
                 f.qpv[ds_lu.qpv[i] as usize] += un;
             }
+            // In u64: cellules × logements overflows a 32-bit usize in WebAssembly.
+            let part = |c: usize| (c as u64 * nb_logements as u64).checked_div(nb_cellules as u64).unwrap_or(0) as u32;
+            (part(debut)..part(debut + tranche.len()))
+                .filter(|&i| {
+                    let p = ds_lu.partie[i as usize];
+                    p != AUCUN && communale[p as usize]
+                })
+                .collect::<Vec<u32>>()
         });
+        ds.logements_communaux = communaux.concat();
         ds.fixes = fixes;
         self.ds
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The counts `finir` makes on the cores (each its own range of cellules, each its share of
+    /// the rows for the communal logements) equal the plain one-pass counts, in order.
+    #[test]
+    fn final_counts_split_over_cores_equal_one_pass() {
+        let mut texte = Vec::new();
+        crate::generate::generer_exports(&mut texte, 5_000, 7, 3).unwrap();
+        let ds = crate::import::lire(&texte, &Default::default()).unwrap().dataset;
+        assert!(ds.cellules.len() > 2);
+        let mut fixes = vec![[CompteFixe::default(); Motif::N + 1]; ds.cellules.len()];
+        for i in 0..ds.len() {
+            let f = &mut fixes[ds.cellule[i] as usize][ds.motif[i] as usize];
+            f.logements += 1;
+            f.typologie[ds.typologie[i] as usize] += 1;
+            f.financement[ds.financement[i] as usize] += 1;
+            f.qpv[ds.qpv[i] as usize] += 1;
+        }
+        assert!(ds.fixes == fixes);
+        let communaux: Vec<u32> = (0..ds.len() as u32)
+            .filter(|&i| {
+                let p = ds.partie[i as usize];
+                p != AUCUN && ds.categorie_partie(p).territoriale()
+            })
+            .collect();
+        assert!(!communaux.is_empty());
+        assert_eq!(ds.logements_communaux, communaux);
     }
 }

@@ -46,23 +46,26 @@ pub(crate) fn en_parallele<R: Send>(n: usize, f: impl Fn(usize) -> R + Sync) -> 
 
 /// Runs `f(debut, tranche)` on contiguous slices of `v` (`debut`: the slice's first index), one
 /// per core on scoped threads natively, on the whole of `v` in the browser: for a table that
-/// every thread writes in its own part of, with no per-thread copy to merge.
-pub(crate) fn par_tranches<T: Send>(v: &mut [T], f: impl Fn(usize, &mut [T]) + Sync) {
+/// every thread writes in its own part of, with no per-thread copy to merge. Results in slice
+/// order.
+pub(crate) fn par_tranches<T: Send, R: Send>(v: &mut [T], f: impl Fn(usize, &mut [T]) -> R + Sync) -> Vec<R> {
     #[cfg(not(target_arch = "wasm32"))]
     {
         let coeurs = std::thread::available_parallelism().map_or(1, |c| c.get().min(8));
         if coeurs > 1 && v.len() > 1 {
             let taille = v.len().div_ceil(coeurs);
             let f = &f;
-            std::thread::scope(|s| {
-                for (k, tranche) in v.chunks_mut(taille).enumerate() {
-                    s.spawn(move || f(k * taille, tranche));
-                }
+            return std::thread::scope(|s| {
+                let taches: Vec<_> = v
+                    .chunks_mut(taille)
+                    .enumerate()
+                    .map(|(k, tranche)| s.spawn(move || f(k * taille, tranche)))
+                    .collect();
+                taches.into_iter().map(|t| t.join().expect("calcul parallèle")).collect()
             });
-            return;
         }
     }
-    f(0, v)
+    vec![f(0, v)]
 }
 
 #[cfg(test)]
@@ -86,18 +89,22 @@ mod tests {
         }
     }
 
-    /// Every element written once, by the slice that holds it, with its own index.
+    /// Every element written once, by the slice that holds it, with its own index; the results
+    /// in slice order.
     #[test]
     fn slices_cover_the_table() {
         for n in [0, 1, 2, 3, 17, 1_000] {
             let mut v = vec![usize::MAX; n];
-            par_tranches(&mut v, |debut, tranche| {
+            let debuts = par_tranches(&mut v, |debut, tranche| {
                 for (k, x) in tranche.iter_mut().enumerate() {
                     assert_eq!(*x, usize::MAX);
                     *x = debut + k;
                 }
+                debut
             });
             assert_eq!(v, (0..n).collect::<Vec<_>>());
+            assert!(debuts.windows(2).all(|d| d[0] < d[1]), "{debuts:?}");
+            assert_eq!(debuts.first(), Some(&0));
         }
     }
 }
