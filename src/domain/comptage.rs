@@ -42,27 +42,13 @@ pub(crate) fn compter(ds: &Dataset, p: &Parametres) -> Comptes {
     // A fixed number of blocks (not the number of cores) keeps float sums identical on every machine.
     const BLOCS: usize = 4;
     let taille = ds.len().div_ceil(BLOCS).max(1);
-    // The local réservataires' sums are one more piece of work for the same cores, given out
-    // first: on one core after the blocks, they left the other idle (stop 25's timeline).
-    enum Travail {
-        Territoires(Vec<(u32, u32, f64, u32)>),
-        Bloc((Vec<CompteCellule>, Vec<ComptePartie>)),
-    }
-    let mut territoires_faits = Vec::new();
-    let mut blocs = Vec::with_capacity(BLOCS);
-    for t in en_parallele(BLOCS + 1, |k| match k.checked_sub(1) {
-        None => Travail::Territoires(territoires(ds, p)),
-        Some(b) => Travail::Bloc(compter_bloc(
+    let mut blocs = en_parallele(BLOCS, |b| {
+        compter_bloc(
             ds,
             p,
             (b * taille).min(ds.len())..((b + 1) * taille).min(ds.len()),
-        )),
-    }) {
-        match t {
-            Travail::Territoires(t) => territoires_faits = t,
-            Travail::Bloc(b) => blocs.push(b),
-        }
-    }
+        )
+    });
     let (mut cellules, mut parties) = blocs.remove(0);
     for (bc, bp) in blocs {
         for (x, y) in cellules.iter_mut().zip(&bc) {
@@ -101,7 +87,7 @@ pub(crate) fn compter(ds: &Dataset, p: &Parametres) -> Comptes {
             a
         })
         .collect();
-    Comptes { cellules, parties, territoires: territoires_faits }
+    Comptes { cellules, parties, territoires: territoires(ds, p) }
 }
 
 /// Σ τ_l and the number of reserved assiette logements (v_l > 0) of each local réservataire in
