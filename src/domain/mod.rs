@@ -61,11 +61,9 @@ pub fn calculer_avec(ds: &Dataset, p: &Parametres, geo: Option<&dyn Geographie>)
     let mut alertes = alertes::generales(p, ds.nb_rejets, ds.nb_avertissements);
     alertes.extend(verification::verifier(ds, p));
     let rangs_par_nom = ds.rangs_par_nom();
-    // Each convention's results, its cells' part of the communal view and its alerts are made on
-    // the cores; the main thread only puts them in place (they ran on it alone, stop 25).
+    // Each convention's results and alerts are made on the cores.
     let calcules = parallele::en_parallele(ds.perimetres.len(), |i| {
         let (r, vue) = perimetre::calculer_perimetre(ds, p, i, &comptes, &comptes.cellules, &rangs_par_nom);
-        let communes = vue_du_perimetre(ds, i, &r, &vue);
         let sans_assiette: Vec<&str> = ds.perimetres[i]
             .parties
             .iter()
@@ -73,18 +71,14 @@ pub fn calculer_avec(ds: &Dataset, p: &Parametres, geo: Option<&dyn Geographie>)
             .map(|&q| ds.reservataires[ds.parties[q as usize].reservataire as usize].nom.as_str())
             .collect();
         let a = alertes::perimetre(i, &r, p, &sans_assiette);
-        (r, communes, a)
+        (r, vue, a)
     });
-    // The conventions have read the cells' counts: they now take each cell's flux and expected
+    // The conventions have read the cells' counts: the cells now take their flux and expected
     // logements in place (no copy of the table).
     let mut cellules = comptes.cellules;
     let mut perimetres = Vec::with_capacity(ds.perimetres.len());
-    for (r, communes, a) in calcules {
-        for (c, flux, attendus) in communes {
-            let cellule = &mut cellules[c as usize];
-            cellule.flux = flux;
-            cellule.attendus = attendus;
-        }
+    for (i, (r, vue, a)) in calcules.into_iter().enumerate() {
+        vue_du_perimetre(ds, i, &r, &vue, &mut cellules);
         alertes.extend(a);
         perimetres.push(r);
     }
@@ -106,12 +100,7 @@ pub fn calculer_avec(ds: &Dataset, p: &Parametres, geo: Option<&dyn Geographie>)
 /// for each category (share × F_c). Local réservataires (communes, EPCI, EPT) are the exception:
 /// their objectives sit on their own reservations (territoire.rs), and the communal view shows
 /// those same numbers.
-fn vue_du_perimetre(
-    ds: &Dataset,
-    i: usize,
-    r: &ResultatPerimetre,
-    vue: &perimetre::PourLaVue,
-) -> Vec<(u32, f64, [f64; Categorie::N])> {
+fn vue_du_perimetre(ds: &Dataset, i: usize, r: &ResultatPerimetre, vue: &perimetre::PourLaVue, cellules: &mut [Agregat]) {
     // (commune, category) → logements a year: a convention has hundreds of communes.
     let mut locales: rustc_hash::FxHashMap<(&str, Categorie), f64> = Default::default();
     for o in &r.objectifs {
@@ -123,17 +112,13 @@ fn vue_du_perimetre(
                 .or_insert(o.logements_par_an);
         }
     }
-    ds.perimetres[i]
-        .cellules
-        .iter()
-        .zip(&vue.flux_communes)
-        .map(|(&c, &fc)| {
-            let commune = ds.code_commune(c as usize);
-            let mut attendus = vue.part_categorie.map(|part| part * fc);
-            for k in [Categorie::Commune, Categorie::Epci] {
-                attendus[k as usize] = locales.get(&(commune, k)).into_iter().sum();
-            }
-            (c, fc, attendus)
-        })
-        .collect()
+    for (&c, &fc) in ds.perimetres[i].cellules.iter().zip(&vue.flux_communes) {
+        let commune = ds.code_commune(c as usize);
+        let a = &mut cellules[c as usize];
+        a.flux = fc;
+        a.attendus = vue.part_categorie.map(|part| part * fc);
+        for k in [Categorie::Commune, Categorie::Epci] {
+            a.attendus[k as usize] = locales.get(&(commune, k)).into_iter().sum();
+        }
+    }
 }
