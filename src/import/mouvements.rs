@@ -869,17 +869,10 @@ fn convertir(
     reference: &Reference,
     avertir: &mut Vec<(Champ, String)>,
 ) -> Result<(Mouvement, bool), Refus> {
-    if rec.len() < nb_colonnes || rec.iter().skip(nb_colonnes).any(|c| !c.trim().is_empty()) {
-        if rec.iter().all(|c| c.trim().is_empty()) {
-            return Err(Refus::Ignoree);
-        }
-        return Err(Refus::Rejet(
-            "",
-            format!(
-                "nombre de colonnes incorrect ({} au lieu de {nb_colonnes})",
-                rec.len()
-            ),
-        ));
+    match super::ligne::nombre_de_cellules(rec, nb_colonnes) {
+        Ok(()) => {}
+        Err(None) => return Err(Refus::Ignoree),
+        Err(Some(motif)) => return Err(Refus::Rejet("", motif)),
     }
     let champ = |c: Champ| map.colonne(c).and_then(|i| rec.get(i)).unwrap_or("").trim();
     let rpls = champ(Champ::Rpls);

@@ -412,11 +412,10 @@ enum Refus {
 
 /// One record → (date, identifier), or why not.
 fn convertir<'r>(rec: &'r StringRecord, map: &Correspondance, nb_colonnes: usize) -> Result<(NaiveDate, &'r str), Refus> {
-    if rec.len() < nb_colonnes || rec.iter().skip(nb_colonnes).any(|c| !c.trim().is_empty()) {
-        if rec.iter().all(|c| c.trim().is_empty()) {
-            return Err(Refus::Ignoree);
-        }
-        return Err(Refus::Rejet("", format!("nombre de colonnes incorrect ({} au lieu de {nb_colonnes})", rec.len())));
+    match super::ligne::nombre_de_cellules(rec, nb_colonnes) {
+        Ok(()) => {}
+        Err(None) => return Err(Refus::Ignoree),
+        Err(Some(motif)) => return Err(Refus::Rejet("", motif)),
     }
     let champ = |c: Champ| map.colonne(c).and_then(|i| rec.get(i)).unwrap_or("").trim();
     let rpls = champ(Champ::Rpls);
