@@ -589,3 +589,33 @@ fn convertir<'r, R: Enregistrement>(
         nb: nb.unwrap_or(1),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A quote-free line cut as the reader cuts it: the offsets of its separators, then its end.
+    fn champs(ligne: &str) -> Vec<usize> {
+        let mut fins: Vec<usize> = ligne.match_indices(';').map(|(i, _)| i).collect();
+        fins.push(ligne.len());
+        fins
+    }
+
+    #[test]
+    fn extra_cells_must_be_blank() {
+        let verdict = |ligne: &str, n: usize| nombre_de_cellules(&Champs { ligne, fins: &champs(ligne) }, n);
+        assert_eq!(verdict("a;b;c", 3), Ok(()));
+        assert_eq!(verdict("a;b;c;; ;", 3), Ok(()), "blank cells after the header's are layout");
+        assert_eq!(verdict(";;;", 3), Ok(()));
+        assert_eq!(verdict(";", 3), Err(None), "a short blank row is not data");
+        assert_eq!(
+            verdict("a;b", 3),
+            Err(Some("nombre de colonnes incorrect (2 au lieu de 3)".into()))
+        );
+        assert_eq!(
+            verdict("a;b;c;d", 3),
+            Err(Some("nombre de colonnes incorrect (4 au lieu de 3)".into()))
+        );
+        assert_eq!(verdict(";;;x", 3), Err(Some("nombre de colonnes incorrect (4 au lieu de 3)".into())));
+    }
+}
