@@ -637,15 +637,21 @@ fn lire_morceau_apres(
         nb_colonnes,
         plafond,
     };
-    d.p.pas_utf8 |= !parcourir_morceau(morceau, sep, guillemets, &mut d);
-    d.p.lignes_physiques += csv::lignes(morceau);
+    match parcourir_morceau(morceau, sep, guillemets, &mut d) {
+        Some(coupures) => d.p.lignes_physiques += coupures,
+        None => {
+            d.p.pas_utf8 = true;
+            d.p.lignes_physiques += csv::lignes(morceau);
+        }
+    }
     d.p
 }
 
 /// Feeds `d` with every record of a CSV chunk (no header; line numbers relative to its start,
 /// first line = 1): a record spanning several lines gets a warning, an unparsable one is
-/// rejected. `false` as soon as a record is not valid UTF-8 (the caller decodes the file as
-/// Windows-1252 and reads it again).
+/// rejected. Gives the chunk's line breaks (counted by the quote-free scan as it goes, not by
+/// another pass over the chunk); `None` as soon as a record is not valid UTF-8 (the caller
+/// decodes the file as Windows-1252 and reads it again).
 ///
 /// A record longer than [`csv::LIGNE_MAX`] (a line without end, a quote never closed) is not read
 /// into memory: it is rejected with the lines it spans, and the reading resumes at the first line
@@ -655,7 +661,7 @@ pub(crate) fn parcourir_morceau(
     sep: u8,
     guillemets: bool,
     d: &mut impl Destination,
-) -> bool {
+) -> Option<u64> {
     if !guillemets && d_champs(d) {
         if let Some(lu) = parcourir_sans_guillemets(morceau, sep, d) {
             return lu;
@@ -688,7 +694,7 @@ pub(crate) fn parcourir_morceau(
                     let (l, m) = csv::etendue(partie, lecteur.position(), &rec, guillemets);
                     (l + avant, m + avant)
                 }
-                Err(e) if matches!(e.kind(), ::csv::ErrorKind::Utf8 { .. }) => return false,
+                Err(e) if matches!(e.kind(), ::csv::ErrorKind::Utf8 { .. }) => return None,
                 Err(e) if matches!(e.kind(), ::csv::ErrorKind::Io(_)) => {
                     let (ligne, reprise, motif) = trop_long(partie, fin.get(), avant);
                     d.illisible(ligne, motif);
@@ -716,7 +722,7 @@ pub(crate) fn parcourir_morceau(
             }
         }
     }
-    true
+    Some(csv::lignes(morceau))
 }
 
 fn d_champs<D: Destination>(_: &D) -> bool {
@@ -725,19 +731,23 @@ fn d_champs<D: Destination>(_: &D) -> bool {
 
 /// [`parcourir_morceau`] for a chunk without quotes (the common file): every record is one line,
 /// its fields sliced in place, no copy nor per-record UTF-8 check (the chunk is checked at once:
-/// `Some(false)` when it is not UTF-8). `None` when a carriage return stands alone somewhere (the
-/// csv crate ends a record there too: left to it).
-fn parcourir_sans_guillemets(morceau: &[u8], sep: u8, d: &mut impl Destination) -> Option<bool> {
+/// `Some(None)` when it is not UTF-8), and the line breaks counted as they are met (`Some(Some(n))`).
+/// `None` when a carriage return stands alone somewhere (the csv crate ends a record there too:
+/// left to it).
+fn parcourir_sans_guillemets(morceau: &[u8], sep: u8, d: &mut impl Destination) -> Option<Option<u64>> {
     let cr_seul = memchr::memchr_iter(b'\r', morceau).any(|i| morceau.get(i + 1) != Some(&b'\n'));
     if cr_seul {
         return None;
     }
     let Some(texte) = csv::utf8(morceau) else {
-        return Some(false);
+        return Some(None);
     };
-    let mut numero = 0u64;
+    // Lines met, and the offset after the last line break met: after an early stop (the cap),
+    // the breaks left are counted in the rest.
+    let (mut numero, mut reprise) = (0u64, 0);
     balayage::lignes(morceau, sep, csv::LIGNE_MAX, |debut, fin, fins| {
         numero += 1;
+        reprise = fin + 1;
         let brute = &texte[debut..fin];
         let l = brute.strip_suffix('\r').unwrap_or(brute);
         if l.is_empty() {
@@ -751,7 +761,9 @@ fn parcourir_sans_guillemets(morceau: &[u8], sep: u8, d: &mut impl Destination) 
         d.champs(numero, &Champs { ligne: l, fins });
         !d.fini()
     });
-    Some(true)
+    // `reprise` is past the end when the last line has no break.
+    let coupures = numero - u64::from(reprise > morceau.len());
+    Some(Some(coupures + csv::lignes(morceau.get(reprise..).unwrap_or_default())))
 }
 
 /// Bytes of the record read between offsets `fin` (end of the previous one) and `apres` of
@@ -914,7 +926,9 @@ fn paires_en_double(ds: &Dataset, lignes: &[u32]) -> Vec<(u32, u32)> {
     let blocs: Vec<Vec<Vec<(u32, u32)>>> = en_parallele(BLOCS, |b| {
         let rangs = (b * taille_bloc).min(n)..((b + 1) * taille_bloc).min(n);
         let place = rangs.len() / nb_partitions * 9 / 8 + 8;
-        let mut parts = vec![Vec::with_capacity(place); nb_partitions];
+        // Not `vec![Vec::with_capacity(place); n]`: a clone gets no capacity, so all partitions
+        // but the last grew by copying themselves (3 400 page faults on 1.4 M logements).
+        let mut parts: Vec<Vec<(u32, u32)>> = (0..nb_partitions).map(|_| Vec::with_capacity(place)).collect();
         for i in rangs.filter(|&i| premier_de_sa_ligne(lignes, i)) {
             let h = rustc_hash::FxBuildHasher.hash_one(ds.rpls.get(i));
             parts[partition(h)].push((h as u32, i as u32));
@@ -943,6 +957,23 @@ fn paires_en_double(ds: &Dataset, lignes: &[u32]) -> Vec<(u32, u32)> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    /// The line breaks of a chunk, on which the next chunk's line numbers rest: counted by the
+    /// quote-free scan as it goes, by the csv crate's path, and after a stop at the cap, all as
+    /// a plain count of the bytes.
+    #[test]
+    fn chunk_line_breaks_counted_on_every_path() {
+        let entetes = ["rpls", "bailleur", "commune", "reservataire", "categorie"];
+        let map = columns::detecter(entetes);
+        let corps = "R1;B;75101;;\nR2;B;75101;Ville;commune\r\n\nR3;B;xx;;\n;;;;\nR4;B;75102;;;x\nR5;B;75101;;";
+        for fin in [corps.len(), corps.len() - 3, corps.rfind('\n').unwrap_or(0) + 1, 0] {
+            let morceau = &corps.as_bytes()[..fin];
+            for (guillemets, plafond) in [(false, u64::MAX), (true, u64::MAX), (false, 1), (true, 1)] {
+                let p = lire_morceau(morceau, 0, b';', &map, entetes.len(), guillemets, &Plafond::new(plafond));
+                assert_eq!(p.lignes_physiques, csv::lignes(morceau), "{fin} octets, guillemets {guillemets}, plafond {plafond}");
+            }
+        }
+    }
 
     /// A v2 état des lieux of `n` rows (no header counted): `nb` (with bad values), `programme`
     /// (spaces to trim), réservataires coded with several categories, duplicated and invalid
