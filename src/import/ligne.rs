@@ -337,8 +337,8 @@ pub(crate) fn erreur_tableur(v: &str) -> bool {
 /// The extra cells are looked at by index: skipping the first `nb_colonnes` of `rec.iter()`
 /// sliced every one of them first, a seventh of the reading threads' time (stop 26).
 pub(crate) fn nombre_de_cellules(rec: &impl Enregistrement, nb_colonnes: usize) -> Result<(), Option<String>> {
-    let en_trop = (nb_colonnes..rec.len()).filter_map(|i| rec.get(i));
-    if rec.len() >= nb_colonnes && en_trop.into_iter().all(|c| c.trim().is_empty()) {
+    let mut en_trop = (nb_colonnes..rec.len()).filter_map(|i| rec.get(i));
+    if rec.len() >= nb_colonnes && en_trop.all(|c| c.trim().is_empty()) {
         return Ok(());
     }
     if rec.iter().all(|c| c.trim().is_empty()) {

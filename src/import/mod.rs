@@ -927,7 +927,7 @@ fn paires_en_double(ds: &Dataset, lignes: &[u32]) -> Vec<(u32, u32)> {
         let rangs = (b * taille_bloc).min(n)..((b + 1) * taille_bloc).min(n);
         let place = rangs.len() / nb_partitions * 9 / 8 + 8;
         // Not `vec![Vec::with_capacity(place); n]`: a clone gets no capacity, so all partitions
-        // but the last grew by copying themselves (3 400 page faults on 1.4 M logements).
+        // but the last grew by copying themselves.
         let mut parts: Vec<Vec<(u32, u32)>> = (0..nb_partitions).map(|_| Vec::with_capacity(place)).collect();
         for i in rangs.filter(|&i| premier_de_sa_ligne(lignes, i)) {
             let h = rustc_hash::FxBuildHasher.hash_one(ds.rpls.get(i));

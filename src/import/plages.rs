@@ -231,8 +231,8 @@ impl LecteurPlage {
 
     /// The range's part will also receive the logements of `octets` more bytes of the file (the
     /// other ranges, joined into the first): its columns get room for them too after the first
-    /// piece, while they hold that piece only, rather than being copied into larger ones at
-    /// the join (a tenth of the file's logements, 1 300 page faults on 1.4 M; stop 26).
+    /// lot, while they hold that lot only, rather than being copied into larger ones at the join
+    /// (a tenth of the file's logements, 1 300 page faults on 1.4 M; stop 26).
     pub fn prevoir(&mut self, octets: u64) {
         self.apres = octets;
     }
