@@ -65,15 +65,15 @@ pub(crate) fn compter(ds: &Dataset, p: &Parametres) -> Comptes {
     let exclu = assiette::exclusions(p);
     let cellules = cellules
         .iter()
-        .zip(&ds.fixes)
-        .map(|(chaud, fixes)| {
+        .enumerate()
+        .map(|(c, chaud)| {
             let mut a = Agregat {
                 liberations: chaud.liberations,
                 reserves: chaud.reserves,
                 volume: chaud.volume,
                 ..Default::default()
             };
-            for (m, f) in fixes.iter().enumerate() {
+            for (m, f) in ds.fixes.de(c) {
                 a.logements += f.logements;
                 if exclu[m] {
                     a.hors_assiette[m - 1] += f.logements;

@@ -11,10 +11,8 @@ use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::model::{
-    departement, tranche, Categorie, Motif, TypeDroit, BORNES_LOYER, BORNES_SURFACE, FINANCEMENTS,
-    QPV, TYPOLOGIES,
-};
+use super::fixes::{self, ComptesFixes};
+use super::model::{departement, tranche, Categorie, Motif, TypeDroit, BORNES_LOYER, BORNES_SURFACE};
 
 /// No réservataire / no value.
 pub const AUCUN: u32 = u32::MAX;
@@ -51,16 +49,6 @@ pub struct Cellule {
 pub struct Partie {
     pub perimetre: u32,
     pub reservataire: u32,
-}
-
-/// Parameter-independent counts of the logements of one cellule with one motif byte: computed
-/// once at ingest, so that [`super::calculer`] only visits each logement for τ_l and v_l.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct CompteFixe {
-    pub logements: u32,
-    pub typologie: [u32; TYPOLOGIES.len()],
-    pub financement: [u32; FINANCEMENTS.len()],
-    pub qpv: [u32; QPV.len()],
 }
 
 /// One logement as handed to the builder (already parsed; see `import::values`).
@@ -182,8 +170,8 @@ pub struct Dataset {
     /// logements (SPEC §4.10 v2), without a second pass over the whole file.
     #[serde(with = "super::colonnes")]
     pub logements_communaux: Vec<u32>,
-    /// Per cellule and motif byte (0 = none): counts that no parameter changes.
-    pub fixes: Vec<[CompteFixe; Motif::N + 1]>,
+    /// Per cellule and motif byte: counts that no parameter changes.
+    pub fixes: ComptesFixes,
     /// Rows rejected and warnings raised by the import (for alerts).
     pub nb_rejets: usize,
     pub nb_avertissements: usize,
@@ -276,6 +264,11 @@ pub struct DatasetBuilder {
     /// comparing with the interned name spares hashing it.
     dernier_bailleur: Option<u32>,
     derniere_commune: Option<u32>,
+    /// The fixed counts of the rows `0..fixes_comptees`, made as parts are joined: the join runs
+    /// on the main thread beside the readers, which leave it room, where the same counts made by
+    /// `finir` after the reading cost 10–14 ms of the import's end (stop 27).
+    fixes: fixes::Partage,
+    fixes_comptees: usize,
 }
 
 fn interner(map: &mut FxHashMap<String, u32>, table: &mut Vec<String>, s: &str) -> u32 {
@@ -528,6 +521,9 @@ impl DatasetBuilder {
                 .iter()
                 .map(|&p| if p == AUCUN { AUCUN } else { programmes[p as usize] }),
         );
+        // The rows not counted yet (the first part's, at the first join) and the new ones.
+        self.fixes.compter_lignes(&self.ds, self.fixes_comptees..self.ds.len());
+        self.fixes_comptees = self.ds.len();
     }
 
     /// An empty builder whose per-logement columns reuse `ancien`'s memory (emptied, their room
@@ -599,6 +595,8 @@ impl DatasetBuilder {
             derniere_cellule: None,
             dernier_bailleur: None,
             derniere_commune: None,
+            fixes: Default::default(),
+            fixes_comptees: 0,
             ds,
         }
     }
@@ -631,35 +629,28 @@ impl DatasetBuilder {
             .iter()
             .map(|p| ds.reservataires[p.reservataire as usize].categorie.territoriale())
             .collect();
-        // Each core counts into its own range of cellules; another core's logement adds 0 to
-        // the range's first cellule (no branch). A region's 1.4 M logements took 11 ms on one
-        // core at the end of the import, the other idle (stop 25). Each core also lists the
-        // communal logements of its share of the rows (in proportion to its cellules), in order.
-        let mut fixes = vec![[CompteFixe::default(); Motif::N + 1]; ds.cellules.len()];
+        // Each core takes its share of the rows: it lists its communal logements, in order, and
+        // counts those the joins have not counted (all of them when nothing was joined).
         let ds_lu = &*ds;
-        let (nb_cellules, nb_logements) = (ds_lu.cellules.len(), ds_lu.len());
-        let communaux = super::parallele::par_tranches(&mut fixes, |debut, tranche| {
-            for i in 0..nb_logements {
-                let k = (ds_lu.cellule[i] as usize).wrapping_sub(debut);
-                let a_moi = k < tranche.len();
-                let un = u32::from(a_moi);
-                let f = &mut tranche[if a_moi { k } else { 0 }][ds_lu.motif[i] as usize];
-                f.logements += un;
-                f.typologie[ds_lu.typologie[i] as usize] += un;
-                f.financement[ds_lu.financement[i] as usize] += un;
-                f.qpv[ds_lu.qpv[i] as usize] += un;
-            }
-            // In u64: cellules × logements overflows a 32-bit usize in WebAssembly.
-            let part = |c: usize| (c as u64 * nb_logements as u64).checked_div(nb_cellules as u64).unwrap_or(0) as u32;
-            (part(debut)..part(debut + tranche.len()))
+        let (n, blocs, deja) = (ds_lu.len(), super::parallele::coeurs(), self.fixes_comptees);
+        let taille = n.div_ceil(blocs).max(1);
+        let parts = super::parallele::en_parallele(blocs, |b| {
+            let lignes = (b * taille).min(n)..((b + 1) * taille).min(n);
+            let mut fixes = fixes::Partage::default();
+            fixes.compter_lignes(ds_lu, lignes.start.max(deja)..lignes.end.max(deja));
+            let communaux: Vec<u32> = lignes
                 .filter(|&i| {
-                    let p = ds_lu.partie[i as usize];
+                    let p = ds_lu.partie[i];
                     p != AUCUN && communale[p as usize]
                 })
-                .collect::<Vec<u32>>()
+                .map(|i| i as u32)
+                .collect();
+            (fixes, communaux)
         });
+        let (mut fixes, communaux): (Vec<_>, Vec<_>) = parts.into_iter().unzip();
+        fixes.push(self.fixes);
+        ds.fixes = ComptesFixes::assembler(ds_lu, &fixes);
         ds.logements_communaux = communaux.concat();
-        ds.fixes = fixes;
         self.ds
     }
 }
@@ -668,23 +659,16 @@ impl DatasetBuilder {
 mod tests {
     use super::*;
 
-    /// The counts `finir` makes on the cores (each its own range of cellules, each its share of
-    /// the rows for the communal logements) equal the plain one-pass counts, in order.
+    /// The communal logements `finir` lists on the cores (each its share of the rows) are those
+    /// of a plain pass, in order; its fixed counts are those of [`ComptesFixes::compter`] (tested
+    /// against a dense count in `fixes`).
     #[test]
     fn final_counts_split_over_cores_equal_one_pass() {
         let mut texte = Vec::new();
         crate::generate::generer_exports(&mut texte, 5_000, 7, 3).unwrap();
         let ds = crate::import::lire(&texte, &Default::default()).unwrap().dataset;
         assert!(ds.cellules.len() > 2);
-        let mut fixes = vec![[CompteFixe::default(); Motif::N + 1]; ds.cellules.len()];
-        for i in 0..ds.len() {
-            let f = &mut fixes[ds.cellule[i] as usize][ds.motif[i] as usize];
-            f.logements += 1;
-            f.typologie[ds.typologie[i] as usize] += 1;
-            f.financement[ds.financement[i] as usize] += 1;
-            f.qpv[ds.qpv[i] as usize] += 1;
-        }
-        assert!(ds.fixes == fixes);
+        assert!(ds.fixes == ComptesFixes::compter(&ds, 1));
         let communaux: Vec<u32> = (0..ds.len() as u32)
             .filter(|&i| {
                 let p = ds.partie[i as usize];

@@ -3,7 +3,8 @@
 //! One module per concept or step, each formula next to the rule it implements (style: OpenFisca,
 //! one formula = one concept, parameters carry their legal reference):
 //! [`model`] vocabulary · [`regles`] legal caps and the tolerance · [`parametres`] SPEC §3 ·
-//! [`dataset`] ingested form · [`assiette`] · [`rotation`] (§4.1) · [`conversion`] (§4.2–4.3) ·
+//! [`dataset`] ingested form · [`fixes`] its parameter-free counts · [`assiette`] ·
+//! [`rotation`] (§4.1) · [`conversion`] (§4.2–4.3) ·
 //! [`comptage`] the one pass over the logements (§4.1–4.4) · [`flux`] (§4.5) · [`parts`] (§4.6–4.8) ·
 //! [`etalement`] (§4.9) · [`territoire`] (§4.10) · [`perimetre`] steps 5–10 of one convention ·
 //! [`agregation`] (communal view) · [`alertes`] · [`verification`] (parameters against the file) ·
@@ -22,6 +23,7 @@ pub mod conversion;
 pub mod dataset;
 pub mod etalement;
 pub mod explication;
+pub mod fixes;
 pub mod flux;
 pub mod model;
 pub mod orientation;

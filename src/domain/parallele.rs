@@ -10,7 +10,7 @@ pub(crate) fn en_parallele<R: Send>(n: usize, f: impl Fn(usize) -> R + Sync) -> 
     #[cfg(not(target_arch = "wasm32"))]
     {
         use std::sync::atomic::{AtomicUsize, Ordering};
-        let coeurs = std::thread::available_parallelism().map_or(1, |c| c.get().min(8));
+        let coeurs = coeurs();
         if coeurs > 1 && n > 1 {
             // About eight runs per core: small enough to even out the end, few enough that the
             // counter is not contended.
@@ -44,33 +44,18 @@ pub(crate) fn en_parallele<R: Send>(n: usize, f: impl Fn(usize) -> R + Sync) -> 
     (0..n).map(f).collect()
 }
 
-/// Runs `f(debut, tranche)` on contiguous slices of `v` (`debut`: the slice's first index), one
-/// per core on scoped threads natively, on the whole of `v` in the browser: for a table that
-/// every thread writes in its own part of, with no per-thread copy to merge. Results in slice
-/// order.
-pub(crate) fn par_tranches<T: Send, R: Send>(v: &mut [T], f: impl Fn(usize, &mut [T]) -> R + Sync) -> Vec<R> {
+/// The threads the engine uses: one per core natively (at most 8), one in the browser (whose
+/// page has no threads; its workers only read files).
+pub(crate) fn coeurs() -> usize {
     #[cfg(not(target_arch = "wasm32"))]
-    {
-        let coeurs = std::thread::available_parallelism().map_or(1, |c| c.get().min(8));
-        if coeurs > 1 && v.len() > 1 {
-            let taille = v.len().div_ceil(coeurs);
-            let f = &f;
-            return std::thread::scope(|s| {
-                let taches: Vec<_> = v
-                    .chunks_mut(taille)
-                    .enumerate()
-                    .map(|(k, tranche)| s.spawn(move || f(k * taille, tranche)))
-                    .collect();
-                taches.into_iter().map(|t| t.join().expect("calcul parallèle")).collect()
-            });
-        }
-    }
-    vec![f(0, v)]
+    return std::thread::available_parallelism().map_or(1, |c| c.get().min(8));
+    #[cfg(target_arch = "wasm32")]
+    1
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{en_parallele, par_tranches};
+    use super::en_parallele;
 
     /// Every index once, results in index order, whatever the number of items and however
     /// uneven their work.
@@ -86,25 +71,6 @@ mod tests {
             });
             assert_eq!(r, (0..n as u64).collect::<Vec<_>>());
             assert_eq!(vus.into_inner(), n);
-        }
-    }
-
-    /// Every element written once, by the slice that holds it, with its own index; the results
-    /// in slice order.
-    #[test]
-    fn slices_cover_the_table() {
-        for n in [0, 1, 2, 3, 17, 1_000] {
-            let mut v = vec![usize::MAX; n];
-            let debuts = par_tranches(&mut v, |debut, tranche| {
-                for (k, x) in tranche.iter_mut().enumerate() {
-                    assert_eq!(*x, usize::MAX);
-                    *x = debut + k;
-                }
-                debut
-            });
-            assert_eq!(v, (0..n).collect::<Vec<_>>());
-            assert!(debuts.windows(2).all(|d| d[0] < d[1]), "{debuts:?}");
-            assert_eq!(debuts.first(), Some(&0));
         }
     }
 }

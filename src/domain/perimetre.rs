@@ -45,7 +45,7 @@ pub(crate) fn calculer_perimetre(
     } else {
         per.cellules
             .iter()
-            .map(|&c| ds.fixes[c as usize][Motif::Autre as usize + 1].logements)
+            .map(|&c| ds.fixes.logements(c as usize, Motif::Autre))
             .sum()
     };
 

@@ -1029,6 +1029,11 @@ pub(crate) mod tests {
         assert_eq!(a.rejets, b.rejets);
         assert_eq!(a.avertissements, b.avertissements);
         assert_eq!(a.lignes, b.lignes);
+        // The fixed counts, made as parts are joined and at the end for the rest, are those of
+        // a plain count of the dataset's rows.
+        for i in [a, b] {
+            assert!(i.dataset.fixes == crate::domain::fixes::ComptesFixes::compter(&i.dataset, 1));
+        }
         let cle = |i: &Import, k: usize| {
             let ds = &i.dataset;
             let q = ds.partie[k];

@@ -1,0 +1,192 @@
+//! Counts of each cellule's logements that no parameter changes (typology, financing, QPV, by
+//! motif of exclusion), made once at ingest so that [`super::calculer`] visits each logement
+//! only for τ_l and v_l (SPEC §4.1–4.4: the assiette depends on which motifs are excluded, so
+//! the counts are kept by motif and summed per calculation).
+//!
+//! Almost every logement has no motif (a region's real-shaped file: 3.5 % with one), so the
+//! counts without a motif are a dense row per cellule and the others a short list per cellule.
+//! A dense table of every motif (10 rows per cellule) was 8 MB on a region's 12 000 cellules: each
+//! core scanned every logement for its own range of it, missing the cache at each (14 ms at the
+//! end of the import, stop 26). Each core now counts its share of the logements into a table that
+//! fits its cache (about 800 KB), and the tables are added.
+
+use serde::{Deserialize, Serialize};
+
+use super::dataset::Dataset;
+use super::model::{Motif, FINANCEMENTS, QPV, TYPOLOGIES};
+
+/// The counts of the logements of one cellule with one motif byte.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CompteFixe {
+    pub logements: u32,
+    pub typologie: [u32; TYPOLOGIES.len()],
+    pub financement: [u32; FINANCEMENTS.len()],
+    pub qpv: [u32; QPV.len()],
+}
+
+impl CompteFixe {
+    /// Counts logement `i` of `ds`.
+    #[inline]
+    fn compter(&mut self, ds: &Dataset, i: usize) {
+        self.logements += 1;
+        self.typologie[ds.typologie[i] as usize] += 1;
+        self.financement[ds.financement[i] as usize] += 1;
+        self.qpv[ds.qpv[i] as usize] += 1;
+    }
+
+    fn ajouter(&mut self, b: &CompteFixe) {
+        use super::agregation::additionner;
+        self.logements += b.logements;
+        additionner(&mut self.typologie, &b.typologie);
+        additionner(&mut self.financement, &b.financement);
+        additionner(&mut self.qpv, &b.qpv);
+    }
+}
+
+/// The counts of one share of the rows, made by one core ([`ComptesFixes::assembler`] adds them).
+#[derive(Default)]
+pub struct Partage {
+    sans_motif: Vec<CompteFixe>,
+    /// Its logements with a motif, in file order: few, counted when the shares are added.
+    avec_motif: Vec<u32>,
+}
+
+impl Partage {
+    pub fn new(ds: &Dataset) -> Partage {
+        Partage { sans_motif: vec![CompteFixe::default(); ds.cellules.len()], avec_motif: Vec::new() }
+    }
+
+    /// Counts logements `lignes` of `ds`, with room for the cellules interned since the last
+    /// call (a join adds some).
+    pub fn compter_lignes(&mut self, ds: &Dataset, lignes: std::ops::Range<usize>) {
+        if self.sans_motif.len() < ds.cellules.len() {
+            self.sans_motif.resize(ds.cellules.len(), CompteFixe::default());
+        }
+        lignes.for_each(|i| self.compter(ds, i));
+    }
+
+    /// Counts logement `i` of `ds`.
+    #[inline]
+    pub fn compter(&mut self, ds: &Dataset, i: usize) {
+        match ds.motif[i] {
+            0 => self.sans_motif[ds.cellule[i] as usize].compter(ds, i),
+            _ => self.avec_motif.push(i as u32),
+        }
+    }
+}
+
+/// Per cellule and motif byte (0: none, else `Motif as u8 + 1`, as [`Dataset::motif`]).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ComptesFixes {
+    /// By cellule: its logements without a motif.
+    sans_motif: Vec<CompteFixe>,
+    /// Cellule `c`'s logements with a motif are `avec_motif[debuts[c]..debuts[c + 1]]`, by motif.
+    debuts: Vec<u32>,
+    avec_motif: Vec<(u8, CompteFixe)>,
+}
+
+impl ComptesFixes {
+    /// Counts every logement of `ds`, in `blocs` shares of the rows (one per core natively):
+    /// the sums are whole numbers, the same however the rows are shared.
+    pub fn compter(ds: &Dataset, blocs: usize) -> ComptesFixes {
+        let (n, taille) = (ds.len(), ds.len().div_ceil(blocs.max(1)).max(1));
+        let parts = super::parallele::en_parallele(blocs.max(1), |b| {
+            let mut part = Partage::new(ds);
+            ((b * taille).min(n)..((b + 1) * taille).min(n)).for_each(|i| part.compter(ds, i));
+            part
+        });
+        ComptesFixes::assembler(ds, &parts)
+    }
+
+    /// The counts of every logement of `ds` from its shares of the rows, in file order.
+    pub fn assembler(ds: &Dataset, parts: &[Partage]) -> ComptesFixes {
+        let nb_cellules = ds.cellules.len();
+        let mut sans_motif = vec![CompteFixe::default(); nb_cellules];
+        for part in parts {
+            sans_motif.iter_mut().zip(&part.sans_motif).for_each(|(x, y)| x.ajouter(y));
+        }
+        // The logements with a motif dealt by cellule (a counting sort: `debuts` by cellule,
+        // then their places), then each cellule's few sorted by motif and counted.
+        let avec = || parts.iter().flat_map(|p| &p.avec_motif).map(|&i| i as usize);
+        let mut lignes_debut = vec![0u32; nb_cellules + 1];
+        avec().for_each(|i| lignes_debut[ds.cellule[i] as usize + 1] += 1);
+        for c in 0..nb_cellules {
+            lignes_debut[c + 1] += lignes_debut[c];
+        }
+        let mut places = lignes_debut.clone();
+        let mut lignes = vec![0u32; places[nb_cellules] as usize];
+        for i in avec() {
+            let p = &mut places[ds.cellule[i] as usize];
+            lignes[*p as usize] = i as u32;
+            *p += 1;
+        }
+        let (mut debuts, mut avec_motif) = (Vec::with_capacity(nb_cellules + 1), Vec::new());
+        debuts.push(0);
+        for c in 0..nb_cellules {
+            let de_c = &mut lignes[lignes_debut[c] as usize..lignes_debut[c + 1] as usize];
+            de_c.sort_unstable_by_key(|&i| ds.motif[i as usize]);
+            for &i in de_c.iter() {
+                let m = ds.motif[i as usize];
+                if avec_motif.last().is_none_or(|&(x, _)| x != m) || avec_motif.len() == debuts[c] as usize {
+                    avec_motif.push((m, CompteFixe::default()));
+                }
+                if let Some((_, f)) = avec_motif.last_mut() {
+                    f.compter(ds, i as usize);
+                }
+            }
+            debuts.push(avec_motif.len() as u32);
+        }
+        ComptesFixes { sans_motif, debuts, avec_motif }
+    }
+
+    /// Cellule `c`'s counts by motif byte, the motifs present only (no motif first).
+    pub fn de(&self, c: usize) -> impl Iterator<Item = (usize, &CompteFixe)> {
+        let autres = match (self.debuts.get(c), self.debuts.get(c + 1)) {
+            (Some(&d), Some(&f)) => &self.avec_motif[d as usize..f as usize],
+            _ => &[],
+        };
+        self.sans_motif
+            .get(c)
+            .map(|f| (0, f))
+            .into_iter()
+            .chain(autres.iter().map(|(m, f)| (usize::from(*m), f)))
+    }
+
+    /// Cellule `c`'s logements of motif `m`.
+    pub fn logements(&self, c: usize, m: Motif) -> u32 {
+        self.de(c).filter(|&(x, _)| x == m as usize + 1).map(|(_, f)| f.logements).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The counts, however the rows are shared between blocks, equal a plain count of every
+    /// (cellule, motif) in a dense table; motifs absent from a cellule are not listed.
+    #[test]
+    fn shared_counts_equal_a_dense_count() {
+        let mut texte = Vec::new();
+        crate::generate::generer_exports(&mut texte, 5_000, 7, 3).unwrap();
+        let ds = crate::import::lire(&texte, &Default::default()).unwrap().dataset;
+        assert!(ds.cellules.len() > 2);
+        let mut dense = vec![[CompteFixe::default(); Motif::N + 1]; ds.cellules.len()];
+        for i in 0..ds.len() {
+            dense[ds.cellule[i] as usize][ds.motif[i] as usize].compter(&ds, i);
+        }
+        assert!(ds.motif.iter().any(|&m| m != 0), "the file has logements with a motif");
+        for blocs in [1, 2, 3, 7] {
+            let f = ComptesFixes::compter(&ds, blocs);
+            for (c, ligne) in dense.iter().enumerate() {
+                let presents: Vec<(usize, CompteFixe)> =
+                    ligne.iter().enumerate().filter(|&(m, x)| m == 0 || x.logements > 0).map(|(m, x)| (m, *x)).collect();
+                let lus: Vec<(usize, CompteFixe)> = f.de(c).map(|(m, x)| (m, *x)).collect();
+                assert_eq!(lus, presents, "cellule {c}, {blocs} blocs");
+                for m in Motif::TOUS {
+                    assert_eq!(f.logements(c, m), ligne[m as usize + 1].logements);
+                }
+            }
+            assert_eq!(f.de(ds.cellules.len()).count(), 0);
+        }
+    }
+}
