@@ -28,10 +28,16 @@ impl CompteFixe {
     /// Counts logement `i` of `ds`.
     #[inline]
     fn compter(&mut self, ds: &Dataset, i: usize) {
+        self.un(ds.typologie[i], ds.financement[i], ds.qpv[i]);
+    }
+
+    /// Counts one logement of this typologie, financement and QPV.
+    #[inline]
+    fn un(&mut self, typologie: u8, financement: u8, qpv: u8) {
         self.logements += 1;
-        self.typologie[ds.typologie[i] as usize] += 1;
-        self.financement[ds.financement[i] as usize] += 1;
-        self.qpv[ds.qpv[i] as usize] += 1;
+        self.typologie[usize::from(typologie)] += 1;
+        self.financement[usize::from(financement)] += 1;
+        self.qpv[usize::from(qpv)] += 1;
     }
 
     fn ajouter(&mut self, b: &CompteFixe) {
@@ -47,8 +53,10 @@ impl CompteFixe {
 #[derive(Default)]
 pub struct Partage {
     sans_motif: Vec<CompteFixe>,
-    /// Its logements with a motif, in file order: few, counted when the shares are added.
-    avec_motif: Vec<u32>,
+    /// Its logements with a motif, few: each as its cellule, motif, typologie, financement and
+    /// QPV packed in one integer ([`Partage::cle`]), counted when the shares are added without
+    /// going back to the rows (spread over the whole file, each would miss the cache).
+    avec_motif: Vec<u64>,
 }
 
 impl Partage {
@@ -70,8 +78,13 @@ impl Partage {
     pub fn compter(&mut self, ds: &Dataset, i: usize) {
         match ds.motif[i] {
             0 => self.sans_motif[ds.cellule[i] as usize].compter(ds, i),
-            _ => self.avec_motif.push(i as u32),
+            m => self.avec_motif.push(Partage::cle(ds.cellule[i], m, ds.typologie[i], ds.financement[i], ds.qpv[i])),
         }
+    }
+
+    /// Cellule (top 32 bits), motif, typologie, financement, QPV (a byte each).
+    fn cle(cellule: u32, motif: u8, typologie: u8, financement: u8, qpv: u8) -> u64 {
+        u64::from(cellule) << 32 | u64::from(u32::from_be_bytes([motif, typologie, financement, qpv]))
     }
 }
 
@@ -105,33 +118,21 @@ impl ComptesFixes {
         for part in parts {
             sans_motif.iter_mut().zip(&part.sans_motif).for_each(|(x, y)| x.ajouter(y));
         }
-        // The logements with a motif dealt by cellule (a counting sort: `debuts` by cellule,
-        // then their places), then each cellule's few sorted by motif and counted.
-        let avec = || parts.iter().flat_map(|p| &p.avec_motif).map(|&i| i as usize);
-        let mut lignes_debut = vec![0u32; nb_cellules + 1];
-        avec().for_each(|i| lignes_debut[ds.cellule[i] as usize + 1] += 1);
-        for c in 0..nb_cellules {
-            lignes_debut[c + 1] += lignes_debut[c];
-        }
-        let mut places = lignes_debut.clone();
-        let mut lignes = vec![0u32; places[nb_cellules] as usize];
-        for i in avec() {
-            let p = &mut places[ds.cellule[i] as usize];
-            lignes[*p as usize] = i as u32;
-            *p += 1;
-        }
-        let (mut debuts, mut avec_motif) = (Vec::with_capacity(nb_cellules + 1), Vec::new());
+        // The logements with a motif, sorted by cellule and motif (their keys' top bits), then
+        // counted motif by motif.
+        let mut cles: Vec<u64> = parts.iter().flat_map(|p| p.avec_motif.iter().copied()).collect();
+        cles.sort_unstable_by_key(|&k| k >> 24);
+        let (mut debuts, mut avec_motif) = (Vec::with_capacity(nb_cellules + 1), Vec::<(u8, CompteFixe)>::new());
+        let mut cles = cles.into_iter().peekable();
         debuts.push(0);
-        for c in 0..nb_cellules {
-            let de_c = &mut lignes[lignes_debut[c] as usize..lignes_debut[c + 1] as usize];
-            de_c.sort_unstable_by_key(|&i| ds.motif[i as usize]);
-            for &i in de_c.iter() {
-                let m = ds.motif[i as usize];
-                if avec_motif.last().is_none_or(|&(x, _)| x != m) || avec_motif.len() == debuts[c] as usize {
+        for c in 0..nb_cellules as u64 {
+            while let Some(k) = cles.next_if(|&k| k >> 32 == c) {
+                let [m, typologie, financement, qpv] = (k as u32).to_be_bytes();
+                if avec_motif.len() == debuts[c as usize] as usize || avec_motif.last().is_none_or(|&(x, _)| x != m) {
                     avec_motif.push((m, CompteFixe::default()));
                 }
                 if let Some((_, f)) = avec_motif.last_mut() {
-                    f.compter(ds, i as usize);
+                    f.un(typologie, financement, qpv);
                 }
             }
             debuts.push(avec_motif.len() as u32);
