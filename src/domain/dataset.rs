@@ -264,10 +264,9 @@ pub struct DatasetBuilder {
     /// comparing with the interned name spares hashing it.
     dernier_bailleur: Option<u32>,
     derniere_commune: Option<u32>,
-    /// The fixed counts of the rows `0..fixes_comptees`, whose communal logements are listed
-    /// too, made as parts are joined: the join runs on the main thread beside the readers, which
-    /// leave it room, where the same work made by `finir` after the reading cost 13.5 ms of the
-    /// import's end on a region's file (stop 27).
+    /// The fixed counts of the rows `0..fixes_comptees`, made as parts are joined: the join runs
+    /// on the main thread beside the readers, which leave it room, where the same counts made by
+    /// `finir` after the reading cost 10–14 ms of the import's end (stop 27).
     fixes: fixes::Partage,
     fixes_comptees: usize,
 }
@@ -297,11 +296,6 @@ impl DatasetBuilder {
     }
     pub fn is_empty(&self) -> bool {
         self.ds.is_empty()
-    }
-
-    /// The rows and tables appended so far.
-    pub fn dataset(&self) -> &Dataset {
-        &self.ds
     }
 
     /// Réservataires interned so far (one per name and category).
@@ -528,20 +522,7 @@ impl DatasetBuilder {
                 .map(|&p| if p == AUCUN { AUCUN } else { programmes[p as usize] }),
         );
         // The rows not counted yet (the first part's, at the first join) and the new ones.
-        self.compter_les_nouvelles();
-    }
-
-    /// The fixed counts and the communal logements of the rows not counted yet, in order.
-    fn compter_les_nouvelles(&mut self) {
-        let lignes = self.fixes_comptees..self.ds.len();
-        self.fixes.compter_lignes(&self.ds, lignes.clone());
-        let ds = &mut self.ds;
-        for i in lignes {
-            let p = ds.partie[i];
-            if p != AUCUN && ds.reservataires[ds.parties[p as usize].reservataire as usize].categorie.territoriale() {
-                ds.logements_communaux.push(i as u32);
-            }
-        }
+        self.fixes.compter_lignes(&self.ds, self.fixes_comptees..self.ds.len());
         self.fixes_comptees = self.ds.len();
     }
 
@@ -648,15 +629,15 @@ impl DatasetBuilder {
             .iter()
             .map(|p| ds.reservataires[p.reservataire as usize].categorie.territoriale())
             .collect();
-        // The rows no join counted (all of them when nothing was joined): each core counts its
-        // share and lists its communal logements, in order, after those the joins listed.
+        // Each core takes its share of the rows: it lists its communal logements, in order, and
+        // counts those the joins have not counted (all of them when nothing was joined).
         let ds_lu = &*ds;
-        let (deja, blocs) = (self.fixes_comptees, super::parallele::coeurs());
-        let taille = (ds_lu.len() - deja).div_ceil(blocs).max(1);
+        let (n, blocs, deja) = (ds_lu.len(), super::parallele::coeurs(), self.fixes_comptees);
+        let taille = n.div_ceil(blocs).max(1);
         let parts = super::parallele::en_parallele(blocs, |b| {
-            let lignes = (deja + b * taille).min(ds_lu.len())..(deja + (b + 1) * taille).min(ds_lu.len());
+            let lignes = (b * taille).min(n)..((b + 1) * taille).min(n);
             let mut fixes = fixes::Partage::default();
-            fixes.compter_lignes(ds_lu, lignes.clone());
+            fixes.compter_lignes(ds_lu, lignes.start.max(deja)..lignes.end.max(deja));
             let communaux: Vec<u32> = lignes
                 .filter(|&i| {
                     let p = ds_lu.partie[i];
@@ -669,7 +650,7 @@ impl DatasetBuilder {
         let (mut fixes, communaux): (Vec<_>, Vec<_>) = parts.into_iter().unzip();
         fixes.push(self.fixes);
         ds.fixes = ComptesFixes::assembler(ds_lu, &fixes);
-        ds.logements_communaux.extend(communaux.concat());
+        ds.logements_communaux = communaux.concat();
         self.ds
     }
 }

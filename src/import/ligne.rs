@@ -106,8 +106,6 @@ pub(super) struct Partiel {
     /// Line (chunk-relative for a CSV chunk) where the file went over [`Plafond::max`]: nothing
     /// more is read.
     pub trop: Option<u64>,
-    /// The identifiers of the logements joined so far, dealt for the duplicate check.
-    pub empreintes: super::Empreintes,
 }
 
 /// The logements of one file counted against [`crate::import::LOGEMENTS_MAX`], across the chunks
@@ -288,7 +286,6 @@ impl Partiel {
         self.rejets.extend(p.rejets);
         self.avertissements.extend(p.avertissements);
         self.lignes.extend_from_slice(&p.lignes);
-        self.empreintes.ajouter(self.builder.dataset(), &self.lignes);
         for (nom, vues) in p.categories {
             for (c, ligne) in vues {
                 self.categorie_vue(&nom, c, ligne);

@@ -566,7 +566,7 @@ fn assembler(
             "pas de colonne d'identifiant RPLS : chaque ligne est identifiée par son numéro (L2 pour la ligne 2, etc.)".into(),
         );
     }
-    doublons(&dataset, &p.lignes, std::mem::take(&mut p.empreintes), &mut p.avertissements);
+    doublons(&dataset, &p.lignes, &mut p.avertissements);
     p.categories_multiples();
     trier(&mut p.avertissements);
     p.rejets.sort_by_key(|r| r.ligne);
@@ -888,8 +888,8 @@ fn trier(avertissements: &mut [Avertissement]) {
 
 /// Warns about every `rpls` seen on more than one row (SPEC §2), naming the first line. The
 /// logements of one row with `nb` > 1 share its identifier: not duplicates. Warnings in file order.
-fn doublons(ds: &Dataset, lignes: &[u32], empreintes: Empreintes, avertissements: &mut Vec<Avertissement>) {
-    let mut paires = paires_en_double(ds, lignes, empreintes);
+fn doublons(ds: &Dataset, lignes: &[u32], avertissements: &mut Vec<Avertissement>) {
+    let mut paires = paires_en_double(ds, lignes);
     paires.sort_unstable();
     avertissements.extend(paires.into_iter().map(|(i, j)| {
         let (i, j) = (i as usize, j as usize);
@@ -901,39 +901,8 @@ fn doublons(ds: &Dataset, lignes: &[u32], empreintes: Empreintes, avertissements
     }));
 }
 
-/// The identifiers of logements `0..faites` (those first of their row), dealt into
-/// [`Empreintes::PARTITIONS`] by the top bits of their hash, in file order within each: the first
-/// step of [`paires_en_double`], made as the reading's parts are joined. The join runs on the main
-/// thread beside the readers, which leave it room; the same step after the reading cost about
-/// 7 ms of the import's end on a region's file (stop 27).
-#[derive(Default)]
-pub(crate) struct Empreintes {
-    /// (32 low bits of the hash, logement) by partition; empty until the first join.
-    parts: Vec<Vec<(u32, u32)>>,
-    faites: usize,
-}
-
-impl Empreintes {
-    const BITS: u32 = 8;
-    const PARTITIONS: usize = 1 << Self::BITS;
-
-    /// Deals the logements of `ds` not dealt yet (`lignes`: their file lines).
-    fn ajouter(&mut self, ds: &Dataset, lignes: &[u32]) {
-        use std::hash::BuildHasher;
-        if self.parts.is_empty() {
-            self.parts = vec![Vec::new(); Self::PARTITIONS];
-        }
-        for i in (self.faites..ds.len()).filter(|&i| premier_de_sa_ligne(lignes, i)) {
-            let h = rustc_hash::FxBuildHasher.hash_one(ds.rpls.get(i));
-            self.parts[(h >> (64 - Self::BITS)) as usize].push((h as u32, i as u32));
-        }
-        self.faites = ds.len();
-    }
-}
-
 /// Every logement `i`, first of its row, whose `rpls` an earlier such logement `j` (the first one)
-/// already had: the pairs `(i, j)`, in no particular order. `empreintes`: the logements already
-/// dealt (by the join), the others are dealt here.
+/// already had: the pairs `(i, j)`, in no particular order.
 ///
 /// One table of 1.4 M identifiers does not fit in a cache, and each probe missed it: 77–113 ms on
 /// one core, the import's longest step after the parallel reading (about 17 ms now). So the identifiers are first
@@ -941,26 +910,21 @@ impl Empreintes {
 /// within each, read straight through), then each partition looks for its duplicates in a table
 /// of its own; both steps on every core natively. A partition's table holds the other 32 bits of
 /// the hash with the logement: the identifier's text is read only when they match.
-fn paires_en_double(ds: &Dataset, lignes: &[u32], empreintes: Empreintes) -> Vec<(u32, u32)> {
+fn paires_en_double(ds: &Dataset, lignes: &[u32]) -> Vec<(u32, u32)> {
     use crate::domain::parallele::en_parallele;
     use std::hash::BuildHasher;
     const BLOCS: usize = 8;
     let n = ds.len();
-    // About 4 096 identifiers per partition, at most 256 partitions (all 256 once a join dealt
-    // some: the pairs found do not depend on the partitions).
-    let bits = match empreintes.parts.is_empty() {
-        true => (usize::BITS - (n / 4096).leading_zeros()).min(Empreintes::BITS),
-        false => Empreintes::BITS,
-    };
+    // About 4 096 identifiers per partition, at most 256 partitions.
+    let bits = (usize::BITS - (n / 4096).leading_zeros()).min(8);
     let partition = |h: u64| if bits == 0 { 0 } else { (h >> (64 - bits)) as usize };
     let nb_partitions = 1usize << bits;
     // In a partition's table, the entry's 32 bits of hash give both the bucket (low bits) and
     // hashbrown's tag (top bits), away from the partition's bits.
     let cle_table = |cle: u32| u64::from(cle) << 32 | u64::from(cle);
-    let reste = empreintes.faites.min(n)..n;
-    let taille_bloc = reste.len().div_ceil(BLOCS).max(1);
+    let taille_bloc = n.div_ceil(BLOCS).max(1);
     let blocs: Vec<Vec<Vec<(u32, u32)>>> = en_parallele(BLOCS, |b| {
-        let rangs = (reste.start + b * taille_bloc).min(n)..(reste.start + (b + 1) * taille_bloc).min(n);
+        let rangs = (b * taille_bloc).min(n)..((b + 1) * taille_bloc).min(n);
         let place = rangs.len() / nb_partitions * 9 / 8 + 8;
         // Not `vec![Vec::with_capacity(place); n]`: a clone gets no capacity, so all partitions
         // but the last grew by copying themselves.
@@ -971,14 +935,11 @@ fn paires_en_double(ds: &Dataset, lignes: &[u32], empreintes: Empreintes) -> Vec
         }
         parts
     });
-    let deja = &empreintes.parts;
     en_parallele(nb_partitions, |p| {
-        // File order: the logements the join dealt, then the blocks in turn.
-        let dans = || deja.get(p).into_iter().chain(blocs.iter().map(|b| &b[p])).flatten();
-        let taille = deja.get(p).map_or(0, Vec::len) + blocs.iter().map(|b| b[p].len()).sum::<usize>();
+        let taille: usize = blocs.iter().map(|b| b[p].len()).sum();
         let mut premiers = hashbrown::HashTable::<(u32, u32)>::with_capacity(taille);
         let mut paires = Vec::new();
-        for &(cle, i) in dans() {
+        for &(cle, i) in blocs.iter().flat_map(|b| &b[p]) {
             let rpls = || ds.rpls.get(i as usize);
             let meme = |&(c, j): &(u32, u32)| c == cle && ds.rpls.get(j as usize) == rpls();
             match premiers.find(cle_table(cle), meme) {
@@ -1069,12 +1030,10 @@ pub(crate) mod tests {
         assert_eq!(a.avertissements, b.avertissements);
         assert_eq!(a.lignes, b.lignes);
         // The fixed counts, made as parts are joined and at the end for the rest, are those of
-        // a plain count of the dataset's rows; the communal logements, listed the same way, are
-        // those of the one-shot reading.
+        // a plain count of the dataset's rows.
         for i in [a, b] {
             assert!(i.dataset.fixes == crate::domain::fixes::ComptesFixes::compter(&i.dataset, 1));
         }
-        assert_eq!(a.dataset.logements_communaux, b.dataset.logements_communaux);
         let cle = |i: &Import, k: usize| {
             let ds = &i.dataset;
             let q = ds.partie[k];
