@@ -656,18 +656,25 @@ impl DatasetBuilder {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// A small exports-shaped état des lieux (5 000 logements, 7 bailleurs, motifs and communal
+    /// réservataires), imported.
+    pub(crate) fn petit_jeu_exports() -> Dataset {
+        let mut texte = Vec::new();
+        crate::generate::generer_exports(&mut texte, 5_000, 7, 3).unwrap();
+        let ds = crate::import::lire(&texte, &Default::default()).unwrap().dataset;
+        assert!(ds.cellules.len() > 2);
+        ds
+    }
 
     /// The communal logements `finir` lists on the cores (each its share of the rows) are those
     /// of a plain pass, in order; its fixed counts are those of [`ComptesFixes::compter`] (tested
     /// against a dense count in `fixes`).
     #[test]
     fn final_counts_split_over_cores_equal_one_pass() {
-        let mut texte = Vec::new();
-        crate::generate::generer_exports(&mut texte, 5_000, 7, 3).unwrap();
-        let ds = crate::import::lire(&texte, &Default::default()).unwrap().dataset;
-        assert!(ds.cellules.len() > 2);
+        let ds = petit_jeu_exports();
         assert!(ds.fixes == ComptesFixes::compter(&ds, 1));
         let communaux: Vec<u32> = (0..ds.len() as u32)
             .filter(|&i| {

@@ -167,10 +167,7 @@ mod tests {
     /// (cellule, motif) in a dense table; motifs absent from a cellule are not listed.
     #[test]
     fn shared_counts_equal_a_dense_count() {
-        let mut texte = Vec::new();
-        crate::generate::generer_exports(&mut texte, 5_000, 7, 3).unwrap();
-        let ds = crate::import::lire(&texte, &Default::default()).unwrap().dataset;
-        assert!(ds.cellules.len() > 2);
+        let ds = crate::domain::dataset::tests::petit_jeu_exports();
         let mut dense = vec![[CompteFixe::default(); Motif::N + 1]; ds.cellules.len()];
         for i in 0..ds.len() {
             dense[ds.cellule[i] as usize][ds.motif[i] as usize].compter(&ds, i);
