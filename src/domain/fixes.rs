@@ -7,8 +7,10 @@
 //! counts without a motif are a dense row per cellule and the others a short list per cellule.
 //! A dense table of every motif (10 rows per cellule) was 8 MB on a region's 12 000 cellules: each
 //! core scanned every logement for its own range of it, missing the cache at each (14 ms at the
-//! end of the import, stop 26). Each core now counts its share of the logements into a table that
-//! fits its cache (about 800 KB), and the tables are added.
+//! end of the import, stop 26). The rows are now counted in shares ([`Partage`]) into a table that
+//! fits a core's cache (about 800 KB): by the join of the reading's parts as it appends them
+//! (`DatasetBuilder::ajouter`), and by each core for the rows no join counted; the shares are
+//! then added.
 
 use serde::{Deserialize, Serialize};
 
@@ -111,7 +113,8 @@ impl ComptesFixes {
         ComptesFixes::assembler(ds, &parts)
     }
 
-    /// The counts of every logement of `ds` from its shares of the rows, in file order.
+    /// The counts of every logement of `ds` from shares that count each of its rows once (in
+    /// any order: the sums are whole numbers).
     pub fn assembler(ds: &Dataset, parts: &[Partage]) -> ComptesFixes {
         let nb_cellules = ds.cellules.len();
         let mut sans_motif = vec![CompteFixe::default(); nb_cellules];
