@@ -168,6 +168,8 @@ struct Compte {
     a: f64,
     /// Years to use V_r up, once known.
     epuisement: Option<f64>,
+    /// Whether the party consumes a volume (not the État).
+    consomme: bool,
 }
 
 impl Compte {
@@ -178,6 +180,20 @@ impl Compte {
     /// Whole logements still owed under `report` (floor of the cumulated entitlement).
     fn du_report(&self) -> f64 {
         plancher(self.q + TOLERANCE) - self.a
+    }
+    /// Whether a whole logement is still owed under `arrondi` (it is handed out even in a year
+    /// with nothing to consume).
+    fn doit(&self, arrondi: Arrondi) -> bool {
+        match arrondi {
+            Arrondi::Cumul => self.du_cumul() >= 1.0,
+            Arrondi::Report => self.du_report() >= 1.0,
+            _ => false,
+        }
+    }
+    /// A party whose volume is used up and who is owed nothing more: it takes no part in any
+    /// later year (nothing changes its account once it is out of the table).
+    fn epuise(&self, arrondi: Arrondi) -> bool {
+        self.consomme && self.restant <= TOLERANCE && !self.doit(arrondi)
     }
 }
 
@@ -200,9 +216,12 @@ pub fn etaler(flux: &FluxAnnuels, parties: &[PartEtalement], arrondi: Arrondi) -
             q: 0.0,
             a: 0.0,
             epuisement: None,
+            consomme: p.volume.is_some(),
         })
         .collect();
-    let consomme = |i: usize| parties[i].volume.is_some();
+    // Parties that may still take part in a year, in party order: those with a share, less the
+    // ones used up (a region's conventions run 40 years or so, most of their parties far fewer).
+    let mut vivants: Vec<usize> = (0..n).filter(|&i| !(comptes[i].part <= 0.0)).collect();
     let mut res = Etalement {
         premiere_annee: flux.annee(1),
         totaux: vec![0.0; n + 1],
@@ -229,12 +248,10 @@ pub fn etaler(flux: &FluxAnnuels, parties: &[PartEtalement], arrondi: Arrondi) -
         t_avant = t;
         actifs.clear();
         exacts.clear();
-        for (i, c) in comptes.iter_mut().enumerate() {
-            if c.part <= 0.0 {
-                continue;
-            }
+        for &i in &vivants {
+            let c = &mut comptes[i];
             let par_an = c.part * fk;
-            let e = if !consomme(i) {
+            let e = if !c.consomme {
                 par_an
             } else if c.restant <= TOLERANCE {
                 0.0
@@ -247,13 +264,9 @@ pub fn etaler(flux: &FluxAnnuels, parties: &[PartEtalement], arrondi: Arrondi) -
             } else {
                 par_an
             };
-            let du = match arrondi {
-                Arrondi::Cumul => c.du_cumul() >= 1.0,
-                Arrondi::Report => c.du_report() >= 1.0,
-                _ => false,
-            };
+            let du = c.doit(arrondi);
             if e > 0.0 || du {
-                if consomme(i) {
+                if c.consomme {
                     c.restant = if c.restant - e <= TOLERANCE { 0.0 } else { c.restant - e };
                 }
                 c.q += e;
@@ -320,16 +333,18 @@ pub fn etaler(flux: &FluxAnnuels, parties: &[PartEtalement], arrondi: Arrondi) -
                 offerts: x,
                 exact: exacts[j],
                 differes: differes[j],
-                volume_restant: (i < n && consomme(i)).then(|| comptes[i].restant),
+                volume_restant: (i < n && comptes[i].consomme).then(|| comptes[i].restant),
             });
         }
         res.annees = k;
-        let continuer = comptes.iter().enumerate().any(|(i, c)| {
+        vivants.retain(|&i| !comptes[i].epuise(arrondi));
+        let continuer = vivants.iter().any(|&i| {
+            let c = &comptes[i];
             c.part > 0.0
-                && ((consomme(i) && c.restant > TOLERANCE)
+                && ((c.consomme && c.restant > TOLERANCE)
                     || match arrondi {
                         Arrondi::Cumul => c.du_cumul() >= 1.0,
-                        Arrondi::Report => consomme(i) && c.du_report() >= 1.0,
+                        Arrondi::Report => c.consomme && c.du_report() >= 1.0,
                         _ => false,
                     })
         });
@@ -354,7 +369,7 @@ pub fn etaler(flux: &FluxAnnuels, parties: &[PartEtalement], arrondi: Arrondi) -
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            (consomme(i) && parties[i].volume.is_some_and(|v| v > 0.0) && c.part > 0.0)
+            (c.consomme && parties[i].volume.is_some_and(|v| v > 0.0) && c.part > 0.0)
                 .then(|| {
                     c.epuisement.or_else(|| {
                         (c.part * fk > 0.0)

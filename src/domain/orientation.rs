@@ -275,7 +275,7 @@ impl Situation {
             if l.compte {
                 c.parties[l.perimetre][k].comptes.push((m.date_orientation, commune));
             }
-            let programme = ds.programme[m.logement as usize];
+            let programme = ds.programme_de(m.logement as usize);
             if programme != AUCUN && m.hors_flux.is_none() {
                 c.orientations[programme as usize].push((l.perimetre, k, m.date_orientation));
             }
@@ -285,7 +285,7 @@ impl Situation {
         }
         for v in decompte::vacances(mouvements) {
             let m = &mouvements[v[0]];
-            let programme = ds.programme[m.logement as usize];
+            let programme = ds.programme_de(m.logement as usize);
             if programme != AUCUN {
                 c.vacances_programme[programme as usize].push(m.date_orientation);
             }
@@ -382,7 +382,7 @@ impl<'a> Contexte<'a> {
         // The share of the year gone by at the date (day of the year / days of the year).
         let jours = NaiveDate::from_ymd_opt(annee, 12, 31).map_or(365, |d| d.ordinal());
         let prorata = f64::from(v.date.ordinal()) / f64::from(jours);
-        let programme = ds.programme[l];
+        let programme = ds.programme_de(l);
         let debut = v.date.checked_sub_days(Days::new(u64::from(ANNEES_PROGRAMME) * 365)).unwrap_or(NaiveDate::MIN);
         let vacances_programme = if programme == AUCUN {
             0
@@ -550,7 +550,7 @@ impl<'a> Contexte<'a> {
         let situation = self.situation.to_mut();
         let comptes = &mut situation.parties[i][k].comptes;
         comptes.insert(comptes.partition_point(|x| x.0 <= v.date), (v.date, commune));
-        let programme = self.ds.programme[l];
+        let programme = self.ds.programme_de(l);
         if programme != AUCUN {
             situation.orientations[programme as usize].push((i, k, v.date));
             situation.vacances_programme[programme as usize].push(v.date);

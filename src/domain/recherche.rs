@@ -178,7 +178,7 @@ pub fn chercher(ds: &Dataset, requete: &str, geo: Option<&dyn Geographie>, max: 
             }
         }
         if critere.is_none() && un_programme {
-            let p = ds.programme[i];
+            let p = ds.programme_de(i);
             if p != AUCUN && programmes[p as usize] {
                 critere = Some(Critere::Programme);
             }
@@ -232,7 +232,7 @@ pub fn fiche(ds: &Dataset, l: u32) -> Fiche {
     let l = l as usize;
     let cellule = &ds.cellules[ds.cellule[l] as usize];
     let per = &ds.perimetres[cellule.perimetre as usize];
-    let programme = ds.programme[l];
+    let programme = ds.programme_de(l);
     let motif = ds.motif[l];
     Fiche {
         rpls: ds.rpls.get(l).to_owned(),

@@ -1039,7 +1039,7 @@ pub(crate) mod tests {
             let q = ds.partie[k];
             let r = (q != crate::domain::dataset::AUCUN)
                 .then(|| ds.reservataires[ds.parties[q as usize].reservataire as usize].clone());
-            let p = ds.programme[k];
+            let p = ds.programme_de(k);
             (
                 ds.rpls.get(k).to_owned(),
                 ds.code_commune(ds.cellule[k] as usize).to_owned(),
