@@ -402,7 +402,8 @@ impl DatasetBuilder {
     /// Appends one logement, or `l.nb` identical ones (SPEC §2 v2: the row stands for that many
     /// logements everywhere). The commune code must be a valid INSEE code (checked by the import).
     pub fn push(&mut self, l: &Logement) {
-        for _ in 0..l.nb.max(1) {
+        self.push_un(l);
+        for _ in 1..l.nb {
             self.push_un(l);
         }
     }

@@ -71,7 +71,7 @@ fn nombre_general(s: &str) -> Resultat<Option<f64>> {
 /// separator. mantissa / 10^k with both exact in f64 is correctly rounded, hence the same value as
 /// `str::parse` (Clinger's fast path).
 #[inline]
-fn decimal_simple(s: &[u8]) -> Option<f64> {
+pub(crate) fn decimal_simple(s: &[u8]) -> Option<f64> {
     // At most 15 digits and a separator: a longer text leaves the fast path (and would overflow).
     if s.len() > 16 {
         return None;
@@ -132,6 +132,18 @@ pub fn quantite(s: &str) -> Resultat<Option<f64>> {
     }
 }
 
+/// [`taux`] of the common cell (« 7,9 % », « 0,063 »: a plain decimal or percentage from 0 to
+/// 100 %), without its `Result`; `None` for anything else, left to [`taux`].
+#[inline]
+pub fn taux_simple(s: &str) -> Option<f64> {
+    let octets = s.as_bytes();
+    let v = match octets.strip_suffix(b"%") {
+        Some(r) => decimal_simple(sans_espaces_a_la_fin(r))? / 100.0,
+        None => decimal_simple(octets)?,
+    };
+    (0.0..=1.0).contains(&v).then_some(v)
+}
+
 /// A taux de rotation: 0..1, or a percentage ("6,3 %"). A bare number between 1 and 100 is read as
 /// a percentage too (a common spreadsheet habit); the caller raises a warning then. Negative or
 /// above 100 %: an error (the caller keeps the logement and ignores the rate).
@@ -152,6 +164,7 @@ pub fn taux(s: &str) -> Resultat<Option<(f64, bool)>> {
 /// A date: JJ/MM/AAAA (also with `-` or `.`), AAAA-MM-JJ (a time part is ignored), or AAAA alone
 /// meaning 31/12 of that year. A well-formed date that does not exist (31/02/2024, a 13th month)
 /// gets its own message: it is often a day/month swap.
+#[inline]
 pub fn date(s: &str) -> Resultat<Option<NaiveDate>> {
     let s = rogner(s);
     if s.is_empty() {
@@ -159,9 +172,14 @@ pub fn date(s: &str) -> Resultat<Option<NaiveDate>> {
     }
     // Fast path: JJ/MM/AAAA or AAAA-MM-JJ written in full, an existing date (no allocation);
     // anything else, errors included, goes the general way below.
-    if let Some(d) = date_rapide(s.as_bytes()) {
-        return Ok(Some(d));
+    match date_rapide(s.as_bytes()) {
+        Some(d) => Ok(Some(d)),
+        None => date_general(s),
     }
+}
+
+#[inline(never)]
+fn date_general(s: &str) -> Resultat<Option<NaiveDate>> {
     let s = s.split([' ', 'T']).next().unwrap_or(s);
     let erreur = || format!("date « {s} » illisible (JJ/MM/AAAA, AAAA-MM-JJ ou AAAA)");
     let parties: Vec<&str> = s.split(['/', '-', '.']).collect();
@@ -215,7 +233,17 @@ pub const NB_MAX: u32 = 100_000;
 /// `nb`: the number of identical logements a row stands for, a whole number from 1 to
 /// [`NB_MAX`]; `None` when the cell is empty (the row is one logement). "40", "40,0" and
 /// "1 200" are read; "2,5", 0, negatives and absurd values are errors.
+#[inline]
 pub fn nb(s: &str) -> Resultat<Option<u32>> {
+    // Fast path: no `nb` column, or an empty cell (the row is one logement).
+    match s.is_empty() {
+        true => Ok(None),
+        false => nb_general(s),
+    }
+}
+
+#[inline(never)]
+fn nb_general(s: &str) -> Resultat<Option<u32>> {
     let t = rogner(s);
     let v = match nombre(t) {
         Ok(None) => return Ok(None),
@@ -246,14 +274,19 @@ pub fn nb(s: &str) -> Resultat<Option<u32>> {
 }
 
 /// oui/non, o/n, yes/no, true/false, vrai/faux, 1/0, x.
+#[inline]
 pub fn oui_non(s: &str) -> Resultat<Option<bool>> {
     // Fast path: the cell as most files write it (no key to build).
     match s {
-        "" => return Ok(None),
-        "oui" => return Ok(Some(true)),
-        "non" => return Ok(Some(false)),
-        _ => {}
+        "" => Ok(None),
+        "oui" => Ok(Some(true)),
+        "non" => Ok(Some(false)),
+        _ => oui_non_general(s),
     }
+}
+
+#[inline(never)]
+fn oui_non_general(s: &str) -> Resultat<Option<bool>> {
     match cle(s).as_str() {
         "" => Ok(None),
         "oui" | "o" | "yes" | "y" | "true" | "vrai" | "1" | "x" => Ok(Some(true)),
@@ -264,12 +297,17 @@ pub fn oui_non(s: &str) -> Resultat<Option<bool>> {
 
 /// Typologie: a number of rooms (1..n), T1..T6+ or F1..F6+, "studio" (T1); 6 and more → T6+.
 /// Returns the index in `TYPOLOGIES` (1..=6).
+#[inline]
 pub fn typologie(s: &str) -> Resultat<u8> {
     // Fast path: "T3" or "3".
     match s.as_bytes() {
-        [b'T', d @ b'1'..=b'6'] | [d @ b'1'..=b'6'] => return Ok(d - b'0'),
-        _ => {}
+        [b'T', d @ b'1'..=b'6'] | [d @ b'1'..=b'6'] => Ok(d - b'0'),
+        _ => typologie_general(s),
     }
+}
+
+#[inline(never)]
+fn typologie_general(s: &str) -> Resultat<u8> {
     let k = cle(s);
     let n = k.as_str();
     if n.is_empty() {
@@ -292,10 +330,16 @@ pub fn typologie(s: &str) -> Resultat<u8> {
 /// ancien; 14 → PLS; 16 → PLI; other codes → Autre). Returns the index in `FINANCEMENTS`; an
 /// unknown text is an error (the caller classes it `Autre` with a warning), a number never is
 /// (SPEC §2: "others → Autre").
+#[inline]
 pub fn financement(s: &str) -> Resultat<u8> {
-    if let Some(i) = FINANCEMENTS.iter().position(|f| *f == s) {
-        return Ok(i as u8);
+    match FINANCEMENTS.iter().position(|f| *f == s) {
+        Some(i) => Ok(i as u8),
+        None => financement_general(s),
     }
+}
+
+#[inline(never)]
+fn financement_general(s: &str) -> Resultat<u8> {
     let k = cle(s);
     let n = k.as_str();
     Ok(match n {
@@ -333,10 +377,16 @@ pub fn qpv(s: &str) -> u8 {
 
 /// Catégorie of réservataire: the codes of SPEC §2 (accents, case and punctuation ignored), common
 /// spellings, or the RPLS CONTRESLOG code 1..7.
+#[inline]
 pub fn categorie(s: &str) -> Resultat<Option<Categorie>> {
-    if let Some(c) = Categorie::depuis_code(s).filter(|c| *c != Categorie::Bailleur) {
-        return Ok(Some(c));
+    match Categorie::depuis_code(s).filter(|c| *c != Categorie::Bailleur) {
+        Some(c) => Ok(Some(c)),
+        None => categorie_general(s),
     }
+}
+
+#[inline(never)]
+fn categorie_general(s: &str) -> Resultat<Option<Categorie>> {
     let c = match cle(s).as_str() {
         "" => return Ok(None),
         "1" | "etatagents" | "etatfonctionnaires" | "fonctionnaires" => Categorie::EtatAgents,
@@ -392,11 +442,17 @@ pub fn categorie_du_nom(nom: &str) -> Categorie {
 }
 
 /// Motif hors assiette: the codes of SPEC §2 or common spellings; empty / non / 0 = in the assiette.
+#[inline]
 pub fn motif(s: &str) -> Resultat<Option<Motif>> {
     // Fast path: a logement in the assiette (the empty cell of almost every row).
     if s.is_empty() {
         return Ok(None);
     }
+    motif_general(s)
+}
+
+#[inline(never)]
+fn motif_general(s: &str) -> Resultat<Option<Motif>> {
     let m = match cle(s).as_str() {
         "" | "non" | "0" | "aucun" | "dansassiette" => return Ok(None),
         "renouvellementurbain" | "ru" | "anru" | "npnru" | "renovationurbaine" => {
@@ -416,12 +472,17 @@ pub fn motif(s: &str) -> Resultat<Option<Motif>> {
 }
 
 /// Type de droit: `suite` (default) or `simple` (`unique` accepted).
+#[inline]
 pub fn type_droit(s: &str) -> Resultat<TypeDroit> {
     match s {
-        "suite" | "" => return Ok(TypeDroit::Suite),
-        "simple" => return Ok(TypeDroit::Simple),
-        _ => {}
+        "suite" | "" => Ok(TypeDroit::Suite),
+        "simple" => Ok(TypeDroit::Simple),
+        _ => type_droit_general(s),
     }
+}
+
+#[inline(never)]
+fn type_droit_general(s: &str) -> Resultat<TypeDroit> {
     match cle(s).as_str() {
         "" | "suite" | "droitdesuite" => Ok(TypeDroit::Suite),
         "simple" | "unique" | "droitsimple" | "droitunique" => Ok(TypeDroit::Simple),
@@ -434,12 +495,18 @@ pub fn type_droit(s: &str) -> Resultat<TypeDroit> {
 
 /// INSEE commune code: 5 characters, digits or 2A/2B. A 4-digit code lost its leading zero in a
 /// spreadsheet and is padded (the caller warns: the result is longer than the input).
+#[inline]
 pub fn commune(s: &str) -> Resultat<Cow<'_, str>> {
     let s = rogner(s);
-    let chiffres = |c: &str| c.bytes().all(|b| b.is_ascii_digit());
-    if s.len() == 5 && chiffres(s) {
-        return Ok(Cow::Borrowed(s));
+    match s.len() == 5 && s.bytes().all(|b| b.is_ascii_digit()) {
+        true => Ok(Cow::Borrowed(s)),
+        false => commune_general(s),
     }
+}
+
+#[inline(never)]
+fn commune_general(s: &str) -> Resultat<Cow<'_, str>> {
+    let chiffres = |c: &str| c.bytes().all(|b| b.is_ascii_digit());
     let corse = s.len() == 5
         && matches!(&s.as_bytes()[..2], b"2A" | b"2B" | b"2a" | b"2b")
         && chiffres(&s[2..]);
