@@ -234,11 +234,6 @@ pub fn etaler(flux: &FluxAnnuels, parties: &[PartEtalement], arrondi: Arrondi) -
     // at the end at its size (a region has tens of thousands of small parties).
     let mut nommees: Vec<(usize, i32)> = Vec::new();
     let (mut cumul_flux, mut t_avant) = (0.0, 0.0);
-    let mut actifs: Vec<usize> = Vec::with_capacity(n + 1);
-    let mut exacts: Vec<f64> = Vec::with_capacity(n + 1);
-    // Reused from year to year (a recomputation runs this for every convention and year).
-    let mut offerts: Vec<f64> = Vec::with_capacity(n + 1);
-    let mut differes: Vec<u32> = Vec::with_capacity(n + 1);
     for k in 1..=ANNEES_MAX {
         let annee = flux.annee(k);
         let fk = flux.flux(k);
@@ -246,8 +241,12 @@ pub fn etaler(flux: &FluxAnnuels, parties: &[PartEtalement], arrondi: Arrondi) -
         let t = arrondi_demi(cumul_flux);
         let budget = t - t_avant;
         t_avant = t;
-        actifs.clear();
-        exacts.clear();
+        // This year's lines: the parties that take part, in party order, then the bailleur. Each
+        // line is written once, with its whole logements as far as the party's own account gives
+        // them; the bailleur's, and the deferrals when it has no room, are settled below.
+        let debut = res.lignes.len();
+        // `report`: the year's whole logements not handed out yet, in party order.
+        let mut reste = budget;
         for &i in &vivants {
             let c = &mut comptes[i];
             let par_an = c.part * fk;
@@ -264,77 +263,86 @@ pub fn etaler(flux: &FluxAnnuels, parties: &[PartEtalement], arrondi: Arrondi) -
             } else {
                 par_an
             };
-            let du = c.doit(arrondi);
-            if e > 0.0 || du {
+            if e > 0.0 || c.doit(arrondi) {
                 if c.consomme {
                     c.restant = if c.restant - e <= TOLERANCE { 0.0 } else { c.restant - e };
                 }
                 c.q += e;
-                actifs.push(i);
-                exacts.push(e);
+                let offerts = match arrondi {
+                    Arrondi::Cumul => c.du_cumul().max(0.0),
+                    Arrondi::Report => {
+                        let x = c.du_report().min(reste).max(0.0);
+                        reste -= x;
+                        x
+                    }
+                    Arrondi::Aucun => e,
+                    // Below, from every exact amount of the year.
+                    Arrondi::PlusFortsRestes => 0.0,
+                };
+                res.lignes.push(LigneEtalement {
+                    annee,
+                    partie: i as u32,
+                    offerts,
+                    exact: e,
+                    differes: 0,
+                    volume_restant: c.consomme.then_some(c.restant),
+                });
             }
         }
-        actifs.push(n);
-        exacts.push((fk - exacts.iter().sum::<f64>()).max(0.0));
-        differes.clear();
-        differes.resize(actifs.len(), 0);
-        offerts.clear();
-        match arrondi {
-            Arrondi::Aucun => offerts.extend_from_slice(&exacts),
-            Arrondi::PlusFortsRestes => offerts.extend(plus_forts_restes(&exacts, budget)),
-            Arrondi::Report => {
-                let mut reste = budget;
-                offerts.extend(actifs[..actifs.len() - 1].iter().map(|&i| {
-                    let x = comptes[i].du_report().min(reste).max(0.0);
-                    reste -= x;
-                    x
-                }));
-                offerts.push(reste);
+        let lignes = &mut res.lignes[debut..];
+        let exact_bailleur = (fk - lignes.iter().map(|l| l.exact).sum::<f64>()).max(0.0);
+        let offerts_bailleur = match arrondi {
+            Arrondi::Aucun => exact_bailleur,
+            Arrondi::Report => reste,
+            Arrondi::PlusFortsRestes => {
+                let exacts: Vec<f64> = lignes.iter().map(|l| l.exact).chain([exact_bailleur]).collect();
+                let entiers = plus_forts_restes(&exacts, budget);
+                lignes.iter_mut().zip(&entiers).for_each(|(l, &x)| l.offerts = x);
+                entiers[lignes.len()]
             }
             Arrondi::Cumul => {
-                let w = &mut offerts;
-                w.extend(actifs[..actifs.len() - 1].iter().map(|&i| comptes[i].du_cumul().max(0.0)));
-                let mut bailleur = budget - w.iter().sum::<f64>();
+                let mut bailleur = budget - lignes.iter().map(|l| l.offerts).sum::<f64>();
                 // The bailleur has no room: the parties furthest ahead of their entitlement
                 // (largest A_r(k) − Q_r(k), then larger share, then party order) each defer one
                 // logement, which stays owed and comes back by the same formula.
                 while bailleur < 0.0 {
-                    let Some(j) = (0..w.len()).filter(|&j| w[j] >= 1.0).max_by(|&x, &y| {
-                        let (cx, cy) = (&comptes[actifs[x]], &comptes[actifs[y]]);
-                        let avance = |c: &Compte, w: f64| ((c.a + w - c.q) / TOLERANCE).round() as i64;
-                        avance(cx, w[x])
-                            .cmp(&avance(cy, w[y]))
-                            .then(cx.part.total_cmp(&cy.part))
-                            .then(y.cmp(&x))
+                    let avance = |j: usize| {
+                        let (c, w) = (&comptes[lignes[j].partie as usize], lignes[j].offerts);
+                        (((c.a + w - c.q) / TOLERANCE).round() as i64, c.part)
+                    };
+                    let Some(j) = (0..lignes.len()).filter(|&j| lignes[j].offerts >= 1.0).max_by(|&x, &y| {
+                        let ((ax, px), (ay, py)) = (avance(x), avance(y));
+                        ax.cmp(&ay).then(px.total_cmp(&py)).then(y.cmp(&x))
                     }) else {
                         break;
                     };
-                    w[j] -= 1.0;
-                    differes[j] += 1;
+                    lignes[j].offerts -= 1.0;
+                    lignes[j].differes += 1;
                     bailleur += 1.0;
                 }
-                w.push(bailleur.max(0.0));
+                bailleur.max(0.0)
             }
-        }
-        res.lignes.reserve(actifs.len());
+        };
+        res.lignes.push(LigneEtalement {
+            annee,
+            partie: n as u32,
+            offerts: offerts_bailleur,
+            exact: exact_bailleur,
+            differes: 0,
+            volume_restant: None,
+        });
         res.flux.push(fk);
         res.logements_annee.push(if arrondi == Arrondi::Aucun { fk } else { budget });
-        for (j, (&i, &x)) in actifs.iter().zip(&offerts).enumerate() {
+        // The year's whole logements, now settled, go to the accounts.
+        for l in &res.lignes[debut..] {
+            let i = l.partie as usize;
             if i < n {
-                comptes[i].a += x;
+                comptes[i].a += l.offerts;
+                if l.offerts >= 1.0 - TOLERANCE && comptes[i].par_an_1 < 1.0 {
+                    nommees.push((i, annee));
+                }
             }
-            res.totaux[i] += x;
-            if i < n && x >= 1.0 - TOLERANCE && comptes[i].par_an_1 < 1.0 {
-                nommees.push((i, annee));
-            }
-            res.lignes.push(LigneEtalement {
-                annee,
-                partie: i as u32,
-                offerts: x,
-                exact: exacts[j],
-                differes: differes[j],
-                volume_restant: (i < n && comptes[i].consomme).then(|| comptes[i].restant),
-            });
+            res.totaux[i] += l.offerts;
         }
         res.annees = k;
         vivants.retain(|&i| !comptes[i].epuise(arrondi));
