@@ -500,17 +500,16 @@ fn convertir<'r, R: Enregistrement>(
     // common cell: no sign, so never a negative quantity) is read without going through a
     // `Result`, which these three numbers of every row paid for in moves (stop 28).
     let mut ou_inconnu = |c: Champ, lire: fn(&str) -> values::Resultat<Option<f64>>| {
-        let s = champ(c);
-        values::decimal_simple(s.as_bytes()).or_else(|| {
-            lire(s).unwrap_or_else(|m| {
-                avertir(c, ignore(c, m));
-                None
-            })
+        lire(champ(c)).unwrap_or_else(|m| {
+            avertir(c, ignore(c, m));
+            None
         })
     };
-    let surface = ou_inconnu(Champ::Surface, values::quantite);
-    let loyer = ou_inconnu(Champ::Loyer, values::quantite);
-    let annee = ou_inconnu(Champ::AnneeConstruction, values::nombre);
+    let decimal = |c: Champ| values::decimal_simple(champ(c).as_bytes());
+    let surface = decimal(Champ::Surface).or_else(|| ou_inconnu(Champ::Surface, values::quantite));
+    let loyer = decimal(Champ::Loyer).or_else(|| ou_inconnu(Champ::Loyer, values::quantite));
+    let annee = decimal(Champ::AnneeConstruction)
+        .or_else(|| ou_inconnu(Champ::AnneeConstruction, values::nombre));
     let annee_construction = match annee {
         Some(a) if (1000.0..3000.0).contains(&a) => Some(a as u16),
         Some(_) => {

@@ -103,12 +103,16 @@ pub(crate) fn decimal_simple(s: &[u8]) -> Option<f64> {
 
 /// `s` without the spaces, non-breaking or narrow non-breaking, that end it (the ones a
 /// spreadsheet puts before « % »), compared byte-wise.
+#[inline]
 fn sans_espaces_a_la_fin(mut s: &[u8]) -> &[u8] {
-    const ESPACES: [&[u8]; 3] = [b" ", "\u{a0}".as_bytes(), "\u{202f}".as_bytes()];
-    while let Some(r) = ESPACES.iter().find_map(|e| s.strip_suffix(*e)) {
-        s = r;
+    loop {
+        s = match s {
+            [r @ .., b' '] => r,
+            // U+00A0 and U+202F in UTF-8.
+            [r @ .., 0xc2, 0xa0] | [r @ .., 0xe2, 0x80, 0xaf] => r,
+            _ => return s,
+        };
     }
-    s
 }
 
 /// `s.trim()`, with a shortcut for the common cell that starts and ends with a printable ASCII
@@ -164,7 +168,7 @@ pub fn taux(s: &str) -> Resultat<Option<(f64, bool)>> {
 /// A date: JJ/MM/AAAA (also with `-` or `.`), AAAA-MM-JJ (a time part is ignored), or AAAA alone
 /// meaning 31/12 of that year. A well-formed date that does not exist (31/02/2024, a 13th month)
 /// gets its own message: it is often a day/month swap.
-#[inline]
+#[inline(always)]
 pub fn date(s: &str) -> Resultat<Option<NaiveDate>> {
     let s = rogner(s);
     if s.is_empty() {
@@ -606,7 +610,14 @@ mod tests {
             let lent = t.trim().strip_suffix('%').unwrap().trim_end().replace(',', ".");
             let attendu = lent.parse::<f64>().unwrap() / 100.0;
             assert_eq!(nombre(t).unwrap(), Some(attendu), "{t}");
+            assert_eq!(taux_simple(t.trim()), Some(attendu), "{t}");
+            assert_eq!(taux(t).unwrap(), Some((attendu, false)), "{t}");
         }
+        // Left to `taux`: a bare number read as a percentage (with its warning), out of range, empty.
+        for t in ["6,3", "150 %", "", "-0,05", "7,9 %%"] {
+            assert_eq!(taux_simple(t), None, "{t}");
+        }
+        assert_eq!(taux_simple("0,063"), Some(0.063));
         assert_eq!(nombre("1 234,5 %").unwrap(), Some(1234.5 / 100.0));
         // The shortcut of `rogner` trims exactly what `trim` does.
         for t in ["", " ", "a", " a", "a ", "\u{a0}7\u{a0}", "\t7;", "7\r", "é", "\u{202f}", "x\u{3000}", "~!"] {
