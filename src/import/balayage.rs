@@ -85,20 +85,30 @@ pub(crate) fn lignes(
                 (s & garde, n & garde)
             }
         };
-        let mut m = s | n;
-        while m != 0 {
-            let i = m.trailing_zeros();
-            m &= m - 1;
-            let p = base + i as usize;
-            if n >> i & 1 == 1 {
-                if !ligne(debut, p, &mut fins) {
-                    return;
+        let (mut s, mut n) = (s, n);
+        loop {
+            // The separators before the block's next line break (all of them without one), taken
+            // together: their line's cap is checked once for the block when it cannot be reached.
+            let mut avant = if n == 0 { s } else { s & (n & n.wrapping_neg()).wrapping_sub(1) };
+            s &= !avant;
+            let sans_plafond = (base + 63).saturating_sub(debut) <= max;
+            while avant != 0 {
+                let p = base + avant.trailing_zeros() as usize;
+                avant &= avant - 1;
+                if sans_plafond || p - debut <= max {
+                    fins.push(p - debut);
                 }
-                fins.clear();
-                debut = p + 1;
-            } else if p - debut <= max {
-                fins.push(p - debut);
             }
+            if n == 0 {
+                break;
+            }
+            let p = base + n.trailing_zeros() as usize;
+            n &= n - 1;
+            if !ligne(debut, p, &mut fins) {
+                return;
+            }
+            fins.clear();
+            debut = p + 1;
         }
     }
     if debut < octets.len() {
