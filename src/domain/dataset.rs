@@ -719,26 +719,26 @@ pub(crate) mod tests {
         assert!(ds.programme.is_empty());
         assert_eq!(ds.programme_de(1), AUCUN);
 
-        let rangees = [("", 0), ("", 1), ("Les Tilleuls", 2), ("", 3), ("Cité Étoile", 4), ("Les Tilleuls", 5)];
-        let attendu: Vec<Option<&str>> = rangees.iter().map(|&(p, _)| (!p.is_empty()).then_some(p)).collect();
+        let rangees = ["", "", "Les Tilleuls", "", "Cité Étoile", "Les Tilleuls"];
+        let attendu: Vec<Option<String>> = rangees.iter().map(|p| (!p.is_empty()).then(|| p.to_string())).collect();
         let lu = |ds: &Dataset| -> Vec<Option<String>> {
             assert!(ds.programme.is_empty() || ds.programme.len() == ds.len());
             (0..ds.len())
                 .map(|i| Some(ds.programme_de(i)).filter(|&p| p != AUCUN).map(|p| ds.programmes[p as usize].clone()))
                 .collect()
         };
-        let un_par_un = Dataset::depuis_logements(rangees.iter().map(|&(p, _)| logement("A", p)));
-        assert_eq!(lu(&un_par_un), attendu.iter().map(|p| p.map(str::to_owned)).collect::<Vec<_>>());
+        let un_par_un = Dataset::depuis_logements(rangees.iter().map(|&p| logement("A", p)));
+        assert_eq!(lu(&un_par_un), attendu);
         // Joined in every split: parts with and without programmes, in both orders.
         for coupe in 0..=rangees.len() {
-            let partie = |r: &[(&'static str, usize)]| {
+            let partie = |r: &[&'static str]| {
                 let mut b = DatasetBuilder::default();
-                r.iter().for_each(|&(p, _)| b.push(&logement("A", p)));
+                r.iter().for_each(|&p| b.push(&logement("A", p)));
                 b.brut()
             };
             let mut b = DatasetBuilder::depuis_brut(partie(&rangees[..coupe]));
             b.ajouter(&partie(&rangees[coupe..]));
-            assert_eq!(lu(&b.finir()), lu(&un_par_un), "coupe {coupe}");
+            assert_eq!(lu(&b.finir()), attendu, "coupe {coupe}");
         }
     }
 }

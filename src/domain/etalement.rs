@@ -219,9 +219,11 @@ pub fn etaler(flux: &FluxAnnuels, parties: &[PartEtalement], arrondi: Arrondi) -
             consomme: p.volume.is_some(),
         })
         .collect();
-    // Parties that may still take part in a year, in party order: those with a share, less the
-    // ones used up (a region's conventions run 40 years or so, most of their parties far fewer).
-    let mut vivants: Vec<usize> = (0..n).filter(|&i| !(comptes[i].part <= 0.0)).collect();
+    // Parties that may still take part in a year, in party order: all but those without a share
+    // (a NaN share stays, as it always did), less the ones used up as the years go (a region's
+    // conventions run 40 years or so, most of their parties far fewer).
+    let mut vivants: Vec<usize> =
+        (0..n).filter(|&i| comptes[i].part > 0.0 || comptes[i].part.is_nan()).collect();
     let mut res = Etalement {
         premiere_annee: flux.annee(1),
         totaux: vec![0.0; n + 1],
