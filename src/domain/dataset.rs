@@ -666,7 +666,7 @@ impl DatasetBuilder {
         });
         let (mut fixes, communaux): (Vec<_>, Vec<_>) = parts.into_iter().unzip();
         fixes.push(self.fixes);
-        ds.fixes = ComptesFixes::assembler(ds_lu, &fixes);
+        ds.fixes = ComptesFixes::assembler(ds_lu, fixes);
         ds.logements_communaux = communaux.concat();
         self.ds
     }

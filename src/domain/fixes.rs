@@ -110,22 +110,30 @@ impl ComptesFixes {
             part.compter_lignes(ds, (b * taille).min(n)..((b + 1) * taille).min(n));
             part
         });
-        ComptesFixes::assembler(ds, &parts)
+        ComptesFixes::assembler(ds, parts)
     }
 
     /// The counts of every logement of `ds` from shares that count each of its rows once (in
-    /// any order: the sums are whole numbers).
-    pub fn assembler(ds: &Dataset, parts: &[Partage]) -> ComptesFixes {
+    /// any order: the sums are whole numbers). The largest share's table becomes the result's,
+    /// the others are added to it: at the end of a region's import, the join's table is the
+    /// only one (a fresh table of 12 000 cellules, zeroed, then added to, took a millisecond).
+    pub fn assembler(ds: &Dataset, mut parts: Vec<Partage>) -> ComptesFixes {
         let nb_cellules = ds.cellules.len();
-        let mut sans_motif = vec![CompteFixe::default(); nb_cellules];
-        for part in parts {
+        let plus_grande = (0..parts.len()).max_by_key(|&k| parts[k].sans_motif.len());
+        let mut sans_motif = plus_grande.map(|k| std::mem::take(&mut parts[k].sans_motif)).unwrap_or_default();
+        sans_motif.resize(nb_cellules, CompteFixe::default());
+        for part in &parts {
             sans_motif.iter_mut().zip(&part.sans_motif).for_each(|(x, y)| x.ajouter(y));
         }
         // The logements with a motif, sorted by cellule and motif (their keys' top bits), then
-        // counted motif by motif.
+        // counted motif by motif. A stable sort: the keys come in file order, where a cellule's
+        // rows are mostly together, and it takes such runs as they are.
         let mut cles: Vec<u64> = parts.iter().flat_map(|p| p.avec_motif.iter().copied()).collect();
-        cles.sort_unstable_by_key(|&k| k >> 24);
-        let (mut debuts, mut avec_motif) = (Vec::with_capacity(nb_cellules + 1), Vec::<(u8, CompteFixe)>::new());
+        cles.sort_by_key(|&k| k >> 24);
+        // One entry per (cellule, motif): counted first, so that the table (2 MB on a region's
+        // file) is made at its size rather than grown by copies.
+        let paires = cles.chunk_by(|a, b| a >> 24 == b >> 24).count();
+        let (mut debuts, mut avec_motif) = (Vec::with_capacity(nb_cellules + 1), Vec::<(u8, CompteFixe)>::with_capacity(paires));
         let mut cles = cles.into_iter().peekable();
         debuts.push(0);
         for c in 0..nb_cellules as u64 {
