@@ -473,11 +473,7 @@ fn convertir<'r, R: Enregistrement>(
     let date_fin = values::date(champ(Champ::DateFin)).map_err(rejet(Champ::DateFin))?;
     let droit_utilise =
         values::oui_non(champ(Champ::DroitUtilise)).map_err(rejet(Champ::DroitUtilise))?;
-    let taux_rotation = match values::taux_simple(champ(Champ::TauxRotation)) {
-        Some(t) => Ok(Some((t, false))),
-        None => values::taux(champ(Champ::TauxRotation)),
-    };
-    let taux_rotation = match taux_rotation {
+    let taux_rotation = match values::taux(champ(Champ::TauxRotation)) {
         Ok(Some((t, true))) => {
             // The cell's own text: t × 100 may print 7.000000000000001.
             avertir(

@@ -19,18 +19,21 @@ pub type Resultat<T> = Result<T, String>;
 /// row, take no call and build no `Result` through memory (stop 25); the rest is [`nombre_general`].
 #[inline]
 pub fn nombre(s: &str) -> Resultat<Option<f64>> {
-    let octets = s.as_bytes();
-    if let Some(v) = decimal_simple(octets) {
-        return Ok(Some(v));
+    match nombre_simple(s.as_bytes()) {
+        Some(v) => Ok(Some(v)),
+        None => nombre_general(s),
     }
-    // Fast path for a plain percentage (« 7,9 % », « 6.3% », a non-breaking space before the
-    // sign): the same value as below, decimal_simple being exact.
-    if let Some(r) = octets.strip_suffix(b"%") {
-        if let Some(v) = decimal_simple(sans_espaces_a_la_fin(r)) {
-            return Ok(Some(v / 100.0));
-        }
+}
+
+/// [`nombre`] of the plain decimal and the plain percentage (« 7,9 % », « 6.3% », a non-breaking
+/// space before the sign), without its `Result`: the same value as the general reading,
+/// [`decimal_simple`] being exact. `None` for anything else.
+#[inline]
+pub(crate) fn nombre_simple(octets: &[u8]) -> Option<f64> {
+    match octets.strip_suffix(b"%") {
+        Some(r) => Some(decimal_simple(sans_espaces_a_la_fin(r))? / 100.0),
+        None => decimal_simple(octets),
     }
-    nombre_general(s)
 }
 
 /// [`nombre`] for anything but a plain decimal or percentage: surrounding spaces, thousands
@@ -136,23 +139,26 @@ pub fn quantite(s: &str) -> Resultat<Option<f64>> {
     }
 }
 
-/// [`taux`] of the common cell (« 7,9 % », « 0,063 »: a plain decimal or percentage from 0 to
-/// 100 %), without its `Result`; `None` for anything else, left to [`taux`].
-#[inline]
-pub fn taux_simple(s: &str) -> Option<f64> {
-    let octets = s.as_bytes();
-    let v = match octets.strip_suffix(b"%") {
-        Some(r) => decimal_simple(sans_espaces_a_la_fin(r))? / 100.0,
-        None => decimal_simple(octets)?,
-    };
-    (0.0..=1.0).contains(&v).then_some(v)
-}
-
 /// A taux de rotation: 0..1, or a percentage ("6,3 %"). A bare number between 1 and 100 is read as
 /// a percentage too (a common spreadsheet habit); the caller raises a warning then. Negative or
 /// above 100 %: an error (the caller keeps the logement and ignores the rate).
 #[inline]
 pub fn taux(s: &str) -> Resultat<Option<(f64, bool)>> {
+    match taux_simple(s) {
+        Some(v) => Ok(Some((v, false))),
+        None => taux_general(s),
+    }
+}
+
+/// [`taux`]'s common cell (« 7,9 % », « 0,063 »: a plain decimal or percentage from 0 to
+/// 100 %), inlined where `taux` is called; `None` for the rest, left to [`taux_general`].
+#[inline]
+fn taux_simple(s: &str) -> Option<f64> {
+    nombre_simple(s.as_bytes()).filter(|v| (0.0..=1.0).contains(v))
+}
+
+#[inline(never)]
+fn taux_general(s: &str) -> Resultat<Option<(f64, bool)>> {
     let v = nombre(s).map_err(|_| format!("taux de rotation « {} » illisible", s.trim()))?;
     match v {
         None => Ok(None),
@@ -610,14 +616,22 @@ mod tests {
             let lent = t.trim().strip_suffix('%').unwrap().trim_end().replace(',', ".");
             let attendu = lent.parse::<f64>().unwrap() / 100.0;
             assert_eq!(nombre(t).unwrap(), Some(attendu), "{t}");
+            assert_eq!(nombre_simple(t.trim().as_bytes()), Some(attendu), "{t}");
             assert_eq!(taux_simple(t.trim()), Some(attendu), "{t}");
             assert_eq!(taux(t).unwrap(), Some((attendu, false)), "{t}");
         }
-        // Left to `taux`: a bare number read as a percentage (with its warning), out of range, empty.
+        // Outside the fast path: a bare number read as a percentage (with its warning), out of
+        // range, empty, malformed.
+        assert_eq!(taux("6,3"), Ok(Some((0.063, true))));
+        assert!(taux("150 %").is_err() && taux("-0,05").is_err() && taux("7,9 %%").is_err());
+        assert_eq!(taux(""), Ok(None));
+        for t in ["", "-0,05", "7,9 %%"] {
+            assert_eq!(nombre_simple(t.as_bytes()), None, "{t}");
+        }
         for t in ["6,3", "150 %", "", "-0,05", "7,9 %%"] {
             assert_eq!(taux_simple(t), None, "{t}");
         }
-        assert_eq!(taux_simple("0,063"), Some(0.063));
+        assert_eq!(taux("0,063"), Ok(Some((0.063, false))));
         assert_eq!(nombre("1 234,5 %").unwrap(), Some(1234.5 / 100.0));
         // The shortcut of `rogner` trims exactly what `trim` does.
         for t in ["", " ", "a", " a", "a ", "\u{a0}7\u{a0}", "\t7;", "7\r", "é", "\u{202f}", "x\u{3000}", "~!"] {
